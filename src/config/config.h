@@ -1,0 +1,90 @@
+// The one configuration struct (SPEC section 5). Every field has its default
+// here; config/config.cpp is the only place that includes
+// Boost.Program_options. Secrets are never stored here: only the paths of
+// the files that hold them.
+#ifndef CYBERTROC_CONFIG_CONFIG_H_
+#define CYBERTROC_CONFIG_CONFIG_H_
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/policy.h"
+
+namespace ct::config {
+
+inline constexpr char kDefaultConfigPath[] = "/etc/cybertroc/cybertroc.conf";
+
+struct StoreConfig {
+  // SQLite database file; created 0600 on first use.
+  std::string database = "/var/lib/cybertroc/cybertroc.db";
+};
+
+struct InboxConfig {
+  // imap://, imaps://, pop3://, pop3s://user@host[:port]/FOLDER or
+  // maildir:///path.
+  std::string url = "imaps://escrow@mail.example.org/INBOX";
+  std::string password_file;  // empty: no password
+  std::string tls_ca_file;    // empty: system CAs
+  std::string processed_folder = "Processed";  // IMAP; empty: mark \Seen
+  int poll_interval = 60;                      // seconds, daemon
+  long max_message_size = 1048576;             // bytes; larger: quarantined
+};
+
+struct OutboxConfig {
+  // smtp://host:port (STARTTLS when offered), smtps://, sendmail:///path,
+  // dir:///path (one .eml per message).
+  std::string url = "smtp://localhost:587";
+  std::string password_file;
+  std::string from = "CyberTroc <escrow@example.org>";
+  std::string operator_address = "operator@example.org";  // key "operator"
+  int give_up_hours = 48;
+  int max_replies_per_day = 10;
+};
+
+struct GpgConfig {
+  std::string home = "/var/lib/cybertroc/gnupg";
+  std::string escrow_key;    // fingerprint of our signing key
+  std::string operator_key;  // fingerprint allowed to send code 21
+  bool encrypt_replies = true;
+  int max_signature_age_days = 7;
+};
+
+struct RulesConfig {
+  std::string dir = "/usr/share/cybertroc/rules";
+};
+
+struct TemplatesConfig {
+  std::string dir = "/usr/share/cybertroc/templates";
+  std::string default_language = "fr";
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace, debug, info, warn, error, off
+  std::string file;            // empty: stderr (journald under systemd)
+};
+
+struct Config {
+  std::string path;  // the file it was read from ("" = defaults only)
+  StoreConfig store;
+  InboxConfig inbox;
+  OutboxConfig outbox;
+  GpgConfig gpg;
+  RulesConfig rules;
+  TemplatesConfig templates;
+  LogConfig log;
+  core::Policy policy;  // [money] and [deadlines]
+};
+
+// Reads the INI file at `path` over the defaults. Unknown keys, bad numbers,
+// bad amounts or rates, a currency that is not three letters, a payer other
+// than seller/buyer/split are kConfig errors naming the key. A missing file
+// is a kConfig error unless `missing_ok`.
+Result<Config> Load(const std::string& path, bool missing_ok);
+
+// Where the config lives: --config, else $CYBERTROC_CONFIG, else the default.
+std::string ResolvePath(const std::string& from_command_line);
+
+}  // namespace ct::config
+
+#endif  // CYBERTROC_CONFIG_CONFIG_H_

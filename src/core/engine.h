@@ -1,0 +1,116 @@
+// The deciding core. Step() is the one transition function every change of a
+// deal goes through: a party's code, an operator's deposit or resolve, a
+// deadline or a reminder. It is pure: it returns the new deal plus the
+// effects the shell must carry out in one database transaction, or a refusal
+// that changes nothing.
+#ifndef CYBERTROC_CORE_ENGINE_H_
+#define CYBERTROC_CORE_ENGINE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/deal.h"
+#include "core/policy.h"
+#include "core/rules.h"
+
+namespace ct::core {
+
+struct Command {
+  int code = 0;
+  std::string actor;  // a role, "operator" or "timer"
+  std::string text;   // tracking / reason (free text, may be empty)
+  // 21: whose deposit and how much.
+  std::string deposit_role;
+  Money amount;
+  std::string reference;
+  // 90 and resolve: role -> amount.
+  std::map<std::string, Money> split;
+  // 92: days.
+  int days = 0;
+};
+
+enum class LedgerKind { kDeposit, kCommission, kPayout };
+
+struct LedgerMove {
+  LedgerKind kind;
+  std::string role;  // depositor / payee role ("operator" for fees)
+  Money amount;      // always positive; kind gives the direction
+  std::string reason;
+  std::string reference;
+};
+
+struct PayoutOrder {
+  std::string payee;  // role or "operator"
+  Money amount;
+  std::string reason;  // payment, bond_refund, franchise, refund, settlement,
+                       // excess
+};
+
+struct Notification {
+  std::string to;  // role or "operator"
+  std::vector<std::string> templates;
+  bool to_actor = false;  // confirmation to the sender of the command
+};
+
+struct Effects {
+  std::string from_state;
+  std::string to_state;  // == from_state when it did not move
+  std::vector<LedgerMove> ledger;
+  std::vector<PayoutOrder> payouts;
+  std::vector<Notification> notifications;
+  bool deadline_extended = false;
+};
+
+struct Outcome {
+  Deal deal;
+  Effects effects;
+};
+
+struct Refusal {
+  std::string reason;
+  std::vector<int> allowed;  // codes this sender may send now
+};
+
+using StepResult = std::variant<Outcome, Refusal>;
+
+// A new offer, as code 10 or `open` describes it.
+struct Offer {
+  std::string id;
+  std::map<std::string, std::string> emails;  // role -> address
+  std::map<std::string, Money> terms;         // price, shipping, value
+  std::map<std::string, std::string> texts;   // item, give, take
+  std::string delivery = "post";
+  std::string lang;
+};
+
+// Creates a deal in the rules' initial state with every amount frozen (dues,
+// commission shares, franchise): later config changes do not alter it.
+Result<Deal> NewDeal(const CaseRules& rules, const Policy& policy,
+                     const Offer& offer, Time now);
+
+// Applies `cmd` at `now`. Refusals leave `deal` as it was.
+StepResult Step(const CaseRules& rules, const Policy& policy, const Deal& deal,
+                const Command& cmd, Time now);
+
+// The timer command due at `now` (a timeout, else the latest reminder not yet
+// fired), if any. Feed it to Step().
+std::optional<Command> DueTimer(const Policy& policy, const Deal& deal,
+                                Time now);
+
+// Codes `role` may send in the deal's current state (00 included).
+std::vector<int> AllowedCodes(const CaseRules& rules, const Deal& deal,
+                              const std::string& role);
+
+// Roles (or "operator") the current state waits for, honouring marks.
+std::vector<std::string> WaitingFor(const CaseRules& rules, const Deal& deal);
+
+// The transition rule `role` would use for `code` now, if any.
+const TransitionRule* FindTransition(const CaseRules& rules, const Deal& deal,
+                                     int code, const std::string& role);
+
+}  // namespace ct::core
+
+#endif  // CYBERTROC_CORE_ENGINE_H_

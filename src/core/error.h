@@ -1,0 +1,41 @@
+// The one error model of cybertroc: every fallible function returns
+// Result<T> = std::expected<T, Error>. Adapters turn library exceptions into an
+// Error in one place each; the CLI maps ErrorKind to the exit status.
+#ifndef CYBERTROC_CORE_ERROR_H_
+#define CYBERTROC_CORE_ERROR_H_
+
+#include <expected>
+#include <string>
+#include <utility>
+
+namespace ct {
+
+enum class ErrorKind {
+  kInvalidInput,  // a person or party sent something malformed
+  kNotFound,      // unknown deal, payout, message...
+  kRefused,       // well-formed but not allowed now
+  kConfig,        // configuration, rules or templates are wrong (exit 2)
+  kUsage,         // bad command line (exit 2)
+  kIo,            // disk, database, network: retry later (exit 1)
+  kBusy,          // another run holds the lock
+  kInternal,      // a bug; never expected
+};
+
+struct Error {
+  ErrorKind kind = ErrorKind::kInternal;
+  std::string message;
+};
+
+template <typename T>
+using Result = std::expected<T, Error>;
+
+// Shorthand used everywhere: `return Fail(ErrorKind::kIo, "...")`.
+inline std::unexpected<Error> Fail(ErrorKind kind, std::string message) {
+  return std::unexpected<Error>(Error{kind, std::move(message)});
+}
+
+const char* ErrorKindName(ErrorKind kind);
+
+}  // namespace ct
+
+#endif  // CYBERTROC_CORE_ERROR_H_

@@ -1,0 +1,98 @@
+// RAII over SQLite: Database owns the sqlite3*, Statement the sqlite3_stmt*,
+// Transaction rolls back unless committed. Copying is deleted; moving is
+// allowed so that Open() can return by value.
+#ifndef CYBERTROC_STORE_DATABASE_H_
+#define CYBERTROC_STORE_DATABASE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace ct::store {
+
+class Statement;
+
+class Database {
+ public:
+  // Opens (creating it 0600 if needed) the database file, turns on WAL and
+  // foreign keys, sets a busy timeout and migrates the schema to the latest
+  // version (PRAGMA user_version). ":memory:" works for tests.
+  static Result<Database> Open(const std::string& path);
+
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  Result<void> Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+  int64_t LastInsertId() const;
+  int Changes() const;
+  sqlite3* handle() const { return db_; }
+
+  // Schema version after migrations.
+  Result<int> UserVersion();
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binders take 1-based indexes like SQLite; they return *this for chaining.
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, std::string_view value);
+  Statement& BindNull(int index);
+
+  // Result<true> when a row is available, Result<false> when done.
+  Result<bool> Step();
+  // Runs to completion (for INSERT/UPDATE/DELETE).
+  Result<void> Run();
+  Statement& Reset();
+
+  int64_t ColumnInt(int col) const;
+  std::string ColumnText(int col) const;
+  bool ColumnIsNull(int col) const;
+
+ private:
+  friend class Database;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE on construction (so writers serialise early), ROLLBACK in
+// the destructor unless Commit() succeeded.
+class Transaction {
+ public:
+  static Result<Transaction> Begin(Database& db);
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  Result<void> Commit();
+
+ private:
+  explicit Transaction(Database* db) : db_(db) {}
+  Database* db_ = nullptr;
+  bool done_ = false;
+};
+
+}  // namespace ct::store
+
+#endif  // CYBERTROC_STORE_DATABASE_H_

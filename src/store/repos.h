@@ -1,0 +1,125 @@
+// Repositories: one per table family, each a thin object over a Database&.
+// They never begin transactions themselves; callers group writes with
+// store::Transaction so that one command's effects commit together.
+#ifndef CYBERTROC_STORE_REPOS_H_
+#define CYBERTROC_STORE_REPOS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/deal.h"
+#include "store/database.h"
+#include "store/records.h"
+
+namespace ct::store {
+
+struct DealFilter {
+  std::string state;   // "" = any
+  std::string party;   // e-mail, "" = any
+  bool overdue = false;  // deadline < now
+  core::Time now{};
+};
+
+class DealRepo {
+ public:
+  explicit DealRepo(Database& db) : db_(db) {}
+  Result<void> Insert(const core::Deal& deal);
+  // Replaces the stored deal (and its parties) by `deal`.
+  Result<void> Update(const core::Deal& deal);
+  // kNotFound when there is no such deal.
+  Result<core::Deal> Load(const std::string& id);
+  Result<bool> Exists(const std::string& id);
+  Result<std::vector<core::Deal>> List(const DealFilter& filter);
+  // Ids of non-final deals whose deadline or a reminder may be due at `now`
+  // (deadline - max(reminder_days) <= now), oldest deadline first.
+  Result<std::vector<std::string>> TimerCandidates(core::Time now,
+                                                   int max_reminder_days);
+
+ private:
+  Database& db_;
+};
+
+class HistoryRepo {
+ public:
+  explicit HistoryRepo(Database& db) : db_(db) {}
+  Result<int64_t> AppendEvent(const EventRecord& event);
+  Result<std::vector<EventRecord>> Events(const std::string& deal_id);
+  Result<int64_t> AppendLedger(const LedgerRecord& entry);
+  Result<std::vector<LedgerRecord>> Ledger(const std::string& deal_id);
+
+ private:
+  Database& db_;
+};
+
+class PayoutRepo {
+ public:
+  explicit PayoutRepo(Database& db) : db_(db) {}
+  Result<int64_t> Insert(const PayoutRecord& payout);
+  Result<std::vector<PayoutRecord>> List(bool pending_only);
+  Result<std::vector<PayoutRecord>> OfDeal(const std::string& deal_id);
+  // kNotFound for an unknown id, kRefused when already done.
+  Result<PayoutRecord> MarkDone(int64_t id, const std::string& ref,
+                                core::Time at);
+
+ private:
+  Database& db_;
+};
+
+class OutboxRepo {
+ public:
+  explicit OutboxRepo(Database& db) : db_(db) {}
+  Result<int64_t> Enqueue(const OutboxRecord& message);
+  Result<std::vector<OutboxRecord>> OfDeal(const std::string& deal_id);
+  // Queued messages whose next attempt is due at `now`.
+  Result<std::vector<OutboxRecord>> Due(core::Time now);
+  Result<void> Save(const OutboxRecord& message);  // status, attempts...
+  // Refusal replies queued to `email` since `since` (rate limit).
+  Result<int> CountReplies(const std::string& email, core::Time since);
+
+ private:
+  Database& db_;
+};
+
+class KeyRepo {
+ public:
+  explicit KeyRepo(Database& db) : db_(db) {}
+  // Inserts or replaces the binding of binding.email.
+  Result<void> Bind(const BindingRecord& binding);
+  Result<std::optional<BindingRecord>> Find(const std::string& email);
+  Result<std::vector<BindingRecord>> All();
+  // Records a signature (by its digest); false when it was seen before.
+  Result<bool> RememberSignature(const std::string& sig_digest,
+                                 const std::string& fingerprint,
+                                 core::Time made, core::Time seen);
+  // Latest signature time accepted from that key, if any.
+  Result<std::optional<core::Time>> LastAccepted(
+      const std::string& fingerprint);
+
+ private:
+  Database& db_;
+};
+
+class InboxRepo {
+ public:
+  explicit InboxRepo(Database& db) : db_(db) {}
+  // Inserts a fetched message; returns its id, or the existing row's id when
+  // the same (message_id, digest) or (source, server_uid) is already stored.
+  Result<int64_t> Store(const InboxRecord& message, bool* duplicate);
+  Result<InboxRecord> Load(int64_t id);
+  Result<std::optional<InboxRecord>> FindByMessageId(const std::string& mid);
+  Result<std::vector<int64_t>> Pending();  // status "new", oldest first
+  Result<void> SetStatus(int64_t id, const std::string& status,
+                         const std::string& outcome,
+                         const std::string& deal_id);
+  Result<int64_t> Quarantine(const QuarantineRecord& entry);
+  Result<std::vector<QuarantineRecord>> Quarantined();
+  Result<std::vector<InboxRecord>> OfDeal(const std::string& deal_id);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace ct::store
+
+#endif  // CYBERTROC_STORE_REPOS_H_
