@@ -47,6 +47,11 @@ class HistoryRepo {
   Result<std::vector<EventRecord>> Events(const std::string& deal_id);
   Result<int64_t> AppendLedger(const LedgerRecord& entry);
   Result<std::vector<LedgerRecord>> Ledger(const std::string& deal_id);
+  // Records that a timer (kind "reminder" / "timeout") for the deadline
+  // `due` of that deal fired; false when it had already fired (the UNIQUE
+  // row is the exactly-once guard across crashes and overlapping runs).
+  Result<bool> RecordTimer(const std::string& deal_id, const std::string& kind,
+                           core::Time due, int seq);
 
  private:
   Database& db_;
