@@ -76,6 +76,7 @@ struct StateRule {
   std::vector<std::string> waits_for;  // roles (or "operator") who must act
   std::string waits_mark;         // exchange: only roles lacking this mark
   std::vector<std::string> on_enter;   // templates sent when entered
+  std::string realert;  // timeout_to == name: template re-alerting waiters
   Settlement settlement = Settlement::kNone;
   std::vector<PayoutRule> payouts;     // kFormula only
 };
