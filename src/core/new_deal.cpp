@@ -1,5 +1,6 @@
 // Creating a deal: terms checked, every amount computed once and frozen.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/engine_internal.h"
 
@@ -7,10 +8,10 @@ namespace ct::core {
 namespace {
 
 Result<void> CheckOffer(const CaseRules& rules, const Offer& offer) {
-  if (offer.delivery != "post" && offer.delivery != "hand")
+  if (!internal::Contains(rules.delivery_modes, offer.delivery))
     return Fail(ErrorKind::kInvalidInput,
-                fmt::format("delivery must be post or hand, not '{}'",
-                            offer.delivery));
+                fmt::format("delivery '{}' is not one of: {}", offer.delivery,
+                            fmt::join(rules.delivery_modes, ", ")));
   for (const auto& role : rules.roles) {
     auto it = offer.emails.find(role);
     if (it == offer.emails.end() || it->second.empty())

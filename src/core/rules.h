@@ -108,6 +108,7 @@ struct CaseRules {
   std::string initial_state;
   std::vector<TermRule> terms;
   std::vector<std::string> texts;   // item / give / take
+  std::vector<std::string> delivery_modes;  // "post", "hand"
   std::map<std::string, LinearExpr> vars;      // derived amounts (bond)
   std::map<std::string, LinearExpr> deposits;  // role -> due before commission
   LinearExpr commission_base;
