@@ -38,14 +38,14 @@ struct Deal {
   std::string id;         // "CT-7K3QX9A2"
   std::string case_name;  // "sale"
   std::string state;
-  std::string lang;       // "fr"
-  std::string delivery = "post";  // "post" or "hand"
+  std::string lang;                          // "fr"
+  std::string delivery = "post";             // "post" or "hand"
   std::map<std::string, std::string> texts;  // item / give / take / tracking
   std::map<std::string, Money> amounts;      // frozen terms and derived sums
   std::vector<PartyState> parties;
-  bool funded = false;    // commission taken; never refunded after this
-  Money paid_in;          // every deposit
-  Money paid_out;         // commission + every payout
+  bool funded = false;  // commission taken; never refunded after this
+  Money paid_in;        // every deposit
+  Money paid_out;       // commission + every payout
   Time created{};
   Time state_entered{};
   std::optional<Time> deadline;  // absent only in final states

@@ -1,9 +1,9 @@
 // Step(): the one transition function. Reads the rules, never the world.
 #include "core/engine.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/engine_internal.h"
 
@@ -43,8 +43,8 @@ std::string WhyNot(const CaseRules& rules, const Deal& deal,
   if (!senders.empty())
     return fmt::format("only the {} may send {:02} now", RoleList(senders),
                        cmd.code);
-  return fmt::format("code {:02} cannot be sent while the deal is {}",
-                     cmd.code, deal.state);
+  return fmt::format("code {:02} cannot be sent while the deal is {}", cmd.code,
+                     deal.state);
 }
 
 bool AllMarked(const Deal& deal, const TransitionRule& t) {
@@ -145,8 +145,8 @@ static StepResult Apply(const CaseRules& rules, const Policy& policy,
         return refuse("a deposit must be more than zero");
       p->deposited += cmd.amount;
       deal.paid_in += cmd.amount;
-      fx.ledger.push_back({LedgerKind::kDeposit, p->role, cmd.amount,
-                           "deposit", cmd.reference});
+      fx.ledger.push_back({LedgerKind::kDeposit, p->role, cmd.amount, "deposit",
+                           cmd.reference});
       move = move && AllPaid(deal);
       if (move) TakeCommission(deal, fx);
       break;
@@ -183,8 +183,8 @@ static StepResult Apply(const CaseRules& rules, const Policy& policy,
         deal.reminders_fired = internal::RemindersPassed(policy, deal, now);
         fx.deadline_extended = true;
       }
-      Notify(rules, deal, cmd,
-             agreed ? t.notify_done : t.notify, t.notify_operator, fx);
+      Notify(rules, deal, cmd, agreed ? t.notify_done : t.notify,
+             t.notify_operator, fx);
       return Outcome{deal, fx};
     }
   }
@@ -220,8 +220,7 @@ static StepResult Timeout(const CaseRules& rules, const Policy& policy,
       fx.notifications.push_back({who, {rule->realert}, false});
     return Outcome{deal, fx};
   }
-  if (auto ok = MoveTo(rules, policy, deal, rule->timeout_to, {}, now, fx);
-      !ok)
+  if (auto ok = MoveTo(rules, policy, deal, rule->timeout_to, {}, now, fx); !ok)
     return Refusal{"internal error: " + ok.error().message, {}};
   std::vector<std::string> templates = {"deadline_passed"};
   const StateRule* target = rules.FindState(rule->timeout_to);

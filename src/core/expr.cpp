@@ -1,8 +1,8 @@
 #include "core/expr.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
+
+#include <cctype>
 
 namespace ct::core {
 
@@ -22,8 +22,10 @@ bool LinearExpr::operator==(const LinearExpr& other) const {
 std::string LinearExpr::ToString() const {
   std::string out;
   for (const auto& [var, k] : coef) {
-    if (!out.empty()) out += k < 0 ? " - " : " + ";
-    else if (k < 0) out += "-";
+    if (!out.empty())
+      out += k < 0 ? " - " : " + ";
+    else if (k < 0)
+      out += "-";
     int64_t abs = k < 0 ? -k : k;
     out += abs == 1 ? var : fmt::format("{} * {}", abs, var);
   }
@@ -55,7 +57,8 @@ Result<LinearExpr> ParseExpr(std::string_view text) {
     int64_t factor = 1;
     if (std::isdigit(static_cast<unsigned char>(c))) {
       factor = 0;
-      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+      while (i < text.size() &&
+             std::isdigit(static_cast<unsigned char>(text[i])))
         factor = factor * 10 + (text[i++] - '0');
       skip();
       if (i >= text.size() || text[i] != '*') return bad("expected '*'");
@@ -63,9 +66,10 @@ Result<LinearExpr> ParseExpr(std::string_view text) {
       skip();
     }
     size_t start = i;
-    while (i < text.size() && (std::islower(static_cast<unsigned char>(text[i])) ||
-                               text[i] == '_' ||
-                               (i > start && std::isdigit(static_cast<unsigned char>(text[i])))))
+    while (i < text.size() &&
+           (std::islower(static_cast<unsigned char>(text[i])) ||
+            text[i] == '_' ||
+            (i > start && std::isdigit(static_cast<unsigned char>(text[i])))))
       ++i;
     if (i == start) return bad("expected a variable name");
     LinearExpr term;
@@ -83,7 +87,8 @@ Result<Money> Evaluate(const LinearExpr& expr,
   for (const auto& [var, k] : expr.coef) {
     auto it = vars.find(var);
     if (it == vars.end())
-      return Fail(ErrorKind::kInternal, fmt::format("unknown amount '{}'", var));
+      return Fail(ErrorKind::kInternal,
+                  fmt::format("unknown amount '{}'", var));
     total += it->second * k;
   }
   return total;

@@ -1,9 +1,9 @@
 #include "core/money.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace ct::core {
 namespace {
@@ -38,8 +38,7 @@ Result<std::string_view> StripCurrency(std::string_view text,
   size_t lead = 0;
   while (lead < text.size() && IsAlpha(text[lead])) ++lead;
   size_t trail = 0;
-  while (trail < text.size() && IsAlpha(text[text.size() - 1 - trail]))
-    ++trail;
+  while (trail < text.size() && IsAlpha(text[text.size() - 1 - trail])) ++trail;
   if (lead > 0 && trail > 0 && lead < text.size())
     return Fail(ErrorKind::kInvalidInput, "two currency codes");
   std::string_view code;
@@ -89,8 +88,7 @@ Result<int64_t> ParseDecimal(std::string_view s) {
 
 std::string Money::ToString() const {
   int64_t abs = minor_ < 0 ? -minor_ : minor_;
-  return fmt::format("{}{}.{:02}", minor_ < 0 ? "-" : "", abs / 100,
-                     abs % 100);
+  return fmt::format("{}{}.{:02}", minor_ < 0 ? "-" : "", abs / 100, abs % 100);
 }
 
 Result<Money> ParseMoney(std::string_view text, std::string_view currency) {
@@ -136,8 +134,8 @@ Result<Rate> ParseRate(std::string_view text, std::string_view currency) {
 
 std::string RateToString(const Rate& rate) {
   if (!rate.is_percent) return rate.fixed.ToString();
-  std::string s = fmt::format("{}.{:02}", rate.basis_points / 100,
-                              rate.basis_points % 100);
+  std::string s =
+      fmt::format("{}.{:02}", rate.basis_points / 100, rate.basis_points % 100);
   while (s.back() == '0') s.pop_back();
   if (s.back() == '.') s.pop_back();
   return s + "%";

@@ -24,8 +24,14 @@ class Money {
   constexpr Money operator+(Money o) const { return Money(minor_ + o.minor_); }
   constexpr Money operator-(Money o) const { return Money(minor_ - o.minor_); }
   constexpr Money operator*(int64_t k) const { return Money(minor_ * k); }
-  Money& operator+=(Money o) { minor_ += o.minor_; return *this; }
-  Money& operator-=(Money o) { minor_ -= o.minor_; return *this; }
+  Money& operator+=(Money o) {
+    minor_ += o.minor_;
+    return *this;
+  }
+  Money& operator-=(Money o) {
+    minor_ -= o.minor_;
+    return *this;
+  }
   constexpr auto operator<=>(const Money&) const = default;
 
   // "90.00", "-1.50": always two decimals, '.' as mark, no currency.

@@ -19,9 +19,9 @@ Result<void> CheckOffer(const CaseRules& rules, const Offer& offer) {
                   fmt::format("the {} is missing", role));
     for (const auto& [other, email] : offer.emails)
       if (other != role && email == it->second)
-        return Fail(ErrorKind::kInvalidInput,
-                    fmt::format("{} cannot be both {} and {}", email, role,
-                                other));
+        return Fail(
+            ErrorKind::kInvalidInput,
+            fmt::format("{} cannot be both {} and {}", email, role, other));
   }
   for (const auto& term : rules.terms) {
     auto it = offer.terms.find(term.name);
@@ -90,7 +90,8 @@ std::map<std::string, Money> CommissionShares(const CaseRules& rules,
 
 Result<Deal> NewDeal(const CaseRules& rules, const Policy& policy,
                      const Offer& offer, Time now) {
-  if (auto ok = CheckOffer(rules, offer); !ok) return std::unexpected(ok.error());
+  if (auto ok = CheckOffer(rules, offer); !ok)
+    return std::unexpected(ok.error());
   Deal deal;
   deal.id = offer.id;
   deal.case_name = rules.name;

@@ -22,9 +22,8 @@ struct MoneyPolicy {
 struct DeadlinePolicy {
   // Days per deadline key; the rules name the keys, config may override.
   std::map<std::string, int> days = {
-      {"offer_days", 7},        {"deposit_days", 7},
-      {"ship_days", 7},         {"delivery_days", 30},
-      {"return_ship_days", 14}, {"return_days", 30},
+      {"offer_days", 7},         {"deposit_days", 7},       {"ship_days", 7},
+      {"delivery_days", 30},     {"return_ship_days", 14},  {"return_days", 30},
       {"dispute_max_days", 366}, {"expired_alert_days", 7},
   };
   std::vector<int> reminder_days = {7, 1};  // before each deadline

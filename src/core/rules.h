@@ -71,14 +71,14 @@ struct PayoutRule {
 struct StateRule {
   std::string name;
   bool is_final = false;
-  std::string deadline;           // deadline key, e.g. "offer_days"
-  std::string timeout_to;         // state entered when the deadline passes
+  std::string deadline;                // deadline key, e.g. "offer_days"
+  std::string timeout_to;              // state entered when the deadline passes
   std::vector<std::string> waits_for;  // roles (or "operator") who must act
-  std::string waits_mark;         // exchange: only roles lacking this mark
+  std::string waits_mark;              // exchange: only roles lacking this mark
   std::vector<std::string> on_enter;   // templates sent when entered
   std::string realert;  // timeout_to == name: template re-alerting waiters
   Settlement settlement = Settlement::kNone;
-  std::vector<PayoutRule> payouts;     // kFormula only
+  std::vector<PayoutRule> payouts;  // kFormula only
 };
 
 struct TransitionRule {
@@ -86,8 +86,8 @@ struct TransitionRule {
   std::vector<std::string> from;  // states
   std::vector<std::string> by;    // roles allowed to send it
   Action action = Action::kMove;
-  std::string to;       // target state ("" = stays)
-  std::string mark;     // per-party progress flag set on the sender
+  std::string to;         // target state ("" = stays)
+  std::string mark;       // per-party progress flag set on the sender
   bool when_all = false;  // move only once every role in `by` has `mark`
   std::vector<std::string> notify;       // templates, always
   std::vector<std::string> notify_done;  // templates, only when it moves
@@ -101,14 +101,14 @@ struct TermRule {
 };
 
 struct CaseRules {
-  std::string name;                 // "sale"
-  std::string source;               // file it came from, for messages
-  std::vector<std::string> roles;   // ["seller", "buyer"]
-  std::string initiator;            // role of the offer sender
+  std::string name;                // "sale"
+  std::string source;              // file it came from, for messages
+  std::vector<std::string> roles;  // ["seller", "buyer"]
+  std::string initiator;           // role of the offer sender
   std::string initial_state;
   std::vector<TermRule> terms;
-  std::vector<std::string> texts;   // item / give / take
-  std::vector<std::string> delivery_modes;  // "post", "hand"
+  std::vector<std::string> texts;              // item / give / take
+  std::vector<std::string> delivery_modes;     // "post", "hand"
   std::map<std::string, LinearExpr> vars;      // derived amounts (bond)
   std::map<std::string, LinearExpr> deposits;  // role -> due before commission
   LinearExpr commission_base;

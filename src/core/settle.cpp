@@ -35,8 +35,7 @@ Result<void> CheckSplit(const CaseRules& rules, const Deal& deal,
   for (const auto& [role, amount] : split) {
     if (!rules.HasRole(role))
       return Fail(ErrorKind::kInvalidInput,
-                  fmt::format("'{}' is not a role of a {}", role,
-                              rules.name));
+                  fmt::format("'{}' is not a role of a {}", role, rules.name));
     if (amount.IsNegative())
       return Fail(ErrorKind::kInvalidInput, "amounts cannot be negative");
     total += amount;
@@ -48,8 +47,7 @@ Result<void> CheckSplit(const CaseRules& rules, const Deal& deal,
   if (total != deal.Splittable())
     return Fail(ErrorKind::kInvalidInput,
                 fmt::format("the split adds up to {} but {} is held",
-                            total.ToString(),
-                            deal.Splittable().ToString()));
+                            total.ToString(), deal.Splittable().ToString()));
   return {};
 }
 
@@ -80,11 +78,12 @@ Result<void> Settle(const StateRule& rule, Deal& deal,
       break;
   }
   // Excess deposits were never part of the deal: always back to the payer.
-  for (const auto& p : deal.parties) Pay(deal, effects, p.role, p.Excess(), "excess");
+  for (const auto& p : deal.parties)
+    Pay(deal, effects, p.role, p.Excess(), "excess");
   if (!deal.Held().IsZero())
-    return Fail(ErrorKind::kInternal,
-                fmt::format("'{}' leaves {} held", rule.name,
-                            deal.Held().ToString()));
+    return Fail(
+        ErrorKind::kInternal,
+        fmt::format("'{}' leaves {} held", rule.name, deal.Held().ToString()));
   return {};
 }
 

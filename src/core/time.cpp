@@ -1,8 +1,8 @@
 #include "core/time.h"
 
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 
 namespace ct::core {
 namespace {
@@ -32,8 +32,8 @@ Result<Time> ParseIsoTime(std::string_view s) {
       s[13] != ':' || !ReadInt(s, 14, 2, &mi) || s[16] != ':' ||
       !ReadInt(s, 17, 2, &sec))
     return bad();
-  std::chrono::year_month_day ymd{std::chrono::year(y),
-                                  std::chrono::month(mo), std::chrono::day(d)};
+  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo),
+                                  std::chrono::day(d)};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return bad();
   std::string_view zone = s.substr(19);
   int offset_minutes = 0;
@@ -61,8 +61,11 @@ Parts Split(Time t) {
   auto day = std::chrono::floor<std::chrono::days>(t);
   std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss hms{t - day};
-  return {int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()),
-          long(hms.hours().count()), long(hms.minutes().count()),
+  return {int(ymd.year()),
+          unsigned(ymd.month()),
+          unsigned(ymd.day()),
+          long(hms.hours().count()),
+          long(hms.minutes().count()),
           long(hms.seconds().count())};
 }
 }  // namespace

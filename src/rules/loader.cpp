@@ -2,13 +2,13 @@
 // file (reachability, money) live in rules/validate.cpp.
 #include "rules/loader.h"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
-
-#include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include "rules/validate.h"
 
@@ -50,8 +50,10 @@ class Reader {
       return out;
     }
     for (const auto& item : *arr) {
-      if (auto v = item.value<std::string>()) out.push_back(*v);
-      else Problem(key, "expected an array of strings");
+      if (auto v = item.value<std::string>())
+        out.push_back(*v);
+      else
+        Problem(key, "expected an array of strings");
     }
     return out;
   }
@@ -125,16 +127,16 @@ void ReadMoney(const toml::table& root, Reader& r, CaseRules& rules) {
     for (const auto& [name, node] : *deps)
       rules.deposits[std::string(name.str())] =
           r.Expr(&node, fmt::format("deposits.{}", name.str()));
-  rules.commission_base = r.Expr(root["commission"]["base"].node(),
-                                 "commission.base");
+  rules.commission_base =
+      r.Expr(root["commission"]["base"].node(), "commission.base");
   if (const toml::table* payer = root["commission"]["payer"].as_table())
     for (const auto& [name, node] : *payer)
-      rules.commission_payer[std::string(name.str())] = r.String(
-          &node, fmt::format("commission.payer.{}", name.str()), true);
-  rules.franchise_base = r.Expr(root["franchise"]["base"].node(),
-                                "franchise.base");
-  rules.franchise_cap = r.Expr(root["franchise"]["cap"].node(),
-                               "franchise.cap");
+      rules.commission_payer[std::string(name.str())] =
+          r.String(&node, fmt::format("commission.payer.{}", name.str()), true);
+  rules.franchise_base =
+      r.Expr(root["franchise"]["base"].node(), "franchise.base");
+  rules.franchise_cap =
+      r.Expr(root["franchise"]["cap"].node(), "franchise.cap");
 }
 
 void ReadStates(const toml::table& root, Reader& r, CaseRules& rules) {
@@ -156,14 +158,19 @@ void ReadStates(const toml::table& root, Reader& r, CaseRules& rules) {
     s.on_enter = r.Strings(t->get("on_enter"), at + ".on_enter", false);
     if (const toml::node* n = t->get("settlement")) {
       auto kind = ParseSettlement(r.String(n, at + ".settlement", true));
-      if (!kind) r.Problem(at + ".settlement", kind.error().message);
-      else s.settlement = *kind;
+      if (!kind)
+        r.Problem(at + ".settlement", kind.error().message);
+      else
+        s.settlement = *kind;
     }
     if (const toml::array* pays = t->get_as<toml::array>("payouts")) {
       for (size_t j = 0; j < pays->size(); ++j) {
         std::string pk = fmt::format("{}.payouts[{}]", at, j);
         const toml::table* p = (*pays)[j].as_table();
-        if (!p) { r.Problem(pk, "expected { to, amount, reason }"); continue; }
+        if (!p) {
+          r.Problem(pk, "expected { to, amount, reason }");
+          continue;
+        }
         s.payouts.push_back({r.String(p->get("to"), pk + ".to", true),
                              r.Expr(p->get("amount"), pk + ".amount"),
                              r.String(p->get("reason"), pk + ".reason", true)});
@@ -174,7 +181,10 @@ void ReadStates(const toml::table& root, Reader& r, CaseRules& rules) {
 }
 
 int ReadCode(const toml::node* node, Reader& r, const std::string& key) {
-  if (!node) { r.Problem(key, "missing"); return -1; }
+  if (!node) {
+    r.Problem(key, "missing");
+    return -1;
+  }
   if (auto n = node->value<int64_t>()) return static_cast<int>(*n);
   if (auto s = node->value<std::string>(); s && *s == "resolve")
     return core::code::kResolve;
@@ -194,15 +204,20 @@ void ReadTransitions(const toml::table& root, Reader& r, CaseRules& rules) {
     at = fmt::format("transitions[{}] (code {})", i, tr.code);
     tr.from = r.Strings(t->get("from"), at + ".from", true);
     tr.by = r.Strings(t->get("by"), at + ".by", true);
-    auto action = ParseAction(r.String(t->get("action"), at + ".action", false));
-    if (!action) r.Problem(at + ".action", action.error().message);
-    else tr.action = *action;
+    auto action =
+        ParseAction(r.String(t->get("action"), at + ".action", false));
+    if (!action)
+      r.Problem(at + ".action", action.error().message);
+    else
+      tr.action = *action;
     tr.to = r.String(t->get("to"), at + ".to", false);
     tr.mark = r.String(t->get("mark"), at + ".mark", false);
     tr.when_all = r.Bool(t->get("when_all"), at + ".when_all");
     tr.notify = r.Strings(t->get("notify"), at + ".notify", false);
-    tr.notify_done = r.Strings(t->get("notify_done"), at + ".notify_done", false);
-    tr.notify_operator = r.Bool(t->get("notify_operator"), at + ".notify_operator");
+    tr.notify_done =
+        r.Strings(t->get("notify_done"), at + ".notify_done", false);
+    tr.notify_operator =
+        r.Bool(t->get("notify_operator"), at + ".notify_operator");
     tr.summary = r.String(t->get("summary"), at + ".summary", true);
     rules.transitions.push_back(std::move(tr));
   }
@@ -292,8 +307,12 @@ Result<const core::CaseRules*> RuleBook::Find(const std::string& name) const {
 }
 
 std::vector<std::string> RuleBook::TemplateNames() const {
-  std::set<std::string> names = {"refusal", "help", "unsigned", "reminder",
-                                 "deadline_passed", "payout_instructions",
+  std::set<std::string> names = {"refusal",
+                                 "help",
+                                 "unsigned",
+                                 "reminder",
+                                 "deadline_passed",
+                                 "payout_instructions",
                                  "offer"};
   for (const auto& [_, rules] : cases) {
     for (const auto& s : rules.states) {

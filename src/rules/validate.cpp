@@ -1,12 +1,12 @@
 #include "rules/validate.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <deque>
 #include <regex>
 #include <set>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "core/policy.h"
 
@@ -37,10 +37,13 @@ class Checker {
 
  private:
   void Problem(const std::string& key, const std::string& what) {
-    if (error_.empty()) error_ = fmt::format("{}: {}: {}", r_.source, key, what);
+    if (error_.empty())
+      error_ = fmt::format("{}: {}: {}", r_.source, key, what);
   }
 
-  bool IsState(const std::string& s) const { return r_.FindState(s) != nullptr; }
+  bool IsState(const std::string& s) const {
+    return r_.FindState(s) != nullptr;
+  }
   bool IsActor(const std::string& s) const {
     return r_.HasRole(s) || s == core::kOperatorRole;
   }
@@ -53,8 +56,9 @@ class Checker {
           !seen.insert(role).second)
         Problem("roles", fmt::format("'{}' is reserved or repeated", role));
     if (!r_.HasRole(r_.initiator))
-      Problem("initiator", fmt::format("unknown role '{}' (roles: {})",
-                                       r_.initiator, fmt::join(r_.roles, ", ")));
+      Problem("initiator",
+              fmt::format("unknown role '{}' (roles: {})", r_.initiator,
+                          fmt::join(r_.roles, ", ")));
     if (!IsState(r_.initial_state))
       Problem("initial", fmt::format("unknown state '{}'", r_.initial_state));
     if (r_.delivery_modes.empty())
@@ -176,7 +180,8 @@ class Checker {
       if (!seen.insert(s.name).second)
         Problem("states." + s.name, "defined twice");
       CheckState(s);
-      for (const auto& name : s.on_enter) CheckTemplate("states." + s.name, name);
+      for (const auto& name : s.on_enter)
+        CheckTemplate("states." + s.name, name);
     }
   }
 
@@ -191,7 +196,8 @@ class Checker {
     if (!core::IsKnownCode(t.code))
       Problem(at + ".code", fmt::format("unknown code {}", t.code));
     for (const auto& s : t.from)
-      if (!IsState(s)) Problem(at + ".from", fmt::format("unknown state '{}'", s));
+      if (!IsState(s))
+        Problem(at + ".from", fmt::format("unknown state '{}'", s));
     for (const auto& b : t.by)
       if (!IsActor(b)) Problem(at + ".by", fmt::format("unknown role '{}'", b));
     if (!t.to.empty() && !IsState(t.to))
@@ -222,9 +228,9 @@ class Checker {
 
   void CheckTransitions() {
     for (size_t i = 0; i < r_.transitions.size(); ++i)
-      CheckTransition(r_.transitions[i],
-                      fmt::format("transitions[{}] (code {})", i,
-                                  r_.transitions[i].code));
+      CheckTransition(
+          r_.transitions[i],
+          fmt::format("transitions[{}] (code {})", i, r_.transitions[i].code));
   }
 
   // States reachable from the initial one; `through_funding` false stops at
@@ -236,7 +242,8 @@ class Checker {
       std::string s = todo.front();
       todo.pop_front();
       std::vector<std::string> next;
-      if (const core::StateRule* st = r_.FindState(s); st && !st->timeout_to.empty())
+      if (const core::StateRule* st = r_.FindState(s);
+          st && !st->timeout_to.empty())
         next.push_back(st->timeout_to);
       for (const auto& t : r_.transitions)
         if (In(t.from, s) && !t.to.empty() &&

@@ -52,8 +52,8 @@ class Driver {
   Outcome Ok(const Say& s) {
     auto r = Step(rules_, policy_, deal_, Cmd(s), now_);
     if (auto* refusal = std::get_if<Refusal>(&r)) {
-      ADD_FAILURE() << s.actor << " " << s.code << " refused: "
-                    << refusal->reason;
+      ADD_FAILURE() << s.actor << " " << s.code
+                    << " refused: " << refusal->reason;
       return {deal_, {}};
     }
     auto out = std::get<Outcome>(r);
@@ -96,7 +96,8 @@ class Driver {
 
 std::map<std::string, int64_t> PaidTo(const Effects& fx) {
   std::map<std::string, int64_t> out;
-  for (const auto& p : fx.payouts) out[p.payee + ":" + p.reason] += p.amount.minor();
+  for (const auto& p : fx.payouts)
+    out[p.payee + ":" + p.reason] += p.amount.minor();
   return out;
 }
 
@@ -155,10 +156,12 @@ TEST(EngineTest, DisputeSettledByProposal) {
   d.Ok({"seller", 40});
   d.Ok({"buyer", 63});
   EXPECT_EQ(d.deal().state, "disputed");
-  auto bad = d.No({"seller", 90, "", 0, {{"seller", M(3000)}, {"buyer", M(4550)}}});
+  auto bad =
+      d.No({"seller", 90, "", 0, {{"seller", M(3000)}, {"buyer", M(4550)}}});
   EXPECT_NE(bad.reason.find("90.00 is held"), std::string::npos) << bad.reason;
   d.Ok({"seller", 90, "", 0, {{"seller", M(4450)}, {"buyer", M(4550)}}});
-  EXPECT_NE(d.No({"seller", 91}).reason.find("own proposal"), std::string::npos);
+  EXPECT_NE(d.No({"seller", 91}).reason.find("own proposal"),
+            std::string::npos);
   auto out = d.Ok({"buyer", 91});
   EXPECT_EQ(d.deal().state, "settled");
   EXPECT_EQ(PaidTo(out.effects),
@@ -210,7 +213,8 @@ TEST(EngineTest, EveryDeadlineHasItsDefaultOutcome) {
       {{{"buyer", 11}}, "awaiting_deposits", "cancelled"},
       {{{"seller", 40}}, "shipped", "completed"},
       {{{"seller", 40}, {"buyer", 62}}, "returning", "completed"},
-      {{{"seller", 40}, {"buyer", 62}, {"buyer", 81}}, "return_shipped",
+      {{{"seller", 40}, {"buyer", 62}, {"buyer", 81}},
+       "return_shipped",
        "refunded"},
       {{{"seller", 40}, {"buyer", 63}}, "disputed", "expired"},
   };
@@ -236,7 +240,10 @@ TEST(EngineTest, ExpiredDealIsReAlertedAndResolvedByOperator) {
   ASSERT_EQ(alert.effects.notifications.size(), 1u);
   EXPECT_EQ(alert.effects.notifications[0].to, "operator");
   EXPECT_EQ(alert.effects.notifications[0].templates[0], "expired_alert");
-  auto out = d.Ok({"operator", code::kResolve, "", 0,
+  auto out = d.Ok({"operator",
+                   code::kResolve,
+                   "",
+                   0,
                    {{"seller", M(0)}, {"buyer", M(9000)}}});
   EXPECT_EQ(d.deal().state, "settled");
   EXPECT_EQ(PaidTo(out.effects)["buyer:settlement"], 9000);

@@ -1,11 +1,10 @@
 // The loader refuses rules files with a mistake and names it.
-#include "rules/loader.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "rules/loader.h"
 #include "test_rules.h"
 
 namespace ct::rules {
@@ -49,7 +48,8 @@ TEST(RulesTest, MistakesAreNamed) {
       {"timeout = \"cancelled\"\nwaits_for = [\"buyer\"]",
        "timeout = \"canceled\"\nwaits_for = [\"buyer\"]",
        "sale.toml: states.offered.timeout: unknown state 'canceled'"},
-      {"code = 63", "code = 64", "transitions[9] (code 64).code: unknown code 64"},
+      {"code = 63", "code = 64",
+       "transitions[9] (code 64).code: unknown code 64"},
       {"by = [\"buyer\"]\nto = \"awaiting_deposits\"",
        "by = [\"bidder\"]\nto = \"awaiting_deposits\"",
        "(code 11).by: unknown role 'bidder'"},
@@ -69,7 +69,8 @@ TEST(RulesTest, MistakesAreNamed) {
        "is funded"},
       {"seller = \"bond\"", "seller = \"bond + tip\"",
        "deposits.seller: unknown amount 'tip'"},
-      {"action = \"propose\"", "action = \"haggle\"", "unknown action 'haggle'"},
+      {"action = \"propose\"", "action = \"haggle\"",
+       "unknown action 'haggle'"},
       {"initiator = \"seller\"", "initiator = \"auctioneer\"",
        "initiator: unknown role 'auctioneer'"},
       {"case = \"sale\"", "case = [\"sale\"]", "case: expected a string"},
@@ -77,7 +78,8 @@ TEST(RulesTest, MistakesAreNamed) {
        "sale.toml:"},
   };
   for (const auto& m : kMistakes) {
-    auto loaded = LoadString(Mutate(SaleText(), m.from, m.to), "rules/sale.toml");
+    auto loaded =
+        LoadString(Mutate(SaleText(), m.from, m.to), "rules/sale.toml");
     ASSERT_FALSE(loaded.has_value()) << m.expected;
     EXPECT_EQ(loaded.error().kind, ErrorKind::kConfig);
     EXPECT_NE(loaded.error().message.find(m.expected), std::string::npos)
