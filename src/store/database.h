@@ -72,6 +72,10 @@ class Statement {
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  // First failed Bind since the last Reset (binders cannot return an error
+  // themselves); Step() and Run() report it instead of running.
+  int bind_error_ = SQLITE_OK;
+  int bind_error_index_ = 0;
 };
 
 // BEGIN IMMEDIATE on construction (so writers serialise early), ROLLBACK in

@@ -1,0 +1,247 @@
+#include "store/database.h"
+
+#include <cctype>
+#include <string>
+#include <utility>
+
+#include "store/codec.h"
+
+namespace ct::store {
+namespace internal {
+
+Error SqliteError(sqlite3* db, int rc, std::string_view context) {
+  // Extended codes (SQLITE_BUSY_SNAPSHOT...) share the primary code's low
+  // byte.
+  const int primary = rc & 0xff;
+  const ErrorKind kind = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+                             ? ErrorKind::kBusy
+                             : ErrorKind::kIo;
+  std::string message = "database: ";
+  message += context;
+  message += ": ";
+  // sqlite3_errmsg describes the latest failure on that connection; when
+  // there is none (or no connection) the generic text of the code is all we
+  // have.
+  if (db != nullptr && sqlite3_errcode(db) != SQLITE_OK) {
+    message += sqlite3_errmsg(db);
+  } else {
+    message += sqlite3_errstr(rc);
+  }
+  return Error{kind, std::move(message)};
+}
+
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string AsciiUpper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace internal
+
+// ---- Database --------------------------------------------------------------
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+Database::~Database() {
+  // close_v2 defers the close until the last Statement is finalized, so a
+  // Statement that outlives its Database stays safe to destroy.
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+Result<void> Database::Exec(std::string_view sql) {
+  // sqlite3_exec needs a NUL-terminated string.
+  const std::string text(sql);
+  char* errmsg = nullptr;
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &errmsg);
+  sqlite3_free(errmsg);  // sqlite3_errmsg(db_) carries the same text.
+  if (rc != SQLITE_OK)
+    return std::unexpected(internal::SqliteError(db_, rc, "exec"));
+  return {};
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(),
+                                    static_cast<int>(sql.size()), &stmt, &tail);
+  if (rc != SQLITE_OK) {
+    return std::unexpected(internal::SqliteError(db_, rc, "prepare"));
+  }
+  Statement statement(db_, stmt);
+  // A second statement in `sql` would silently never run: a bug, refused.
+  const std::string_view rest(tail, sql.data() + sql.size() - tail);
+  if (stmt == nullptr ||
+      rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+    return Fail(ErrorKind::kInternal,
+                "database: prepare: expected exactly one SQL statement");
+  }
+  return statement;
+}
+
+int64_t Database::LastInsertId() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+
+int Database::Changes() const { return sqlite3_changes(db_); }
+
+Result<int> Database::UserVersion() {
+  Result<Statement> st = Prepare("PRAGMA user_version");
+  if (!st) return std::unexpected(std::move(st.error()));
+  Result<bool> row = st->Step();
+  if (!row) return std::unexpected(std::move(row.error()));
+  if (!*row)
+    return Fail(ErrorKind::kIo,
+                "database: PRAGMA user_version returned nothing");
+  return static_cast<int>(st->ColumnInt(0));
+}
+
+// ---- Statement -------------------------------------------------------------
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      bind_error_(std::exchange(other.bind_error_, SQLITE_OK)),
+      bind_error_index_(std::exchange(other.bind_error_index_, 0)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    db_ = std::exchange(other.db_, nullptr);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    bind_error_ = std::exchange(other.bind_error_, SQLITE_OK);
+    bind_error_index_ = std::exchange(other.bind_error_index_, 0);
+  }
+  return *this;
+}
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+}
+
+Statement& Statement::Bind(int index, int64_t value) {
+  const int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) {
+    bind_error_ = rc;
+    bind_error_index_ = index;
+  }
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view value) {
+  // SQLITE_TRANSIENT: SQLite copies the bytes, so `value` may die after this
+  // call. The explicit length keeps embedded NULs.
+  const int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(),
+                                     SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) {
+    bind_error_ = rc;
+    bind_error_index_ = index;
+  }
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  const int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) {
+    bind_error_ = rc;
+    bind_error_index_ = index;
+  }
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  if (bind_error_ != SQLITE_OK) {
+    return std::unexpected(internal::SqliteError(
+        nullptr, bind_error_,
+        "bind parameter " + std::to_string(bind_error_index_) + " of \"" +
+            sqlite3_sql(stmt_) + "\""));
+  }
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return std::unexpected(internal::SqliteError(db_, rc, "step"));
+}
+
+Result<void> Statement::Run() {
+  for (;;) {
+    Result<bool> row = Step();
+    if (!row) return std::unexpected(std::move(row.error()));
+    if (!*row) return {};
+  }
+}
+
+Statement& Statement::Reset() {
+  // sqlite3_reset repeats the code of the last failed step, which Step()
+  // already reported; nothing new to learn from it here.
+  sqlite3_reset(stmt_);
+  bind_error_ = SQLITE_OK;
+  bind_error_index_ = 0;
+  return *this;
+}
+
+int64_t Statement::ColumnInt(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+
+std::string Statement::ColumnText(int col) const {
+  // Read as a blob: byte-exact for TEXT and BLOB alike (embedded NULs kept).
+  // sqlite3_column_bytes must come after sqlite3_column_blob.
+  const void* data = sqlite3_column_blob(stmt_, col);
+  const int size = sqlite3_column_bytes(stmt_, col);
+  if (data == nullptr || size <= 0) return {};
+  return std::string(static_cast<const char*>(data), static_cast<size_t>(size));
+}
+
+bool Statement::ColumnIsNull(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+
+// ---- Transaction -----------------------------------------------------------
+
+Result<Transaction> Transaction::Begin(Database& db) {
+  CT_STORE_TRY(db.Exec("BEGIN IMMEDIATE"));
+  return Transaction(&db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), done_(other.done_) {}
+
+Transaction::~Transaction() {
+  if (db_ == nullptr || done_) return;
+  // Some errors (SQLITE_FULL, IOERR...) already rolled SQLite back; a second
+  // ROLLBACK would only fail. A failed ROLLBACK cannot be returned from a
+  // destructor, but it leaves the connection inside a transaction, so the
+  // next Begin() fails loudly instead of the error vanishing.
+  if (sqlite3_get_autocommit(db_->handle()) == 0) {
+    (void)db_->Exec("ROLLBACK");
+  }
+}
+
+Result<void> Transaction::Commit() {
+  if (db_ == nullptr || done_) {
+    return Fail(ErrorKind::kInternal,
+                "database: commit of a finished transaction");
+  }
+  // On failure the transaction stays open and the destructor rolls it back.
+  CT_STORE_TRY(db_->Exec("COMMIT"));
+  done_ = true;
+  return {};
+}
+
+}  // namespace ct::store

@@ -1,0 +1,92 @@
+// KeyRepo: address-to-key bindings (trust on first use) and the signatures
+// already accepted, which stop replays of a signed command.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/codec.h"
+#include "store/repos.h"
+
+namespace ct::store {
+namespace {
+
+using internal::AsciiLower;
+using internal::AsciiUpper;
+using internal::BindTime;
+using internal::ColumnTime;
+
+BindingRecord ReadBinding(const Statement& st) {
+  BindingRecord binding;
+  binding.email = st.ColumnText(0);
+  binding.fingerprint = st.ColumnText(1);
+  binding.bound_at = ColumnTime(st, 2);
+  binding.how = st.ColumnText(3);
+  return binding;
+}
+
+}  // namespace
+
+Result<void> KeyRepo::Bind(const BindingRecord& binding) {
+  // Addresses are compared lower-cased and fingerprints upper-cased
+  // everywhere, so both are normalised once, here.
+  Result<Statement> st = db_.Prepare(
+      "INSERT INTO bindings (email, fingerprint, bound_at, how) "
+      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (email) DO UPDATE SET "
+      "fingerprint = excluded.fingerprint, bound_at = excluded.bound_at, "
+      "how = excluded.how");
+  if (!st) return std::unexpected(std::move(st.error()));
+  st->Bind(1, AsciiLower(binding.email))
+      .Bind(2, AsciiUpper(binding.fingerprint));
+  BindTime(*st, 3, binding.bound_at);
+  st->Bind(4, binding.how);
+  return st->Run();
+}
+
+Result<std::optional<BindingRecord>> KeyRepo::Find(const std::string& email) {
+  Result<Statement> st = db_.Prepare(
+      "SELECT email, fingerprint, bound_at, how FROM bindings WHERE email = "
+      "?1");
+  if (!st) return std::unexpected(std::move(st.error()));
+  Result<bool> row = st->Bind(1, AsciiLower(email)).Step();
+  if (!row) return std::unexpected(std::move(row.error()));
+  if (!*row) return std::nullopt;
+  return ReadBinding(*st);
+}
+
+Result<std::vector<BindingRecord>> KeyRepo::All() {
+  Result<Statement> st = db_.Prepare(
+      "SELECT email, fingerprint, bound_at, how FROM bindings ORDER BY email");
+  if (!st) return std::unexpected(std::move(st.error()));
+  return internal::CollectRows<BindingRecord>(*st, ReadBinding);
+}
+
+Result<bool> KeyRepo::RememberSignature(const std::string& sig_digest,
+                                        const std::string& fingerprint,
+                                        core::Time made, core::Time seen) {
+  // Only a clash on the digest is "seen before"; any other constraint
+  // failure is still an error.
+  Result<Statement> st = db_.Prepare(
+      "INSERT INTO seen_signatures (digest, fingerprint, made, seen) "
+      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (digest) DO NOTHING");
+  if (!st) return std::unexpected(std::move(st.error()));
+  st->Bind(1, sig_digest).Bind(2, AsciiUpper(fingerprint));
+  BindTime(*st, 3, made);
+  BindTime(*st, 4, seen);
+  CT_STORE_TRY(st->Run());
+  return db_.Changes() == 1;
+}
+
+Result<std::optional<core::Time>> KeyRepo::LastAccepted(
+    const std::string& fingerprint) {
+  Result<Statement> st = db_.Prepare(
+      "SELECT max(made) FROM seen_signatures WHERE fingerprint = ?1");
+  if (!st) return std::unexpected(std::move(st.error()));
+  Result<bool> row = st->Bind(1, AsciiUpper(fingerprint)).Step();
+  if (!row) return std::unexpected(std::move(row.error()));
+  // max() over no rows is NULL: nothing accepted from that key yet.
+  if (!*row || st->ColumnIsNull(0)) return std::nullopt;
+  return internal::ColumnTime(*st, 0);
+}
+
+}  // namespace ct::store

@@ -1,0 +1,254 @@
+#include "store/schema.h"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "store/codec.h"
+
+namespace ct::store::internal {
+namespace {
+
+// Times are INTEGER unix seconds (UTC), money INTEGER minor units. Tables are
+// STRICT so that a wrongly typed value is an error rather than a silent
+// conversion. Optional references are NULL, never "" or 0.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE deals (
+  id TEXT PRIMARY KEY NOT NULL,
+  case_name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  delivery TEXT NOT NULL CHECK (delivery IN ('post', 'hand')),
+  funded INTEGER NOT NULL CHECK (funded IN (0, 1)),
+  paid_in INTEGER NOT NULL CHECK (paid_in >= 0),
+  -- Nothing held is ever negative (SPEC 3).
+  paid_out INTEGER NOT NULL CHECK (paid_out >= 0 AND paid_out <= paid_in),
+  created INTEGER NOT NULL,
+  state_entered INTEGER NOT NULL,
+  deadline INTEGER,
+  reminders_fired INTEGER NOT NULL CHECK (reminders_fired >= 0),
+  proposal_by TEXT,
+  updated INTEGER NOT NULL
+) STRICT;
+CREATE INDEX deals_state ON deals(state);
+CREATE INDEX deals_deadline ON deals(deadline) WHERE deadline IS NOT NULL;
+
+CREATE TABLE deal_texts (
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (deal_id, key)
+) STRICT;
+
+CREATE TABLE deal_amounts (
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  name TEXT NOT NULL,
+  minor INTEGER NOT NULL CHECK (minor >= 0),
+  PRIMARY KEY (deal_id, name)
+) STRICT;
+
+-- `position` keeps the order of core::Deal::parties (a vector).
+CREATE TABLE parties (
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  role TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  email TEXT NOT NULL COLLATE NOCASE,
+  due INTEGER NOT NULL CHECK (due >= 0),
+  commission INTEGER NOT NULL CHECK (commission >= 0),
+  deposited INTEGER NOT NULL CHECK (deposited >= 0),
+  marks TEXT NOT NULL DEFAULT '',
+  extend_days INTEGER NOT NULL CHECK (extend_days >= 0),
+  PRIMARY KEY (deal_id, role),
+  UNIQUE (deal_id, position)
+) STRICT;
+CREATE INDEX parties_email ON parties(email);
+
+CREATE TABLE proposal_split (
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  role TEXT NOT NULL,
+  minor INTEGER NOT NULL CHECK (minor >= 0),
+  PRIMARY KEY (deal_id, role)
+) STRICT;
+
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  at INTEGER NOT NULL,
+  code INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  actor_email TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  refused INTEGER NOT NULL CHECK (refused IN (0, 1)),
+  detail TEXT NOT NULL,
+  message_ref TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_deal ON events(deal_id);
+
+CREATE TABLE ledger (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('deposit', 'commission', 'payout')),
+  role TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  reason TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  event_id INTEGER REFERENCES events(id)
+) STRICT;
+CREATE INDEX ledger_deal ON ledger(deal_id);
+
+-- History and money movements are evidence: never rewritten.
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+
+CREATE TABLE payouts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  created INTEGER NOT NULL,
+  payee_role TEXT NOT NULL,
+  payee_email TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  currency TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'done')),
+  done_ref TEXT NOT NULL DEFAULT '',
+  done_at INTEGER,
+  CHECK ((status = 'done') = (done_at IS NOT NULL))
+) STRICT;
+CREATE INDEX payouts_deal ON payouts(deal_id);
+CREATE INDEX payouts_status ON payouts(status);
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  deal_id TEXT REFERENCES deals(id),
+  created INTEGER NOT NULL,
+  to_email TEXT NOT NULL COLLATE NOCASE,
+  to_role TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  templates TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  in_reply_to TEXT NOT NULL,
+  status TEXT NOT NULL
+    CHECK (status IN ('queued', 'sent', 'failed', 'gave_up')),
+  attempts INTEGER NOT NULL CHECK (attempts >= 0),
+  next_attempt INTEGER,
+  last_error TEXT NOT NULL,
+  sent_at INTEGER,
+  message_id TEXT NOT NULL
+) STRICT;
+CREATE INDEX outbox_due ON outbox(status, next_attempt);
+CREATE INDEX outbox_deal ON outbox(deal_id);
+CREATE INDEX outbox_recipient ON outbox(to_email, created);
+
+CREATE TABLE bindings (
+  email TEXT PRIMARY KEY NOT NULL,
+  fingerprint TEXT NOT NULL,
+  bound_at INTEGER NOT NULL,
+  how TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE seen_signatures (
+  digest TEXT PRIMARY KEY NOT NULL,
+  fingerprint TEXT NOT NULL,
+  made INTEGER NOT NULL,
+  seen INTEGER NOT NULL
+) STRICT;
+CREATE INDEX seen_signatures_key ON seen_signatures(fingerprint, made);
+
+CREATE TABLE inbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  source TEXT NOT NULL,
+  server_uid TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  fetched INTEGER NOT NULL,
+  raw BLOB NOT NULL,
+  status TEXT NOT NULL
+    CHECK (status IN ('new', 'processed', 'quarantined', 'ignored')),
+  outcome TEXT NOT NULL,
+  deal_id TEXT NOT NULL,
+  UNIQUE (message_id, digest)
+) STRICT;
+CREATE UNIQUE INDEX inbox_server_uid ON inbox(source, server_uid)
+  WHERE server_uid <> '';
+CREATE INDEX inbox_status ON inbox(status);
+CREATE INDEX inbox_deal ON inbox(deal_id);
+
+CREATE TABLE quarantine (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  inbox_id INTEGER NOT NULL REFERENCES inbox(id),
+  message_id TEXT NOT NULL,
+  from_addr TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE timers_fired (
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  kind TEXT NOT NULL,
+  due INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  fired_at INTEGER NOT NULL,
+  PRIMARY KEY (deal_id, kind, due, seq)
+) STRICT;
+)sql";
+
+// Append only: a released version's script is never edited, a change is a
+// new entry.
+constexpr std::array<std::string_view, 1> kMigrations = {kSchemaV1};
+
+Error FutureSchema(int version) {
+  return Error{ErrorKind::kConfig, "database: schema version " +
+                                       std::to_string(version) +
+                                       " is newer than this cybertroc knows (" +
+                                       std::to_string(LatestSchemaVersion()) +
+                                       "); upgrade cybertroc"};
+}
+
+// Applies the next migration if one is missing; false when up to date.
+Result<bool> ApplyNext(Database& db) {
+  Result<Transaction> tx = Transaction::Begin(db);
+  if (!tx) return std::unexpected(std::move(tx.error()));
+  // Read again under the write lock: another process may have migrated
+  // between our first look and BEGIN IMMEDIATE.
+  Result<int> version = db.UserVersion();
+  if (!version) return std::unexpected(std::move(version.error()));
+  if (*version > LatestSchemaVersion())
+    return std::unexpected(FutureSchema(*version));
+  if (*version == LatestSchemaVersion()) return false;
+  CT_STORE_TRY(db.Exec(kMigrations[static_cast<size_t>(*version)]));
+  CT_STORE_TRY(
+      db.Exec("PRAGMA user_version = " + std::to_string(*version + 1)));
+  CT_STORE_TRY(tx->Commit());
+  return true;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Result<void> Migrate(Database& db) {
+  // A first look without a write lock, so that opening an up-to-date
+  // database never waits behind a running daemon.
+  Result<int> version = db.UserVersion();
+  if (!version) return std::unexpected(std::move(version.error()));
+  if (*version > LatestSchemaVersion())
+    return std::unexpected(FutureSchema(*version));
+  if (*version == LatestSchemaVersion()) return {};
+  for (;;) {
+    Result<bool> applied = ApplyNext(db);
+    if (!applied) return std::unexpected(std::move(applied.error()));
+    if (!*applied) return {};
+  }
+}
+
+}  // namespace ct::store::internal
