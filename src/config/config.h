@@ -79,7 +79,11 @@ struct Config {
 // Reads the INI file at `path` over the defaults. Unknown keys, bad numbers,
 // bad amounts or rates, a currency that is not three letters, a payer other
 // than seller/buyer/split are kConfig errors naming the key. A missing file
-// is a kConfig error unless `missing_ok`.
+// is a kConfig error unless `missing_ok`. Every bad line is reported, one
+// per line of the message: "FILE: section.key: expected …, got '…'".
+// Relative paths in the file are made absolute against the file's own
+// directory; fingerprints are stored without blanks, in upper case; '#'
+// starts a comment anywhere on a line, ';' at the start of one.
 Result<Config> Load(const std::string& path, bool missing_ok);
 
 // Where the config lives: --config, else $CYBERTROC_CONFIG, else the default.

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages cybertroc needs to build and test, only
+# those missing. Quiet when everything is present. As root it installs them
+# without starting any service (works in a container without systemd); as
+# another user it prints the sudo line to run and exits 2.
+set -euo pipefail
+
+# Build: compiler, CMake and the libraries of DESIGN.md "Dependencies".
+build_packages=(
+  cmake g++ pkg-config
+  libvmime-dev libgpgme-dev libsqlite3-dev libboost-program-options-dev
+  libspdlog-dev libtomlplusplus-dev libkainjow-mustache-dev
+  libgtest-dev googletest
+)
+# Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP
+# server (OpenSMTPD), a real mail client (neomutt driven in tmux).
+test_packages=(
+  gnupg sqlite3
+  dovecot-imapd dovecot-pop3d dovecot-lmtpd opensmtpd
+  neomutt tmux ca-certificates
+)
+
+missing=()
+for package in "${build_packages[@]}" "${test_packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null ||
+           true)
+  if [[ "$status" != installed ]]; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+install_command=(apt-get install -y --no-install-recommends "${missing[@]}")
+if ((EUID != 0)); then
+  echo "cybertroc: missing Debian packages: ${missing[*]}" >&2
+  echo "install them with:" >&2
+  echo "  sudo apt-get update" >&2
+  echo "  sudo ${install_command[*]}" >&2
+  exit 2
+fi
+
+# Dovecot and OpenSMTPD postinst scripts try to start their daemons; the
+# tests start their own instances, and a container may have no init at all.
+# policy-rc.d exit 101 tells invoke-rc.d "not allowed", so nothing starts.
+policy=/usr/sbin/policy-rc.d
+created_policy=false
+if [[ ! -e "$policy" ]]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  created_policy=true
+fi
+cleanup() {
+  if [[ "$created_policy" == true ]]; then
+    rm -f "$policy"
+  fi
+}
+trap cleanup EXIT
+
+echo "cybertroc: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive RUNLEVEL=1
+apt-get update -qq
+"${install_command[@]}" -qq
