@@ -106,6 +106,8 @@ struct CaseRules {
   std::vector<std::string> roles;  // ["seller", "buyer"]
   std::string initiator;           // role of the offer sender
   std::string initial_state;
+  // Offer field naming the other party ("with"); empty: its role name.
+  std::string counterparty_field;
   std::vector<TermRule> terms;
   std::vector<std::string> texts;              // item / give / take
   std::vector<std::string> delivery_modes;     // "post", "hand"

@@ -252,6 +252,8 @@ Result<core::CaseRules> LoadString(const std::string& text,
   rules.initiator = r.String(root.get("initiator"), "initiator", true);
   rules.initial_state = r.String(root.get("initial"), "initial", true);
   rules.texts = r.Strings(root.get("texts"), "texts", false);
+  rules.counterparty_field =
+      r.String(root.get("counterparty_field"), "counterparty_field", false);
   rules.delivery_modes = r.Strings(root.get("delivery"), "delivery", true);
   ReadMoney(root, r, rules);
   ReadStates(root, r, rules);

@@ -1,0 +1,289 @@
+#include "core/grammar.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <vector>
+
+namespace ct::core {
+namespace {
+
+constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+std::string_view TrimView(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Folds what phones and some clients produce into plain ASCII: a BOM or
+// zero-width characters vanish, fullwidth forms (U+FF01..FF5E) and the
+// ideographic space become their ASCII twins, no-break spaces become spaces.
+std::string FoldToAscii(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size();) {
+    unsigned char c = in[i];
+    if (c == 0xEF && i + 2 < in.size()) {
+      unsigned char c1 = in[i + 1], c2 = in[i + 2];
+      if (c1 == 0xBB && c2 == 0xBF) {
+        i += 3;
+        continue;
+      }  // BOM
+      unsigned cp = ((c & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
+      if (cp >= 0xFF01 && cp <= 0xFF5E) {
+        out += static_cast<char>(cp - 0xFF01 + 0x21);
+        i += 3;
+        continue;
+      }
+    }
+    if (c == 0xE2 && i + 2 < in.size() &&
+        static_cast<unsigned char>(in[i + 1]) == 0x80) {
+      unsigned char c2 = in[i + 2];
+      if (c2 >= 0x8B && c2 <= 0x8D) {
+        i += 3;
+        continue;
+      }  // zero-width
+    }
+    if (c == 0xE3 && i + 2 < in.size() &&
+        static_cast<unsigned char>(in[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(in[i + 2]) == 0x80) {
+      out += ' ';  // ideographic space
+      i += 3;
+      continue;
+    }
+    if (c == 0xC2 && i + 1 < in.size() &&
+        static_cast<unsigned char>(in[i + 1]) == 0xA0) {
+      out += ' ';
+      i += 2;
+      continue;
+    }
+    out += static_cast<char>(c);
+    ++i;
+  }
+  return out;
+}
+
+// The lines that may hold commands: no quotes, nothing after "-- ".
+std::vector<std::string_view> LiveLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? "" : text.substr(nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line == "-- ") break;
+    std::string_view t = TrimView(line);
+    if (!t.empty() && t.front() == '>') continue;
+    lines.push_back(t);
+  }
+  return lines;
+}
+
+std::vector<std::string_view> Words(std::string_view s) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    size_t start = i;
+    while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    if (i > start) words.push_back(s.substr(start, i - start));
+  }
+  return words;
+}
+
+bool IsCodeWord(std::string_view w) {
+  if (w.empty() || w.size() > 3) return false;
+  for (char c : w)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+// Text after the first `skip` words of `line`.
+std::string Rest(std::string_view line, size_t skip) {
+  size_t i = 0;
+  for (size_t w = 0; w < skip; ++w) {
+    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i])))
+      ++i;
+    while (i < line.size() &&
+           !std::isspace(static_cast<unsigned char>(line[i])))
+      ++i;
+  }
+  return std::string(TrimView(line.substr(std::min(i, line.size()))));
+}
+
+Result<void> ReadArguments(std::string_view line,
+                           const std::vector<std::string_view>& w,
+                           std::string_view currency, Command& cmd) {
+  auto bad = [&](const std::string& why) {
+    return Fail(ErrorKind::kInvalidInput,
+                fmt::format("code {:02}: {}", cmd.code, why));
+  };
+  switch (cmd.code) {
+    case code::kDeposit: {
+      if (w.size() < 4 || w.size() > 5)
+        return bad("expected 21 ROLE AMOUNT [ref=TEXT]");
+      cmd.deposit_role = Lower(w[2]);
+      auto amount = ParseMoney(w[3], currency);
+      if (!amount) return bad(amount.error().message);
+      cmd.amount = *amount;
+      if (w.size() == 5) {
+        if (Lower(w[4].substr(0, 4)) != "ref=") return bad("expected ref=TEXT");
+        cmd.reference = std::string(w[4].substr(4));
+      }
+      return {};
+    }
+    case code::kPropose:
+      if (w.size() < 3) return bad("expected 90 ROLE=AMOUNT ROLE=AMOUNT");
+      for (size_t i = 2; i < w.size(); ++i) {
+        size_t eq = w[i].find('=');
+        if (eq == std::string_view::npos || eq == 0)
+          return bad(fmt::format("expected ROLE=AMOUNT, got '{}'", w[i]));
+        std::string role = Lower(w[i].substr(0, eq));
+        auto amount = ParseMoney(w[i].substr(eq + 1), currency);
+        if (!amount) return bad(amount.error().message);
+        if (cmd.split.contains(role))
+          return bad(fmt::format("{} named twice", role));
+        cmd.split[role] = *amount;
+      }
+      return {};
+    case code::kExtend:
+      if (w.size() != 3 || !IsCodeWord(w[2]))
+        return bad("expected 92 N (a number of days)");
+      cmd.days = std::stoi(std::string(w[2]));
+      return {};
+    default:
+      // Tracking text or reason (40, 62, 81, 102); ignored elsewhere.
+      cmd.text = Rest(line, 2);
+      return {};
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> NormalizeDealId(std::string_view text) {
+  if (text.size() != 11 || (text[0] != 'C' && text[0] != 'c') ||
+      (text[1] != 'T' && text[1] != 't') || text[2] != '-')
+    return std::nullopt;
+  std::string id = "CT-";
+  for (char c : text.substr(3)) {
+    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (u == 'O') u = '0';
+    if (u == 'I' || u == 'L') u = '1';
+    if (kCrockford.find(u) == std::string_view::npos) return std::nullopt;
+    id += u;
+  }
+  return id;
+}
+
+Result<Parsed> ParseCommandText(std::string_view raw,
+                                std::string_view currency) {
+  std::string text = FoldToAscii(raw);
+  std::vector<std::string_view> lines = LiveLines(text);
+  Parsed parsed;
+  int found = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    auto w = Words(lines[i]);
+    if (w.empty()) continue;
+    std::string head = Lower(w[0]);
+    if (head == "ct" && w.size() >= 2) {
+      std::string second = Lower(w[1]);
+      if (second == "help" && w.size() == 2) {
+        ++found;
+        parsed.kind = Parsed::Kind::kHelp;
+      } else if (IsCodeWord(w[1]) &&
+                 std::stoi(std::string(w[1])) == code::kOffer) {
+        ++found;
+        if (w.size() != 3)
+          return Fail(ErrorKind::kInvalidInput,
+                      "expected CT 10 SALE or CT 10 EXCHANGE");
+        parsed.kind = Parsed::Kind::kOffer;
+        parsed.offer = {Lower(w[2]), {}};
+        for (size_t j = i + 1; j < lines.size() && !lines[j].empty(); ++j) {
+          size_t colon = lines[j].find(':');
+          if (colon == std::string_view::npos)
+            return Fail(ErrorKind::kInvalidInput,
+                        fmt::format("offer: expected 'field: value', got '{}'",
+                                    lines[j]));
+          std::string key = Lower(TrimView(lines[j].substr(0, colon)));
+          if (parsed.offer.fields.contains(key))
+            return Fail(ErrorKind::kInvalidInput,
+                        fmt::format("offer: '{}' given twice", key));
+          parsed.offer.fields[key] =
+              std::string(TrimView(lines[j].substr(colon + 1)));
+          i = j;
+        }
+      }
+      continue;
+    }
+    auto id = NormalizeDealId(w[0]);
+    if (!id) continue;
+    ++found;
+    if (w.size() < 2 || !IsCodeWord(w[1]))
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("expected a code after {}", *id));
+    parsed.kind = Parsed::Kind::kCommand;
+    parsed.deal_id = *id;
+    parsed.command.code = std::stoi(std::string(w[1]));
+    if (!IsKnownCode(parsed.command.code) ||
+        parsed.command.code == code::kResolve)
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("unknown code {}", w[1]));
+    if (auto ok = ReadArguments(lines[i], w, currency, parsed.command); !ok)
+      return std::unexpected(ok.error());
+  }
+  if (found > 1)
+    return Fail(ErrorKind::kInvalidInput,
+                "ambiguous: more than one command line; send one per message");
+  return parsed;
+}
+
+Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
+                            const std::string& sender,
+                            std::string_view currency) {
+  Offer offer;
+  offer.emails[rules.initiator] = Lower(sender);
+  std::map<std::string, std::string> fields = text.fields;
+  auto take = [&](const std::string& key) -> std::optional<std::string> {
+    auto it = fields.find(key);
+    if (it == fields.end()) return std::nullopt;
+    std::string v = it->second;
+    fields.erase(it);
+    return v;
+  };
+  for (const auto& role : rules.roles) {
+    if (role == rules.initiator) continue;
+    std::string key =
+        rules.counterparty_field.empty() ? role : rules.counterparty_field;
+    if (auto v = take(key)) offer.emails[role] = Lower(*v);
+  }
+  for (const auto& term : rules.terms) {
+    auto v = take(term.name);
+    if (!v) continue;
+    auto amount = ParseMoney(*v, currency);
+    if (!amount)
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("{}: {}", term.name, amount.error().message));
+    offer.terms[term.name] = *amount;
+  }
+  for (const auto& t : rules.texts)
+    if (auto v = take(t)) offer.texts[t] = *v;
+  if (auto v = take("delivery")) offer.delivery = Lower(*v);
+  if (auto v = take("lang")) offer.lang = Lower(*v);
+  if (!fields.empty())
+    return Fail(
+        ErrorKind::kInvalidInput,
+        fmt::format("offer: unknown field '{}'", fields.begin()->first));
+  return offer;
+}
+
+}  // namespace ct::core

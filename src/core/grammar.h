@@ -1,0 +1,55 @@
+// The e-mail command grammar (SPEC section 2, "Command line"): finds the one
+// command line of a message's signed text and reads its arguments. Pure: the
+// caller passes only text that GnuPG says is signed.
+#ifndef CYBERTROC_CORE_GRAMMAR_H_
+#define CYBERTROC_CORE_GRAMMAR_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/engine.h"
+
+namespace ct::core {
+
+// "CT-7K3QX9A2" from any case and Crockford look-alikes (o->0, i/l->1);
+// nullopt when it is not a transaction id.
+std::optional<std::string> NormalizeDealId(std::string_view text);
+
+// An offer (code 10): the case and its "key: value" fields, raw.
+struct OfferText {
+  std::string case_name;  // "sale" / "exchange" (lower case)
+  std::map<std::string, std::string> fields;
+};
+
+struct Parsed {
+  enum class Kind {
+    kNone,     // no command line at all (the sender gets the help text)
+    kHelp,     // "CT HELP"
+    kCommand,  // a code for an existing deal
+    kOffer,    // "CT 10 SALE" / "CT 10 EXCHANGE"
+  };
+  Kind kind = Kind::kNone;
+  std::string deal_id;  // kCommand
+  Command command;      // kCommand: code and arguments (actor left empty)
+  OfferText offer;      // kOffer
+};
+
+// Reads `text`: lines starting with '>' and everything after a "-- " line
+// are ignored, leading blanks too, a BOM and fullwidth forms are folded to
+// ASCII. Two command lines, an unknown code or malformed arguments are
+// kInvalidInput errors whose message is meant for the sender.
+Result<Parsed> ParseCommandText(std::string_view text,
+                                std::string_view currency);
+
+// Builds the engine's Offer from the fields of a "CT 10" message sent by
+// `sender` (who becomes the initiator). Unknown or missing fields, bad
+// amounts and a currency other than `currency` are kInvalidInput errors.
+Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
+                            const std::string& sender,
+                            std::string_view currency);
+
+}  // namespace ct::core
+
+#endif  // CYBERTROC_CORE_GRAMMAR_H_

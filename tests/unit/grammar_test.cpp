@@ -1,0 +1,135 @@
+#include "core/grammar.h"
+
+#include <gtest/gtest.h>
+
+#include "test_rules.h"
+
+namespace ct::core {
+namespace {
+
+using ct::testing::M;
+
+TEST(GrammarTest, DealIdsAreCrockford) {
+  EXPECT_EQ(NormalizeDealId("ct-7k3qx9a2"), "CT-7K3QX9A2");
+  EXPECT_EQ(NormalizeDealId("CT-OIL00000"), "CT-01100000");
+  EXPECT_EQ(NormalizeDealId("CT-7K3QX9AU"), std::nullopt);  // U excluded
+  EXPECT_EQ(NormalizeDealId("CT-7K3QX9A"), std::nullopt);
+  EXPECT_EQ(NormalizeDealId("CX-7K3QX9A2"), std::nullopt);
+}
+
+struct LineCase {
+  const char* text;
+  const char* id;  // "" = expect no command (kind none)
+  int code;
+  const char* extra;  // text argument
+};
+
+TEST(GrammarTest, FindsTheOneCommandLine) {
+  const LineCase kCases[] = {
+      {"CT-7K3QX9A2 61", "CT-7K3QX9A2", 61, ""},
+      {"  ct-7k3qx9a2 061\r\n", "CT-7K3QX9A2", 61, ""},
+      {"Hello,\n\nCT-7K3QX9A2 40 Colissimo 6A12345678901\n\nBob", "CT-7K3QX9A2",
+       40, "Colissimo 6A12345678901"},
+      {"> CT-7K3QX9A2 61\nthanks", "", 0, ""},   // quoted only
+      {"hi\n-- \nCT-7K3QX9A2 61\n", "", 0, ""},  // after signature
+      {"\xEF\xBB\xBF"
+       "CT-7K3QX9A2 61",
+       "CT-7K3QX9A2", 61, ""},  // BOM
+      {"CT-7K3QX9A2 \xEF\xBC\x96\xEF\xBC\x91", "CT-7K3QX9A2", 61,
+       ""},  // fullwidth
+      {"CT-7K3QX9A2 62 the sleeve is torn", "CT-7K3QX9A2", 62,
+       "the sleeve is torn"},
+      {"just chatting", "", 0, ""},
+      {"> CT-7K3QX9A2 12\nCT-7K3QX9A2 11\n", "CT-7K3QX9A2", 11, ""},
+  };
+  for (const auto& c : kCases) {
+    auto p = ParseCommandText(c.text, "EUR");
+    ASSERT_TRUE(p.has_value()) << c.text << ": " << p.error().message;
+    if (std::string(c.id).empty()) {
+      EXPECT_EQ(p->kind, Parsed::Kind::kNone) << c.text;
+      continue;
+    }
+    EXPECT_EQ(p->kind, Parsed::Kind::kCommand) << c.text;
+    EXPECT_EQ(p->deal_id, c.id);
+    EXPECT_EQ(p->command.code, c.code) << c.text;
+    EXPECT_EQ(p->command.text, c.extra) << c.text;
+  }
+}
+
+TEST(GrammarTest, ReadsArguments) {
+  auto p =
+      ParseCommandText("CT-7K3QX9A2 21 buyer 55.00 ref=VIR-2026-118", "EUR");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->command.deposit_role, "buyer");
+  EXPECT_EQ(p->command.amount, M(5500));
+  EXPECT_EQ(p->command.reference, "VIR-2026-118");
+  p = ParseCommandText("CT-7K3QX9A2 90 seller=30.00 buyer=45,50", "EUR");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->command.split, (std::map<std::string, Money>{
+                                  {"seller", M(3000)}, {"buyer", M(4550)}}));
+  p = ParseCommandText("CT-7K3QX9A2 92 14", "EUR");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->command.days, 14);
+}
+
+TEST(GrammarTest, RefusesWhatIsUnclear) {
+  const char* kBad[] = {
+      "CT-7K3QX9A2 61\nCT-7K3QX9A2 62",     // ambiguous
+      "CT-7K3QX9A2 61\nCT HELP",            // ambiguous
+      "CT-7K3QX9A2 55",                     // unknown code
+      "CT-7K3QX9A2 1000",                   // not a code
+      "CT-7K3QX9A2 thanks",                 // no code
+      "CT-7K3QX9A2 21 buyer 12,345",        // bad amount
+      "CT-7K3QX9A2 21 buyer",               // missing amount
+      "CT-7K3QX9A2 90 seller=1e3 buyer=2",  // bad amount
+      "CT-7K3QX9A2 90 seller=1 seller=2",   // twice
+      "CT-7K3QX9A2 92 soon",                // not days
+      "CT-7K3QX9A2 21 buyer 5.00 USD",      // wrong currency
+  };
+  for (const char* text : kBad) {
+    auto p = ParseCommandText(text, "EUR");
+    EXPECT_FALSE(p.has_value()) << text;
+    if (!p) {
+      EXPECT_EQ(p.error().kind, ErrorKind::kInvalidInput);
+    }
+  }
+}
+
+TEST(GrammarTest, ReadsSaleAndExchangeOffers) {
+  auto p = ParseCommandText(
+      "Hi Bob,\n\nCT 10 SALE\nbuyer: bob@example.org\nitem: Kind of Blue, CD, "
+      "mint\nprice: 25,00 EUR\nshipping: 5.00\ndelivery: post\nlang: fr\n\n"
+      "Alice",
+      "EUR");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  ASSERT_EQ(p->kind, Parsed::Kind::kOffer);
+  auto offer =
+      OfferFromText(p->offer, ct::testing::Sale(), "Alice@Example.org", "EUR");
+  ASSERT_TRUE(offer.has_value()) << offer.error().message;
+  EXPECT_EQ(offer->emails.at("seller"), "alice@example.org");
+  EXPECT_EQ(offer->emails.at("buyer"), "bob@example.org");
+  EXPECT_EQ(offer->terms.at("price"), M(2500));
+  EXPECT_EQ(offer->texts.at("item"), "Kind of Blue, CD, mint");
+  EXPECT_EQ(offer->lang, "fr");
+
+  p = ParseCommandText(
+      "CT 10 EXCHANGE\nwith: bob@example.org\ngive: Kind of Blue (CD)\n"
+      "take: A Love Supreme (CD)\nvalue: 20.00\ndelivery: hand\nlang: en\n",
+      "EUR");
+  ASSERT_TRUE(p.has_value());
+  offer = OfferFromText(p->offer, ct::testing::Exchange(), "alice@example.org",
+                        "EUR");
+  ASSERT_TRUE(offer.has_value()) << offer.error().message;
+  EXPECT_EQ(offer->emails.at("b"), "bob@example.org");
+  EXPECT_EQ(offer->delivery, "hand");
+  EXPECT_EQ(offer->texts.at("take"), "A Love Supreme (CD)");
+
+  p = ParseCommandText("CT 10 SALE\nbuyer: b@x.org\ncolour: red\n", "EUR");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_FALSE(OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR"));
+  p = ParseCommandText("CT 10 SALE\nbuyer: b@x.org\nprice: 25 USD\n", "EUR");
+  EXPECT_FALSE(OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR"));
+}
+
+}  // namespace
+}  // namespace ct::core
