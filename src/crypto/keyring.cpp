@@ -1,0 +1,130 @@
+#include "crypto/keyring.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <mutex>
+#include <utility>
+
+namespace ct::crypto {
+namespace {
+
+std::string GpgError(const std::string& what, gpgme_error_t err) {
+  return what + ": " + gpgme_strerror(err);
+}
+
+std::string NormalizeFingerprint(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+bool Matches(gpgme_key_t key, const std::string& fpr) {
+  return key->subkeys && key->subkeys->fpr &&
+         NormalizeFingerprint(key->subkeys->fpr) == fpr;
+}
+
+}  // namespace
+
+Result<GpgContext> GpgContext::Open(const std::string& home) {
+  static std::once_flag once;
+  std::call_once(once, [] { gpgme_check_version(nullptr); });
+  if (gpgme_error_t err = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP)) {
+    return Fail(ErrorKind::kIo, GpgError("GnuPG engine", err));
+  }
+  gpgme_ctx_t ctx = nullptr;
+  if (gpgme_error_t err = gpgme_new(&ctx)) {
+    return Fail(ErrorKind::kIo, GpgError("gpgme_new", err));
+  }
+  GpgContext owned(ctx);
+  if (gpgme_error_t err = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)) {
+    return Fail(ErrorKind::kIo, GpgError("gpgme_set_protocol", err));
+  }
+  if (gpgme_error_t err = gpgme_ctx_set_engine_info(
+          ctx, GPGME_PROTOCOL_OpenPGP, nullptr, home.c_str())) {
+    return Fail(ErrorKind::kIo, GpgError("gpg home " + home, err));
+  }
+  return owned;
+}
+
+GpgContext::GpgContext(GpgContext&& other) noexcept
+    : ctx_(std::exchange(other.ctx_, nullptr)) {}
+
+GpgContext& GpgContext::operator=(GpgContext&& other) noexcept {
+  if (this != &other) {
+    if (ctx_) gpgme_release(ctx_);
+    ctx_ = std::exchange(other.ctx_, nullptr);
+  }
+  return *this;
+}
+
+GpgContext::~GpgContext() {
+  if (ctx_) gpgme_release(ctx_);
+}
+
+GpgKey::GpgKey(GpgKey&& other) noexcept
+    : key_(std::exchange(other.key_, nullptr)) {}
+
+GpgKey& GpgKey::operator=(GpgKey&& other) noexcept {
+  if (this != &other) {
+    if (key_) gpgme_key_unref(key_);
+    key_ = std::exchange(other.key_, nullptr);
+  }
+  return *this;
+}
+
+GpgKey::~GpgKey() {
+  if (key_) gpgme_key_unref(key_);
+}
+
+Result<GpgKey> FindKey(GpgContext& ctx, const std::string& fingerprint,
+                       bool secret) {
+  const std::string fpr = NormalizeFingerprint(fingerprint);
+  if (gpgme_error_t err =
+          gpgme_op_keylist_start(ctx.get(), fpr.c_str(), secret ? 1 : 0)) {
+    return Fail(ErrorKind::kIo, GpgError("key listing", err));
+  }
+  GpgKey found;
+  for (;;) {
+    gpgme_key_t raw = nullptr;
+    gpgme_error_t err = gpgme_op_keylist_next(ctx.get(), &raw);
+    if (gpg_err_code(err) == GPG_ERR_EOF) break;
+    if (err) {
+      gpgme_op_keylist_end(ctx.get());
+      return Fail(ErrorKind::kIo, GpgError("key listing", err));
+    }
+    GpgKey key(raw);
+    if (!found && Matches(raw, fpr)) found = std::move(key);
+  }
+  gpgme_op_keylist_end(ctx.get());
+  return found;
+}
+
+Result<void> CheckSigningKey(const std::string& home,
+                             const std::string& fingerprint) {
+  if (NormalizeFingerprint(fingerprint).empty()) {
+    return Fail(ErrorKind::kConfig, "gpg.escrow_key is not set");
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(home, ec)) {
+    return Fail(ErrorKind::kIo, "gpg.home " + home + " is not a directory");
+  }
+  auto ctx = GpgContext::Open(home);
+  if (!ctx) return std::unexpected(ctx.error());
+  auto key = FindKey(*ctx, fingerprint, /*secret=*/true);
+  if (!key) return std::unexpected(key.error());
+  if (!*key) {
+    return Fail(ErrorKind::kIo, "no secret key " + fingerprint + " in " + home);
+  }
+  const gpgme_key_t k = key->get();
+  if (k->revoked) return Fail(ErrorKind::kIo, fingerprint + " is revoked");
+  if (k->expired) return Fail(ErrorKind::kIo, fingerprint + " has expired");
+  if (k->disabled) return Fail(ErrorKind::kIo, fingerprint + " is disabled");
+  if (!k->can_sign) return Fail(ErrorKind::kIo, fingerprint + " cannot sign");
+  return {};
+}
+
+}  // namespace ct::crypto

@@ -1,0 +1,50 @@
+// Signature checks over exact bytes, through GPGME. A signature counts as
+// good only when GnuPG says so AND none of the summary bits that mean
+// "do not trust this" (red, revoked, expired, missing key...) is set: a zero
+// status alone is not "valid" (revoked keys verify with status 0).
+#ifndef CYBERTROC_CRYPTO_VERIFY_H_
+#define CYBERTROC_CRYPTO_VERIFY_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "crypto/keyring.h"
+
+namespace ct::crypto {
+
+struct Signature {
+  bool good = false;
+  std::string problem;      // why not good, for the sender
+  std::string fingerprint;  // the signing (sub)key as GnuPG reports it
+  std::string primary;      // primary key fingerprint ("" if key unknown)
+  std::vector<std::string> emails;  // addresses in the primary key's UIDs
+  core::Time made{};
+};
+
+struct Verified {
+  std::vector<Signature> signatures;
+  std::string plaintext;  // clear-signed / decrypted: what GnuPG returned
+  bool integrity_protected = false;  // decryption only
+};
+
+// RFC 3156: `signed_bytes` exactly as received (CRLF), detached signature.
+Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
+                                std::string_view signature);
+
+// An inline clear-signed block; plaintext is the signed text only.
+Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored);
+
+// PGP/MIME encrypted payload, decrypted with our key; signatures of a
+// combined sign+encrypt message are reported too. Refuses (kInvalidInput)
+// data without integrity protection.
+Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext);
+
+// Puts the context offline and turns automatic key retrieval off: a
+// verification must never reach the network.
+void MakeOffline(GpgContext& ctx);
+
+}  // namespace ct::crypto
+
+#endif  // CYBERTROC_CRYPTO_VERIFY_H_
