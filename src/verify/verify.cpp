@@ -1,0 +1,121 @@
+#include "verify/verify.h"
+
+#include <fmt/format.h>
+
+#include "crypto/import.h"
+#include "crypto/verify.h"
+#include "mail/signed_root.h"
+#include "util/sha256.h"
+
+namespace ct::verify {
+namespace {
+
+// The one good signature of a verification, or why not.
+Result<crypto::Signature> OneGoodSignature(const crypto::Verified& v) {
+  if (v.signatures.empty())
+    return Fail(ErrorKind::kInvalidInput, "the message is not signed");
+  if (v.signatures.size() > 1)
+    return Fail(ErrorKind::kInvalidInput,
+                "the message carries more than one signature");
+  const crypto::Signature& sig = v.signatures.front();
+  if (!sig.good) return Fail(ErrorKind::kInvalidInput, sig.problem);
+  if (sig.primary.empty())
+    return Fail(ErrorKind::kInvalidInput, "the signing key is unknown here");
+  return sig;
+}
+
+// The signature's identity for replay detection: signer, time and the
+// canonical signed text, so that re-encoding the same signed message (other
+// headers, other transfer encoding, LF vs CRLF) gives the same digest.
+std::string Digest(const crypto::Signature& sig, std::string_view text) {
+  std::string canonical;
+  for (char c : text)
+    if (c != '\r') canonical += c;
+  while (!canonical.empty() &&
+         std::isspace(static_cast<unsigned char>(canonical.back())))
+    canonical.pop_back();
+  return util::Sha256Hex(fmt::format("{}\n{}\n{}", sig.primary,
+                                     sig.made.time_since_epoch().count(),
+                                     canonical));
+}
+
+Result<SignedText> Finish(const crypto::Signature& sig, std::string text,
+                          bool encrypted) {
+  SignedText out;
+  out.digest = Digest(sig, text);
+  out.text = std::move(text);
+  out.fingerprint = sig.primary;
+  out.key_emails = sig.emails;
+  out.made = sig.made;
+  out.encrypted = encrypted;
+  return out;
+}
+
+Result<SignedText> VerifyRoot(crypto::GpgContext& gpg, const mail::Entity& root,
+                              bool inside_encryption);
+
+Result<SignedText> VerifyEncrypted(crypto::GpgContext& gpg,
+                                   const std::string& ciphertext) {
+  auto dec = crypto::DecryptVerify(gpg, ciphertext);
+  if (!dec) return std::unexpected(dec.error());
+  mail::Entity inner = mail::ParseEntity(dec->plaintext);
+  if (!dec->signatures.empty()) {
+    // Signed and encrypted in one OpenPGP message (Thunderbird's way): the
+    // signature covers the whole decrypted entity.
+    auto sig = OneGoodSignature(*dec);
+    if (!sig) return std::unexpected(sig.error());
+    auto text = mail::SignedEntityText(dec->plaintext);
+    if (!text) return std::unexpected(text.error());
+    return Finish(*sig, *text, true);
+  }
+  auto inner_signed = VerifyRoot(gpg, inner, true);
+  if (inner_signed) inner_signed->encrypted = true;
+  return inner_signed;
+}
+
+Result<SignedText> VerifyRoot(crypto::GpgContext& gpg, const mail::Entity& root,
+                              bool inside_encryption) {
+  auto found = mail::FindSignedRoot(root, inside_encryption);
+  if (!found) return std::unexpected(found.error());
+  switch (found->kind) {
+    case mail::SignedRoot::Kind::kEncrypted:
+      return VerifyEncrypted(gpg, found->ciphertext);
+    case mail::SignedRoot::Kind::kPgpMime: {
+      auto v =
+          crypto::VerifyDetached(gpg, found->signed_bytes, found->signature);
+      if (!v) return std::unexpected(v.error());
+      auto sig = OneGoodSignature(*v);
+      if (!sig) return std::unexpected(sig.error());
+      auto text = mail::SignedEntityText(found->signed_bytes);
+      if (!text) return std::unexpected(text.error());
+      return Finish(*sig, *text, false);
+    }
+    case mail::SignedRoot::Kind::kInline: {
+      auto v = crypto::VerifyClearsigned(gpg, found->armored);
+      if (!v) return std::unexpected(v.error());
+      auto sig = OneGoodSignature(*v);
+      if (!sig) return std::unexpected(sig.error());
+      // Commands are read only from what GnuPG returned as signed.
+      auto text = mail::ToUtf8(v->plaintext, found->charset);
+      if (!text) return std::unexpected(text.error());
+      return Finish(*sig, *text, false);
+    }
+  }
+  return Fail(ErrorKind::kInternal, "unreachable");
+}
+
+}  // namespace
+
+Result<SignedText> VerifyMessage(crypto::GpgContext& gpg,
+                                 const mail::Entity& root) {
+  return VerifyRoot(gpg, root, false);
+}
+
+int ImportOfferedKeys(crypto::GpgContext& gpg, const mail::Entity& root) {
+  int imported = 0;
+  for (const auto& keydata : mail::FindKeys(root))
+    if (crypto::ImportKeys(gpg, keydata)) ++imported;
+  return imported;
+}
+
+}  // namespace ct::verify
