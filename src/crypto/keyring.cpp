@@ -43,8 +43,8 @@ Result<GpgContext> GpgContext::Open(const std::string& home) {
   if (gpgme_error_t err = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)) {
     return Fail(ErrorKind::kIo, GpgError("gpgme_set_protocol", err));
   }
-  if (gpgme_error_t err = gpgme_ctx_set_engine_info(
-          ctx, GPGME_PROTOCOL_OpenPGP, nullptr, home.c_str())) {
+  if (gpgme_error_t err = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP,
+                                                    nullptr, home.c_str())) {
     return Fail(ErrorKind::kIo, GpgError("gpg home " + home, err));
   }
   return owned;

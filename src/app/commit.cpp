@@ -1,0 +1,178 @@
+#include "app/commit.h"
+
+#include <fmt/format.h>
+
+#include "app/logging.h"
+#include "app/outbox.h"
+#include "store/repos.h"
+
+namespace ct::app {
+namespace {
+
+const char* LedgerKindName(core::LedgerKind kind) {
+  switch (kind) {
+    case core::LedgerKind::kDeposit:
+      return "deposit";
+    case core::LedgerKind::kCommission:
+      return "commission";
+    case core::LedgerKind::kPayout:
+      return "payout";
+  }
+  return "payout";
+}
+
+std::string SplitText(const std::map<std::string, core::Money>& split) {
+  std::string out;
+  for (const auto& [role, amount] : split) {
+    out +=
+        fmt::format("{}{}={}", out.empty() ? "" : " ", role, amount.ToString());
+  }
+  return out;
+}
+
+Result<const core::CaseRules*> RulesOf(const Context& ctx,
+                                       const core::Deal& deal) {
+  auto rules = ctx.rules.Find(deal.case_name);
+  if (!rules) {
+    return Fail(ErrorKind::kConfig, deal.id + ": " + rules.error().message);
+  }
+  return *rules;
+}
+
+store::EventRecord MakeEvent(const Context& ctx, const core::Deal& deal,
+                             const core::Command& cmd, const Origin& origin) {
+  store::EventRecord event;
+  event.deal_id = deal.id;
+  event.at = ctx.now;
+  event.code = cmd.code;
+  event.actor = cmd.actor;
+  event.actor_email = origin.actor_email;
+  event.from_state = deal.state;
+  event.to_state = deal.state;
+  event.detail = EventDetail(cmd);
+  event.message_ref = origin.message_ref;
+  return event;
+}
+
+Result<void> WriteMoney(Context& ctx, const core::Outcome& outcome,
+                        int64_t event_id) {
+  const core::Deal& deal = outcome.deal;
+  store::HistoryRepo history(ctx.db);
+  for (const auto& move : outcome.effects.ledger) {
+    store::LedgerRecord row{.id = 0,
+                            .deal_id = deal.id,
+                            .at = ctx.now,
+                            .kind = LedgerKindName(move.kind),
+                            .role = move.role,
+                            .amount = move.amount,
+                            .reason = move.reason,
+                            .reference = move.reference,
+                            .event_id = event_id};
+    if (auto ok = history.AppendLedger(row); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  store::PayoutRepo payouts(ctx.db);
+  for (const auto& order : outcome.effects.payouts) {
+    store::PayoutRecord row;
+    row.deal_id = deal.id;
+    row.created = ctx.now;
+    row.payee_role = order.payee;
+    row.payee_email = AddressOf(ctx, deal, order.payee);
+    row.amount = order.amount;
+    row.currency = ctx.config.policy.money.currency;
+    row.reason = order.reason;
+    if (auto ok = payouts.Insert(row); !ok) return std::unexpected(ok.error());
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string CodeName(int code) {
+  switch (code) {
+    case core::code::kResolve:
+      return "resolve";
+    case core::code::kTimeout:
+      return "timeout";
+    case core::code::kReminder:
+      return "reminder";
+    default:
+      return fmt::format("{:02}", code);
+  }
+}
+
+std::string EventDetail(const core::Command& cmd) {
+  switch (cmd.code) {
+    case core::code::kDeposit:
+      return fmt::format("{} {}{}", cmd.deposit_role, cmd.amount.ToString(),
+                         cmd.reference.empty() ? "" : " ref=" + cmd.reference);
+    case core::code::kPropose:
+    case core::code::kResolve:
+      return SplitText(cmd.split);
+    case core::code::kExtend:
+      return fmt::format("{} days", cmd.days);
+    case core::code::kReminder:
+      return fmt::format("reminder {}", cmd.days);
+    default:
+      return cmd.text;
+  }
+}
+
+Result<int64_t> WriteStep(Context& ctx, const core::Deal& before,
+                          const core::Outcome& outcome,
+                          const core::Command& cmd, const Origin& origin) {
+  auto rules = RulesOf(ctx, before);
+  if (!rules) return std::unexpected(rules.error());
+  store::HistoryRepo history(ctx.db);
+  auto stored = history.Ledger(before.id);
+  if (!stored) return std::unexpected(stored.error());
+  if (auto ok = CheckConservation(**rules, before, outcome, *stored); !ok) {
+    Logger("app")->error("{}", ok.error().message);
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = store::DealRepo(ctx.db).Update(outcome.deal); !ok) {
+    return std::unexpected(ok.error());
+  }
+  store::EventRecord event = MakeEvent(ctx, before, cmd, origin);
+  event.to_state = outcome.deal.state;
+  auto event_id = history.AppendEvent(event);
+  if (!event_id) return std::unexpected(event_id.error());
+  if (auto ok = WriteMoney(ctx, outcome, *event_id); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = EnqueueNotifications(ctx, **rules, outcome, cmd, origin); !ok) {
+    return std::unexpected(ok.error());
+  }
+  Logger("app")->info("{}: {} by {}: {} -> {}", before.id, CodeName(cmd.code),
+                      cmd.actor, before.state, outcome.deal.state);
+  return *event_id;
+}
+
+Result<void> Commit(Context& ctx, const core::Deal& before,
+                    const core::Outcome& outcome, const core::Command& cmd,
+                    const std::string& actor_email,
+                    const std::string& message_ref) {
+  auto tx = store::Transaction::Begin(ctx.db);
+  if (!tx) return std::unexpected(tx.error());
+  auto written =
+      WriteStep(ctx, before, outcome, cmd, Origin{actor_email, message_ref});
+  if (!written) return std::unexpected(written.error());
+  return tx->Commit();
+}
+
+Result<int64_t> WriteRefusal(Context& ctx, const core::Deal& deal,
+                             const core::Command& cmd,
+                             const core::Refusal& refusal,
+                             const Origin& origin) {
+  store::EventRecord event = MakeEvent(ctx, deal, cmd, origin);
+  event.refused = true;
+  const std::string asked = EventDetail(cmd);
+  event.detail =
+      asked.empty() ? refusal.reason : refusal.reason + " (" + asked + ")";
+  Logger("app")->info("{}: {} by {} refused: {}", deal.id, CodeName(cmd.code),
+                      cmd.actor, refusal.reason);
+  return store::HistoryRepo(ctx.db).AppendEvent(event);
+}
+
+}  // namespace ct::app

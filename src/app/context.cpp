@@ -1,0 +1,78 @@
+#include "app/context.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "app/clock.h"
+#include "app/logging.h"
+
+namespace ct::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsDirectory(const std::string& path) {
+  std::error_code ec;
+  return !path.empty() && fs::is_directory(path, ec);
+}
+
+}  // namespace
+
+Result<config::Config> LoadConfig(const std::string& config_path) {
+  const std::string path = config::ResolvePath(config_path);
+  // Only the built-in default may be absent: a named file must exist.
+  const bool missing_ok = path == config::kDefaultConfigPath;
+  return config::Load(path, missing_ok);
+}
+
+std::string DataDir(const std::string& configured, const std::string& what) {
+  if (IsDirectory(configured)) return configured;
+  const std::string source =
+      what == "rules" ? CT_SOURCE_RULES_DIR : CT_SOURCE_TEMPLATES_DIR;
+  if (IsDirectory(source)) return source;
+  const std::string installed = std::string(CT_INSTALL_DATA_DIR) + "/" + what;
+  if (IsDirectory(installed)) return installed;
+  return configured;  // so that the error names what the operator wrote
+}
+
+Result<store::Database> OpenDatabase(const std::string& path) {
+  if (path != ":memory:") {
+    const fs::path parent = fs::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !fs::exists(parent, ec)) {
+      fs::create_directories(parent, ec);
+      if (ec) {
+        return Fail(ErrorKind::kIo, "database: cannot create " +
+                                        parent.string() + ": " + ec.message());
+      }
+      fs::permissions(parent, fs::perms::owner_all, ec);
+    }
+  }
+  return store::Database::Open(path);
+}
+
+Result<Context> OpenContext(const std::string& config_path) {
+  auto config = LoadConfig(config_path);
+  if (!config) return std::unexpected(config.error());
+  if (auto logging = SetUpLogging(config->log); !logging) {
+    return std::unexpected(logging.error());
+  }
+  const std::string rules_dir = DataDir(config->rules.dir, "rules");
+  auto book = rules::LoadDir(rules_dir);
+  if (!book) return std::unexpected(book.error());
+  const std::string templates_dir = DataDir(config->templates.dir, "templates");
+  auto now = Now();
+  if (!now) return std::unexpected(now.error());
+  auto db = OpenDatabase(config->store.database);
+  if (!db) return std::unexpected(db.error());
+  notify::Renderer renderer(templates_dir, config->templates.default_language);
+  return Context{.config = std::move(*config),
+                 .rules_dir = rules_dir,
+                 .templates_dir = templates_dir,
+                 .rules = std::move(*book),
+                 .renderer = std::move(renderer),
+                 .db = std::move(*db),
+                 .now = *now};
+}
+
+}  // namespace ct::app

@@ -1,0 +1,44 @@
+// What every operation of the shell needs, loaded once per process: the
+// configuration, the rules, the template renderer, the database and `now`.
+#ifndef CYBERTROC_APP_CONTEXT_H_
+#define CYBERTROC_APP_CONTEXT_H_
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "core/time.h"
+#include "notify/render.h"
+#include "rules/loader.h"
+#include "store/database.h"
+
+namespace ct::app {
+
+struct Context {
+  config::Config config;
+  std::string rules_dir;      // the directory actually used
+  std::string templates_dir;  // idem
+  rules::RuleBook rules;
+  notify::Renderer renderer;
+  store::Database db;
+  core::Time now{};
+};
+
+// Reads the config file (`config_path` from --config, "" = CYBERTROC_CONFIG
+// or the default; only the default may be missing), sets up logging, loads
+// the rules, opens (and migrates) the database, reads the clock.
+Result<Context> OpenContext(const std::string& config_path);
+
+// The steps of OpenContext one by one, for `check`.
+Result<config::Config> LoadConfig(const std::string& config_path);
+// `configured` when it is a directory, else the source tree's copy, else the
+// installed one (CT_SOURCE_*_DIR, CT_INSTALL_DATA_DIR/<what>). `what` is
+// "rules" or "templates".
+std::string DataDir(const std::string& configured, const std::string& what);
+// Opens the database, creating its parent directory when missing.
+Result<store::Database> OpenDatabase(const std::string& path);
+
+}  // namespace ct::app
+
+#endif  // CYBERTROC_APP_CONTEXT_H_

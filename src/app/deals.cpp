@@ -1,0 +1,205 @@
+// Operator commands: open, deposit, resolve.
+#include "app/deals.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "app/commit.h"
+#include "app/ids.h"
+#include "app/logging.h"
+
+namespace ct::app {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A plain addr-spec: one '@', something on both sides, nothing that could
+// break a header or a command line.
+bool LooksLikeAddress(const std::string& email) {
+  const size_t at = email.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 >= email.size() ||
+      email.find('@', at + 1) != std::string::npos || email.size() > 254) {
+    return false;
+  }
+  return std::none_of(email.begin(), email.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c <= 0x20 || c == 0x7F || ch == '<' || ch == '>' || ch == ',' ||
+           ch == ';' || ch == '"' || ch == '(' || ch == ')';
+  });
+}
+
+bool IsLanguage(const std::string& lang) {
+  return lang.size() >= 2 && lang.size() <= 3 &&
+         std::all_of(lang.begin(), lang.end(),
+                     [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
+                              std::string id) {
+  core::Offer offer;
+  offer.id = std::move(id);
+  for (const auto& [role, email] : request.emails) {
+    std::string address = Lower(email);
+    if (!LooksLikeAddress(address)) {
+      return Fail(
+          ErrorKind::kInvalidInput,
+          fmt::format("--{}: '{}' is not an e-mail address", role, email));
+    }
+    offer.emails[role] = std::move(address);
+  }
+  offer.terms = request.terms;
+  offer.texts = request.texts;
+  offer.delivery = request.delivery;
+  offer.lang = request.lang.empty() ? ctx.config.templates.default_language
+                                    : Lower(request.lang);
+  if (!IsLanguage(offer.lang)) {
+    return Fail(ErrorKind::kInvalidInput,
+                "--lang: '" + request.lang + "' is not a language code");
+  }
+  return offer;
+}
+
+// The role that accepts an offer: whoever may send 11 in the first state.
+std::string Counterparty(const core::CaseRules& rules, const core::Deal& deal) {
+  for (const auto& role : rules.roles) {
+    if (role != rules.initiator &&
+        core::FindTransition(rules, deal, core::code::kAccept, role)) {
+      return role;
+    }
+  }
+  return "";
+}
+
+Result<void> InsertOffer(Context& ctx, const core::Deal& deal,
+                         const core::CaseRules& rules) {
+  if (auto ok = store::DealRepo(ctx.db).Insert(deal); !ok) return ok;
+  store::EventRecord event;
+  event.deal_id = deal.id;
+  event.at = ctx.now;
+  event.code = core::code::kOffer;
+  event.actor = rules.initiator;
+  event.actor_email = deal.Party(rules.initiator)->email;
+  event.to_state = deal.state;
+  event.detail = "opened by the operator";
+  event.message_ref = kCliRef;
+  auto id = store::HistoryRepo(ctx.db).AppendEvent(event);
+  if (!id) return std::unexpected(id.error());
+  return {};
+}
+
+std::string AllowedText(const std::vector<int>& codes) {
+  std::string out;
+  for (int c : codes) out += (out.empty() ? "" : ", ") + CodeName(c);
+  return out.empty() ? "nothing" : out;
+}
+
+}  // namespace
+
+Result<std::string> OpenDeal(Context& ctx, const OpenRequest& request) {
+  auto rules = ctx.rules.Find(request.case_name);
+  if (!rules) return Fail(ErrorKind::kUsage, rules.error().message);
+  auto tx = store::Transaction::Begin(ctx.db);
+  if (!tx) return std::unexpected(tx.error());
+  auto id = NewDealId(ctx.db);
+  if (!id) return std::unexpected(id.error());
+  auto offer = MakeOffer(ctx, request, *id);
+  if (!offer) return std::unexpected(offer.error());
+  auto deal = core::NewDeal(**rules, ctx.config.policy, *offer, ctx.now);
+  if (!deal) return std::unexpected(deal.error());
+  if (auto ok = InsertOffer(ctx, *deal, **rules); !ok) {
+    return std::unexpected(ok.error());
+  }
+  core::Command accept;
+  accept.code = core::code::kAccept;
+  accept.actor = Counterparty(**rules, *deal);
+  auto step = core::Step(**rules, ctx.config.policy, *deal, accept, ctx.now);
+  if (auto* refusal = std::get_if<core::Refusal>(&step)) {
+    return Fail(ErrorKind::kInternal, "open: 11 refused: " + refusal->reason);
+  }
+  const auto& outcome = std::get<core::Outcome>(step);
+  const core::PartyState* acceptor = deal->Party(accept.actor);
+  Origin origin{acceptor ? acceptor->email : "", kCliRef};
+  if (auto ok = WriteStep(ctx, *deal, outcome, accept, origin); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  return *id;
+}
+
+Result<core::Deal> ApplyOperatorCommand(Context& ctx, const std::string& id,
+                                        const core::Command& cmd) {
+  auto tx = store::Transaction::Begin(ctx.db);
+  if (!tx) return std::unexpected(tx.error());
+  auto deal = store::DealRepo(ctx.db).Load(id);
+  if (!deal) return std::unexpected(deal.error());
+  auto rules = ctx.rules.Find(deal->case_name);
+  if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
+  const Origin origin{ctx.config.outbox.operator_address, kCliRef};
+  auto step = core::Step(**rules, ctx.config.policy, *deal, cmd, ctx.now);
+  if (auto* refusal = std::get_if<core::Refusal>(&step)) {
+    if (auto ok = WriteRefusal(ctx, *deal, cmd, *refusal, origin); !ok) {
+      return std::unexpected(ok.error());
+    }
+    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    return Fail(ErrorKind::kRefused,
+                fmt::format("{}: {} refused: {} (the operator may send now: "
+                            "{})",
+                            id, CodeName(cmd.code), refusal->reason,
+                            AllowedText(refusal->allowed)));
+  }
+  const auto& outcome = std::get<core::Outcome>(step);
+  if (auto ok = WriteStep(ctx, *deal, outcome, cmd, origin); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  return outcome.deal;
+}
+
+Result<core::Deal> Deposit(Context& ctx, const std::string& id,
+                           const std::string& role, core::Money amount,
+                           const std::string& reference) {
+  core::Command cmd;
+  cmd.code = core::code::kDeposit;
+  cmd.actor = core::kOperatorRole;
+  cmd.deposit_role = Lower(role);
+  cmd.amount = amount;
+  cmd.reference = reference;
+  auto deal = store::DealRepo(ctx.db).Load(id);
+  if (!deal) return std::unexpected(deal.error());
+  auto rules = ctx.rules.Find(deal->case_name);
+  if (rules && !(*rules)->HasRole(cmd.deposit_role)) {
+    return Fail(ErrorKind::kUsage,
+                fmt::format("'{}' is not a role of a {} (roles: {})", role,
+                            deal->case_name, fmt::join((*rules)->roles, ", ")));
+  }
+  return ApplyOperatorCommand(ctx, id, cmd);
+}
+
+Result<core::Deal> Resolve(Context& ctx, const std::string& id,
+                           const std::map<std::string, core::Money>& split) {
+  core::Command cmd;
+  cmd.code = core::code::kResolve;
+  cmd.actor = core::kOperatorRole;
+  cmd.split = split;
+  auto deal = store::DealRepo(ctx.db).Load(id);
+  if (!deal) return std::unexpected(deal.error());
+  auto rules = ctx.rules.Find(deal->case_name);
+  for (const auto& [role, amount] : split) {
+    if (rules && !(*rules)->HasRole(role)) {
+      return Fail(
+          ErrorKind::kUsage,
+          fmt::format("'{}' is not a role of a {} (roles: {})", role,
+                      deal->case_name, fmt::join((*rules)->roles, ", ")));
+    }
+  }
+  return ApplyOperatorCommand(ctx, id, cmd);
+}
+
+}  // namespace ct::app

@@ -1,0 +1,88 @@
+#include "app/outbox.h"
+
+#include "app/logging.h"
+#include "store/repos.h"
+
+namespace ct::app {
+namespace {
+
+bool IsTimerCode(int code) {
+  return code == core::code::kTimeout || code == core::code::kReminder;
+}
+
+// Mail that answers a mail is auto-replied (RFC 3834); what the timer or
+// an operator at the command line causes is auto-generated.
+bool IsFromMail(const Origin& origin) {
+  return !origin.message_ref.empty() && origin.message_ref != kCliRef &&
+         origin.message_ref != kTimerRef;
+}
+
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ",") + name;
+  return out;
+}
+
+std::vector<notify::PayoutLine> PayoutLines(const Context& ctx,
+                                            const core::Outcome& outcome) {
+  std::vector<notify::PayoutLine> lines;
+  for (const auto& order : outcome.effects.payouts) {
+    lines.push_back({order.payee, AddressOf(ctx, outcome.deal, order.payee),
+                     order.amount, order.reason});
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::string AddressOf(const Context& ctx, const core::Deal& deal,
+                      const std::string& role) {
+  if (role == core::kOperatorRole) return ctx.config.outbox.operator_address;
+  const core::PartyState* party = deal.Party(role);
+  return party ? party->email : std::string();
+}
+
+Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
+                                  const core::Outcome& outcome,
+                                  const core::Command& cmd,
+                                  const Origin& origin) {
+  const core::Deal& deal = outcome.deal;
+  store::OutboxRepo outbox(ctx.db);
+  notify::MessageInput in;
+  in.deal = &deal;
+  in.rules = &rules;
+  in.currency = ctx.config.policy.money.currency;
+  in.command = cmd;
+  in.from_state = outcome.effects.from_state;
+  in.to_state = outcome.effects.to_state;
+  in.payouts = PayoutLines(ctx, outcome);
+  for (const auto& note : outcome.effects.notifications) {
+    in.recipient_role = note.to;
+    in.recipient_email = AddressOf(ctx, deal, note.to);
+    in.to_actor = note.to_actor;
+    if (in.recipient_email.empty() || note.templates.empty()) {
+      Logger("app")->warn("{}: no address for '{}', notification dropped",
+                          deal.id, note.to);
+      continue;
+    }
+    auto text = ctx.renderer.Render(note.templates, deal.lang, in);
+    if (!text) return std::unexpected(text.error());
+    store::OutboxRecord row;
+    row.deal_id = deal.id;
+    row.created = ctx.now;
+    row.to_email = in.recipient_email;
+    row.to_role = note.to;
+    row.lang = deal.lang;
+    row.kind =
+        IsFromMail(origin) && !IsTimerCode(cmd.code) ? "reply" : "notice";
+    row.templates = Join(note.templates);
+    row.subject = std::move(text->subject);
+    row.body = std::move(text->body);
+    row.in_reply_to = IsFromMail(origin) ? origin.message_ref : "";
+    row.next_attempt = ctx.now;
+    if (auto id = outbox.Enqueue(row); !id) return std::unexpected(id.error());
+  }
+  return {};
+}
+
+}  // namespace ct::app

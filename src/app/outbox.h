@@ -1,0 +1,26 @@
+// Outgoing mail for one step: one outbox row per core::Notification, with
+// its text rendered now (so that a later template change cannot alter what
+// a step said) and queued in the caller's transaction.
+#ifndef CYBERTROC_APP_OUTBOX_H_
+#define CYBERTROC_APP_OUTBOX_H_
+
+#include <string>
+
+#include "app/commit.h"
+
+namespace ct::app {
+
+// The address of a role of `deal`, or the operator's; "" when unknown.
+std::string AddressOf(const Context& ctx, const core::Deal& deal,
+                      const std::string& role);
+
+// Renders and enqueues every notification of `outcome`. REQUIRES: an open
+// transaction on ctx.db.
+Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
+                                  const core::Outcome& outcome,
+                                  const core::Command& cmd,
+                                  const Origin& origin);
+
+}  // namespace ct::app
+
+#endif  // CYBERTROC_APP_OUTBOX_H_

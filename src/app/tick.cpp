@@ -1,0 +1,93 @@
+// Deadlines and reminders: the timer's commands go through the same Step and
+// the same commit as a party's, each guarded so that it fires exactly once.
+#include <algorithm>
+
+#include "app/commit.h"
+#include "app/deals.h"
+#include "app/logging.h"
+
+namespace ct::app {
+namespace {
+
+// An expired deal re-arms its alert each time; a day of downtime could
+// otherwise chain many timers on one deal in one run.
+constexpr int kMaxTimersPerDeal = 16;
+
+enum class Fired { kNothing, kTimeout, kReminder };
+
+// Fires the one timer due on deal `id`, if any, in its own transaction.
+Result<Fired> FireOne(Context& ctx, const std::string& id) {
+  auto tx = store::Transaction::Begin(ctx.db);
+  if (!tx) return std::unexpected(tx.error());
+  auto deal = store::DealRepo(ctx.db).Load(id);
+  if (!deal) return std::unexpected(deal.error());
+  auto cmd = core::DueTimer(ctx.config.policy, *deal, ctx.now);
+  if (!cmd || !deal->deadline) return Fired::kNothing;
+  auto rules = ctx.rules.Find(deal->case_name);
+  if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
+  auto step = core::Step(**rules, ctx.config.policy, *deal, *cmd, ctx.now);
+  if (auto* refusal = std::get_if<core::Refusal>(&step)) {
+    Logger("app")->warn("{}: {} not fired: {}", id, CodeName(cmd->code),
+                        refusal->reason);
+    return Fired::kNothing;
+  }
+  const bool timeout = cmd->code == core::code::kTimeout;
+  const int seq = timeout ? 0 : cmd->days;
+  auto first = store::HistoryRepo(ctx.db).RecordTimer(
+      id, timeout ? "timeout" : "reminder", *deal->deadline, seq);
+  if (!first) return std::unexpected(first.error());
+  if (!*first) {
+    // The deal says it is due but the guard says it fired: never twice.
+    Logger("app")->warn("{}: {} for {} already fired", id, CodeName(cmd->code),
+                        core::FormatIsoTime(*deal->deadline));
+    return Fired::kNothing;
+  }
+  const Origin origin{"", kTimerRef};
+  auto written =
+      WriteStep(ctx, *deal, std::get<core::Outcome>(step), *cmd, origin);
+  if (!written) return std::unexpected(written.error());
+  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  return timeout ? Fired::kTimeout : Fired::kReminder;
+}
+
+Result<void> TickDeal(Context& ctx, const std::string& id, TickReport& report) {
+  for (int i = 0; i < kMaxTimersPerDeal; ++i) {
+    auto fired = FireOne(ctx, id);
+    if (!fired) return std::unexpected(fired.error());
+    if (*fired == Fired::kNothing) return {};
+    ++(*fired == Fired::kTimeout ? report.timeouts : report.reminders);
+  }
+  return {};
+}
+
+bool IsFatal(const Error& error) {
+  return error.kind == ErrorKind::kIo || error.kind == ErrorKind::kBusy;
+}
+
+}  // namespace
+
+Result<TickReport> Tick(Context& ctx) {
+  const auto& days = ctx.config.policy.deadlines.reminder_days;
+  const int max_days =
+      days.empty() ? 0
+                   : std::max(0, *std::max_element(days.begin(), days.end()));
+  auto ids = store::DealRepo(ctx.db).TimerCandidates(ctx.now, max_days);
+  if (!ids) return std::unexpected(ids.error());
+  TickReport report;
+  for (const auto& id : *ids) {
+    ++report.deals;
+    auto ok = TickDeal(ctx, id, report);
+    if (ok) continue;
+    // One broken deal must not stop the deadlines of all the others; a
+    // database that fails will fail them all, so stop then.
+    if (IsFatal(ok.error())) return std::unexpected(ok.error());
+    Logger("app")->error("{}: timer failed: {}", id, ok.error().message);
+    ++report.failures;
+  }
+  Logger("app")->info("tick: {} deals, {} deadlines, {} reminders, {} failed",
+                      report.deals, report.timeouts, report.reminders,
+                      report.failures);
+  return report;
+}
+
+}  // namespace ct::app

@@ -1,0 +1,64 @@
+// Read models for show, list and payouts, and marking payouts done.
+#include "app/deals.h"
+#include "app/logging.h"
+
+namespace ct::app {
+namespace {
+
+template <typename T>
+Result<void> Fill(Result<T> from, T& into) {
+  if (!from) return std::unexpected(from.error());
+  into = std::move(*from);
+  return {};
+}
+
+Result<void> FillFingerprints(Context& ctx, DealView& view) {
+  store::KeyRepo keys(ctx.db);
+  for (const auto& party : view.deal.parties) {
+    auto binding = keys.Find(party.email);
+    if (!binding) return std::unexpected(binding.error());
+    if (*binding) view.fingerprints[party.role] = (*binding)->fingerprint;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<DealView> ShowDeal(Context& ctx, const std::string& id) {
+  DealView view;
+  store::HistoryRepo history(ctx.db);
+  Result<void> ok = Fill(store::DealRepo(ctx.db).Load(id), view.deal);
+  if (ok) ok = FillFingerprints(ctx, view);
+  if (ok) ok = Fill(history.Events(id), view.events);
+  if (ok) ok = Fill(history.Ledger(id), view.ledger);
+  if (ok) ok = Fill(store::PayoutRepo(ctx.db).OfDeal(id), view.payouts);
+  if (ok) ok = Fill(store::InboxRepo(ctx.db).OfDeal(id), view.inbox);
+  if (ok) ok = Fill(store::OutboxRepo(ctx.db).OfDeal(id), view.outbox);
+  if (!ok) return std::unexpected(ok.error());
+  if (auto rules = ctx.rules.Find(view.deal.case_name)) {
+    view.waiting_for = core::WaitingFor(**rules, view.deal);
+  }
+  return view;
+}
+
+Result<std::vector<core::Deal>> ListDeals(Context& ctx,
+                                          store::DealFilter filter) {
+  filter.now = ctx.now;
+  return store::DealRepo(ctx.db).List(filter);
+}
+
+Result<std::vector<store::PayoutRecord>> ListPayouts(Context& ctx,
+                                                     bool pending_only) {
+  return store::PayoutRepo(ctx.db).List(pending_only);
+}
+
+Result<store::PayoutRecord> PayoutDone(Context& ctx, int64_t id,
+                                       const std::string& reference) {
+  auto done = store::PayoutRepo(ctx.db).MarkDone(id, reference, ctx.now);
+  if (done) {
+    Logger("app")->info("payout {} of {} marked done", id, done->deal_id);
+  }
+  return done;
+}
+
+}  // namespace ct::app

@@ -1,0 +1,119 @@
+// check: validates config, rules, templates, keys and database, one line per
+// check ("NAME: ok (...)" or "NAME: FAILED: reason"). Exit 2 when a
+// configuration check (config, rules, templates) fails, 1 when only runtime
+// checks (database, keys) do.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "app/context.h"
+#include "cli/common.h"
+#include "crypto/keyring.h"
+#include "notify/render.h"
+
+namespace ct::cli {
+namespace {
+
+struct CheckLine {
+  std::string name;
+  bool config_kind;            // a failure means exit 2
+  Result<std::string> result;  // detail when ok
+};
+
+Result<std::string> CheckRules(const config::Config& config,
+                               rules::RuleBook& book) {
+  const std::string dir = app::DataDir(config.rules.dir, "rules");
+  auto loaded = rules::LoadDir(dir);
+  if (!loaded) return std::unexpected(loaded.error());
+  book = std::move(*loaded);
+  std::vector<std::string> names;
+  for (const auto& [name, rules] : book.cases) names.push_back(name);
+  return fmt::format("{} ({})", dir, fmt::join(names, ", "));
+}
+
+Result<std::string> CheckTemplatesOf(const config::Config& config,
+                                     const rules::RuleBook& book) {
+  const std::string dir = app::DataDir(config.templates.dir, "templates");
+  std::vector<std::string> langs = {"en", "fr"};
+  const std::string& fallback = config.templates.default_language;
+  if (std::find(langs.begin(), langs.end(), fallback) == langs.end()) {
+    langs.push_back(fallback);
+  }
+  const auto names = book.TemplateNames();
+  if (auto ok = notify::CheckTemplates(dir, langs, names); !ok) {
+    return std::unexpected(ok.error());
+  }
+  return fmt::format("{} ({} templates in {})", dir, names.size() + 1,
+                     fmt::join(langs, ", "));
+}
+
+Result<std::string> CheckDatabase(const config::Config& config) {
+  auto db = app::OpenDatabase(config.store.database);
+  if (!db) return std::unexpected(db.error());
+  auto version = db->UserVersion();
+  if (!version) return std::unexpected(version.error());
+  return fmt::format("{} (schema version {})", config.store.database, *version);
+}
+
+Result<std::string> CheckEscrowKey(const config::Config& config) {
+  if (auto ok = crypto::CheckSigningKey(config.gpg.home, config.gpg.escrow_key);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  return config.gpg.escrow_key + " in " + config.gpg.home;
+}
+
+std::vector<CheckLine> RunChecks(const Globals& globals) {
+  std::vector<CheckLine> lines;
+  auto config = app::LoadConfig(globals.config_path);
+  lines.push_back(
+      {"config", true,
+       config ? Result<std::string>(config->path.empty() ? "(defaults)"
+                                                         : config->path)
+              : std::unexpected(config.error())});
+  // Rules and templates are read-only: check them even with defaults.
+  const config::Config effective = config ? *config : config::Config();
+  rules::RuleBook book;
+  lines.push_back({"rules", true, CheckRules(effective, book)});
+  lines.push_back({"templates", true, CheckTemplatesOf(effective, book)});
+  if (!config) return lines;  // no database or keys of an unknown config
+  lines.push_back({"database", false, CheckDatabase(*config)});
+  lines.push_back({"escrow key", false, CheckEscrowKey(*config)});
+  return lines;
+}
+
+}  // namespace
+
+Result<void> RunCheck(const Globals& globals, const Args& args) {
+  Syntax syntax("check");
+  po::variables_map vm;
+  auto parsed = Parse(syntax, args, vm);
+  if (!parsed) return std::unexpected(parsed.error());
+  if (!*parsed) return {};  // --help
+  const std::vector<CheckLine> lines = RunChecks(globals);
+  bool config_failed = false;
+  bool runtime_failed = false;
+  util::Json json = util::Json::Array();
+  for (const auto& line : lines) {
+    const bool ok = line.result.has_value();
+    const std::string detail = ok ? *line.result : line.result.error().message;
+    (line.config_kind ? config_failed : runtime_failed) |= !ok;
+    json.Push(util::Json::Object()
+                  .Set("check", line.name)
+                  .Set("ok", ok)
+                  .Set("detail", detail));
+    if (!globals.json) {
+      std::cout << line.name << ": " << (ok ? "ok " : "FAILED: ")
+                << (ok ? "(" + detail + ")" : detail) << '\n';
+    }
+  }
+  if (globals.json) PrintJson(json);
+  if (config_failed)
+    return Fail(ErrorKind::kConfig, "check: configuration errors");
+  if (runtime_failed) return Fail(ErrorKind::kIo, "check: runtime errors");
+  return {};
+}
+
+}  // namespace ct::cli

@@ -1,0 +1,55 @@
+#include "cli/commands.h"
+
+#include <array>
+
+namespace ct::cli {
+namespace {
+
+constexpr std::array kCommands = {
+    CommandSpec{"check", RunCheck,
+                "validate config, rules, templates, keys and database"},
+    CommandSpec{"open", RunOpen,
+                "open an accepted sale or exchange (as codes 10 + 11)"},
+    CommandSpec{"deposit", RunDeposit,
+                "record a received deposit: TX ROLE AMOUNT [--ref TEXT]"},
+    CommandSpec{"list", RunList,
+                "one line per transaction [--state S] [--party EMAIL] "
+                "[--overdue]"},
+    CommandSpec{"show", RunShow, "everything about one transaction: TX"},
+    CommandSpec{"payouts", RunPayouts,
+                "payout instructions [--pending] [--csv]"},
+    CommandSpec{"payout-done", RunPayoutDone,
+                "mark a payout executed: ID --ref TEXT"},
+    CommandSpec{"resolve", RunResolve,
+                "close an expired or disputed deal: TX ROLE=AMOUNT ..."},
+    CommandSpec{"tick", RunTick, "fire due deadlines and reminders only"},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> Commands() { return kCommands; }
+
+const CommandSpec* FindCommand(std::string_view name) {
+  for (const auto& command : kCommands) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+int ExitCode(const Error& error) {
+  switch (error.kind) {
+    case ErrorKind::kUsage:
+    case ErrorKind::kConfig:
+    case ErrorKind::kNotFound:
+    case ErrorKind::kInvalidInput:
+      return 2;
+    case ErrorKind::kRefused:
+    case ErrorKind::kIo:
+    case ErrorKind::kBusy:
+    case ErrorKind::kInternal:
+      return 1;
+  }
+  return 1;
+}
+
+}  // namespace ct::cli

@@ -1,0 +1,65 @@
+// Helpers shared by the subcommand files: option parsing with
+// Boost.Program_options (errors become kUsage), opening the context, and
+// printing.
+#ifndef CYBERTROC_CLI_COMMON_H_
+#define CYBERTROC_CLI_COMMON_H_
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <string_view>
+
+#include "app/context.h"
+#include "cli/commands.h"
+#include "core/money.h"
+#include "util/json.h"
+
+namespace ct::cli {
+
+namespace po = boost::program_options;
+
+// One subcommand's grammar: named options and positional arguments.
+struct Syntax {
+  explicit Syntax(std::string usage_line) : usage(std::move(usage_line)) {}
+  std::string usage;  // "deposit TX ROLE AMOUNT [--ref TEXT]"
+  po::options_description options{"Options"};
+  po::options_description hidden;  // positionals
+  po::positional_options_description positional;
+};
+
+// Parses `args` (without the command name). `--help` is always known: then
+// prints the usage and options to stdout and returns false. Unknown options,
+// missing values and extra arguments are kUsage errors.
+Result<bool> Parse(Syntax& syntax, const Args& args, po::variables_map& vm);
+
+// The named positional or option value; kUsage "missing NAME" when absent.
+Result<std::string> Required(const po::variables_map& vm,
+                             const std::string& name, const std::string& usage);
+std::string Optional(const po::variables_map& vm, const std::string& name);
+
+Result<app::Context> OpenContext(const Globals& globals);
+
+// ParseMoney in the configured currency; kInvalidInput "WHAT: ..." on error.
+Result<core::Money> ParseAmount(const app::Context& ctx, std::string_view text,
+                                std::string_view what);
+
+// A deal id typed by the operator (kUsage when malformed).
+Result<std::string> ParseId(std::string_view text);
+
+void PrintJson(const util::Json& json);
+
+// After an operator command: "CT-...: WHAT; now STATE, held 90.00 EUR", or
+// with --json {id, state, held, deadline}.
+void PrintDealAfter(const Globals& globals, const app::Context& ctx,
+                    const core::Deal& deal, const std::string& what);
+
+// `text` cut to `width` columns (UTF-8 code points), "…" marking the cut;
+// control characters become spaces (party text never drives the terminal).
+std::string Fit(std::string_view text, size_t width = 80);
+
+// "2027-02-07 12:00 UTC (in 7 days)" or "-".
+std::string DeadlineText(const std::optional<core::Time>& deadline,
+                         core::Time now);
+
+}  // namespace ct::cli
+
+#endif  // CYBERTROC_CLI_COMMON_H_

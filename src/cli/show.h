@@ -1,0 +1,15 @@
+// The two renderings of `show TX`.
+#ifndef CYBERTROC_CLI_SHOW_H_
+#define CYBERTROC_CLI_SHOW_H_
+
+#include "app/deals.h"
+#include "util/json.h"
+
+namespace ct::cli {
+
+util::Json DealViewJson(const app::DealView& view, const app::Context& ctx);
+void PrintDealView(const app::DealView& view, const app::Context& ctx);
+
+}  // namespace ct::cli
+
+#endif  // CYBERTROC_CLI_SHOW_H_

@@ -1,0 +1,297 @@
+#include "notify/context.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/engine.h"
+#include "core/time.h"
+
+namespace ct::notify {
+namespace {
+
+using kainjow::mustache::list;
+using kainjow::mustache::object;
+
+std::string Upper(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Lookup(const std::map<std::string, std::string>& m,
+                   const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? std::string() : it->second;
+}
+
+std::string AmountOf(const core::Deal& deal, const std::string& key) {
+  auto it = deal.amounts.find(key);
+  return it == deal.amounts.end() ? std::string() : it->second.ToString();
+}
+
+std::string DefaultSummary(int code) {
+  return code == core::code::kStatus ? "status: the full current state" : "";
+}
+
+// "seller=X buyer=Y": placeholders the sender replaces with amounts.
+std::string SplitPlaceholders(const core::CaseRules& rules) {
+  std::string out;
+  char placeholder = 'X';
+  for (const auto& role : rules.roles) {
+    if (!out.empty()) out += ' ';
+    out += fmt::format("{}={}", role, placeholder);
+    placeholder = placeholder == 'Z' ? 'A' : static_cast<char>(placeholder + 1);
+  }
+  return out;
+}
+
+std::vector<std::string> LinesFor(const core::CaseRules& rules,
+                                  const core::Deal& deal, int code) {
+  const std::string head = fmt::format("{} {:02d}", deal.id, code);
+  switch (code) {
+    case core::code::kDeposit: {
+      std::vector<std::string> lines;
+      for (const auto& p : deal.parties) {
+        if (p.Paid()) continue;
+        lines.push_back(fmt::format("{} {} {} ref=…", head, p.role,
+                                    (p.due - p.deposited).ToString()));
+      }
+      if (lines.empty()) lines.push_back(head + " ROLE AMOUNT ref=…");
+      return lines;
+    }
+    case core::code::kPropose:
+      return {head + " " + SplitPlaceholders(rules)};
+    case core::code::kExtend:
+      return {head + " N"};
+    default:
+      return {head};
+  }
+}
+
+Data PartiesList(const core::Deal& deal) {
+  Data parties{list{}};
+  for (const auto& p : deal.parties) {
+    const core::Money remaining =
+        p.Paid() ? core::Money() : p.due - p.deposited;
+    parties << Data(object{{"role", p.role},
+                           {"email", p.email},
+                           {"due", p.due.ToString()},
+                           {"deposited", p.deposited.ToString()},
+                           {"remaining", remaining.ToString()},
+                           {"paid", Data(p.Paid())}});
+  }
+  return parties;
+}
+
+void SetProposal(Data& ctx, const core::Deal& deal) {
+  if (!deal.proposal) {
+    ctx.set("proposal", Data(false));
+    ctx.set("has_proposal", Data(false));
+    return;
+  }
+  Data lines{list{}};
+  for (const auto& [role, amount] : deal.proposal->split) {
+    lines << Data(object{{"role", role}, {"amount", amount.ToString()}});
+  }
+  ctx.set("proposal",
+          Data(object{{"by", deal.proposal->by}, {"lines", lines}}));
+  ctx.set("has_proposal", Data(true));
+}
+
+void SetPayouts(Data& ctx, const std::vector<PayoutLine>& payouts) {
+  Data lines{list{}};
+  for (const auto& p : payouts) {
+    lines << Data(object{{"payee", p.payee},
+                         {"email", p.email},
+                         {"amount", p.amount.ToString()},
+                         {"reason", p.reason}});
+  }
+  ctx.set("payouts", lines);
+  ctx.set("has_payouts", Data(!payouts.empty()));
+}
+
+void SetRecipientAmounts(Data& ctx, const core::Deal& deal,
+                         const std::string& role) {
+  const core::PartyState* me = deal.Party(role);
+  const auto money = [&](core::Money m) {
+    return me ? m.ToString() : std::string();
+  };
+  const core::Money remaining =
+      me && !me->Paid() ? me->due - me->deposited : core::Money();
+  ctx.set("my_due", money(me ? me->due : core::Money()));
+  ctx.set("my_deposited", money(me ? me->deposited : core::Money()));
+  ctx.set("my_remaining", money(remaining));
+  ctx.set("my_commission", money(me ? me->commission : core::Money()));
+  ctx.set("payment_reference",
+          me ? deal.id + "-" + Upper(role) : std::string());
+}
+
+void SetNextSteps(Data& ctx, const MessageInput& in) {
+  Data steps{list{}};
+  size_t count = 0;
+  if (in.deal && in.rules && !in.recipient_role.empty()) {
+    for (const auto& step : NextSteps(*in.rules, *in.deal, in.recipient_role)) {
+      steps << Data(object{{"line", step.line}, {"summary", step.summary}});
+      ++count;
+    }
+  }
+  ctx.set("next_steps", steps);
+  ctx.set("has_next_steps", Data(count > 0));
+}
+
+void SetCommand(Data& ctx, const MessageInput& in) {
+  const core::Command& cmd = in.command;
+  ctx.set("actor", cmd.actor);
+  ctx.set("is_actor", Data(in.to_actor));
+  ctx.set("text", cmd.text);
+  ctx.set("has_text", Data(!cmd.text.empty()));
+  ctx.set("extend_days", cmd.days > 0 ? std::to_string(cmd.days) : "");
+  ctx.set("reason", in.reason);
+  ctx.set("deposit_role", cmd.deposit_role);
+  ctx.set("deposit_amount",
+          cmd.deposit_role.empty() ? std::string() : cmd.amount.ToString());
+  ctx.set("deposit_ref", cmd.reference);
+}
+
+void SetDeal(Data& ctx, const MessageInput& in) {
+  static const core::Deal kNoDeal;
+  const core::Deal& deal = in.deal ? *in.deal : kNoDeal;
+  ctx.set("id", deal.id);
+  ctx.set("case", deal.case_name);
+  ctx.set("is_sale", Data(deal.case_name == "sale"));
+  ctx.set("is_exchange", Data(deal.case_name == "exchange"));
+  ctx.set("hand_delivery", Data(in.deal && deal.delivery == "hand"));
+  for (const char* key : {"item", "give", "take"}) {
+    ctx.set(key, Lookup(deal.texts, key));
+  }
+  for (const char* key : {"price", "shipping", "value"}) {
+    ctx.set(key, AmountOf(deal, key));
+  }
+  ctx.set("state", deal.state);
+  ctx.set("held", in.deal ? deal.Held().ToString() : std::string());
+  ctx.set("has_deadline", Data(deal.deadline.has_value()));
+  ctx.set("deadline",
+          deal.deadline ? core::FormatHumanTime(*deal.deadline) : "");
+  ctx.set("from_state", in.from_state.empty() ? deal.state : in.from_state);
+  ctx.set("to_state", in.to_state.empty() ? deal.state : in.to_state);
+  ctx.set("parties", PartiesList(deal));
+  SetProposal(ctx, deal);
+  SetRecipientAmounts(ctx, deal, in.recipient_role);
+}
+
+}  // namespace
+
+std::vector<NextStep> NextSteps(const core::CaseRules& rules,
+                                const core::Deal& deal,
+                                const std::string& role) {
+  std::vector<int> codes = core::AllowedCodes(rules, deal, role);
+  if (std::find(codes.begin(), codes.end(), core::code::kStatus) ==
+      codes.end()) {
+    codes.insert(codes.begin(), core::code::kStatus);
+  }
+  std::vector<NextStep> steps;
+  for (int code : codes) {
+    if (code >= core::code::kResolve) continue;  // internal, never typed
+    const core::TransitionRule* rule =
+        core::FindTransition(rules, deal, code, role);
+    const std::string summary =
+        rule && !rule->summary.empty() ? rule->summary : DefaultSummary(code);
+    for (auto& line : LinesFor(rules, deal, code)) {
+      steps.push_back({std::move(line), summary});
+    }
+  }
+  return steps;
+}
+
+Data BuildContext(const MessageInput& in) {
+  Data ctx{object{}};
+  SetDeal(ctx, in);
+  ctx.set("currency", in.currency);
+  ctx.set("role", in.recipient_role);
+  ctx.set("is_operator", Data(in.recipient_role == core::kOperatorRole));
+  ctx.set("recipient", in.recipient_email);
+  SetCommand(ctx, in);
+  SetNextSteps(ctx, in);
+  SetPayouts(ctx, in.payouts);
+  return ctx;
+}
+
+namespace {
+
+core::Deal SampleDeal(bool exchange) {
+  using core::Money;
+  core::Deal deal;
+  deal.id = "CT-7K3QX9A2";
+  deal.case_name = exchange ? "exchange" : "sale";
+  deal.state = "funded";
+  deal.lang = "en";
+  const std::string first = exchange ? "a" : "seller";
+  const std::string second = exchange ? "b" : "buyer";
+  if (exchange) {
+    deal.texts = {{"give", "Kind of Blue (CD)"},
+                  {"take", "A Love Supreme (CD)"}};
+    deal.amounts = {{"value", Money::FromMinor(2000)}};
+  } else {
+    deal.texts = {{"item", "Kind of Blue, CD, mint"}};
+    deal.amounts = {{"price", Money::FromMinor(2500)},
+                    {"shipping", Money::FromMinor(500)}};
+  }
+  core::PartyState a{.role = first,
+                     .email = "alice@example.org",
+                     .due = Money::FromMinor(3025),
+                     .commission = Money::FromMinor(25),
+                     .deposited = Money::FromMinor(3025),
+                     .marks = {"shipped"},
+                     .extend_days = 0};
+  core::PartyState b{.role = second,
+                     .email = "bob@example.org",
+                     .due = Money::FromMinor(6025),
+                     .commission = Money::FromMinor(25),
+                     .deposited = Money::FromMinor(2000),
+                     .marks = {},
+                     .extend_days = 14};
+  deal.parties = {a, b};
+  deal.paid_in = Money::FromMinor(5025);
+  deal.deadline = core::Time(std::chrono::seconds(1801742400));
+  deal.proposal = core::Proposal{.by = first,
+                                 .split = {{first, Money::FromMinor(3000)},
+                                           {second, Money::FromMinor(6000)}}};
+  return deal;
+}
+
+}  // namespace
+
+Data SampleContext(bool exchange) {
+  const core::Deal deal = SampleDeal(exchange);
+  MessageInput in;
+  in.deal = &deal;
+  in.recipient_role = deal.parties[1].role;
+  in.recipient_email = deal.parties[1].email;
+  in.to_actor = true;
+  in.command.code = core::code::kShipped;
+  in.command.actor = deal.parties[0].role;
+  in.command.text = "Colissimo 6A12345678901";
+  in.command.deposit_role = deal.parties[1].role;
+  in.command.amount = core::Money::FromMinor(2000);
+  in.command.reference = "VIR-2026-118";
+  in.command.days = 14;
+  in.from_state = "awaiting_deposits";
+  in.reason = "code 61 is not allowed in state funded";
+  in.payouts = {{deal.parties[0].role, deal.parties[0].email,
+                 core::Money::FromMinor(3000), "bond_refund"},
+                {"operator", "operator@example.org",
+                 core::Money::FromMinor(250), "franchise"}};
+  Data ctx = BuildContext(in);
+  Data steps{list{}};
+  steps << Data(
+      object{{"line", deal.id + " 61"}, {"summary", "received, satisfied"}});
+  steps << Data(object{{"line", deal.id + " 00"},
+                       {"summary", DefaultSummary(core::code::kStatus)}});
+  ctx.set("next_steps", steps);
+  ctx.set("has_next_steps", Data(true));
+  return ctx;
+}
+
+}  // namespace ct::notify

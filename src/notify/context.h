@@ -1,0 +1,63 @@
+// The mustache context of templates/CONTEXT.md, built from a deal, its case
+// rules, the recipient and the command that caused the message. Internal to
+// notify/ (render.h is the public face); exposed for tests.
+#ifndef CYBERTROC_NOTIFY_CONTEXT_H_
+#define CYBERTROC_NOTIFY_CONTEXT_H_
+
+#include <kainjow/mustache.hpp>
+#include <string>
+#include <vector>
+
+#include "core/deal.h"
+#include "core/engine.h"
+#include "core/rules.h"
+
+namespace ct::notify {
+
+using Data = kainjow::mustache::data;
+
+// One line of `payouts`: who gets what and why.
+struct PayoutLine {
+  std::string payee;  // role or "operator"
+  std::string email;
+  core::Money amount;
+  std::string reason;
+};
+
+// Everything one outgoing message is about. Pointers are borrowed for the
+// duration of the call.
+struct MessageInput {
+  const core::Deal* deal = nullptr;        // null: not about a deal (help)
+  const core::CaseRules* rules = nullptr;  // the deal's case; null: no steps
+  std::string currency = "EUR";
+  std::string recipient_role;  // a role, "operator", or "" when unknown
+  std::string recipient_email;
+  bool to_actor = false;   // a confirmation to the command's sender
+  core::Command command;   // what caused it (actor "timer": deadlines)
+  std::string from_state;  // "" = the deal's current state
+  std::string to_state;    // "" = the deal's current state
+  std::string reason;      // refusal reason
+  std::vector<PayoutLine> payouts;
+};
+
+// Every key of templates/CONTEXT.md, always set (empty or false when it does
+// not apply) so that templates never meet an unknown key.
+Data BuildContext(const MessageInput& in);
+
+// The "exact line to type" of each code `role` may send now, with the rule's
+// summary. 00 is always included.
+struct NextStep {
+  std::string line;
+  std::string summary;
+};
+std::vector<NextStep> NextSteps(const core::CaseRules& rules,
+                                const core::Deal& deal,
+                                const std::string& role);
+
+// A fully populated context (every list non-empty) of a sale or an exchange,
+// used by CheckTemplates to render each template once.
+Data SampleContext(bool exchange);
+
+}  // namespace ct::notify
+
+#endif  // CYBERTROC_NOTIFY_CONTEXT_H_

@@ -1,0 +1,60 @@
+// Outgoing texts from templates/<lang>/<name>.mustache (templates/CONTEXT.md
+// is the contract). One message may combine several templates: the subject
+// is line 1 of the first, the bodies follow one another, then `_footer` is
+// appended once. HTML escaping is off: these are text/plain mails.
+#ifndef CYBERTROC_NOTIFY_RENDER_H_
+#define CYBERTROC_NOTIFY_RENDER_H_
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "notify/context.h"
+
+namespace ct::notify {
+
+struct RenderedMessage {
+  std::string subject;  // "[CT-XXXXXXXX] ...", never contains CR or LF
+  std::string body;     // UTF-8, LF line ends
+};
+
+class Renderer {
+ public:
+  // `dir` holds one folder per language; `default_language` is tried when a
+  // template is missing in the requested language, then "en".
+  Renderer(std::string dir, std::string default_language);
+
+  // Renders `templates` (in order, at least one) plus `_footer` in `lang`.
+  // A missing or malformed template is a kConfig error naming the file.
+  Result<RenderedMessage> Render(const std::vector<std::string>& templates,
+                                 const std::string& lang,
+                                 const MessageInput& in) const;
+
+  const std::string& dir() const { return dir_; }
+
+ private:
+  // Path of the template in the first language that has it.
+  Result<std::string> Locate(const std::string& lang,
+                             const std::string& name) const;
+  Result<std::string> RenderOne(const std::string& lang,
+                                const std::string& name, const Data& ctx) const;
+
+  std::string dir_;
+  std::string default_language_;
+};
+
+// Renders every `names` template (and `_footer`) of every language in
+// `langs` with sample sale and exchange contexts: each file must exist,
+// parse, use only context keys, and (except partials) have a subject line
+// followed by an empty line. The error lists every problem found.
+Result<void> CheckTemplates(const std::string& dir,
+                            const std::vector<std::string>& langs,
+                            const std::vector<std::string>& names);
+
+// `text` on one line: CR, LF and other control characters become spaces,
+// runs of blanks collapse, ends are trimmed.
+std::string OneLine(std::string_view text);
+
+}  // namespace ct::notify
+
+#endif  // CYBERTROC_NOTIFY_RENDER_H_

@@ -1,0 +1,301 @@
+// The built binary end to end: a temp dir with its own config and database,
+// the clock pinned with CYBERTROC_NOW, the source tree's rules and templates.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kT0[] = "2027-01-31T12:00:00Z";
+
+struct CliRun {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every match of `pattern`'s first group in `text`.
+std::vector<std::string> All(const std::string& text,
+                             const std::string& pattern) {
+  std::vector<std::string> found;
+  const std::regex re(pattern);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re);
+       it != std::sregex_iterator(); ++it) {
+    found.push_back((*it)[1]);
+  }
+  return found;
+}
+
+std::string First(const std::string& text, const std::string& pattern) {
+  auto all = All(text, pattern);
+  return all.empty() ? "" : all.front();
+}
+
+size_t Columns(const std::string& line) {
+  size_t n = 0;
+  for (unsigned char c : line) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/ct-e2e-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    fs::create_directories(dir_ / "gpg");
+    fs::create_directories(dir_ / "maildir");
+    const std::string src = CT_TEST_SOURCE_DIR;
+    std::ofstream(dir_ / "ct.conf")
+        << "[store]\ndatabase = " << (dir_ / "db" / "ct.db").string() << "\n"
+        << "[inbox]\nurl = maildir://" << (dir_ / "maildir").string() << "\n"
+        << "[outbox]\nurl = dir://" << (dir_ / "out").string() << "\n"
+        << "operator = operator@example.test\n"
+        << "[gpg]\nhome = " << (dir_ / "gpg").string() << "\n"
+        << "[rules]\ndir = " << src << "/rules\n"
+        << "[templates]\ndir = " << src << "/templates\n"
+        << "default_language = en\n"
+        << "[log]\nfile = " << (dir_ / "ct.log").string() << "\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CliRun Cli(const std::vector<std::string>& args, const std::string& now = kT0,
+             bool with_config = true) {
+    std::string cmd = "CYBERTROC_NOW=" + Quote(now) + " " + Quote(CT_BINARY);
+    if (with_config) cmd += " --config " + Quote((dir_ / "ct.conf").string());
+    for (const auto& a : args) cmd += " " + Quote(a);
+    cmd += " 2>" + Quote((dir_ / "stderr").string());
+    CliRun run;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe) return run;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
+    const int status = pclose(pipe);
+    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.err = ReadAll(dir_ / "stderr");
+    return run;
+  }
+
+  // The SPEC example: a funded sale holding 90.00.
+  std::string OpenSale(const std::string& buyer = "bob@example.test") {
+    CliRun open = Cli({"--json", "open", "sale", "--seller",
+                       "alice@example.test", "--buyer", buyer, "--item", "CD",
+                       "--price", "25.00", "--shipping", "5.00"});
+    EXPECT_EQ(open.status, 0) << open.err;
+    return First(open.out, R"re("id": "(CT-[0-9A-Z]{8})")re");
+  }
+
+  std::string FundedSale() {
+    const std::string id = OpenSale();
+    EXPECT_EQ(Cli({"deposit", id, "seller", "30.25"}).status, 0);
+    EXPECT_EQ(Cli({"deposit", id, "buyer", "60.25", "--ref", "VIR-1"}).status,
+              0);
+    return id;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CliTest, OpenDepositShowAsInTheSpec) {
+  const std::string id = OpenSale();
+  ASSERT_FALSE(id.empty());
+  CliRun seller = Cli({"deposit", id, "seller", "30.25"});
+  ASSERT_EQ(seller.status, 0) << seller.err;
+  CliRun buyer = Cli({"deposit", id, "buyer", "60.25"});
+  ASSERT_EQ(buyer.status, 0) << buyer.err;
+
+  CliRun show = Cli({"--json", "show", id});
+  ASSERT_EQ(show.status, 0) << show.err;
+  EXPECT_EQ(First(show.out, R"re("id": "([^"]*)")re"), id);
+  EXPECT_EQ(First(show.out, R"re("case": "([^"]*)")re"), "sale");
+  EXPECT_EQ(First(show.out, R"re("state": "([^"]*)")re"), "funded");
+  EXPECT_EQ(First(show.out, R"re("held": "([^"]*)")re"), "90.00");
+  EXPECT_EQ(First(show.out, R"re("deadline": "([^"]*)")re"),
+            "2027-02-07T12:00:00Z");
+  EXPECT_EQ(All(show.out, R"re("role": "(seller|buyer)",\s*"email")re"),
+            (std::vector<std::string>{"seller", "buyer"}));
+  EXPECT_NE(show.out.find("\"fingerprint\": null"), std::string::npos);
+  EXPECT_EQ(All(show.out, R"re("code": "(\d\d)")re"),
+            (std::vector<std::string>{"10", "11", "21", "21"}));
+  EXPECT_NE(show.out.find("\"payouts\": []"), std::string::npos);
+
+  CliRun human = Cli({"show", id});
+  ASSERT_EQ(human.status, 0) << human.err;
+  std::istringstream lines(human.out);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_LE(Columns(line), 80u) << line;
+  }
+  EXPECT_NE(human.out.find("alice@example.test"), std::string::npos);
+  EXPECT_NE(human.out.find("funded"), std::string::npos);
+}
+
+TEST_F(CliTest, ExitCodes) {
+  CliRun unknown = Cli({"frobnicate"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_TRUE(unknown.err.starts_with("cybertroc: ")) << unknown.err;
+  EXPECT_EQ(Cli({"--bogus", "list"}).status, 2);
+  EXPECT_EQ(Cli({"list", "--bogus"}).status, 2);
+  EXPECT_EQ(Cli({"show", "CT-00000000"}).status, 2);
+  EXPECT_EQ(Cli({"show", "not-an-id"}).status, 2);
+  EXPECT_EQ(
+      Cli({"--config", (dir_ / "missing.conf").string(), "list"}, kT0, false)
+          .status,
+      2);
+  EXPECT_EQ(Cli({"--help"}).status, 0);
+  EXPECT_EQ(Cli({"deposit", "--help"}).status, 0);
+
+  const std::string id = OpenSale();
+  EXPECT_EQ(Cli({"deposit", id, "buyer", "12.345"}).status, 2);
+  EXPECT_EQ(Cli({"deposit", id, "buyer", "-5"}).status, 2);
+  EXPECT_EQ(Cli({"deposit", id, "nobody", "5.00"}).status, 2);
+  EXPECT_EQ(Cli({"deposit", id, "buyer"}).status, 2);
+  EXPECT_EQ(Cli({"open", "sale", "--seller", "a@example.test", "--buyer",
+                 "b@example.test", "--item", "CD"})
+                .status,
+            2);  // no price
+  EXPECT_EQ(Cli({"open", "lease"}).status, 2);
+
+  // Cancelled by the offer's deposit deadline: a closed deal refuses money.
+  CliRun tick = Cli({"tick"}, "2027-02-10T12:00:00Z");
+  ASSERT_EQ(tick.status, 0) << tick.err;
+  CliRun refused =
+      Cli({"deposit", id, "buyer", "5.00"}, "2027-02-10T12:00:00Z");
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_NE(refused.err.find("refused"), std::string::npos) << refused.err;
+  CliRun show = Cli({"--json", "show", id}, "2027-02-10T12:00:00Z");
+  EXPECT_NE(show.out.find("\"refused\": true"), std::string::npos);
+}
+
+TEST_F(CliTest, ListFilters) {
+  const std::string funded = FundedSale();
+  const std::string waiting = OpenSale("carol@example.test");
+  CliRun all = Cli({"list"});
+  ASSERT_EQ(all.status, 0) << all.err;
+  EXPECT_NE(all.out.find(funded), std::string::npos);
+  EXPECT_NE(all.out.find(waiting), std::string::npos);
+
+  CliRun by_state = Cli({"--json", "list", "--state", "funded"});
+  ASSERT_EQ(by_state.status, 0) << by_state.err;
+  EXPECT_EQ(All(by_state.out, R"re("id": "([^"]*)")re"),
+            std::vector<std::string>{funded});
+  EXPECT_TRUE(by_state.out.starts_with("["));
+
+  CliRun by_party = Cli({"--json", "list", "--party", "carol@example.test"});
+  EXPECT_EQ(All(by_party.out, R"re("id": "([^"]*)")re"),
+            std::vector<std::string>{waiting});
+
+  EXPECT_EQ(Cli({"list", "--state", "nonsense"}).status, 2);
+  EXPECT_EQ(Cli({"--json", "list", "--overdue"}).out, "[]\n");
+  CliRun overdue = Cli({"--json", "list", "--overdue"}, "2027-02-08T00:00:00Z");
+  EXPECT_EQ(All(overdue.out, R"re("id": "([^"]*)")re").size(), 2u);
+}
+
+TEST_F(CliTest, TickCancelsAnUnshippedSaleAndPaysBack) {
+  const std::string id = FundedSale();
+  // One day before the ship deadline: one reminder, exactly once.
+  CliRun remind = Cli({"--json", "tick"}, "2027-02-06T13:00:00Z");
+  ASSERT_EQ(remind.status, 0) << remind.err;
+  EXPECT_EQ(First(remind.out, R"re("reminders": (\d+))re"), "1");
+  CliRun again = Cli({"--json", "tick"}, "2027-02-06T13:00:00Z");
+  EXPECT_EQ(First(again.out, R"re("reminders": (\d+))re"), "0");
+
+  const std::string later = "2027-02-08T12:00:00Z";
+  CliRun fire = Cli({"--json", "tick"}, later);
+  ASSERT_EQ(fire.status, 0) << fire.err;
+  EXPECT_EQ(First(fire.out, R"re("timeouts": (\d+))re"), "1");
+  EXPECT_EQ(
+      First(Cli({"--json", "tick"}, later).out, R"re("timeouts": (\d+))re"),
+      "0");
+
+  CliRun show = Cli({"--json", "show", id}, later);
+  EXPECT_EQ(First(show.out, R"re("state": "([^"]*)")re"), "cancelled");
+  EXPECT_EQ(First(show.out, R"re("held": "([^"]*)")re"), "0.00");
+
+  // Deposits minus the commission taken at funding (0.25 each).
+  CliRun pending = Cli({"--json", "payouts", "--pending"}, later);
+  ASSERT_EQ(pending.status, 0) << pending.err;
+  auto amounts = All(pending.out, R"re("amount": "([^"]*)")re");
+  std::sort(amounts.begin(), amounts.end());
+  EXPECT_EQ(amounts, (std::vector<std::string>{"30.00", "60.00"}));
+  const auto ids = All(pending.out, R"re("id": (\d+))re");
+  ASSERT_EQ(ids.size(), 2u);
+
+  CliRun csv = Cli({"payouts", "--csv"}, later);
+  ASSERT_EQ(csv.status, 0);
+  EXPECT_TRUE(csv.out.starts_with("id,deal,created,payee,email,amount,"))
+      << csv.out;
+  EXPECT_EQ(All(csv.out, "(" + id + ")").size(), 2u);
+
+  EXPECT_EQ(Cli({"payout-done", ids[0]}, later).status, 2);  // no --ref
+  for (const auto& p : ids) {
+    CliRun done = Cli({"payout-done", p, "--ref", "SEPA-" + p}, later);
+    EXPECT_EQ(done.status, 0) << done.err;
+  }
+  EXPECT_EQ(Cli({"payout-done", ids[0], "--ref", "again"}, later).status, 1);
+  EXPECT_EQ(Cli({"payout-done", "999", "--ref", "x"}, later).status, 2);
+  EXPECT_EQ(Cli({"--json", "payouts", "--pending"}, later).out, "[]\n");
+  EXPECT_NE(Cli({"payouts"}, later).out.find("SEPA-"), std::string::npos);
+}
+
+TEST_F(CliTest, ResolveOnlyWhenDisputedOrExpired) {
+  const std::string id = FundedSale();
+  CliRun refused = Cli({"resolve", id, "seller=30.00", "buyer=60.00"});
+  EXPECT_EQ(refused.status, 1) << refused.err;
+  EXPECT_EQ(Cli({"resolve", id, "nobody=90.00"}).status, 2);
+  EXPECT_EQ(Cli({"resolve", id, "seller30"}).status, 2);
+  EXPECT_EQ(Cli({"resolve", id}).status, 2);
+}
+
+TEST_F(CliTest, OpenExchange) {
+  CliRun open = Cli({"open", "exchange", "--a", "ann@example.test", "--b",
+                     "ben@example.test", "--give", "Kind of Blue (CD)",
+                     "--take", "A Love Supreme (CD)", "--value", "20,00",
+                     "--delivery", "hand", "--lang", "fr"});
+  ASSERT_EQ(open.status, 0) << open.err;
+  const std::string id = First(open.out, "(CT-[0-9A-Z]{8})");
+  ASSERT_FALSE(id.empty()) << open.out;
+  CliRun show = Cli({"--json", "show", id});
+  EXPECT_EQ(First(show.out, R"re("case": "([^"]*)")re"), "exchange");
+  EXPECT_EQ(First(show.out, R"re("state": "([^"]*)")re"), "awaiting_deposits");
+  EXPECT_EQ(First(show.out, R"re("delivery": "([^"]*)")re"), "hand");
+}
+
+TEST_F(CliTest, CheckReportsEachPart) {
+  CliRun check = Cli({"check"});
+  EXPECT_EQ(check.status, 1) << check.out << check.err;  // no escrow key
+  EXPECT_NE(check.out.find("config: ok"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("rules: ok"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("templates: ok"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("database: ok"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("escrow key: FAILED"), std::string::npos);
+
+  std::ofstream(dir_ / "ct.conf", std::ios::app)
+      << "[money]\ncurrency = EURO\n";
+  EXPECT_EQ(Cli({"check"}).status, 2);
+}
+
+}  // namespace
