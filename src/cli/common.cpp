@@ -79,9 +79,9 @@ void PrintDealAfter(const Globals& globals, const app::Context& ctx,
                            : util::Json::Null()));
     return;
   }
-  std::cout << Fit(deal.id + ": " + what + "; now " + deal.state + ", held " +
-                   deal.Held().ToString() + " " +
-                   ctx.config.policy.money.currency)
+  // A confirmation is never clipped: the amount and currency must show.
+  std::cout << deal.id << ": " << what << "; now " << deal.state << ", held "
+            << deal.Held().ToString() << " " << ctx.config.policy.money.currency
             << '\n';
 }
 

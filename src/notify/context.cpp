@@ -152,7 +152,11 @@ void SetCommand(Data& ctx, const MessageInput& in) {
   ctx.set("deposit_role", cmd.deposit_role);
   ctx.set("deposit_amount",
           cmd.deposit_role.empty() ? std::string() : cmd.amount.ToString());
-  ctx.set("deposit_ref", cmd.reference);
+  // Mustache treats "" as true: an absent reference must be false.
+  if (cmd.reference.empty())
+    ctx.set("deposit_ref", Data(false));
+  else
+    ctx.set("deposit_ref", cmd.reference);
 }
 
 void SetDeal(Data& ctx, const MessageInput& in) {
@@ -211,6 +215,9 @@ Data BuildContext(const MessageInput& in) {
   ctx.set("currency", in.currency);
   ctx.set("role", in.recipient_role);
   ctx.set("is_operator", Data(in.recipient_role == core::kOperatorRole));
+  // is_seller / is_buyer / is_a / is_b: lets a template address one role.
+  for (const char* role : {"seller", "buyer", "a", "b"})
+    ctx.set(std::string("is_") + role, Data(in.recipient_role == role));
   ctx.set("recipient", in.recipient_email);
   SetCommand(ctx, in);
   SetNextSteps(ctx, in);
