@@ -298,4 +298,27 @@ TEST_F(CliTest, CheckReportsEachPart) {
   EXPECT_EQ(Cli({"check"}).status, 2);
 }
 
+TEST_F(CliTest, CheckNamesAMistakeInARulesFile) {
+  const fs::path rules = dir_ / "rules";
+  fs::create_directories(rules);
+  const std::string src = CT_TEST_SOURCE_DIR;
+  for (const char* f : {"sale.toml", "exchange.toml"})
+    fs::copy_file(fs::path(src) / "rules" / f, rules / f);
+  std::string text = ReadAll(rules / "sale.toml");
+  const std::string good = "deadline = \"ship_days\"";
+  ASSERT_NE(text.find(good), std::string::npos);
+  text.replace(text.find(good), good.size(), "deadline = \"shipdays\"");
+  std::ofstream(rules / "sale.toml", std::ios::trunc) << text;
+  std::string conf = ReadAll(dir_ / "ct.conf");
+  const std::string shipped = "dir = " + src + "/rules";
+  conf.replace(conf.find(shipped), shipped.size(), "dir = " + rules.string());
+  std::ofstream(dir_ / "ct.conf", std::ios::trunc) << conf;
+  CliRun check = Cli({"check"});
+  EXPECT_EQ(check.status, 2);
+  EXPECT_NE(check.out.find("sale.toml: states.funded.deadline: unknown "
+                           "deadline key 'shipdays'"),
+            std::string::npos)
+      << check.out;
+}
+
 }  // namespace
