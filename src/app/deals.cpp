@@ -10,6 +10,7 @@
 #include "app/commit.h"
 #include "app/ids.h"
 #include "app/logging.h"
+#include "app/outbox.h"
 
 namespace ct::app {
 namespace {
@@ -78,7 +79,8 @@ std::string Counterparty(const core::CaseRules& rules, const core::Deal& deal) {
 }
 
 Result<void> InsertOffer(Context& ctx, const core::Deal& deal,
-                         const core::CaseRules& rules) {
+                         const core::CaseRules& rules, const Origin& origin,
+                         const std::string& detail) {
   if (auto ok = store::DealRepo(ctx.db).Insert(deal); !ok) return ok;
   store::EventRecord event;
   event.deal_id = deal.id;
@@ -87,8 +89,8 @@ Result<void> InsertOffer(Context& ctx, const core::Deal& deal,
   event.actor = rules.initiator;
   event.actor_email = deal.Party(rules.initiator)->email;
   event.to_state = deal.state;
-  event.detail = "opened by the operator";
-  event.message_ref = kCliRef;
+  event.detail = detail;
+  event.message_ref = origin.message_ref;
   auto id = store::HistoryRepo(ctx.db).AppendEvent(event);
   if (!id) return std::unexpected(id.error());
   return {};
@@ -113,7 +115,9 @@ Result<std::string> OpenDeal(Context& ctx, const OpenRequest& request) {
   if (!offer) return std::unexpected(offer.error());
   auto deal = core::NewDeal(**rules, ctx.config.policy, *offer, ctx.now);
   if (!deal) return std::unexpected(deal.error());
-  if (auto ok = InsertOffer(ctx, *deal, **rules); !ok) {
+  if (auto ok = InsertOffer(ctx, *deal, **rules, Origin{"", kCliRef},
+                            "opened by the operator");
+      !ok) {
     return std::unexpected(ok.error());
   }
   core::Command accept;
@@ -130,6 +134,38 @@ Result<std::string> OpenDeal(Context& ctx, const OpenRequest& request) {
     return std::unexpected(ok.error());
   }
   if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  return *id;
+}
+
+Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
+                               core::Offer offer, const Origin& origin) {
+  for (const auto& [role, email] : offer.emails)
+    if (!LooksLikeAddress(email))
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("{}: '{}' is not an e-mail address", role, email));
+  if (offer.lang.empty()) offer.lang = ctx.config.templates.default_language;
+  if (!IsLanguage(offer.lang))
+    return Fail(ErrorKind::kInvalidInput,
+                "lang: '" + offer.lang + "' is not a language code");
+  auto id = NewDealId(ctx.db);
+  if (!id) return std::unexpected(id.error());
+  offer.id = *id;
+  auto deal = core::NewDeal(rules, ctx.config.policy, offer, ctx.now);
+  if (!deal) return std::unexpected(deal.error());
+  if (auto ok = InsertOffer(ctx, *deal, rules, origin, "offer by mail"); !ok)
+    return std::unexpected(ok.error());
+  // The offer is not an engine step (the deal did not exist): tell both
+  // parties through the same outbox path.
+  core::Outcome outcome{*deal, {}};
+  outcome.effects.from_state = outcome.effects.to_state = deal->state;
+  for (const auto& party : deal->parties)
+    outcome.effects.notifications.push_back(
+        {party.role, {"offer"}, party.role == rules.initiator});
+  core::Command cmd;
+  cmd.code = core::code::kOffer;
+  cmd.actor = rules.initiator;
+  if (auto ok = EnqueueNotifications(ctx, rules, outcome, cmd, origin); !ok)
+    return std::unexpected(ok.error());
   return *id;
 }
 

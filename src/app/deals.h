@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/commit.h"
 #include "app/context.h"
 #include "core/engine.h"
 #include "store/records.h"
@@ -30,6 +31,12 @@ struct OpenRequest {
 // the counterparty) in one transaction: two events. Returns the new id.
 // kUsage for an unknown case, kInvalidInput for bad terms or addresses.
 Result<std::string> OpenDeal(Context& ctx, const OpenRequest& request);
+
+// An offer received by mail (code 10): creates the deal in its initial
+// state, records event 10 and tells both parties. REQUIRES: an open
+// transaction (the caller commits it with the inbox row). Returns the id.
+Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
+                               core::Offer offer, const Origin& origin);
 
 // Code 21 by the operator. kNotFound for an unknown deal, kUsage for a role
 // that is not one of the case, kRefused (with the reason and the codes

@@ -6,6 +6,8 @@ namespace ct::cli {
 namespace {
 
 constexpr std::array kCommands = {
+    CommandSpec{"run", RunRun,
+                "one pass: fetch mail, process it, fire deadlines (for cron)"},
     CommandSpec{"check", RunCheck,
                 "validate config, rules, templates, keys and database"},
     CommandSpec{"open", RunOpen,
@@ -22,6 +24,11 @@ constexpr std::array kCommands = {
                 "mark a payout executed: ID --ref TEXT"},
     CommandSpec{"resolve", RunResolve,
                 "close an expired or disputed deal: TX ROLE=AMOUNT ..."},
+    CommandSpec{"keys", RunKeys,
+                "key bindings: import FILE | list | bind EMAIL FPR"},
+    CommandSpec{"quarantine", RunQuarantine, "list refused and unverifiable mail"},
+    CommandSpec{"reprocess", RunReprocess,
+                "process a stored message again: MESSAGE-ID"},
     CommandSpec{"tick", RunTick, "fire due deadlines and reminders only"},
 };
 

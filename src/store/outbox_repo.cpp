@@ -120,7 +120,7 @@ Result<int> OutboxRepo::CountReplies(const std::string& email,
   // to_email is COLLATE NOCASE: the count ignores the address's case.
   Result<Statement> st = db_.Prepare(
       "SELECT count(*) FROM outbox "
-      "WHERE kind = 'reply' AND to_email = ?1 AND created >= ?2");
+      "WHERE kind = 'refusal' AND to_email = ?1 AND created >= ?2");
   if (!st) return std::unexpected(std::move(st.error()));
   st->Bind(1, email);
   BindTime(*st, 2, since);

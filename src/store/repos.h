@@ -79,7 +79,8 @@ class OutboxRepo {
   // Queued messages whose next attempt is due at `now`.
   Result<std::vector<OutboxRecord>> Due(core::Time now);
   Result<void> Save(const OutboxRecord& message);  // status, attempts...
-  // Refusal replies queued to `email` since `since` (rate limit).
+  // Replies of kind "refusal" (refusals, help, unverifiable mail) queued
+  // to `email` since `since`: the daily cap of SPEC section 2.
   Result<int> CountReplies(const std::string& email, core::Time since);
 
  private:

@@ -554,7 +554,7 @@ TEST_F(StoreTest, OutboxQueueSaveAndRateCount) {
   reply.deal_id = "CT-AAAAAAAA";
   reply.created = At(kT0);
   reply.to_email = "bob@example.org";
-  reply.kind = "reply";
+  reply.kind = "refusal";
   reply.subject = "[CT-AAAAAAAA] refused";
   reply.body = "Bonjour,\r\n";
   OutboxRecord help = reply;
@@ -563,7 +563,10 @@ TEST_F(StoreTest, OutboxQueueSaveAndRateCount) {
   help.next_attempt = At(kT0 + 600);
   OutboxRecord notice = reply;
   notice.kind = "notice";
-  for (OutboxRecord* m : {&reply, &help, &notice}) {
+  OutboxRecord confirmation = reply;  // not capped: only refusals are
+  confirmation.kind = "reply";
+  confirmation.next_attempt = At(kT0 + 900);
+  for (OutboxRecord* m : {&reply, &help, &notice, &confirmation}) {
     Result<int64_t> id = outbox.Enqueue(*m);
     ASSERT_TRUE(id) << id.error().message;
     m->id = *id;
@@ -581,7 +584,7 @@ TEST_F(StoreTest, OutboxQueueSaveAndRateCount) {
   ASSERT_TRUE(outbox.Save(reply));
   Result<std::vector<OutboxRecord>> of_deal = outbox.OfDeal("CT-AAAAAAAA");
   ASSERT_TRUE(of_deal);
-  ASSERT_EQ(of_deal->size(), 2u);  // help has no deal
+  ASSERT_EQ(of_deal->size(), 3u);  // help has no deal
   EXPECT_EQ(of_deal->at(0).status, "sent");
   EXPECT_EQ(of_deal->at(0).sent_at, At(kT0 + 5));
   EXPECT_EQ(of_deal->at(0).message_id, "<ct.1@example.org>");

@@ -1,0 +1,308 @@
+// Processing one stored message: screen, verify, identify, read the
+// command, apply. Every outcome is recorded on the inbox row in the same
+// transaction as the change it caused, so a crash and a restart give the
+// same end state as no crash.
+#include <fmt/format.h>
+
+#include "app/commit.h"
+#include "app/deals.h"
+#include "app/identity.h"
+#include "app/inbound.h"
+#include "app/logging.h"
+#include "app/replies.h"
+#include "core/grammar.h"
+#include "crypto/verify.h"
+#include "mail/mime.h"
+#include "store/repos.h"
+#include "verify/screen.h"
+#include "verify/verify.h"
+
+namespace ct::app {
+namespace {
+
+// Signatures from the future are tolerated this much (clock skew).
+constexpr auto kFutureSkew = std::chrono::minutes(10);
+
+// The message being processed and what became of it.
+struct Job {
+  store::InboxRecord row;
+  mail::Entity root;
+  std::string from;
+  std::string status =
+      "processed";  // processed | refused | quarantined | ignored
+  std::string outcome;
+  std::string deal_id;
+};
+
+Result<void> Finish(Context& ctx, Job& job, bool quarantine) {
+  store::InboxRepo inbox(ctx.db);
+  if (quarantine) {
+    store::QuarantineRecord q;
+    q.inbox_id = job.row.id;
+    q.message_id = job.row.message_id;
+    q.from_addr = job.from;
+    q.reason = job.outcome;
+    q.at = ctx.now;
+    if (auto id = inbox.Quarantine(q); !id) return std::unexpected(id.error());
+  }
+  Logger("inbox")->info("message {} from {}: {} ({})", job.row.id, job.from,
+                        job.status, job.outcome);
+  return inbox.SetStatus(job.row.id, job.status, job.outcome, job.deal_id);
+}
+
+// A refusal: reply (to a bound address only) and quarantine.
+Result<void> Refuse(Context& ctx, Job& job, const std::string& reason,
+                    const std::string& reply_to, const core::Deal* deal,
+                    const core::Command& cmd) {
+  job.status = "refused";
+  job.outcome = reason;
+  if (!reply_to.empty()) {
+    ReplyRequest reply{"refusal",          reply_to, reason,
+                       job.row.message_id, deal,     cmd};
+    auto queued = QueueReply(ctx, reply);
+    if (!queued) return std::unexpected(queued.error());
+  }
+  return Finish(ctx, job, true);
+}
+
+// Unverifiable mail: quarantined; explained only to a known address.
+Result<void> Quarantine(Context& ctx, Job& job, const std::string& reason) {
+  job.status = "quarantined";
+  job.outcome = reason;
+  auto known = IsKnownAddress(ctx, job.from);
+  if (!known) return std::unexpected(known.error());
+  if (*known) {
+    ReplyRequest reply{"unsigned",         job.from, reason,
+                       job.row.message_id, nullptr,  {}};
+    if (auto queued = QueueReply(ctx, reply); !queued)
+      return std::unexpected(queued.error());
+  }
+  return Finish(ctx, job, true);
+}
+
+// SPEC replay rules: once per signature, not too old, not from the future,
+// not older than the signer's last accepted command. "" when fine.
+Result<std::string> ReplayProblem(Context& ctx, const verify::SignedText& s,
+                                  bool* seen) {
+  store::KeyRepo keys(ctx.db);
+  auto last = keys.LastAccepted(s.fingerprint);
+  if (!last) return std::unexpected(last.error());
+  auto fresh = keys.RememberSignature(s.digest, s.fingerprint, s.made, ctx.now);
+  if (!fresh) return std::unexpected(fresh.error());
+  *seen = !*fresh;
+  if (*seen)
+    return std::string("this signed message was already processed (replay)");
+  int max_age = ctx.config.gpg.max_signature_age_days;
+  if (s.made < ctx.now - std::chrono::days(max_age))
+    return fmt::format(
+        "the signature was made more than {} days ago ({}); send a new one",
+        max_age, core::FormatHumanTime(s.made));
+  if (s.made > ctx.now + kFutureSkew)
+    return fmt::format(
+        "the signature is dated in the future ({}); check your clock",
+        core::FormatHumanTime(s.made));
+  if (*last && s.made < **last)
+    return std::string(
+        "the signature is older than your last accepted command");
+  return std::string();
+}
+
+Result<void> ApplyOffer(Context& ctx, Job& job, const core::OfferText& text,
+                        const Identity& who) {
+  core::Command cmd;
+  cmd.code = core::code::kOffer;
+  if (who.is_operator)
+    return Refuse(ctx, job, "the operator opens deals with `cybertroc open`",
+                  who.email, nullptr, cmd);
+  auto rules = ctx.rules.Find(text.case_name);
+  if (!rules)
+    return Refuse(
+        ctx, job,
+        fmt::format("CT 10 {}: {}", text.case_name, rules.error().message),
+        who.email, nullptr, cmd);
+  auto offer = core::OfferFromText(text, **rules, who.email,
+                                   ctx.config.policy.money.currency);
+  if (!offer)
+    return Refuse(ctx, job, offer.error().message, who.email, nullptr, cmd);
+  auto id =
+      WriteOffer(ctx, **rules, *offer, Origin{who.email, job.row.message_id});
+  if (!id) {
+    if (id.error().kind == ErrorKind::kInvalidInput)
+      return Refuse(ctx, job, id.error().message, who.email, nullptr, cmd);
+    return std::unexpected(id.error());
+  }
+  job.deal_id = *id;
+  job.outcome = "offer: opened " + *id;
+  return Finish(ctx, job, false);
+}
+
+Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
+                          const Identity& who) {
+  core::Command cmd = parsed.command;
+  auto deal = store::DealRepo(ctx.db).Load(parsed.deal_id);
+  if (!deal) {
+    if (deal.error().kind != ErrorKind::kNotFound)
+      return std::unexpected(deal.error());
+    return Refuse(ctx, job, fmt::format("there is no deal {}", parsed.deal_id),
+                  who.email, nullptr, cmd);
+  }
+  job.deal_id = deal->id;
+  const core::PartyState* party = deal->PartyByEmail(who.email);
+  if (!who.is_operator && !party)
+    return Refuse(ctx, job,
+                  fmt::format("{} is not a party of {}", who.email, deal->id),
+                  who.email, nullptr, cmd);
+  cmd.actor = who.is_operator ? core::kOperatorRole : party->role;
+  auto rules = ctx.rules.Find(deal->case_name);
+  if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
+  auto step = core::Step(**rules, ctx.config.policy, *deal, cmd, ctx.now);
+  Origin origin{who.email, job.row.message_id};
+  if (auto* refusal = std::get_if<core::Refusal>(&step)) {
+    if (auto ok = WriteRefusal(ctx, *deal, cmd, *refusal, origin); !ok)
+      return std::unexpected(ok.error());
+    return Refuse(ctx, job, refusal->reason, who.email, &*deal, cmd);
+  }
+  const auto& outcome = std::get<core::Outcome>(step);
+  if (auto ok = WriteStep(ctx, *deal, outcome, cmd, origin); !ok)
+    return std::unexpected(ok.error());
+  job.outcome =
+      fmt::format("{} by {}: {} -> {}", CodeName(cmd.code), cmd.actor,
+                  outcome.effects.from_state, outcome.effects.to_state);
+  return Finish(ctx, job, false);
+}
+
+// Everything after a good signature, inside the message's transaction.
+Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
+  auto identity = Identify(ctx, s, job.from);
+  if (!identity) return std::unexpected(identity.error());
+  if (auto* problem = std::get_if<IdentityProblem>(&*identity))
+    return Refuse(ctx, job, problem->reason, problem->reply_to, nullptr, {});
+  const Identity& who = std::get<Identity>(*identity);
+  bool seen = false;
+  auto replay = ReplayProblem(ctx, s, &seen);
+  if (!replay) return std::unexpected(replay.error());
+  if (seen) {  // a replay gets no answer: it would let anyone spam a party
+    job.status = "quarantined";
+    job.outcome = *replay;
+    return Finish(ctx, job, true);
+  }
+  if (!replay->empty())
+    return Refuse(ctx, job, *replay, who.email, nullptr, {});
+  if (who.bind_now)
+    if (auto ok = BindOnFirstUse(ctx, who.email, s.fingerprint); !ok) return ok;
+  auto parsed =
+      core::ParseCommandText(s.text, ctx.config.policy.money.currency);
+  if (!parsed)
+    return Refuse(ctx, job, parsed.error().message, who.email, nullptr, {});
+  switch (parsed->kind) {
+    case core::Parsed::Kind::kNone:
+    case core::Parsed::Kind::kHelp: {
+      ReplyRequest help{"help", who.email, "", job.row.message_id, nullptr, {}};
+      if (auto queued = QueueReply(ctx, help); !queued)
+        return std::unexpected(queued.error());
+      job.outcome = "help sent";
+      return Finish(ctx, job, false);
+    }
+    case core::Parsed::Kind::kOffer:
+      return ApplyOffer(ctx, job, parsed->offer, who);
+    case core::Parsed::Kind::kCommand:
+      return ApplyCommand(ctx, job, *parsed, who);
+  }
+  return Fail(ErrorKind::kInternal, "unreachable");
+}
+
+void Count(const Job& job, ProcessReport& report) {
+  if (job.status == "ignored")
+    ++report.ignored;
+  else if (job.status == "quarantined")
+    ++report.quarantined;
+  else if (job.status == "refused")
+    ++report.refused;
+  else if (job.outcome == "help sent")
+    ++report.helped;
+  else
+    ++report.applied;
+}
+
+std::string OurAddress(const Context& ctx) {
+  return mail::AddressOf(ctx.config.outbox.from);
+}
+
+}  // namespace
+
+Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
+                            int64_t inbox_id, ProcessReport& report) {
+  store::InboxRepo inbox(ctx.db);
+  auto row = inbox.Load(inbox_id);
+  if (!row) return std::unexpected(row.error());
+  if (row->status != "new") return {};  // another run got there first
+  Job job{*row, mail::ParseEntity(row->raw), "", "processed", "", ""};
+  job.from = mail::AddressOf(job.root.Header("From"));
+  // GnuPG runs before the transaction: it is slow and touches no table.
+  verify::Screening screen = verify::Screen(job.root, OurAddress(ctx));
+  Result<verify::SignedText> signed_text =
+      Fail(ErrorKind::kInvalidInput, "not checked");
+  if (!screen.never_answer) {
+    verify::ImportOfferedKeys(gpg, job.root);
+    signed_text = verify::VerifyMessage(gpg, job.root);
+    if (!signed_text && signed_text.error().kind == ErrorKind::kIo)
+      return std::unexpected(signed_text.error());
+  }
+  auto tx = store::Transaction::Begin(ctx.db);
+  if (!tx) return std::unexpected(tx.error());
+  auto fresh = inbox.Load(inbox_id);  // re-read under the write lock
+  if (!fresh) return std::unexpected(fresh.error());
+  if (fresh->status != "new") return {};
+  Result<void> done;
+  if (screen.never_answer) {
+    job.status = "ignored";
+    job.outcome = screen.why;
+    done = Finish(ctx, job, false);
+  } else if (!signed_text) {
+    done = Quarantine(ctx, job, signed_text.error().message);
+  } else {
+    done = ApplySigned(ctx, job, *signed_text);
+  }
+  if (!done) return done;
+  if (auto ok = tx->Commit(); !ok) return ok;
+  Count(job, report);
+  return {};
+}
+
+Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg) {
+  ProcessReport report;
+  auto pending = store::InboxRepo(ctx.db).Pending();
+  if (!pending) return std::unexpected(pending.error());
+  for (int64_t id : *pending)
+    if (auto ok = ProcessMessage(ctx, gpg, id, report); !ok)
+      return std::unexpected(ok.error());
+  return report;
+}
+
+Result<ProcessReport> Reprocess(Context& ctx, crypto::GpgContext& gpg,
+                                const std::string& message_id) {
+  store::InboxRepo inbox(ctx.db);
+  auto row = inbox.FindByMessageId(message_id);
+  if (!row) return std::unexpected(row.error());
+  if (!*row)
+    return Fail(ErrorKind::kNotFound, "no stored message " + message_id);
+  if ((*row)->status == "processed")
+    return Fail(ErrorKind::kRefused, message_id + " was already applied");
+  if (auto ok =
+          inbox.SetStatus((*row)->id, "new", "reprocess", (*row)->deal_id);
+      !ok)
+    return std::unexpected(ok.error());
+  ProcessReport report;
+  if (auto ok = ProcessMessage(ctx, gpg, (*row)->id, report); !ok)
+    return std::unexpected(ok.error());
+  return report;
+}
+
+Result<crypto::GpgContext> OpenGpg(const Context& ctx) {
+  auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home);
+  if (!gpg) return gpg;
+  crypto::MakeOffline(*gpg);
+  return gpg;
+}
+
+}  // namespace ct::app

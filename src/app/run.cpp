@@ -1,0 +1,69 @@
+#include "app/run.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <utility>
+
+#include "app/logging.h"
+#include "mail/url.h"
+
+namespace ct::app {
+
+Result<RunLock> RunLock::Acquire(const std::string& database, bool wait) {
+  std::string path = database + ".lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Fail(ErrorKind::kIo, "cannot open lock file " + path);
+  if (::flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Fail(ErrorKind::kBusy,
+                "another cybertroc run is working on " + database);
+  }
+  return RunLock(fd);
+}
+
+RunLock::RunLock(RunLock&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)) {}
+
+RunLock::~RunLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+Result<std::string> ReadSecret(const std::string& path) {
+  if (path.empty()) return std::string();
+  std::ifstream in(path);
+  if (!in) return Fail(ErrorKind::kConfig, "cannot read secret file " + path);
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+Result<RunReport> RunOnce(Context& ctx) {
+  RunReport report;
+  auto password = ReadSecret(ctx.config.inbox.password_file);
+  if (!password) return std::unexpected(password.error());
+  std::string name = ctx.config.inbox.url;
+  if (auto url = mail::ParseMailUrl(ctx.config.inbox.url))
+    name = url->Redacted();
+  auto source = mail::OpenSource(ctx.config.inbox, *password);
+  if (!source) return std::unexpected(source.error());
+  auto intake = Intake(ctx, **source, name);
+  if (!intake) return std::unexpected(intake.error());
+  report.intake = *intake;
+  if (auto closed = (*source)->Close(); !closed)
+    return std::unexpected(closed.error());
+  auto gpg = OpenGpg(ctx);
+  if (!gpg) return std::unexpected(gpg.error());
+  auto processed = ProcessInbox(ctx, *gpg);
+  if (!processed) return std::unexpected(processed.error());
+  report.processed = *processed;
+  auto tick = Tick(ctx);
+  if (!tick) return std::unexpected(tick.error());
+  report.tick = *tick;
+  return report;
+}
+
+}  // namespace ct::app

@@ -1,0 +1,45 @@
+// One pass of the service (`cybertroc run`, and each turn of `daemon`):
+// fetch, process, fire deadlines — and send, once the outbound stage is
+// there. Guarded by a lock so that two runs never work on one database.
+#ifndef CYBERTROC_APP_RUN_H_
+#define CYBERTROC_APP_RUN_H_
+
+#include <string>
+
+#include "app/deals.h"
+#include "app/inbound.h"
+
+namespace ct::app {
+
+// An exclusive lock (flock) on "<database>.lock", held while alive.
+class RunLock {
+ public:
+  // kBusy when another process holds it and `wait` is false.
+  static Result<RunLock> Acquire(const std::string& database, bool wait);
+  RunLock(RunLock&& other) noexcept;
+  RunLock& operator=(RunLock&&) = delete;
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+  ~RunLock();
+
+ private:
+  explicit RunLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+struct RunReport {
+  IntakeReport intake;
+  ProcessReport processed;
+  TickReport tick;
+};
+
+// Fetch -> process -> deadlines. A server outage is a kIo error after
+// which nothing is lost: stored messages are processed next time.
+Result<RunReport> RunOnce(Context& ctx);
+
+// The first line of a secret file ("" for an empty path). Never logged.
+Result<std::string> ReadSecret(const std::string& path);
+
+}  // namespace ct::app
+
+#endif  // CYBERTROC_APP_RUN_H_

@@ -1,0 +1,104 @@
+// keys import FILE / keys list / keys bind EMAIL FPR.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/identity.h"
+#include "app/inbound.h"
+#include "cli/common.h"
+#include "crypto/import.h"
+#include "store/repos.h"
+
+namespace ct::cli {
+namespace {
+
+Result<void> Import(app::Context& ctx, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Fail(ErrorKind::kUsage, "keys import: cannot read " + file);
+  std::stringstream data;
+  data << in.rdbuf();
+  auto gpg = app::OpenGpg(ctx);
+  if (!gpg) return std::unexpected(gpg.error());
+  auto fprs = crypto::ImportKeys(*gpg, data.str());
+  if (!fprs) return std::unexpected(fprs.error());
+  for (const auto& fpr : *fprs) std::cout << "imported " << fpr << "\n";
+  return {};
+}
+
+Result<void> List(const Globals& globals, app::Context& ctx) {
+  auto bindings = store::KeyRepo(ctx.db).All();
+  if (!bindings) return std::unexpected(bindings.error());
+  if (globals.json) {
+    util::Json list = util::Json::Array();
+    for (const auto& b : *bindings)
+      list.Push(util::Json::Object()
+                    .Set("email", b.email)
+                    .Set("fingerprint", b.fingerprint)
+                    .Set("bound_at", core::FormatIsoTime(b.bound_at))
+                    .Set("how", b.how));
+    PrintJson(list);
+    return {};
+  }
+  for (const auto& b : *bindings)
+    std::cout << Fit(fmt::format("{:<30} {} {} {}", b.email, b.fingerprint,
+                                 core::FormatHumanTime(b.bound_at), b.how))
+              << "\n";
+  if (bindings->empty()) std::cout << "no key bound yet\n";
+  return {};
+}
+
+// The operator's rebind after a party changed keys: the key must be in
+// the home and carry the address.
+Result<void> Bind(app::Context& ctx, std::string email,
+                  const std::string& fpr_text) {
+  for (char& c : email)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string fpr = app::NormalizeFingerprint(fpr_text);
+  auto gpg = app::OpenGpg(ctx);
+  if (!gpg) return std::unexpected(gpg.error());
+  auto key = crypto::LookupKey(*gpg, fpr);
+  if (!key) return std::unexpected(key.error());
+  if (!*key)
+    return Fail(ErrorKind::kUsage,
+                "keys bind: no key " + fpr + " (keys import it first)");
+  const auto& emails = (*key)->emails;
+  if (std::find(emails.begin(), emails.end(), email) == emails.end())
+    return Fail(ErrorKind::kUsage,
+                fmt::format("keys bind: key {} does not carry {}", fpr, email));
+  store::BindingRecord b{email, (*key)->primary, ctx.now, "operator"};
+  if (auto ok = store::KeyRepo(ctx.db).Bind(b); !ok) return ok;
+  std::cout << "bound " << email << " to " << (*key)->primary << "\n";
+  return {};
+}
+
+}  // namespace
+
+Result<void> RunKeys(const Globals& globals, const Args& args) {
+  Syntax syntax("keys import FILE | keys list | keys bind EMAIL FPR");
+  syntax.hidden.add_options()("action", po::value<std::string>())(
+      "arg", po::value<std::vector<std::string>>());
+  syntax.positional.add("action", 1).add("arg", -1);
+  po::variables_map vm;
+  auto parsed = Parse(syntax, args, vm);
+  if (!parsed) return std::unexpected(parsed.error());
+  if (!*parsed) return {};
+  auto action = Required(vm, "action", syntax.usage);
+  if (!action) return std::unexpected(action.error());
+  std::vector<std::string> rest;
+  if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
+  size_t want = *action == "import" ? 1
+                : *action == "bind" ? 2
+                : *action == "list" ? 0
+                                    : 99;
+  if (want == 99 || rest.size() != want)
+    return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
+  auto ctx = OpenContext(globals);
+  if (!ctx) return std::unexpected(ctx.error());
+  if (*action == "import") return Import(*ctx, rest[0]);
+  if (*action == "bind") return Bind(*ctx, rest[0], rest[1]);
+  return List(globals, *ctx);
+}
+
+}  // namespace ct::cli

@@ -1,0 +1,61 @@
+// run: one pass for cron — fetch, process, deadlines.
+#include "app/run.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/common.h"
+
+namespace ct::cli {
+
+Result<void> RunRun(const Globals& globals, const Args& args) {
+  Syntax syntax("run [--wait]");
+  syntax.options.add_options()(
+      "wait", "wait for another run to finish instead of exiting");
+  po::variables_map vm;
+  auto parsed = Parse(syntax, args, vm);
+  if (!parsed) return std::unexpected(parsed.error());
+  if (!*parsed) return {};
+  auto ctx = OpenContext(globals);
+  if (!ctx) return std::unexpected(ctx.error());
+  auto lock =
+      app::RunLock::Acquire(ctx->config.store.database, vm.count("wait") > 0);
+  if (!lock) {
+    if (lock.error().kind != ErrorKind::kBusy)
+      return std::unexpected(lock.error());
+    std::cout << "run: busy: " << lock.error().message << "\n";
+    return {};  // SPEC: a second run exits 0 saying it is busy
+  }
+  auto report = app::RunOnce(*ctx);
+  if (!report) return std::unexpected(report.error());
+  const auto& r = *report;
+  if (globals.json) {
+    PrintJson(util::Json::Object()
+                  .Set("fetched", r.intake.fetched)
+                  .Set("duplicates", r.intake.duplicates)
+                  .Set("oversized", r.intake.oversized)
+                  .Set("applied", r.processed.applied)
+                  .Set("refused", r.processed.refused)
+                  .Set("quarantined", r.processed.quarantined)
+                  .Set("ignored", r.processed.ignored)
+                  .Set("help", r.processed.helped)
+                  .Set("timeouts", r.tick.timeouts)
+                  .Set("reminders", r.tick.reminders));
+  } else {
+    std::cout << fmt::format(
+        "run: {} fetched ({} duplicates, {} oversized); {} applied, {} "
+        "refused, "
+        "{} quarantined, {} ignored, {} help; {} deadlines, {} reminders\n",
+        r.intake.fetched, r.intake.duplicates, r.intake.oversized,
+        r.processed.applied, r.processed.refused, r.processed.quarantined,
+        r.processed.ignored, r.processed.helped, r.tick.timeouts,
+        r.tick.reminders);
+  }
+  if (r.tick.failures > 0)
+    return Fail(ErrorKind::kIo,
+                fmt::format("run: {} deals failed (see log)", r.tick.failures));
+  return {};
+}
+
+}  // namespace ct::cli
