@@ -41,8 +41,10 @@ Result<std::string> ReadSecret(const std::string& path) {
   return line;
 }
 
-Result<RunReport> RunOnce(Context& ctx) {
-  RunReport report;
+namespace {
+
+// Fetching stage: open the source, store every message, acknowledge.
+Result<IntakeReport> Fetch(Context& ctx) {
   auto password = ReadSecret(ctx.config.inbox.password_file);
   if (!password) return std::unexpected(password.error());
   std::string name = ctx.config.inbox.url;
@@ -51,10 +53,25 @@ Result<RunReport> RunOnce(Context& ctx) {
   auto source = mail::OpenSource(ctx.config.inbox, *password);
   if (!source) return std::unexpected(source.error());
   auto intake = Intake(ctx, **source, name);
-  if (!intake) return std::unexpected(intake.error());
-  report.intake = *intake;
+  if (!intake) return intake;
   if (auto closed = (*source)->Close(); !closed)
     return std::unexpected(closed.error());
+  return intake;
+}
+
+}  // namespace
+
+Result<RunReport> RunOnce(Context& ctx) {
+  RunReport report;
+  auto intake = Fetch(ctx);
+  if (intake) {
+    report.intake = *intake;
+  } else if (intake.error().kind == ErrorKind::kIo) {
+    Logger("inbox")->error("fetching: {}", intake.error().message);
+    report.outage = intake.error();
+  } else {
+    return std::unexpected(intake.error());
+  }
   auto gpg = OpenGpg(ctx);
   if (!gpg) return std::unexpected(gpg.error());
   auto processed = ProcessInbox(ctx, *gpg);
@@ -63,6 +80,15 @@ Result<RunReport> RunOnce(Context& ctx) {
   auto tick = Tick(ctx);
   if (!tick) return std::unexpected(tick.error());
   report.tick = *tick;
+  auto sent = DeliverOutbox(ctx, *gpg);
+  if (sent) {
+    report.sent = *sent;
+  } else if (sent.error().kind == ErrorKind::kIo) {
+    Logger("outbox")->error("sending: {}", sent.error().message);
+    if (!report.outage) report.outage = sent.error();
+  } else {
+    return std::unexpected(sent.error());
+  }
   return report;
 }
 

@@ -4,10 +4,12 @@
 #ifndef CYBERTROC_APP_RUN_H_
 #define CYBERTROC_APP_RUN_H_
 
+#include <optional>
 #include <string>
 
 #include "app/deals.h"
 #include "app/inbound.h"
+#include "app/sender.h"
 
 namespace ct::app {
 
@@ -31,10 +33,15 @@ struct RunReport {
   IntakeReport intake;
   ProcessReport processed;
   TickReport tick;
+  SendReport sent;
+  // A mail server that could not be reached (fetching or sending): the
+  // other stages still ran, and nothing is lost — the next run resumes.
+  std::optional<Error> outage;
 };
 
-// Fetch -> process -> deadlines. A server outage is a kIo error after
-// which nothing is lost: stored messages are processed next time.
+// Fetch -> process -> deadlines -> send. A server outage does not stop the
+// other stages; it is reported in `outage`. Database, GnuPG or
+// configuration failures are errors.
 Result<RunReport> RunOnce(Context& ctx);
 
 // The first line of a secret file ("" for an empty path). Never logged.

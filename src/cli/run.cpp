@@ -41,17 +41,24 @@ Result<void> RunRun(const Globals& globals, const Args& args) {
                   .Set("ignored", r.processed.ignored)
                   .Set("help", r.processed.helped)
                   .Set("timeouts", r.tick.timeouts)
-                  .Set("reminders", r.tick.reminders));
+                  .Set("reminders", r.tick.reminders)
+                  .Set("sent", r.sent.sent)
+                  .Set("retried", r.sent.retried)
+                  .Set("gave_up", r.sent.gave_up + r.sent.failed));
   } else {
     std::cout << fmt::format(
         "run: {} fetched ({} duplicates, {} oversized); {} applied, {} "
         "refused, "
-        "{} quarantined, {} ignored, {} help; {} deadlines, {} reminders\n",
+        "{} quarantined, {} ignored, {} help; {} deadlines, {} reminders; "
+        "{} sent, {} to retry, {} given up\n",
         r.intake.fetched, r.intake.duplicates, r.intake.oversized,
         r.processed.applied, r.processed.refused, r.processed.quarantined,
         r.processed.ignored, r.processed.helped, r.tick.timeouts,
-        r.tick.reminders);
+        r.tick.reminders, r.sent.sent, r.sent.retried,
+        r.sent.gave_up + r.sent.failed);
   }
+  if (r.outage)  // nothing lost: the next run resumes
+    return Fail(ErrorKind::kIo, "run: " + r.outage->message);
   if (r.tick.failures > 0)
     return Fail(ErrorKind::kIo,
                 fmt::format("run: {} deals failed (see log)", r.tick.failures));

@@ -6,11 +6,12 @@
 
 #include <string>
 
+#include "mail/compose.h"
 #include "mail/mime.h"
 
 namespace ct::verify {
 
-inline constexpr char kLoopHeader[] = "X-CyberTroc-Loop";
+using mail::kLoopHeader;
 
 struct Screening {
   bool never_answer = false;  // bounce, auto-reply, list, loop

@@ -1,0 +1,36 @@
+// Delivering the outbox: each queued row becomes a signed (and, when we
+// know the recipient's key, encrypted) PGP/MIME message, handed to the
+// transport and marked sent. Failures retry with exponential backoff; a
+// message still undelivered after outbox.give_up_hours is given up and the
+// operator is told (SPEC section 2, "Outgoing mail").
+#ifndef CYBERTROC_APP_SENDER_H_
+#define CYBERTROC_APP_SENDER_H_
+
+#include "app/context.h"
+#include "crypto/keyring.h"
+#include "mail/transport.h"
+
+namespace ct::app {
+
+struct SendReport {
+  int sent = 0;
+  int retried = 0;  // failed now, will be retried
+  int gave_up = 0;  // given up (operator told)
+  int failed = 0;   // refused for good by the server (operator told)
+};
+
+// Sends every row due at ctx.now through `transport`.
+Result<SendReport> SendOutbox(Context& ctx, crypto::GpgContext& gpg,
+                              mail::Transport& transport);
+
+// Opens the configured transport and sends; when the transport cannot even
+// be opened, every due row is rescheduled (backoff) and the kIo error is
+// returned after that, so that a server outage loses nothing.
+Result<SendReport> DeliverOutbox(Context& ctx, crypto::GpgContext& gpg);
+
+// Delay before attempt number `attempts + 1`: 1 min doubling, capped at 1 h.
+std::chrono::seconds Backoff(int attempts);
+
+}  // namespace ct::app
+
+#endif  // CYBERTROC_APP_SENDER_H_

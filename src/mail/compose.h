@@ -1,0 +1,52 @@
+// Building our outgoing mail: text/plain UTF-8 quoted-printable, signed
+// PGP/MIME (RFC 3156) and optionally encrypted. Composed byte by byte rather
+// than with vmime because the signature must cover exactly the bytes that
+// are sent: a library that re-serialises (re-folds, re-encodes) the signed
+// part after signing would break it.
+#ifndef CYBERTROC_MAIL_COMPOSE_H_
+#define CYBERTROC_MAIL_COMPOSE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "crypto/keyring.h"
+
+namespace ct::mail {
+
+// Our loop-detection header: mail carrying it is never answered.
+inline constexpr char kLoopHeader[] = "X-CyberTroc-Loop";
+
+struct OutgoingMail {
+  std::string from;            // "CyberTroc <escrow@example.org>"
+  std::string to;              // bare address
+  std::string subject;         // UTF-8; CR/LF never reach the header
+  std::string body;            // UTF-8 text, LF or CRLF
+  std::string message_id;      // "<...>"
+  std::string in_reply_to;     // "<...>" or ""
+  std::string auto_submitted;  // "auto-replied" | "auto-generated"
+  std::string loop_token;      // value of our loop header
+  core::Time date{};
+};
+
+// Signs with `signer` (fingerprint, secret key in `gpg`); encrypts to
+// `encrypt_to` (fingerprints) when not empty. Returns the whole message
+// with CRLF line ends.
+Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
+                            const std::string& signer,
+                            const std::vector<std::string>& encrypt_to);
+
+// RFC 2047 encoded-word(s) for a header value when it is not plain ASCII;
+// control characters (CR, LF, ...) become spaces first.
+std::string EncodeHeaderValue(std::string_view value);
+
+// Quoted-printable (RFC 2045) of UTF-8 text, CRLF line ends, lines <= 76.
+std::string QuotedPrintable(std::string_view text);
+
+// "Sun, 31 Jan 2027 12:00:00 +0000".
+std::string Rfc5322Date(core::Time t);
+
+}  // namespace ct::mail
+
+#endif  // CYBERTROC_MAIL_COMPOSE_H_

@@ -1,0 +1,52 @@
+#include "mail/transport.h"
+
+#include <algorithm>
+
+#include "mail/adapters.h"
+#include "mail/url.h"
+
+namespace ct::mail {
+
+Result<std::unique_ptr<Transport>> OpenTransport(
+    const config::OutboxConfig& cfg, const std::string& password,
+    const std::string& tls_ca_file, std::chrono::milliseconds timeout) {
+  Result<MailUrl> url = ParseMailUrl(cfg.url);
+  if (!url) {
+    return Fail(url.error().kind, "outbox.url: " + url.error().message);
+  }
+  if (url->scheme == "smtp" || url->scheme == "smtps") {
+    return OpenSmtpTransport(NetSettings{*url, password, tls_ca_file, timeout});
+  }
+  if (url->scheme == "sendmail") return OpenSendmailTransport(*url, timeout);
+  if (url->scheme == "dir") return OpenDirTransport(*url);
+  return Fail(ErrorKind::kConfig, "outbox.url: " + url->Redacted() +
+                                      " is not a transport (expected smtp, "
+                                      "smtps, sendmail or dir)");
+}
+
+namespace {
+
+Result<void> CheckAddress(const std::string& address) {
+  const bool bad_char =
+      std::any_of(address.begin(), address.end(), [](unsigned char c) {
+        return c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',';
+      });
+  if (address.empty() || bad_char || address.front() == '-') {
+    return Fail(ErrorKind::kInvalidInput,
+                "bad envelope address '" + address + "'");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> CheckEnvelope(const Envelope& env) {
+  if (Result<void> ok = CheckAddress(env.from); !ok) return ok;
+  if (env.to.empty()) return Fail(ErrorKind::kInvalidInput, "no recipient");
+  for (const std::string& to : env.to) {
+    if (Result<void> ok = CheckAddress(to); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace ct::mail

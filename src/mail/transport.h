@@ -1,0 +1,70 @@
+// Where outgoing mail goes (SPEC sections 2 "Outgoing mail", 5 and 6):
+//   smtp://[user@]host[:587]   SMTP submission. STARTTLS is required unless
+//                              the host is loopback (localhost, 127.0.0.0/8,
+//                              ::1); on loopback it is used when the server
+//                              accepts the command, and only a server that
+//                              refuses it gets plaintext. A STARTTLS that
+//                              fails after the server accepted it never falls
+//                              back to plaintext.
+//   smtps://[user@]host[:465]  TLS from the first byte.
+//     Certificates are verified as for sources (mail/source.h): chain to the
+//     system CAs or `tls_ca_file`, every signature checked, leaf naming the
+//     URL host. With a user in the URL, AUTH (SASL) is required with that
+//     user and the password; without one, no AUTH.
+//   sendmail:///usr/sbin/sendmail  pipes the message to
+//                              `sendmail -i -f FROM -- RCPT...` (no shell).
+//   dir:///path                writes one .eml file per message, for tests
+//                              and for operators who relay by hand.
+#ifndef CYBERTROC_MAIL_TRANSPORT_H_
+#define CYBERTROC_MAIL_TRANSPORT_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "mail/source.h"  // kDefaultNetTimeout
+
+namespace ct::mail {
+
+// The SMTP envelope: the real sender (MAIL FROM, never empty: we never send
+// bounces) and the recipients (RCPT TO). Bare addresses, no display names.
+struct Envelope {
+  std::string from;
+  std::vector<std::string> to;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+
+  // Sends `raw` as it is. SMTP needs CRLF line ends: `raw` should have them,
+  // and a bare LF is sent as CRLF. Errors:
+  //   kRefused       the server rejected this message for good (5xx reply to
+  //                  MAIL, RCPT or DATA; too big): retrying will not help.
+  //   kIo            anything else worth retrying (network, timeout, 4xx,
+  //                  sendmail failing, disk full).
+  //   kConfig        the transport itself is broken (authentication,
+  //                  certificate, STARTTLS refused): the operator must act.
+  //   kInvalidInput  an empty or malformed envelope address.
+  virtual Result<void> Send(const Envelope& env, const std::string& raw) = 0;
+
+  // Ends the session (SMTP QUIT). The destructor closes too, but silently.
+  virtual Result<void> Close() = 0;
+};
+
+// Opens cfg.url (SMTP connects and authenticates now, so that a wrong
+// setting shows before the first message). `password` is the content of
+// outbox.password_file, may be empty. `tls_ca_file`: PEM roots to trust
+// instead of the system bundle (empty: system CAs). `timeout` bounds each
+// wait for the server, and the whole run of sendmail.
+Result<std::unique_ptr<Transport>> OpenTransport(
+    const config::OutboxConfig& cfg, const std::string& password,
+    const std::string& tls_ca_file = "",
+    std::chrono::milliseconds timeout = kDefaultNetTimeout);
+
+}  // namespace ct::mail
+
+#endif  // CYBERTROC_MAIL_TRANSPORT_H_
