@@ -17,7 +17,7 @@ build_packages=(
 test_packages=(
   gnupg sqlite3
   dovecot-imapd dovecot-pop3d dovecot-lmtpd opensmtpd
-  neomutt tmux ca-certificates
+  neomutt tmux ca-certificates swaks libnet-ssleay-perl
 )
 
 missing=()
