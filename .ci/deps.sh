@@ -15,7 +15,7 @@ build_packages=(
 # Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP
 # server (OpenSMTPD), a real mail client (neomutt driven in tmux).
 test_packages=(
-  gnupg sqlite3
+  gnupg sqlite3 perl
   dovecot-imapd dovecot-pop3d dovecot-lmtpd opensmtpd
   neomutt tmux ca-certificates swaks libnet-ssleay-perl
 )

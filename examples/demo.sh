@@ -30,12 +30,12 @@ make_key() {  # NAME -> $keys/NAME (its own GNUPGHOME), prints the fingerprint
   local home="$keys/$1"
   mkdir -p "$home" && chmod 700 "$home"
   gpg --homedir "$home" --batch --quiet --passphrase '' \
-    --quick-gen-key "$1 <$1@example.test>" ed25519 sign,cert never
+    --quick-gen-key "$1 <$1@example.test>" ed25519 sign,cert never 2>/dev/null
   local fpr
   fpr=$(gpg --homedir "$home" --batch --with-colons --list-keys "$1@example.test" |
     awk -F: '/^fpr/ {print $10; exit}')
   gpg --homedir "$home" --batch --quiet --passphrase '' \
-    --quick-add-key "$fpr" cv25519 encr never
+    --quick-add-key "$fpr" cv25519 encr never 2>/dev/null
   echo "$fpr"
 }
 escrow_fpr=$(make_key escrow)
@@ -45,12 +45,12 @@ make_key bob >/dev/null
 # The service's own home holds its secret key and the operator's public key;
 # the parties' keys arrive with their mail (Autocrypt), as in real life.
 gpg --homedir "$keys/escrow" --batch --export-secret-keys "$escrow_fpr" |
-  gpg --homedir "$demo/gnupg" --batch --quiet --import
+  gpg --homedir "$demo/gnupg" --batch --quiet --import 2>/dev/null
 gpg --homedir "$keys/operator" --batch --export "$operator_fpr" |
-  gpg --homedir "$demo/gnupg" --batch --quiet --import
+  gpg --homedir "$demo/gnupg" --batch --quiet --import 2>/dev/null
 for who in alice bob operator; do  # each party knows the escrow's key
   gpg --homedir "$keys/escrow" --batch --export "$escrow_fpr" |
-    gpg --homedir "$keys/$who" --batch --quiet --import
+    gpg --homedir "$keys/$who" --batch --quiet --import 2>/dev/null
 done
 
 cat >"$demo/cybertroc.conf" <<EOF
@@ -90,7 +90,7 @@ mail() {
     printf 'Message-ID: <demo.%s.%s@example.test>\n' "$seq" "$$"
     printf 'Autocrypt: addr=%s@example.test; keydata=%s\n' "$who" "$key"
     printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n'
-    printf '%s\n' "$text" | gpg --homedir "$keys/$who" --batch --quiet --clearsign
+    printf '%s\n' "$text" | gpg --homedir "$keys/$who" --batch --quiet --clearsign 2>/dev/null
   } >"$demo/maildir/new/demo.$seq.$$.eml"
   printf '  %-8s -> escrow:  %s\n' "$who" "$(printf '%s' "$text" | grep -E '^CT' | head -1)"
 }
@@ -165,7 +165,8 @@ bold "4. What Alice received last (decrypted with her key)"
 last=$(grep -l '^To: alice@example.test' "$demo"/outbox/*.eml | tail -1)
 sed -n '/-----BEGIN PGP MESSAGE-----/,/-----END PGP MESSAGE-----/p' "$last" |
   gpg --homedir "$keys/alice" --batch --quiet --decrypt 2>/dev/null |
-  sed -n '/^Content-Transfer-Encoding/,/^--ct-/p' | sed '1,2d;$d' | head -30
+  sed -n '/^Content-Transfer-Encoding/,/^--ct-/p' | sed '1,2d;$d' |
+  perl -MMIME::QuotedPrint -e 'print decode_qp(join "", <STDIN>)' | tr -d '\r' | head -30
 
 bold "5. The support view of the sale"
 "$ct" show "$sale"
