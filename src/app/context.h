@@ -3,6 +3,7 @@
 #ifndef CYBERTROC_APP_CONTEXT_H_
 #define CYBERTROC_APP_CONTEXT_H_
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ struct Context {
   notify::Renderer renderer;
   store::Database db;
   core::Time now{};
+  // Set by the daemon's SIGTERM/SIGINT handler: the pipeline finishes the
+  // message (or timer) in hand and stops before the next one.
+  const std::atomic<bool>* stop = nullptr;
+
+  bool StopRequested() const { return stop && stop->load(); }
 };
 
 // Reads the config file (`config_path` from --config, "" = CYBERTROC_CONFIG

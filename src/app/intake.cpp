@@ -2,8 +2,7 @@
 // acknowledged on the server (SPEC section 6, "Nothing lost").
 #include <fmt/format.h>
 
-#include <cstdlib>
-
+#include "app/faults.h"
 #include "app/inbound.h"
 #include "app/logging.h"
 #include "mail/mime.h"
@@ -11,17 +10,6 @@
 #include "util/sha256.h"
 
 namespace ct::app {
-namespace {
-
-// Fault injection for the exactly-once tests: CYBERTROC_CRASH_AT=after-store
-// kills the process between the commit and the acknowledgement, the worst
-// moment for a crash.
-void MaybeCrash(const char* point) {
-  const char* at = std::getenv("CYBERTROC_CRASH_AT");
-  if (at && std::string_view(at) == point) std::_Exit(137);
-}
-
-}  // namespace
 
 Result<IntakeReport> Intake(Context& ctx, mail::Source& source,
                             const std::string& source_name) {
@@ -30,6 +18,7 @@ Result<IntakeReport> Intake(Context& ctx, mail::Source& source,
   if (!uids) return std::unexpected(uids.error());
   store::InboxRepo inbox(ctx.db);
   for (const auto& uid : *uids) {
+    if (ctx.StopRequested()) break;
     auto fetched = source.Fetch(uid, ctx.config.inbox.max_message_size);
     if (!fetched) {
       if (fetched.error().kind == ErrorKind::kNotFound) continue;  // gone

@@ -273,9 +273,11 @@ Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg) {
   ProcessReport report;
   auto pending = store::InboxRepo(ctx.db).Pending();
   if (!pending) return std::unexpected(pending.error());
-  for (int64_t id : *pending)
+  for (int64_t id : *pending) {
+    if (ctx.StopRequested()) break;
     if (auto ok = ProcessMessage(ctx, gpg, id, report); !ok)
       return std::unexpected(ok.error());
+  }
   return report;
 }
 

@@ -2,6 +2,7 @@
 // the same commit as a party's, each guarded so that it fires exactly once.
 #include <algorithm>
 
+#include "app/faults.h"
 #include "app/commit.h"
 #include "app/deals.h"
 #include "app/logging.h"
@@ -47,6 +48,7 @@ Result<Fired> FireOne(Context& ctx, const std::string& id) {
       WriteStep(ctx, *deal, std::get<core::Outcome>(step), *cmd, origin);
   if (!written) return std::unexpected(written.error());
   if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  MaybeCrash("after-timer");
   return timeout ? Fired::kTimeout : Fired::kReminder;
 }
 
@@ -75,6 +77,7 @@ Result<TickReport> Tick(Context& ctx) {
   if (!ids) return std::unexpected(ids.error());
   TickReport report;
   for (const auto& id : *ids) {
+    if (ctx.StopRequested()) break;
     ++report.deals;
     auto ok = TickDeal(ctx, id, report);
     if (ok) continue;

@@ -6,8 +6,11 @@ namespace ct::cli {
 namespace {
 
 constexpr std::array kCommands = {
-    CommandSpec{"run", RunRun,
-                "one pass: fetch mail, process it, fire deadlines (for cron)"},
+    CommandSpec{
+        "run", RunRun,
+        "one pass: fetch mail, process it, fire deadlines, send (cron)"},
+    CommandSpec{"daemon", RunDaemon,
+                "`run` every inbox.poll_interval s; SIGTERM/SIGINT stop it"},
     CommandSpec{"check", RunCheck,
                 "validate config, rules, templates, keys and database"},
     CommandSpec{"open", RunOpen,
@@ -26,7 +29,8 @@ constexpr std::array kCommands = {
                 "close an expired or disputed deal: TX ROLE=AMOUNT ..."},
     CommandSpec{"keys", RunKeys,
                 "key bindings: import FILE | list | bind EMAIL FPR"},
-    CommandSpec{"quarantine", RunQuarantine, "list refused and unverifiable mail"},
+    CommandSpec{"quarantine", RunQuarantine,
+                "list refused and unverifiable mail"},
     CommandSpec{"reprocess", RunReprocess,
                 "process a stored message again: MESSAGE-ID"},
     CommandSpec{"tick", RunTick, "fire due deadlines and reminders only"},

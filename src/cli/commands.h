@@ -48,6 +48,7 @@ Result<void> RunPayouts(const Globals& globals, const Args& args);
 Result<void> RunPayoutDone(const Globals& globals, const Args& args);
 Result<void> RunTick(const Globals& globals, const Args& args);
 Result<void> RunRun(const Globals& globals, const Args& args);
+Result<void> RunDaemon(const Globals& globals, const Args& args);
 Result<void> RunKeys(const Globals& globals, const Args& args);
 Result<void> RunQuarantine(const Globals& globals, const Args& args);
 Result<void> RunReprocess(const Globals& globals, const Args& args);
