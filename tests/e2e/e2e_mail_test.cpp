@@ -1,0 +1,825 @@
+// End to end through the real mail system, as CI runs it (SPEC sections 1-3):
+// the parties' OpenPGP-signed mail (gpg --clearsign, and bob's acceptance
+// once from a real neomutt) is delivered into the escrow's INBOX on Dovecot;
+// `cybertroc run` fetches it over IMAP, applies it, and sends its signed,
+// encrypted notifications over SMTP (STARTTLS + AUTH) through OpenSMTPD,
+// which delivers them into the parties' and the operator's maildirs. The
+// operator records deposits with `cybertroc deposit`, and once by a mail
+// signed with the operator key (code 21).
+//
+// Scenarios: (A) a sale completed; (B->C) a sale returned and refunded with
+// the franchise (62, 81, 101); (E) a dispute (63) settled by 90/91, in
+// French; an exchange completed. Each checks that every notification queued
+// for a party or the operator arrived exactly once in that maildir, that
+// every received mail verifies with plain gpg against the escrow key after
+// decryption with the recipient's key, that the bodies carry the amounts of
+// SPEC section 3 (price 25.00, shipping 5.00, commission 2% split, bond
+// including shipping), that the operator got the payout instructions, and
+// that `--json show` and `--json payouts` agree.
+//
+// The clock is the real one (CYBERTROC_NOW = now at each command): the
+// signatures are made now. Skips when servers.sh, gpg.sh or sign.sh exit 77.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+#include <tuple>
+
+#include "../integration/mail_fixture.h"
+
+namespace {
+
+using namespace cttest;
+
+// ================================================================ reading mail
+// (the same helpers are in tests/integration/outbound_test.cpp)
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// One MIME entity: its header fields (unfolded, in order) and its raw body.
+struct Entity {
+  std::vector<std::pair<std::string, std::string>> fields;  // name, value
+  std::string body;
+
+  std::vector<std::string> All(const std::string& name) const {
+    std::vector<std::string> values;
+    for (const auto& [n, v] : fields)
+      if (Lower(n) == Lower(name)) values.push_back(v);
+    return values;
+  }
+  std::string Get(const std::string& name) const {
+    auto values = All(name);
+    return values.empty() ? "" : values.front();
+  }
+};
+
+// `text` has CRLF line ends.
+Entity ParseEntity(const std::string& text) {
+  Entity e;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find("\r\n", at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    at = std::min(text.size(), end + 2);
+    if (line.empty()) break;
+    if ((line[0] == ' ' || line[0] == '\t') && !e.fields.empty()) {
+      e.fields.back().second += line;  // unfold: the CRLF goes, the blank stays
+      continue;
+    }
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    e.fields.emplace_back(line.substr(0, colon), value);
+  }
+  e.body = text.substr(at);
+  for (auto& [name, value] : e.fields) {
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+      value.pop_back();
+  }
+  return e;
+}
+
+// A parameter of a structured header value (boundary="...", protocol=...).
+std::string Param(const std::string& value, const std::string& name) {
+  const std::string lower = Lower(value);
+  size_t at = 0;
+  while ((at = lower.find(Lower(name) + "=", at)) != std::string::npos) {
+    if (at == 0 || lower[at - 1] == ';' || lower[at - 1] == ' ' ||
+        lower[at - 1] == '\t') {
+      size_t start = at + name.size() + 1;
+      if (start < value.size() && value[start] == '"') {
+        return value.substr(start + 1, value.find('"', start + 1) - start - 1);
+      }
+      size_t end = value.find_first_of("; \t", start);
+      return value.substr(
+          start, end == std::string::npos ? std::string::npos : end - start);
+    }
+    ++at;
+  }
+  return "";
+}
+
+// The raw body parts of a multipart entity (RFC 2046: the CRLF before a
+// delimiter belongs to the delimiter).
+std::vector<std::string> Parts(const Entity& e) {
+  std::vector<std::string> parts;
+  const std::string boundary = Param(e.Get("Content-Type"), "boundary");
+  if (boundary.empty()) return parts;
+  const std::string delimiter = "--" + boundary;
+  const std::string& body = e.body;
+  size_t at = body.starts_with(delimiter) ? 0 : body.find("\r\n" + delimiter);
+  if (at == std::string::npos) return parts;
+  if (at != 0) at += 2;
+  for (;;) {
+    if (body.compare(at + delimiter.size(), 2, "--") == 0) break;  // close
+    const size_t start = body.find("\r\n", at);
+    if (start == std::string::npos) break;
+    const size_t next = body.find("\r\n" + delimiter, start + 2);
+    if (next == std::string::npos) break;
+    parts.push_back(body.substr(start + 2, next - start - 2));
+    at = next + 2;
+  }
+  return parts;
+}
+
+std::string Base64Decode(const std::string& in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  int bits = 0;
+  uint32_t acc = 0;
+  for (char c : in) {
+    const int v = value(c);
+    if (v < 0) continue;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+std::string QuotedPrintableDecode(const std::string& in, bool header = false) {
+  std::string out;
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '=' && i + 2 < in.size() && in[i + 1] == '\r' &&
+        in[i + 2] == '\n') {
+      i += 2;  // soft line break
+    } else if (in[i] == '=' && i + 1 < in.size() && in[i + 1] == '\n') {
+      i += 1;
+    } else if (in[i] == '=' && i + 2 < in.size() && hex(in[i + 1]) >= 0 &&
+               hex(in[i + 2]) >= 0) {
+      out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
+      i += 2;
+    } else if (header && in[i] == '_') {
+      out += ' ';
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+// RFC 2047: encoded words decoded, blanks between two of them dropped.
+std::string DecodeHeader(const std::string& value) {
+  static const std::regex word(R"(=\?([^?]+)\?([BbQq])\?([^?]*)\?=)");
+  std::string out;
+  size_t at = 0;
+  bool last_was_word = false;
+  for (auto it = std::sregex_iterator(value.begin(), value.end(), word);
+       it != std::sregex_iterator(); ++it) {
+    const std::string between = value.substr(at, it->position() - at);
+    if (!(last_was_word &&
+          between.find_first_not_of(" \t") == std::string::npos)) {
+      out += between;
+    }
+    const std::string encoding = (*it)[2];
+    out += encoding == "B" || encoding == "b"
+               ? Base64Decode((*it)[3])
+               : QuotedPrintableDecode((*it)[3], true);
+    at = it->position() + it->length();
+    last_was_word = true;
+  }
+  return out + value.substr(at);
+}
+
+std::string ToLf(std::string text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    out += text[i];
+  }
+  return out;
+}
+
+// A message as its recipient opens it.
+struct Received {
+  fs::path file;
+  Entity top;           // the delivered message (trace fields included)
+  std::string subject;  // RFC 2047-decoded
+  bool encrypted = false;
+  std::string signer;   // primary fingerprint of a good signature, or ""
+  std::string text;     // the signed text/plain, decoded, LF line ends
+  std::string problem;  // why it could not be opened or verified
+};
+
+// Decrypts (in `home`, the recipient's GnuPG home) and verifies (with the
+// public keys of `home`) the message in `file`.
+Received OpenMail(const fs::path& file, const fs::path& home,
+                  const fs::path& work) {
+  static int counter = 0;
+  const fs::path dir = work / ("open-" + std::to_string(++counter));
+  fs::create_directories(dir);
+  Received r;
+  r.file = file;
+  r.top = ParseEntity(ToCrlf(ReadFile(file)));
+  r.subject = DecodeHeader(r.top.Get("Subject"));
+  Entity signed_entity = r.top;
+  const std::string type = Lower(r.top.Get("Content-Type"));
+  if (type.starts_with("multipart/encrypted")) {
+    r.encrypted = true;
+    const auto parts = Parts(r.top);
+    if (parts.size() != 2 ||
+        Param(type, "protocol") != "application/pgp-encrypted") {
+      r.problem = "malformed multipart/encrypted";
+      return r;
+    }
+    WriteFile(dir / "encrypted.asc", ParseEntity(parts[1]).body);
+    Cmd decrypt =
+        Shell("gpg --homedir " + Quote(home) +
+              " --batch --status-fd 1 --output " + Quote(dir / "decrypted") +
+              " --decrypt " + Quote(dir / "encrypted.asc"));
+    if (decrypt.status != 0 ||
+        decrypt.out.find("[GNUPG:] DECRYPTION_OKAY") == std::string::npos) {
+      r.problem = "gpg --decrypt failed: " + decrypt.All();
+      return r;
+    }
+    signed_entity = ParseEntity(ToCrlf(ReadFile(dir / "decrypted")));
+  }
+  const std::string signed_type = Lower(signed_entity.Get("Content-Type"));
+  const auto parts = Parts(signed_entity);
+  if (!signed_type.starts_with("multipart/signed") ||
+      Param(signed_type, "protocol") != "application/pgp-signature" ||
+      parts.size() != 2) {
+    r.problem = "not a two-part multipart/signed: " + signed_type;
+    return r;
+  }
+  // RFC 3156: the first part's raw bytes, CRLF line ends, are signed.
+  WriteFile(dir / "signed-part", parts[0]);
+  WriteFile(dir / "signature.asc", ParseEntity(parts[1]).body);
+  Cmd verify = Shell(
+      "gpg --homedir " + Quote(home) + " --batch --status-fd 1 --verify " +
+      Quote(dir / "signature.asc") + " " + Quote(dir / "signed-part"));
+  const auto validsig =
+      AllMatches(verify.out, R"(\[GNUPG:\] VALIDSIG ([^\n]*))");
+  if (verify.status != 0 || validsig.size() != 1 ||
+      verify.out.find("[GNUPG:] GOODSIG") == std::string::npos) {
+    r.problem = "gpg --verify failed: " + verify.All();
+    return r;
+  }
+  std::string fields = validsig.front();
+  while (!fields.empty() && (fields.back() == '\r' || fields.back() == ' '))
+    fields.pop_back();
+  r.signer = fields.substr(fields.rfind(' ') + 1);  // the primary key
+  const Entity text = ParseEntity(parts[0]);
+  r.text = Lower(text.Get("Content-Transfer-Encoding")) == "quoted-printable"
+               ? QuotedPrintableDecode(text.body)
+               : text.body;
+  r.text = ToLf(r.text);
+  return r;
+}
+
+// Every message file of a maildir, delivery order.
+std::vector<fs::path> MaildirFiles(const fs::path& maildir) {
+  std::vector<fs::path> files;
+  for (const char* sub : {"new", "cur"}) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(maildir / sub, ec))
+      if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) {
+              return a.filename().string() < b.filename().string();
+            });
+  return files;
+}
+
+// ================================================================ the suite
+
+std::string IsoTime(std::time_t t) {
+  char buffer[32];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+constexpr char kFrom[] = "CyberTroc <escrow@example.test>";
+
+// A payout as both `show` and `payouts` print it.
+using Payout =
+    std::tuple<std::string, std::string, std::string>;  // payee, amount, reason
+
+class E2eMailTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    world_ = new MailWorld;
+    why_ = world_->Start("e2e");
+  }
+  static void TearDownTestSuite() {
+    delete world_;
+    world_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (!why_.empty()) {
+      if (world_->Skipped()) GTEST_SKIP() << why_;
+      FAIL() << "harness: " << why_;
+    }
+    static int count = 0;
+    ct_ = std::make_unique<Instance>(*world_, "s" + std::to_string(++count));
+    work_ = ct_->dir() / "work";
+    fs::create_directories(work_);
+    // What an earlier scenario left in the escrow's mailbox is not ours.
+    world_->Empty("escrow");
+    const std::string smtp = world_->Env("CT_SMTP_PORT");
+    std::ofstream(ct_->config(), std::ios::trunc)
+        << "[store]\ndatabase = " << ct_->db().string() << "\n"
+        << "[inbox]\nurl = imap://escrow@127.0.0.1:"
+        << world_->Env("CT_IMAP_PORT") << "/INBOX\n"
+        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
+        << "tls_ca_file = " << world_->Env("CT_CA_FILE") << "\n"
+        << "processed_folder = Processed\n"
+        << "[outbox]\nurl = smtp://escrow@127.0.0.1:" << smtp << "\n"
+        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
+        << "from = " << kFrom << "\n"
+        << "operator = operator@example.test\n"
+        << "[gpg]\nhome = " << ct_->gpg_home().string() << "\n"
+        << "escrow_key = " << world_->Fpr("escrow") << "\n"
+        << "operator_key = " << world_->Fpr("operator") << "\n"
+        << "encrypt_replies = true\n"
+        << "[rules]\ndir = " << kSourceDir << "/rules\n"
+        << "[templates]\ndir = " << kSourceDir << "/templates\n"
+        << "default_language = en\n"
+        << "[log]\nlevel = debug\nfile = " << ct_->log().string() << "\n";
+  }
+
+  void TearDown() override {
+    if (ct_ && HasFailure()) {
+      std::cerr << "--- " << ct_->log() << "\n" << ReadFile(ct_->log());
+      std::cerr
+          << "--- tail of smtpd.log\n"
+          << Shell("tail -n 30 " + Quote(world_->Env("CT_SMTPD_LOG"))).out;
+    }
+    ct_.reset();
+  }
+
+  // cybertroc ARGS now (the real clock, as the signatures).
+  Cmd Ct(const std::vector<std::string>& args) const {
+    return ct_->Run(args, "CYBERTROC_NOW=" + IsoTime(std::time(nullptr)));
+  }
+
+  // NAME signs BODY with `gpg --clearsign`, offers its key (Autocrypt) and
+  // mails it to the escrow.
+  void Mail(const std::string& name, const std::string& body) {
+    const fs::path file = work_ / ("mail-" + std::to_string(++mails_) + ".eml");
+    world_->Clearsign(name, body, file, 0, world_->AutocryptHeader(name),
+                      "about my deal");
+    world_->Deliver("escrow", file);
+  }
+
+  // The same from a real neomutt (PGP/MIME). False when neomutt cannot
+  // run here (sign.sh exit 77): the caller skips.
+  bool MailWithNeomutt(const std::string& name, const std::string& body) {
+    const fs::path file = work_ / ("mail-" + std::to_string(++mails_) + ".eml");
+    if (world_->Neomutt(name, body, file, world_->AutocryptHeader(name),
+                        &skip_reason_) == kSkipStatus)
+      return false;
+    world_->Deliver("escrow", file);
+    return true;
+  }
+
+  // One `run` that applies `applied` commands, refuses nothing, and whose
+  // mail is then delivered.
+  void Run(int applied) {
+    Cmd run = Ct({"--json", "run"});
+    ASSERT_EQ(run.status, 0) << run.All();
+    EXPECT_EQ(JsonInt(run.out, "applied"), applied) << run.out;
+    EXPECT_EQ(JsonInt(run.out, "refused"), 0) << run.out;
+    EXPECT_EQ(JsonInt(run.out, "quarantined"), 0) << run.out;
+    EXPECT_EQ(JsonInt(run.out, "retried"), 0) << run.out;
+    EXPECT_EQ(JsonInt(run.out, "gave_up"), 0) << run.out;
+    Cmd wait = Shell(MailWorld::Script("servers.sh") + " wait-queue " +
+                     Quote(world_->servers_dir()));
+    ASSERT_EQ(wait.status, 0) << wait.All();
+  }
+
+  void Deposit(const std::string& id, const std::string& role,
+               const std::string& amount, const std::string& ref) {
+    Cmd deposit = Ct({"deposit", id, role, amount, "--ref", ref});
+    ASSERT_EQ(deposit.status, 0) << deposit.All();
+  }
+
+  std::string OnlyDeal() {
+    Cmd list = Ct({"--json", "list"});
+    EXPECT_EQ(list.status, 0) << list.All();
+    const auto ids = AllMatches(list.out, R"re("id": "(CT-[0-9A-Z]{8})")re");
+    EXPECT_EQ(ids.size(), 1u) << list.out;
+    return ids.empty() ? "" : ids.front();
+  }
+
+  std::string State(const std::string& id) {
+    return JsonString(Ct({"--json", "show", id}).out, "state");
+  }
+
+  // The mail of deal `id` in USER's maildir, opened with USER's keys.
+  std::vector<Received> MailOf(const std::string& user, const std::string& id) {
+    std::vector<Received> mail;
+    for (const fs::path& file : MaildirFiles(world_->Maildir(user))) {
+      const Entity top = ParseEntity(ToCrlf(ReadFile(file)));
+      if (DecodeHeader(top.Get("Subject")).find("[" + id + "]") ==
+          std::string::npos)
+        continue;
+      mail.push_back(OpenMail(file, world_->PartyHome(user), work_));
+    }
+    return mail;
+  }
+
+  // Checks every message of deal `id` and returns them, by user: each one
+  // queued arrived once, signed by the escrow and encrypted to its
+  // recipient; replies to mail are auto-replied, the rest auto-generated.
+  std::map<std::string, std::vector<Received>> CheckMail(
+      const std::string& id) {
+    std::map<std::string, std::vector<Received>> by_user;
+    EXPECT_EQ(
+        ct_->SqlCount("SELECT count(*) FROM outbox WHERE status <> 'sent'"), 0);
+    for (const std::string user : {"alice", "bob", "operator"}) {
+      SCOPED_TRACE(user);
+      const std::string address = user + "@example.test";
+      const auto rows =
+          ct_->Sql("SELECT message_id, kind || ':' || templates FROM outbox "
+                   "WHERE deal_id = " +
+                   Instance::SqlText(id) + " AND to_email = " +
+                   Instance::SqlText(address) + " ORDER BY id");
+      std::multiset<std::string> queued, received;
+      std::map<std::string, std::string> kind;
+      for (const auto& row : rows) {
+        const std::string message_id = row.substr(0, row.find('|'));
+        queued.insert(message_id);
+        kind[message_id] = row.substr(row.find('|') + 1);
+      }
+      auto mail = MailOf(user, id);
+      for (const Received& m : mail) {
+        SCOPED_TRACE(m.file.string() + " (" + m.subject + ")");
+        const std::string message_id = m.top.Get("Message-ID");
+        received.insert(message_id);
+        EXPECT_EQ(m.problem, "");
+        EXPECT_EQ(m.signer, world_->Fpr("escrow"));
+        // Encrypted to every recipient whose key the escrow knew then:
+        // bob's arrives with his first mail, after the offer is sent to him.
+        EXPECT_EQ(m.encrypted,
+                  !(user == "bob" && kind[message_id].ends_with(":offer")));
+        EXPECT_EQ(m.top.All("From"), std::vector<std::string>{kFrom});
+        EXPECT_EQ(m.top.All("To"), std::vector<std::string>{address});
+        EXPECT_TRUE(m.subject.starts_with("[" + id + "] ")) << m.subject;
+        EXPECT_EQ(m.top.All("X-CyberTroc-Loop"),
+                  std::vector<std::string>{"escrow@example.test"});
+        const bool notice = kind[message_id].starts_with("notice:");
+        EXPECT_EQ(m.top.Get("Auto-Submitted"),
+                  notice ? "auto-generated" : "auto-replied");
+        if (!notice) {
+          EXPECT_FALSE(m.top.Get("In-Reply-To").empty());
+        }
+        EXPECT_NE(m.text.find(id), std::string::npos);
+      }
+      EXPECT_FALSE(queued.empty());
+      EXPECT_EQ(received, queued) << "every notification once, nothing else";
+      by_user[user] = std::move(mail);
+    }
+    return by_user;
+  }
+
+  // The deal is in `state`, holds nothing, and `show` and `payouts` list
+  // exactly `expected` for it (same ids too); the parties' keys are bound.
+  void CheckDeal(const std::string& id, const std::string& state,
+                 const std::multiset<Payout>& expected) {
+    Cmd show = Ct({"--json", "show", id});
+    ASSERT_EQ(show.status, 0) << show.All();
+    EXPECT_EQ(JsonString(show.out, "state"), state);
+    EXPECT_EQ(JsonString(show.out, "held"), "0.00");
+    EXPECT_EQ(
+        AllMatches(show.out, R"re("fingerprint": "([0-9A-F]{40})")re"),
+        (std::vector<std::string>{world_->Fpr("alice"), world_->Fpr("bob")}));
+    const std::string object =
+        R"re(\{\s*"id": (\d+),[^{}]*?"payee": "([^"]*)",[^{}]*?"amount": "([^"]*)",)re"
+        R"re([^{}]*?"reason": "([^"]*)",\s*"status": "([^"]*)")re";
+    auto tuples = [&](const std::string& json, const std::string& deal) {
+      std::multiset<
+          std::tuple<std::string, std::string, std::string, std::string>>
+          out;
+      const std::regex re(object);
+      for (auto it = std::sregex_iterator(json.begin(), json.end(), re);
+           it != std::sregex_iterator(); ++it) {
+        const std::string whole = (*it)[0];
+        if (!deal.empty() &&
+            whole.find("\"deal\": \"" + deal + "\"") == std::string::npos)
+          continue;
+        EXPECT_EQ((*it)[5].str(), "pending");
+        out.insert({(*it)[1], (*it)[2], (*it)[3], (*it)[4]});
+      }
+      return out;
+    };
+    const auto in_show =
+        tuples(show.out.substr(show.out.find("\"payouts\":")), "");
+    Cmd payouts = Ct({"--json", "payouts"});
+    ASSERT_EQ(payouts.status, 0) << payouts.All();
+    const auto in_list = tuples(payouts.out, id);
+    EXPECT_EQ(in_show, in_list) << show.out << payouts.out;
+    std::multiset<Payout> got;
+    for (const auto& [pid, payee, amount, reason] : in_show)
+      got.insert({payee, amount, reason});
+    EXPECT_EQ(got, expected);
+  }
+
+  static bool AnyHas(const std::vector<Received>& mail,
+                     const std::string& text) {
+    return std::any_of(mail.begin(), mail.end(), [&](const Received& m) {
+      return m.text.find(text) != std::string::npos;
+    });
+  }
+
+  // The operator's mail that carries the payout instructions.
+  static const Received* PayoutMail(const std::vector<Received>& mail,
+                                    const std::string& marker) {
+    for (const Received& m : mail)
+      if (m.text.find(marker) != std::string::npos) return &m;
+    return nullptr;
+  }
+
+  static MailWorld* world_;
+  static std::string why_;
+  std::unique_ptr<Instance> ct_;
+  fs::path work_;
+  int mails_ = 0;
+  std::string skip_reason_;
+};
+
+MailWorld* E2eMailTest::world_ = nullptr;
+std::string E2eMailTest::why_;
+
+const char kSaleOffer[] =
+    "Hello Bob, here is my offer.\n"
+    "\n"
+    "CT 10 SALE\n"
+    "buyer: bob@example.test\n"
+    "item: Kind of Blue, CD, mint\n"
+    "price: 25,00 EUR\n"
+    "shipping: 5.00\n"
+    "delivery: post\n";
+
+// (A) The sale of SPEC section 3, completed: the seller is paid 30.00 and
+// both bonds (30.00 each) go back.
+TEST_F(E2eMailTest, SaleCompleted) {
+  Mail("alice", std::string(kSaleOffer) + "lang: en\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  const std::string id = OnlyDeal();
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(State(id), "offered");
+
+  if (!MailWithNeomutt("bob", id + " 11\n\nThanks, deal!\n"))
+    GTEST_SKIP() << skip_reason_;
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  EXPECT_EQ(State(id), "awaiting_deposits");
+
+  // The seller's transfer by the command line, the buyer's by a mail
+  // signed with the operator key.
+  Deposit(id, "seller", "30.25", "VIR-A1");
+  Mail("operator", id + " 21 buyer 60.25 ref=VIR-A2\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  EXPECT_EQ(State(id), "funded");
+
+  Mail("alice", id + " 40 Colissimo 6A12345678901\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  Mail("bob", "Arrived safely, thank you!\n" + id + " 61\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+
+  CheckDeal(id, "completed",
+            {{"seller", "30.00", "payment"},
+             {"seller", "30.00", "bond_refund"},
+             {"buyer", "30.00", "bond_refund"}});
+  auto mail = CheckMail(id);
+  const auto& alice = mail["alice"];
+  const auto& bob = mail["bob"];
+  const auto& op = mail["operator"];
+  // Offer, acceptance + deposit request, two deposits, shipping, completion.
+  EXPECT_GE(alice.size(), 6u);
+  EXPECT_GE(bob.size(), 6u);
+  EXPECT_TRUE(AnyHas(alice, "please pay 30.25 EUR"));
+  EXPECT_TRUE(AnyHas(alice, "Total due from you: 30.25 EUR"));
+  EXPECT_TRUE(AnyHas(bob, "please pay 60.25 EUR"));
+  EXPECT_TRUE(AnyHas(bob, "the price (25.00 EUR) and shipping (5.00 EUR)"));
+  // The operator hears of the steps where money moves, the parties of all.
+  EXPECT_TRUE(AnyHas(alice, "Tracking: Colissimo 6A12345678901"));
+  EXPECT_TRUE(AnyHas(bob, "Tracking: Colissimo 6A12345678901"));
+  for (const auto* who : {&alice, &bob, &op}) {
+    EXPECT_TRUE(AnyHas(*who, "90.00 EUR is now held"));
+    EXPECT_TRUE(
+        AnyHas(*who, "seller <alice@example.test>: 30.00 EUR (payment)"));
+    EXPECT_TRUE(
+        AnyHas(*who, "seller <alice@example.test>: 30.00 EUR (bond_refund)"));
+    EXPECT_TRUE(
+        AnyHas(*who, "buyer <bob@example.test>: 30.00 EUR (bond_refund)"));
+  }
+  EXPECT_TRUE(AnyHas(op, "reference VIR-A2"));
+  const Received* payouts = PayoutMail(op, "Please make the following");
+  ASSERT_NE(payouts, nullptr) << "no payout instructions for the operator";
+  EXPECT_NE(payouts->text.find(
+                "seller <alice@example.test>  30.00 EUR  reason: payment"),
+            std::string::npos)
+      << payouts->text;
+  EXPECT_NE(payouts->text.find(
+                "seller <alice@example.test>  30.00 EUR  reason: bond_refund"),
+            std::string::npos);
+  EXPECT_NE(payouts->text.find(
+                "buyer <bob@example.test>  30.00 EUR  reason: bond_refund"),
+            std::string::npos);
+  // Payout instructions go to the operator only.
+  EXPECT_EQ(PayoutMail(alice, "Please make the following"), nullptr);
+  EXPECT_EQ(PayoutMail(bob, "Please make the following"), nullptr);
+}
+
+// (B -> C) Not satisfied, returned, return accepted: the buyer gets the
+// price and shipping back and the bond minus the 10% franchise, which goes
+// to the seller with the seller's bond.
+TEST_F(E2eMailTest, SaleReturnedAndRefundedWithTheFranchise) {
+  Mail("alice", std::string(kSaleOffer) + "lang: en\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  const std::string id = OnlyDeal();
+  ASSERT_FALSE(id.empty());
+  Mail("bob", id + " 11\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  Deposit(id, "seller", "30.25", "VIR-B1");
+  Deposit(id, "buyer", "60.25", "VIR-B2");
+  Mail("alice", id + " 40 Colissimo 6A99\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  EXPECT_EQ(State(id), "shipped");
+  Mail("bob", id + " 62 scratched, skips on track 2\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  EXPECT_EQ(State(id), "returning");
+  Mail("bob", id + " 81 La Poste 8R00112233\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  EXPECT_EQ(State(id), "return_shipped");
+  Mail("alice", id + " 101\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+
+  CheckDeal(id, "refunded",
+            {{"buyer", "30.00", "refund"},
+             {"buyer", "27.50", "bond_refund"},
+             {"seller", "30.00", "bond_refund"},
+             {"seller", "2.50", "franchise"}});
+  auto mail = CheckMail(id);
+  for (const std::string user : {"alice", "bob", "operator"}) {
+    SCOPED_TRACE(user);
+    const auto& got = mail[user];
+    if (user != "operator") {  // no money moves at 62 and 81
+      EXPECT_TRUE(AnyHas(got, "Reason given: scratched, skips on track 2"));
+      EXPECT_TRUE(AnyHas(got, "Tracking: La Poste 8R00112233"));
+    }
+    EXPECT_TRUE(AnyHas(got, "buyer <bob@example.test>: 30.00 EUR (refund)"));
+    EXPECT_TRUE(
+        AnyHas(got, "buyer <bob@example.test>: 27.50 EUR (bond_refund)"));
+    EXPECT_TRUE(
+        AnyHas(got, "seller <alice@example.test>: 30.00 EUR (bond_refund)"));
+    EXPECT_TRUE(
+        AnyHas(got, "seller <alice@example.test>: 2.50 EUR (franchise)"));
+  }
+  EXPECT_TRUE(AnyHas(mail["bob"], "please pay 60.25 EUR"));
+  EXPECT_TRUE(AnyHas(mail["alice"], "please pay 30.25 EUR"));
+  const Received* payouts =
+      PayoutMail(mail["operator"], "Please make the following");
+  ASSERT_NE(payouts, nullptr);
+  for (const std::string line :
+       {"buyer <bob@example.test>  30.00 EUR  reason: refund",
+        "buyer <bob@example.test>  27.50 EUR  reason: bond_refund",
+        "seller <alice@example.test>  30.00 EUR  reason: bond_refund",
+        "seller <alice@example.test>  2.50 EUR  reason: franchise"}) {
+    EXPECT_NE(payouts->text.find(line), std::string::npos) << line << "\n"
+                                                           << payouts->text;
+  }
+}
+
+// (E) Not received: a dispute, settled by a proposal (90) the other party
+// accepts (91). In French: the bodies and subjects are UTF-8.
+TEST_F(E2eMailTest, DisputeSettledByProposalInFrench) {
+  Mail("alice", std::string(kSaleOffer) + "lang: fr\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  const std::string id = OnlyDeal();
+  ASSERT_FALSE(id.empty());
+  Mail("bob", id + " 11\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  Deposit(id, "seller", "30.25", "VIR-E1");
+  Deposit(id, "buyer", "60.25", "VIR-E2");
+  Mail("alice", id + " 40\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  Mail("bob", "Toujours rien reçu.\n" + id + " 63\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  EXPECT_EQ(State(id), "disputed");
+  Mail("alice", id + " 90 seller=40,00 buyer=50.00\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  EXPECT_EQ(State(id), "disputed");
+  Mail("bob", "D'accord.\n" + id + " 91\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+
+  CheckDeal(
+      id, "settled",
+      {{"seller", "40.00", "settlement"}, {"buyer", "50.00", "settlement"}});
+  auto mail = CheckMail(id);
+  for (const std::string user : {"alice", "bob", "operator"}) {
+    SCOPED_TRACE(user);
+    const auto& got = mail[user];
+    EXPECT_TRUE(AnyHas(got, "90.00 EUR sont\ndésormais sous séquestre"));
+    if (user != "operator") {  // the dispute moves no money
+      EXPECT_TRUE(AnyHas(got, "les 90.00 EUR sous séquestre"));
+    }
+    EXPECT_TRUE(AnyHas(got, "    seller : 40.00 EUR\n"));      // the proposal
+    EXPECT_TRUE(AnyHas(got, "    buyer : 50.00 EUR\n"));
+    EXPECT_TRUE(
+        AnyHas(got, "seller <alice@example.test> : 40.00 EUR (settlement)"));
+    EXPECT_TRUE(
+        AnyHas(got, "buyer <bob@example.test> : 50.00 EUR (settlement)"));
+    // Subjects in French, decoded from RFC 2047.
+    EXPECT_TRUE(std::any_of(got.begin(), got.end(), [&](const Received& m) {
+      return m.subject == "[" + id + "] Litige réglé : Kind of Blue, CD, mint";
+    })) << user;
+  }
+  EXPECT_TRUE(AnyHas(mail["alice"], "Total dû : 30.25 EUR"));
+  EXPECT_TRUE(AnyHas(mail["bob"], "Total dû : 60.25 EUR"));
+  const Received* payouts =
+      PayoutMail(mail["operator"], "Veuillez\neffectuer les versements");
+  ASSERT_NE(payouts, nullptr);
+  EXPECT_NE(payouts->text.find(
+                "seller <alice@example.test>  40.00 EUR  motif : settlement"),
+            std::string::npos)
+      << payouts->text;
+  EXPECT_NE(payouts->text.find(
+                "buyer <bob@example.test>  50.00 EUR  motif : settlement"),
+            std::string::npos);
+}
+
+// An exchange (value 20.00): both deposit 20.20, both ship, both confirm;
+// both bonds go back.
+TEST_F(E2eMailTest, ExchangeCompleted) {
+  Mail("alice",
+       "CT 10 EXCHANGE\n"
+       "with: bob@example.test\n"
+       "give: Kind of Blue (CD)\n"
+       "take: A Love Supreme (CD)\n"
+       "value: 20.00\n"
+       "delivery: post\n"
+       "lang: en\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  const std::string id = OnlyDeal();
+  ASSERT_FALSE(id.empty());
+  Mail("bob", id + " 11\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  Deposit(id, "a", "20.20", "VIR-X1");
+  Deposit(id, "b", "20.20", "VIR-X2");
+  ASSERT_NO_FATAL_FAILURE(Run(0));
+  EXPECT_EQ(State(id), "funded");
+  Mail("alice", id + " 40 Mondial Relay 42\n");
+  Mail("bob", id + " 40\n");
+  ASSERT_NO_FATAL_FAILURE(Run(2));
+  EXPECT_EQ(State(id), "in_transit");
+  Mail("bob", id + " 61\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+  EXPECT_EQ(State(id), "in_transit");
+  Mail("alice", id + " 61\n");
+  ASSERT_NO_FATAL_FAILURE(Run(1));
+
+  CheckDeal(id, "completed",
+            {{"a", "20.00", "bond_refund"}, {"b", "20.00", "bond_refund"}});
+  auto mail = CheckMail(id);
+  EXPECT_TRUE(AnyHas(mail["alice"], "please pay 20.20 EUR"));
+  EXPECT_TRUE(AnyHas(mail["bob"], "please pay 20.20 EUR"));
+  for (const std::string user : {"alice", "bob", "operator"}) {
+    SCOPED_TRACE(user);
+    EXPECT_TRUE(AnyHas(mail[user], "40.00 EUR is now held"));
+    EXPECT_TRUE(
+        AnyHas(mail[user], "a <alice@example.test>: 20.00 EUR (bond_refund)"));
+    EXPECT_TRUE(
+        AnyHas(mail[user], "b <bob@example.test>: 20.00 EUR (bond_refund)"));
+  }
+  const Received* payouts =
+      PayoutMail(mail["operator"], "Please make the following");
+  ASSERT_NE(payouts, nullptr);
+  EXPECT_NE(payouts->text.find(
+                "a <alice@example.test>  20.00 EUR  reason: bond_refund"),
+            std::string::npos)
+      << payouts->text;
+  EXPECT_NE(payouts->text.find(
+                "b <bob@example.test>  20.00 EUR  reason: bond_refund"),
+            std::string::npos);
+}
+
+}  // namespace
