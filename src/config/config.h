@@ -25,7 +25,7 @@ struct InboxConfig {
   // maildir:///path.
   std::string url = "imaps://escrow@mail.example.org/INBOX";
   std::string password_file;  // empty: no password
-  std::string tls_ca_file;    // empty: system CAs
+  std::string tls_ca_file;    // empty: system CAs (outbox TLS uses it too)
   std::string processed_folder = "Processed";  // IMAP; empty: mark \Seen
   int poll_interval = 60;                      // seconds, daemon
   long max_message_size = 1048576;             // bytes; larger: quarantined
