@@ -1,7 +1,7 @@
-// check: validates config, rules, templates, keys and database, one line per
-// check ("NAME: ok (...)" or "NAME: FAILED: reason"). Exit 2 when a
-// configuration check (config, rules, templates) fails, 1 when only runtime
-// checks (database, keys) do.
+// check: validates config, rules, templates, keys and database, and
+// reaches the mail servers; one line per check ("NAME: ok (...)" or "NAME:
+// FAILED: reason"). Exit 2 when a configuration check (config, rules,
+// templates) fails, 1 when only runtime checks (database, keys) do.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -9,8 +9,12 @@
 #include <iostream>
 
 #include "app/context.h"
+#include "app/run.h"
 #include "cli/common.h"
+#include "crypto/import.h"
 #include "crypto/keyring.h"
+#include "mail/source.h"
+#include "mail/transport.h"
 #include "notify/render.h"
 
 namespace ct::cli {
@@ -65,6 +69,43 @@ Result<std::string> CheckEscrowKey(const config::Config& config) {
   return config.gpg.escrow_key + " in " + config.gpg.home;
 }
 
+// The operator key must be in the home too: without it no 21 by mail.
+Result<std::string> CheckOperatorKey(const config::Config& config) {
+  if (config.gpg.operator_key.empty())
+    return std::string("not set: deposits only from the command line");
+  auto gpg = crypto::GpgContext::Open(config.gpg.home);
+  if (!gpg) return std::unexpected(gpg.error());
+  auto key = crypto::LookupKey(*gpg, config.gpg.operator_key);
+  if (!key) return std::unexpected(key.error());
+  if (!*key || !(*key)->usable)
+    return Fail(ErrorKind::kConfig,
+                "gpg.operator_key " + config.gpg.operator_key +
+                    " is missing, expired or revoked in " + config.gpg.home);
+  return config.gpg.operator_key;
+}
+
+// Reaching the mail servers: log in to the inbox, open the transport.
+Result<std::string> CheckInbox(const config::Config& config) {
+  auto password = app::ReadSecret(config.inbox.password_file);
+  if (!password) return std::unexpected(password.error());
+  auto source = mail::OpenSource(config.inbox, *password);
+  if (!source) return std::unexpected(source.error());
+  auto waiting = (*source)->List();
+  if (!waiting) return std::unexpected(waiting.error());
+  (void)(*source)->Close();
+  return fmt::format("{} messages waiting", waiting->size());
+}
+
+Result<std::string> CheckOutbox(const config::Config& config) {
+  auto password = app::ReadSecret(config.outbox.password_file);
+  if (!password) return std::unexpected(password.error());
+  auto transport =
+      mail::OpenTransport(config.outbox, *password, config.inbox.tls_ca_file);
+  if (!transport) return std::unexpected(transport.error());
+  (void)(*transport)->Close();
+  return std::string("reachable");
+}
+
 std::vector<CheckLine> RunChecks(const Globals& globals) {
   std::vector<CheckLine> lines;
   auto config = app::LoadConfig(globals.config_path);
@@ -81,6 +122,9 @@ std::vector<CheckLine> RunChecks(const Globals& globals) {
   if (!config) return lines;  // no database or keys of an unknown config
   lines.push_back({"database", false, CheckDatabase(*config)});
   lines.push_back({"escrow key", false, CheckEscrowKey(*config)});
+  lines.push_back({"operator key", false, CheckOperatorKey(*config)});
+  lines.push_back({"inbox", false, CheckInbox(*config)});
+  lines.push_back({"outbox", false, CheckOutbox(*config)});
   return lines;
 }
 
