@@ -17,6 +17,9 @@ namespace ct::app {
 struct Origin {
   std::string actor_email;  // who sent it, "" when nobody (timer)
   std::string message_ref;  // Message-ID of the mail, or kCliRef / kTimerRef
+  // The command arrived encrypted: its free text (tracking, reason) is kept
+  // in the history but never quoted in outgoing mail (SPEC section 2).
+  bool confidential = false;
 };
 inline constexpr char kCliRef[] = "cli";
 inline constexpr char kTimerRef[] = "timer";

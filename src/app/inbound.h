@@ -14,6 +14,10 @@
 
 namespace ct::app {
 
+// Outcome prefix of a message larger than inbox.max_message_size: stored
+// with its header only, never parsed, quarantined when processed.
+inline constexpr char kOversized[] = "oversized";
+
 struct IntakeReport {
   int fetched = 0;     // new messages stored
   int duplicates = 0;  // already stored (acknowledged again)

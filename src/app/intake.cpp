@@ -32,28 +32,16 @@ Result<IntakeReport> Intake(Context& ctx, mail::Source& source,
     row.digest = util::Sha256Hex(fetched->raw);
     row.fetched = ctx.now;
     row.raw = std::move(fetched->raw);
-    if (fetched->oversized) {
-      row.status = "quarantined";
+    if (fetched->oversized)  // processed (quarantined) without parsing
       row.outcome =
-          fmt::format("oversized: {} bytes (limit {}), not read", fetched->size,
-                      ctx.config.inbox.max_message_size);
-    }
+          fmt::format("{}: {} bytes (limit {}), not read", kOversized,
+                      fetched->size, ctx.config.inbox.max_message_size);
     auto tx = store::Transaction::Begin(ctx.db);
     if (!tx) return std::unexpected(tx.error());
     bool duplicate = false;
     auto id = inbox.Store(row, &duplicate);
     if (!id) return std::unexpected(id.error());
-    if (fetched->oversized && !duplicate) {
-      store::QuarantineRecord q{0,
-                                *id,
-                                row.message_id,
-                                mail::AddressOf(head.Header("From")),
-                                row.outcome,
-                                ctx.now};
-      if (auto qid = inbox.Quarantine(q); !qid)
-        return std::unexpected(qid.error());
-      ++report.oversized;
-    }
+    if (fetched->oversized && !duplicate) ++report.oversized;
     if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
     MaybeCrash("after-store");
     if (duplicate)

@@ -53,6 +53,7 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
   in.rules = &rules;
   in.currency = ctx.config.policy.money.currency;
   in.command = cmd;
+  if (origin.confidential) in.command.text.clear();
   in.from_state = outcome.effects.from_state;
   in.to_state = outcome.effects.to_state;
   in.payouts = PayoutLines(ctx, outcome);

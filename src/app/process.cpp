@@ -137,7 +137,7 @@ Result<void> ApplyOffer(Context& ctx, Job& job, const core::OfferText& text,
 }
 
 Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
-                          const Identity& who) {
+                          const Identity& who, bool encrypted) {
   core::Command cmd = parsed.command;
   auto deal = store::DealRepo(ctx.db).Load(parsed.deal_id);
   if (!deal) {
@@ -156,7 +156,7 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   auto rules = ctx.rules.Find(deal->case_name);
   if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
   auto step = core::Step(**rules, ctx.config.policy, *deal, cmd, ctx.now);
-  Origin origin{who.email, job.row.message_id};
+  Origin origin{who.email, job.row.message_id, encrypted};
   if (auto* refusal = std::get_if<core::Refusal>(&step)) {
     if (auto ok = WriteRefusal(ctx, *deal, cmd, *refusal, origin); !ok)
       return std::unexpected(ok.error());
@@ -206,7 +206,7 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
     case core::Parsed::Kind::kOffer:
       return ApplyOffer(ctx, job, parsed->offer, who);
     case core::Parsed::Kind::kCommand:
-      return ApplyCommand(ctx, job, *parsed, who);
+      return ApplyCommand(ctx, job, *parsed, who, s.encrypted);
   }
   return Fail(ErrorKind::kInternal, "unreachable");
 }
@@ -242,7 +242,8 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
   verify::Screening screen = verify::Screen(job.root, OurAddress(ctx));
   Result<verify::SignedText> signed_text =
       Fail(ErrorKind::kInvalidInput, "not checked");
-  if (!screen.never_answer) {
+  bool oversized = row->outcome.rfind(kOversized, 0) == 0;
+  if (!screen.never_answer && !oversized) {
     verify::ImportOfferedKeys(gpg, job.root);
     signed_text = verify::VerifyMessage(gpg, job.root);
     if (!signed_text && signed_text.error().kind == ErrorKind::kIo)
@@ -258,6 +259,8 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
     job.status = "ignored";
     job.outcome = screen.why;
     done = Finish(ctx, job, false);
+  } else if (job.row.outcome.rfind(kOversized, 0) == 0) {
+    done = Quarantine(ctx, job, job.row.outcome);
   } else if (!signed_text) {
     done = Quarantine(ctx, job, signed_text.error().message);
   } else {

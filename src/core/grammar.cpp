@@ -74,6 +74,8 @@ std::string FoldToAscii(std::string_view in) {
 }
 
 // The lines that may hold commands: no quotes, nothing after "-- ".
+// GnuPG returns clear-signed text with trailing blanks removed (they are
+// not signed, RFC 4880 7.1), so there the separator arrives as "--".
 std::vector<std::string_view> LiveLines(std::string_view text) {
   std::vector<std::string_view> lines;
   while (!text.empty()) {
@@ -81,7 +83,7 @@ std::vector<std::string_view> LiveLines(std::string_view text) {
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? "" : text.substr(nl + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line == "-- ") break;
+    if (line == "-- " || line == "--") break;
     std::string_view t = TrimView(line);
     if (!t.empty() && t.front() == '>') continue;
     lines.push_back(t);
