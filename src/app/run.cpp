@@ -81,13 +81,11 @@ Result<RunReport> RunOnce(Context& ctx) {
   if (!tick) return std::unexpected(tick.error());
   report.tick = *tick;
   auto sent = DeliverOutbox(ctx, *gpg);
-  if (sent) {
-    report.sent = *sent;
-  } else if (sent.error().kind == ErrorKind::kIo) {
-    Logger("outbox")->error("sending: {}", sent.error().message);
-    if (!report.outage) report.outage = sent.error();
-  } else {
-    return std::unexpected(sent.error());
+  if (!sent) return std::unexpected(sent.error());
+  report.sent = *sent;
+  if (sent->outage) {
+    Logger("outbox")->error("sending: {}", sent->outage->message);
+    if (!report.outage) report.outage = sent->outage;
   }
   return report;
 }

@@ -76,13 +76,22 @@ Result<void> TellOperator(Context& ctx, const store::OutboxRecord& row,
   in.currency = ctx.config.policy.money.currency;
   in.recipient_role = core::kOperatorRole;
   in.recipient_email = notice.to_email;
+  // With its deal, the notice can show the deal and the operator's steps.
+  std::optional<core::Deal> deal;
+  if (!row.deal_id.empty()) {
+    auto loaded = store::DealRepo(ctx.db).Load(row.deal_id);
+    if (loaded) deal = std::move(*loaded);
+  }
+  if (deal) {
+    in.deal = &*deal;
+    if (auto rules = ctx.rules.Find(deal->case_name)) in.rules = *rules;
+  }
   in.reason = fmt::format(
       "to {} (\"{}\"), queued {}, {} attempts; last error: {}", row.to_email,
       row.subject, core::FormatHumanTime(row.created), row.attempts, why);
   auto text = ctx.renderer.Render({"delivery_failed"}, notice.lang, in);
   if (!text) return std::unexpected(text.error());
-  notice.subject =
-      (row.deal_id.empty() ? "" : "[" + row.deal_id + "] ") + text->subject;
+  notice.subject = text->subject;  // carries "[CT-…] " when about a deal
   notice.body = text->body;
   notice.next_attempt = ctx.now;
   auto id = store::OutboxRepo(ctx.db).Enqueue(notice);
@@ -175,7 +184,8 @@ Result<SendReport> DeliverOutbox(Context& ctx, crypto::GpgContext& gpg) {
     for (auto& row : *due)
       if (auto ok = Failed(ctx, row, transport.error(), report); !ok)
         return std::unexpected(ok.error());
-    return std::unexpected(transport.error());
+    report.outage = transport.error();
+    return report;
   }
   auto report = SendOutbox(ctx, gpg, **transport);
   if (auto closed = (*transport)->Close(); !closed && report)

@@ -6,6 +6,8 @@
 #ifndef CYBERTROC_APP_SENDER_H_
 #define CYBERTROC_APP_SENDER_H_
 
+#include <optional>
+
 #include "app/context.h"
 #include "crypto/keyring.h"
 #include "mail/transport.h"
@@ -17,6 +19,9 @@ struct SendReport {
   int retried = 0;  // failed now, will be retried
   int gave_up = 0;  // given up (operator told)
   int failed = 0;   // refused for good by the server (operator told)
+  // The transport could not be opened (server down): every due message was
+  // rescheduled or given up (counted above); nothing was lost.
+  std::optional<Error> outage;
 };
 
 // Sends every row due at ctx.now through `transport`.
@@ -24,8 +29,8 @@ Result<SendReport> SendOutbox(Context& ctx, crypto::GpgContext& gpg,
                               mail::Transport& transport);
 
 // Opens the configured transport and sends; when the transport cannot even
-// be opened, every due row is rescheduled (backoff) and the kIo error is
-// returned after that, so that a server outage loses nothing.
+// be opened (kIo), every due row is rescheduled (backoff) or given up, and
+// the report carries the outage, so that a server outage loses nothing.
 Result<SendReport> DeliverOutbox(Context& ctx, crypto::GpgContext& gpg);
 
 // Delay before attempt number `attempts + 1`: 1 min doubling, capped at 1 h.

@@ -97,7 +97,14 @@ Result<Deal> NewDeal(const CaseRules& rules, const Policy& policy,
   deal.case_name = rules.name;
   deal.lang = offer.lang;
   deal.delivery = offer.delivery;
-  deal.texts = offer.texts;
+  // Party text ends up in subjects and one-line summaries: no control
+  // characters (a CR/LF in an item must not start a new line anywhere).
+  for (const auto& [key, text] : offer.texts) {
+    std::string clean;
+    for (char c : text)
+      clean += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c;
+    deal.texts[key] = clean;
+  }
   deal.created = now;
   for (const auto& term : rules.terms)
     deal.amounts[term.name] =

@@ -93,7 +93,7 @@ struct InboxRecord {
   std::string digest;      // sha256 of the raw bytes, hex
   core::Time fetched{};
   std::string raw;         // exact bytes
-  std::string status = "new";  // new | processed | quarantined | ignored
+  std::string status = "new";  // new | processed | refused | quarantined | ignored
   std::string outcome;     // what happened, for people
   std::string deal_id;
 };

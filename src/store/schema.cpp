@@ -173,7 +173,7 @@ CREATE TABLE inbox (
   fetched INTEGER NOT NULL,
   raw BLOB NOT NULL,
   status TEXT NOT NULL
-    CHECK (status IN ('new', 'processed', 'quarantined', 'ignored')),
+    CHECK (status IN ('new', 'processed', 'refused', 'quarantined', 'ignored')),
   outcome TEXT NOT NULL,
   deal_id TEXT NOT NULL,
   UNIQUE (message_id, digest)
