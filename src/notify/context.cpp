@@ -163,6 +163,7 @@ void SetDeal(Data& ctx, const MessageInput& in) {
   static const core::Deal kNoDeal;
   const core::Deal& deal = in.deal ? *in.deal : kNoDeal;
   ctx.set("id", deal.id);
+  ctx.set("has_deal", Data(in.deal != nullptr));
   ctx.set("case", deal.case_name);
   ctx.set("is_sale", Data(deal.case_name == "sale"));
   ctx.set("is_exchange", Data(deal.case_name == "exchange"));

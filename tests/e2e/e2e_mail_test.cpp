@@ -457,11 +457,11 @@ class E2eMailTest : public ::testing::Test {
     for (const std::string user : {"alice", "bob", "operator"}) {
       SCOPED_TRACE(user);
       const std::string address = user + "@example.test";
-      const auto rows =
-          ct_->Sql("SELECT message_id, kind || ':' || templates FROM outbox "
-                   "WHERE deal_id = " +
-                   Instance::SqlText(id) + " AND to_email = " +
-                   Instance::SqlText(address) + " ORDER BY id");
+      const auto rows = ct_->Sql(
+          "SELECT message_id, kind || ':' || templates FROM outbox "
+          "WHERE deal_id = " +
+          Instance::SqlText(id) +
+          " AND to_email = " + Instance::SqlText(address) + " ORDER BY id");
       std::multiset<std::string> queued, received;
       std::map<std::string, std::string> kind;
       for (const auto& row : rows) {
@@ -742,7 +742,7 @@ TEST_F(E2eMailTest, DisputeSettledByProposalInFrench) {
     if (user != "operator") {  // the dispute moves no money
       EXPECT_TRUE(AnyHas(got, "les 90.00 EUR sous séquestre"));
     }
-    EXPECT_TRUE(AnyHas(got, "    seller : 40.00 EUR\n"));      // the proposal
+    EXPECT_TRUE(AnyHas(got, "    seller : 40.00 EUR\n"));  // the proposal
     EXPECT_TRUE(AnyHas(got, "    buyer : 50.00 EUR\n"));
     EXPECT_TRUE(
         AnyHas(got, "seller <alice@example.test> : 40.00 EUR (settlement)"));

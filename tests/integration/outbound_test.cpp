@@ -1,0 +1,847 @@
+// Outgoing mail through real servers (SPEC sections 2 "Outgoing mail", 4
+// exit status, 6): `cybertroc run` hands every queued notification to a real
+// OpenSMTPD (smtp:// with STARTTLS and AUTH, smtps://), which delivers it
+// over LMTP into the real Dovecot maildirs of alice, bob and the operator.
+// Each received message is read back from disk and checked as its recipient
+// would: envelope headers, the Subject prefix, RFC 3834 and loop headers,
+// and the PGP/MIME signature verified by plain `gpg --verify` over the raw
+// bytes of the first part with CRLF line ends (after `gpg --decrypt` in the
+// recipient's own home when it is encrypted). Also: header injection, a
+// server outage (nothing lost, backoff, exactly once), give-up with the
+// operator's "delivery_failed" notice, and the daily cap on refusals.
+//
+// One set of servers and keys for the suite (tests/integration/
+// mail_fixture.h); each test has its own cybertroc instance, and tells its
+// mail from the others' by the deal id in the Subject. The clock is real
+// now (CYBERTROC_NOW = the time the test started, advanced by the test),
+// because parties' signatures are made now. Skips when the harness cannot
+// run (servers.sh / gpg.sh / sign.sh exit 77).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+
+#include "mail_fixture.h"
+
+namespace {
+
+using namespace cttest;
+
+// ================================================================ reading mail
+// (the same helpers are in tests/e2e/e2e_mail_test.cpp)
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// One MIME entity: its header fields (unfolded, in order) and its raw body.
+struct Entity {
+  std::vector<std::pair<std::string, std::string>> fields;  // name, value
+  std::string body;
+
+  std::vector<std::string> All(const std::string& name) const {
+    std::vector<std::string> values;
+    for (const auto& [n, v] : fields)
+      if (Lower(n) == Lower(name)) values.push_back(v);
+    return values;
+  }
+  std::string Get(const std::string& name) const {
+    auto values = All(name);
+    return values.empty() ? "" : values.front();
+  }
+};
+
+// `text` has CRLF line ends.
+Entity ParseEntity(const std::string& text) {
+  Entity e;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find("\r\n", at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    at = std::min(text.size(), end + 2);
+    if (line.empty()) break;
+    if ((line[0] == ' ' || line[0] == '\t') && !e.fields.empty()) {
+      e.fields.back().second += line;  // unfold: the CRLF goes, the blank stays
+      continue;
+    }
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    e.fields.emplace_back(line.substr(0, colon), value);
+  }
+  e.body = text.substr(at);
+  for (auto& [name, value] : e.fields) {
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+      value.pop_back();
+  }
+  return e;
+}
+
+// A parameter of a structured header value (boundary="...", protocol=...).
+std::string Param(const std::string& value, const std::string& name) {
+  const std::string lower = Lower(value);
+  size_t at = 0;
+  while ((at = lower.find(Lower(name) + "=", at)) != std::string::npos) {
+    if (at == 0 || lower[at - 1] == ';' || lower[at - 1] == ' ' ||
+        lower[at - 1] == '\t') {
+      size_t start = at + name.size() + 1;
+      if (start < value.size() && value[start] == '"') {
+        return value.substr(start + 1, value.find('"', start + 1) - start - 1);
+      }
+      size_t end = value.find_first_of("; \t", start);
+      return value.substr(
+          start, end == std::string::npos ? std::string::npos : end - start);
+    }
+    ++at;
+  }
+  return "";
+}
+
+// The raw body parts of a multipart entity (RFC 2046: the CRLF before a
+// delimiter belongs to the delimiter).
+std::vector<std::string> Parts(const Entity& e) {
+  std::vector<std::string> parts;
+  const std::string boundary = Param(e.Get("Content-Type"), "boundary");
+  if (boundary.empty()) return parts;
+  const std::string delimiter = "--" + boundary;
+  const std::string& body = e.body;
+  size_t at = body.starts_with(delimiter) ? 0 : body.find("\r\n" + delimiter);
+  if (at == std::string::npos) return parts;
+  if (at != 0) at += 2;
+  for (;;) {
+    if (body.compare(at + delimiter.size(), 2, "--") == 0) break;  // close
+    const size_t start = body.find("\r\n", at);
+    if (start == std::string::npos) break;
+    const size_t next = body.find("\r\n" + delimiter, start + 2);
+    if (next == std::string::npos) break;
+    parts.push_back(body.substr(start + 2, next - start - 2));
+    at = next + 2;
+  }
+  return parts;
+}
+
+std::string Base64Decode(const std::string& in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  int bits = 0;
+  uint32_t acc = 0;
+  for (char c : in) {
+    const int v = value(c);
+    if (v < 0) continue;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+std::string QuotedPrintableDecode(const std::string& in, bool header = false) {
+  std::string out;
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '=' && i + 2 < in.size() && in[i + 1] == '\r' &&
+        in[i + 2] == '\n') {
+      i += 2;  // soft line break
+    } else if (in[i] == '=' && i + 1 < in.size() && in[i + 1] == '\n') {
+      i += 1;
+    } else if (in[i] == '=' && i + 2 < in.size() && hex(in[i + 1]) >= 0 &&
+               hex(in[i + 2]) >= 0) {
+      out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
+      i += 2;
+    } else if (header && in[i] == '_') {
+      out += ' ';
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+// RFC 2047: encoded words decoded, blanks between two of them dropped.
+std::string DecodeHeader(const std::string& value) {
+  static const std::regex word(R"(=\?([^?]+)\?([BbQq])\?([^?]*)\?=)");
+  std::string out;
+  size_t at = 0;
+  bool last_was_word = false;
+  for (auto it = std::sregex_iterator(value.begin(), value.end(), word);
+       it != std::sregex_iterator(); ++it) {
+    const std::string between = value.substr(at, it->position() - at);
+    if (!(last_was_word &&
+          between.find_first_not_of(" \t") == std::string::npos)) {
+      out += between;
+    }
+    const std::string encoding = (*it)[2];
+    out += encoding == "B" || encoding == "b"
+               ? Base64Decode((*it)[3])
+               : QuotedPrintableDecode((*it)[3], true);
+    at = it->position() + it->length();
+    last_was_word = true;
+  }
+  return out + value.substr(at);
+}
+
+std::string ToLf(std::string text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    out += text[i];
+  }
+  return out;
+}
+
+// A message as its recipient opens it.
+struct Received {
+  fs::path file;
+  Entity top;           // the delivered message (trace fields included)
+  std::string subject;  // RFC 2047-decoded
+  bool encrypted = false;
+  std::string signer;   // primary fingerprint of a good signature, or ""
+  std::string text;     // the signed text/plain, decoded, LF line ends
+  std::string problem;  // why it could not be opened or verified
+};
+
+// Decrypts (in `home`, the recipient's GnuPG home) and verifies (with the
+// public keys of `home`) the message in `file`.
+Received OpenMail(const fs::path& file, const fs::path& home,
+                  const fs::path& work) {
+  static int counter = 0;
+  const fs::path dir = work / ("open-" + std::to_string(++counter));
+  fs::create_directories(dir);
+  Received r;
+  r.file = file;
+  r.top = ParseEntity(ToCrlf(ReadFile(file)));
+  r.subject = DecodeHeader(r.top.Get("Subject"));
+  Entity signed_entity = r.top;
+  const std::string type = Lower(r.top.Get("Content-Type"));
+  if (type.starts_with("multipart/encrypted")) {
+    r.encrypted = true;
+    const auto parts = Parts(r.top);
+    if (parts.size() != 2 ||
+        Param(type, "protocol") != "application/pgp-encrypted") {
+      r.problem = "malformed multipart/encrypted";
+      return r;
+    }
+    WriteFile(dir / "encrypted.asc", ParseEntity(parts[1]).body);
+    Cmd decrypt =
+        Shell("gpg --homedir " + Quote(home) +
+              " --batch --status-fd 1 --output " + Quote(dir / "decrypted") +
+              " --decrypt " + Quote(dir / "encrypted.asc"));
+    if (decrypt.status != 0 ||
+        decrypt.out.find("[GNUPG:] DECRYPTION_OKAY") == std::string::npos) {
+      r.problem = "gpg --decrypt failed: " + decrypt.All();
+      return r;
+    }
+    signed_entity = ParseEntity(ToCrlf(ReadFile(dir / "decrypted")));
+  }
+  const std::string signed_type = Lower(signed_entity.Get("Content-Type"));
+  const auto parts = Parts(signed_entity);
+  if (!signed_type.starts_with("multipart/signed") ||
+      Param(signed_type, "protocol") != "application/pgp-signature" ||
+      parts.size() != 2) {
+    r.problem = "not a two-part multipart/signed: " + signed_type;
+    return r;
+  }
+  // RFC 3156: the first part's raw bytes, CRLF line ends, are signed.
+  WriteFile(dir / "signed-part", parts[0]);
+  WriteFile(dir / "signature.asc", ParseEntity(parts[1]).body);
+  Cmd verify = Shell(
+      "gpg --homedir " + Quote(home) + " --batch --status-fd 1 --verify " +
+      Quote(dir / "signature.asc") + " " + Quote(dir / "signed-part"));
+  const auto validsig =
+      AllMatches(verify.out, R"(\[GNUPG:\] VALIDSIG ([^\n]*))");
+  if (verify.status != 0 || validsig.size() != 1 ||
+      verify.out.find("[GNUPG:] GOODSIG") == std::string::npos) {
+    r.problem = "gpg --verify failed: " + verify.All();
+    return r;
+  }
+  std::string fields = validsig.front();
+  while (!fields.empty() && (fields.back() == '\r' || fields.back() == ' '))
+    fields.pop_back();
+  r.signer = fields.substr(fields.rfind(' ') + 1);  // the primary key
+  const Entity text = ParseEntity(parts[0]);
+  r.text = Lower(text.Get("Content-Transfer-Encoding")) == "quoted-printable"
+               ? QuotedPrintableDecode(text.body)
+               : text.body;
+  r.text = ToLf(r.text);
+  return r;
+}
+
+// Every message file of a maildir, delivery order.
+std::vector<fs::path> MaildirFiles(const fs::path& maildir) {
+  std::vector<fs::path> files;
+  for (const char* sub : {"new", "cur"}) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(maildir / sub, ec))
+      if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) {
+              return a.filename().string() < b.filename().string();
+            });
+  return files;
+}
+
+// ================================================================ the suite
+
+std::string IsoTime(std::time_t t) {
+  char buffer[32];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+constexpr char kFrom[] = "CyberTroc <escrow@example.test>";
+
+class OutboundTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    world_ = new MailWorld;
+    why_ = world_->Start("outbound");
+  }
+  static void TearDownTestSuite() {
+    delete world_;
+    world_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (!why_.empty()) {
+      if (world_->Skipped()) GTEST_SKIP() << why_;
+      FAIL() << "harness: " << why_;
+    }
+    t0_ = std::time(nullptr);
+    static int count = 0;
+    label_ = "t" + std::to_string(++count);
+    ct_ = std::make_unique<Instance>(*world_, label_);
+    work_ = ct_->dir() / "work";
+    inbox_ = ct_->dir() / "inbox";
+    for (const char* sub : {"new", "cur", "tmp"})
+      fs::create_directories(inbox_ / sub);
+    fs::create_directories(work_);
+  }
+
+  void TearDown() override {
+    if (ct_ && HasFailure()) {
+      std::cerr << "--- " << ct_->log() << "\n" << ReadFile(ct_->log());
+      const std::string smtpd = ServerEnv("CT_SMTPD_LOG");
+      if (!smtpd.empty()) {
+        std::cerr << "--- tail of " << smtpd << "\n"
+                  << Shell("tail -n 30 " + Quote(smtpd)).out;
+      }
+    }
+    ct_.reset();
+  }
+
+  // servers.sh's env, read again each time: a restart changes the ports.
+  static std::string ServerEnv(const std::string& key) {
+    auto env = ReadEnv(world_->servers_dir() / "env");
+    return env[key];
+  }
+
+  std::string SmtpUrl() const {
+    return "smtp://escrow@127.0.0.1:" + ServerEnv("CT_SMTP_PORT");
+  }
+  std::string SmtpsUrl() const {
+    return "smtps://escrow@127.0.0.1:" + ServerEnv("CT_SMTPS_PORT");
+  }
+
+  struct Settings {
+    std::string outbox_url;
+    int give_up_hours = 48;
+    int max_replies_per_day = 10;
+  };
+
+  // ct.conf: a local maildir as inbox (tls_ca_file is also the sender's CA
+  // bundle), the given outbox; the escrow signs, the operator's key known.
+  void Configure(const Settings& s) {
+    std::ofstream(ct_->config(), std::ios::trunc)
+        << "[store]\ndatabase = " << ct_->db().string() << "\n"
+        << "[inbox]\nurl = maildir://" << inbox_.string() << "\n"
+        << "tls_ca_file = " << ServerEnv("CT_CA_FILE") << "\n"
+        << "[outbox]\nurl = " << s.outbox_url << "\n"
+        << "password_file = " << ServerEnv("CT_PASSWORD_FILE") << "\n"
+        << "from = " << kFrom << "\n"
+        << "operator = operator@example.test\n"
+        << "give_up_hours = " << s.give_up_hours << "\n"
+        << "max_replies_per_day = " << s.max_replies_per_day << "\n"
+        << "[gpg]\nhome = " << ct_->gpg_home().string() << "\n"
+        << "escrow_key = " << world_->Fpr("escrow") << "\n"
+        << "operator_key = " << world_->Fpr("operator") << "\n"
+        << "encrypt_replies = true\n"
+        << "[rules]\ndir = " << kSourceDir << "/rules\n"
+        << "[templates]\ndir = " << kSourceDir << "/templates\n"
+        << "default_language = en\n"
+        << "[log]\nlevel = debug\nfile = " << ct_->log().string() << "\n";
+  }
+
+  // cybertroc ARGS at t0 + `offset` seconds.
+  Cmd Ct(const std::vector<std::string>& args, long offset = 0) const {
+    return ct_->Run(args, "CYBERTROC_NOW=" + IsoTime(t0_ + offset));
+  }
+
+  // A sale alice -> bob as in SPEC section 3, opened by the operator.
+  std::string OpenSale(const std::string& item = "Kind of Blue, CD, mint") {
+    Cmd open = Ct({"--json", "open", "sale", "--seller", "alice@example.test",
+                   "--buyer", "bob@example.test", "--item", item, "--price",
+                   "25.00", "--shipping", "5.00", "--lang", "en"});
+    EXPECT_EQ(open.status, 0) << open.All();
+    return JsonString(open.out, "id");
+  }
+
+  void Deposits(const std::string& id) {
+    Cmd seller = Ct({"deposit", id, "seller", "30.25", "--ref", "VIR-1"});
+    EXPECT_EQ(seller.status, 0) << seller.All();
+    Cmd buyer = Ct({"deposit", id, "buyer", "60.25", "--ref", "VIR-2"});
+    EXPECT_EQ(buyer.status, 0) << buyer.All();
+  }
+
+  // The operator's binding of bob's key (as after bob's first signed mail):
+  // bob's notifications are then encrypted to it.
+  void BindBob() {
+    Cmd import = ct_->Run(
+        {"keys", "import", (world_->gnupg_dir() / "pub" / "bob.asc").string()});
+    ASSERT_EQ(import.status, 0) << import.All();
+    Cmd bind =
+        ct_->Run({"keys", "bind", "bob@example.test", world_->Fpr("bob")});
+    ASSERT_EQ(bind.status, 0) << bind.All();
+  }
+
+  void WaitQueue() {
+    Cmd wait = Shell(MailWorld::Script("servers.sh") + " wait-queue " +
+                     Quote(world_->servers_dir()));
+    ASSERT_EQ(wait.status, 0) << wait.All();
+  }
+
+  // The mail of deal `id` in USER's maildir, opened with USER's keys.
+  std::vector<Received> MailOf(const std::string& user, const std::string& id) {
+    std::vector<Received> mail;
+    for (const fs::path& file : MaildirFiles(world_->Maildir(user))) {
+      const Entity top = ParseEntity(ToCrlf(ReadFile(file)));
+      if (DecodeHeader(top.Get("Subject")).find("[" + id + "]") ==
+          std::string::npos)
+        continue;
+      mail.push_back(OpenMail(file, world_->PartyHome(user), work_));
+    }
+    return mail;
+  }
+
+  // SPEC "Outgoing mail", for one message to `address`.
+  void ExpectWellFormed(const Received& m, const std::string& address,
+                        const std::string& id, bool encrypted) {
+    SCOPED_TRACE(m.file.string() + " (" + m.subject + ")");
+    EXPECT_EQ(m.problem, "");
+    EXPECT_EQ(m.signer, world_->Fpr("escrow"));
+    EXPECT_EQ(m.encrypted, encrypted);
+    EXPECT_EQ(m.top.All("From"), std::vector<std::string>{kFrom});
+    EXPECT_EQ(m.top.All("To"), std::vector<std::string>{address});
+    EXPECT_TRUE(m.subject.starts_with("[" + id + "] ")) << m.subject;
+    EXPECT_EQ(m.top.All("Subject").size(), 1u);
+    const auto auto_submitted = m.top.All("Auto-Submitted");
+    ASSERT_EQ(auto_submitted.size(), 1u);
+    EXPECT_TRUE(auto_submitted[0] == "auto-generated" ||
+                auto_submitted[0] == "auto-replied")
+        << auto_submitted[0];
+    const auto message_id = m.top.All("Message-ID");
+    ASSERT_EQ(message_id.size(), 1u);
+    EXPECT_TRUE(std::regex_match(message_id[0],
+                                 std::regex("<[^<>@ ]+@example\\.test>")))
+        << message_id[0];
+    EXPECT_EQ(m.top.All("X-CyberTroc-Loop"),
+              std::vector<std::string>{"escrow@example.test"});
+    EXPECT_EQ(m.top.All("MIME-Version"), std::vector<std::string>{"1.0"});
+    EXPECT_FALSE(m.top.Get("Date").empty());
+    // What the recipient reads names the deal.
+    EXPECT_NE(m.text.find(id), std::string::npos) << m.text;
+  }
+
+  // Outbox rows of deal `id`: "to_email|status|attempts|message_id|templates".
+  std::vector<std::string> OutboxRows(const std::string& id) const {
+    return ct_->Sql(
+        "SELECT to_email, status, attempts, message_id, templates FROM outbox "
+        "WHERE deal_id = " +
+        Instance::SqlText(id) + " ORDER BY id");
+  }
+
+  long Count(const std::string& where) const {
+    return ct_->SqlCount("SELECT count(*) FROM outbox WHERE " + where);
+  }
+
+  // Every Message-ID received by USER for deal `id` (with duplicates).
+  std::vector<std::string> ReceivedIds(const std::string& user,
+                                       const std::string& id) {
+    std::vector<std::string> ids;
+    for (const Received& m : MailOf(user, id))
+      ids.push_back(m.top.Get("Message-ID"));
+    return ids;
+  }
+
+  static MailWorld* world_;
+  static std::string why_;
+  std::time_t t0_ = 0;
+  std::string label_;
+  std::unique_ptr<Instance> ct_;
+  fs::path work_, inbox_;
+};
+
+MailWorld* OutboundTest::world_ = nullptr;
+std::string OutboundTest::why_;
+
+std::vector<std::string> Column(const std::vector<std::string>& rows,
+                                size_t index) {
+  std::vector<std::string> values;
+  for (const auto& row : rows) {
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream in(row);
+    while (std::getline(in, cell, '|')) cells.push_back(cell);
+    values.push_back(index < cells.size() ? cells[index] : "");
+  }
+  return values;
+}
+
+std::multiset<std::string> AsSet(const std::vector<std::string>& v) {
+  return std::multiset<std::string>(v.begin(), v.end());
+}
+
+TEST_F(OutboundTest, StarttlsWithAuthDeliversSignedAndEncryptedMailToEveryone) {
+  Configure({.outbox_url = SmtpUrl()});
+  BindBob();
+  const std::string id = OpenSale();
+  ASSERT_FALSE(id.empty());
+  Deposits(id);
+  // accepted+deposit_request (alice, bob), two deposit_received (alice,
+  // bob, operator), the second with funded.
+  ASSERT_EQ(Count("deal_id = '" + id + "' AND status = 'queued'"), 8);
+
+  Cmd run = Ct({"--json", "run"});
+  ASSERT_EQ(run.status, 0) << run.All();
+  EXPECT_EQ(JsonInt(run.out, "sent"), 8) << run.out;
+  EXPECT_EQ(JsonInt(run.out, "retried"), 0) << run.out;
+  ASSERT_NO_FATAL_FAILURE(WaitQueue());
+
+  const auto rows = OutboxRows(id);
+  EXPECT_EQ(Column(rows, 1), std::vector<std::string>(8, "sent"));
+  for (const std::string user : {"alice", "bob", "operator"}) {
+    SCOPED_TRACE(user);
+    const std::string address = user + "@example.test";
+    const auto mail = MailOf(user, id);
+    // Exactly the rows addressed to this user, each once.
+    std::vector<std::string> expected_ids;
+    for (const auto& row : rows)
+      if (row.starts_with(address + "|"))
+        expected_ids.push_back(Column({row}, 3)[0]);
+    EXPECT_EQ(AsSet(ReceivedIds(user, id)), AsSet(expected_ids));
+    ASSERT_EQ(mail.size(), user == "operator" ? 2u : 3u);
+    // alice's key is unknown to the escrow: signed only; bob's is bound
+    // and the operator's configured: encrypted to them.
+    for (const Received& m : mail)
+      ExpectWellFormed(m, address, id, user != "alice");
+  }
+
+  // SPEC section 3 amounts, as each party reads them.
+  const auto alice = MailOf("alice", id);
+  const auto bob = MailOf("bob", id);
+  const auto op = MailOf("operator", id);
+  ASSERT_EQ(alice.size(), 3u);
+  ASSERT_EQ(bob.size(), 3u);
+  ASSERT_EQ(op.size(), 2u);
+  auto any_has = [](const std::vector<Received>& mail,
+                    const std::string& text) {
+    return std::any_of(mail.begin(), mail.end(), [&](const Received& m) {
+      return m.text.find(text) != std::string::npos;
+    });
+  };
+  EXPECT_TRUE(any_has(alice, "please pay 30.25 EUR"));
+  EXPECT_TRUE(any_has(alice, id + "-SELLER"));
+  EXPECT_TRUE(any_has(bob, "please pay 60.25 EUR"));
+  EXPECT_TRUE(any_has(bob, id + "-BUYER"));
+  for (const auto* mail : {&alice, &bob, &op}) {
+    EXPECT_TRUE(any_has(*mail, "90.00 EUR is now held")) << "funded notice";
+  }
+  EXPECT_TRUE(any_has(op, "reference VIR-2"));
+  // The verification above is not vacuous: one amount altered in transit
+  // and the signature no longer verifies.
+  int tampered_count = 0;
+  for (const Received& m : alice) {
+    std::string raw = ReadFile(m.file);
+    const size_t at = raw.find("please pay 30.25 EUR");
+    if (at == std::string::npos) continue;
+    raw.replace(at, 20, "please pay 03.25 EUR");
+    WriteFile(work_ / "tampered.eml", raw);
+    const Received tampered =
+        OpenMail(work_ / "tampered.eml", world_->PartyHome("alice"), work_);
+    EXPECT_EQ(tampered.signer, "");
+    EXPECT_NE(tampered.problem.find("gpg --verify failed"), std::string::npos)
+        << tampered.problem;
+    ++tampered_count;
+  }
+  EXPECT_EQ(tampered_count, 1);
+  // Notices caused at the command line are auto-generated, not replies.
+  for (const Received& m : alice) {
+    EXPECT_EQ(m.top.Get("Auto-Submitted"), "auto-generated");
+    EXPECT_TRUE(m.top.All("In-Reply-To").empty());
+  }
+}
+
+TEST_F(OutboundTest, SmtpsDeliversAndAnItemCannotInjectAHeader) {
+  Configure({.outbox_url = SmtpsUrl()});
+  BindBob();
+  const std::string evil = "CD\r\nBcc: evil@example.test";
+  const std::string id = OpenSale(evil);
+  ASSERT_FALSE(id.empty());
+  Cmd run = Ct({"--json", "run"});
+  ASSERT_EQ(run.status, 0) << run.All();
+  EXPECT_EQ(JsonInt(run.out, "sent"), 2) << run.out;
+  ASSERT_NO_FATAL_FAILURE(WaitQueue());
+
+  for (const std::string user : {"alice", "bob"}) {
+    SCOPED_TRACE(user);
+    const auto mail = MailOf(user, id);
+    ASSERT_EQ(mail.size(), 1u);
+    const Received& m = mail[0];
+    ExpectWellFormed(m, user + "@example.test", id, user == "bob");
+    EXPECT_TRUE(m.top.All("Bcc").empty());
+    EXPECT_TRUE(m.top.All("Cc").empty());
+    for (const auto& [name, value] : m.top.fields) {
+      EXPECT_EQ(value.find('\r'), std::string::npos) << name;
+      EXPECT_EQ(value.find('\n'), std::string::npos) << name;
+    }
+    // The raw header block holds no line starting "Bcc:".
+    const std::string raw = ReadFile(m.file);
+    const std::string head = raw.substr(0, raw.find("\n\n"));
+    EXPECT_FALSE(std::regex_search(head, std::regex("(^|\n)[Bb][Cc][Cc]:")))
+        << head;
+    EXPECT_EQ(m.subject.find('\n'), std::string::npos);
+  }
+  // Nobody else got anything: not evil@, not anyone through a Bcc.
+  EXPECT_FALSE(fs::exists(fs::path(ServerEnv("CT_MAILDIR_ROOT")) / "evil"));
+  EXPECT_EQ(ReadFile(ServerEnv("CT_SMTPD_LOG")).find("evil@"),
+            std::string::npos);
+  EXPECT_TRUE(MailOf("operator", id).empty());
+}
+
+// A server that cannot be reached loses nothing: `run` exits 1 with every
+// message still queued; the retry waits for Backoff(n) = 60 s * 2^(n-1);
+// once the server answers, each message arrives exactly once.
+TEST_F(OutboundTest, OutageLosesNothingAndRetriesAfterTheBackoff) {
+  const std::string closed =
+      "smtp://escrow@127.0.0.1:" + std::to_string(ClosedLoopbackPort());
+  Configure({.outbox_url = closed});
+  const std::string id = OpenSale();
+  ASSERT_FALSE(id.empty());
+  Deposits(id);
+  const std::string deal = "deal_id = '" + id + "'";
+  ASSERT_EQ(Count(deal), 8);
+
+  Cmd down = Ct({"--json", "run"}, 0);
+  EXPECT_EQ(down.status, 1) << down.All();
+  EXPECT_EQ(JsonInt(down.out, "retried"), 8) << down.out;
+  EXPECT_EQ(
+      Count(deal +
+            " AND status = 'queued' AND attempts = 1 AND next_attempt = " +
+            std::to_string(t0_ + 60)),
+      8);
+  // Still down at the retry: the second wait is twice as long.
+  Cmd still_down = Ct({"--json", "run"}, 60);
+  EXPECT_EQ(still_down.status, 1) << still_down.All();
+  EXPECT_EQ(
+      Count(deal +
+            " AND status = 'queued' AND attempts = 2 AND next_attempt = " +
+            std::to_string(t0_ + 60 + 120)),
+      8);
+
+  // The server is back; before the backoff has passed nothing is tried.
+  Configure({.outbox_url = SmtpUrl()});
+  Cmd early = Ct({"--json", "run"}, 60 + 119);
+  EXPECT_EQ(early.status, 0) << early.All();
+  EXPECT_EQ(JsonInt(early.out, "sent"), 0) << early.out;
+  EXPECT_EQ(Count(deal + " AND status = 'queued' AND attempts = 2"), 8);
+  ASSERT_NO_FATAL_FAILURE(WaitQueue());
+  for (const std::string user : {"alice", "bob", "operator"})
+    EXPECT_TRUE(MailOf(user, id).empty()) << user;
+
+  Cmd up = Ct({"--json", "run"}, 60 + 120);
+  EXPECT_EQ(up.status, 0) << up.All();
+  EXPECT_EQ(JsonInt(up.out, "sent"), 8) << up.out;
+  // Later runs send nothing again.
+  Cmd later = Ct({"--json", "run"}, 7200);
+  EXPECT_EQ(later.status, 0) << later.All();
+  EXPECT_EQ(JsonInt(later.out, "sent"), 0) << later.out;
+  ASSERT_NO_FATAL_FAILURE(WaitQueue());
+
+  const auto rows = OutboxRows(id);
+  EXPECT_EQ(Column(rows, 1), std::vector<std::string>(8, "sent"));
+  EXPECT_EQ(Column(rows, 2), std::vector<std::string>(8, "3"));
+  std::vector<std::string> received;
+  for (const std::string user : {"alice", "bob", "operator"}) {
+    for (const Received& m : MailOf(user, id)) {
+      ExpectWellFormed(m, user + "@example.test", id, user == "operator");
+      received.push_back(m.top.Get("Message-ID"));
+    }
+  }
+  // Exactly once: every queued message, no duplicate, nothing else.
+  EXPECT_EQ(AsSet(received), AsSet(Column(rows, 3)));
+  EXPECT_EQ(std::set<std::string>(received.begin(), received.end()).size(), 8u);
+}
+
+// The servers themselves stop between two runs and come back (on new
+// ports, as servers.sh picks them): the same guarantees.
+TEST_F(OutboundTest, ServersStoppedThenRestartedDeliverEverythingOnce) {
+  Configure({.outbox_url = SmtpUrl()});
+  const std::string id = OpenSale();
+  ASSERT_FALSE(id.empty());
+  const std::string deal = "deal_id = '" + id + "'";
+  Cmd stop = Shell(MailWorld::Script("servers.sh") + " stop " +
+                   Quote(world_->servers_dir()));
+  ASSERT_EQ(stop.status, 0) << stop.All();
+  Cmd down = Ct({"--json", "run"}, 0);
+  Cmd start = Shell(MailWorld::Script("servers.sh") + " start " +
+                    Quote(world_->servers_dir()));
+  ASSERT_EQ(start.status, 0) << start.All();
+  EXPECT_EQ(down.status, 1) << down.All();
+  EXPECT_EQ(Count(deal + " AND status = 'queued' AND attempts = 1"), 2);
+
+  Configure({.outbox_url = SmtpUrl()});  // the new port
+  Cmd up = Ct({"--json", "run"}, 61);
+  EXPECT_EQ(up.status, 0) << up.All();
+  EXPECT_EQ(JsonInt(up.out, "sent"), 2) << up.out;
+  ASSERT_NO_FATAL_FAILURE(WaitQueue());
+  for (const std::string user : {"alice", "bob"}) {
+    const auto mail = MailOf(user, id);
+    ASSERT_EQ(mail.size(), 1u) << user;
+    ExpectWellFormed(mail[0], user + "@example.test", id, false);
+  }
+}
+
+// A message undeliverable for give_up_hours is given up, and the operator
+// is told by a "delivery_failed" notice (never about its own mail).
+TEST_F(OutboundTest, GiveUpAfterGiveUpHoursTellsTheOperator) {
+  const std::string closed =
+      "smtp://escrow@127.0.0.1:" + std::to_string(ClosedLoopbackPort());
+  Configure({.outbox_url = closed, .give_up_hours = 1});
+  const std::string id = OpenSale();
+  ASSERT_FALSE(id.empty());
+  Deposits(id);
+  const std::string deal = "deal_id = '" + id + "'";
+  const long to_parties =
+      Count(deal + " AND to_email <> 'operator@example.test'");
+  const long to_operator =
+      Count(deal + " AND to_email = 'operator@example.test'");
+  ASSERT_EQ(to_parties, 6);
+  ASSERT_EQ(to_operator, 2);
+
+  EXPECT_EQ(Ct({"run"}, 0).status, 1);
+  EXPECT_EQ(Count(deal + " AND status = 'queued'"), 8);
+  // An hour later it is still down: every message is given up.
+  Cmd give_up = Ct({"--json", "run"}, 3600);
+  EXPECT_EQ(give_up.status, 1) << give_up.All();
+  EXPECT_EQ(JsonInt(give_up.out, "gave_up"), 8) << give_up.out;
+  EXPECT_EQ(Count(deal +
+                  " AND status = 'gave_up' AND templates <> 'delivery_failed'"),
+            8);
+  EXPECT_EQ(
+      Count(deal +
+            " AND templates = 'delivery_failed' AND status = 'queued' AND "
+            "to_email = 'operator@example.test'"),
+      to_parties);
+
+  // The server is back: the notices reach the operator; the given-up mail
+  // is not sent any more.
+  Configure({.outbox_url = SmtpUrl(), .give_up_hours = 1});
+  Cmd up = Ct({"--json", "run"}, 3601);
+  EXPECT_EQ(up.status, 0) << up.All();
+  EXPECT_EQ(JsonInt(up.out, "sent"), to_parties) << up.out;
+  ASSERT_NO_FATAL_FAILURE(WaitQueue());
+  EXPECT_TRUE(MailOf("alice", id).empty());
+  EXPECT_TRUE(MailOf("bob", id).empty());
+  const auto notices = MailOf("operator", id);
+  ASSERT_EQ(static_cast<long>(notices.size()), to_parties);
+  int to_alice = 0, to_bob = 0;
+  for (const Received& m : notices) {
+    ExpectWellFormed(m, "operator@example.test", id, true);
+    EXPECT_NE(m.subject.find("Undeliverable"), std::string::npos) << m.subject;
+    EXPECT_EQ(m.top.Get("Auto-Submitted"), "auto-generated");
+    EXPECT_NE(m.text.find("could not deliver"), std::string::npos) << m.text;
+    to_alice += m.text.find("to alice@example.test") != std::string::npos;
+    to_bob += m.text.find("to bob@example.test") != std::string::npos;
+  }
+  EXPECT_EQ(to_alice, 3);
+  EXPECT_EQ(to_bob, 3);
+  EXPECT_EQ(
+      Count(deal + " AND templates = 'delivery_failed' AND status = 'sent'"),
+      to_parties);
+}
+
+// At most outbox.max_replies_per_day (10) refusals go to one address per
+// day, however many refused commands it sends; the next day it gets
+// answers again.
+TEST_F(OutboundTest, AtMostTenRefusalRepliesPerDay) {
+  Configure({.outbox_url = SmtpUrl()});
+  const std::string id = OpenSale();
+  ASSERT_FALSE(id.empty());
+  // 61 from the seller is always refused. Each mail is signed anew (a
+  // signature counts once); alice's key comes along (Autocrypt).
+  const std::string autocrypt = world_->AutocryptHeader("alice");
+  for (int i = 1; i <= 12; ++i) {
+    const fs::path mail = work_ / ("refused-" + std::to_string(i) + ".eml");
+    world_->Clearsign("alice",
+                      "Attempt " + std::to_string(i) + "\n" + id + " 61\n",
+                      mail, 0, autocrypt);
+    fs::copy_file(mail,
+                  inbox_ / "new" / ("refused-" + std::to_string(i) + ".eml"));
+  }
+  Cmd run = Ct({"--json", "run"}, 60);
+  ASSERT_EQ(run.status, 0) << run.All();
+  EXPECT_EQ(JsonInt(run.out, "fetched"), 12) << run.out;
+  EXPECT_EQ(JsonInt(run.out, "refused"), 12) << run.out;
+  EXPECT_EQ(Count("deal_id = '" + id + "' AND kind = 'refusal'"), 10);
+
+  // A day later the cap has room again.
+  const std::time_t next_day = t0_ + 86400 + 120;
+  const fs::path late = work_ / "refused-13.eml";
+  world_->Clearsign("alice", "Attempt 13\n" + id + " 61\n", late,
+                    next_day - 30);
+  fs::copy_file(late, inbox_ / "new" / "refused-13.eml");
+  Cmd again = Ct({"--json", "run"}, 86400 + 120);
+  ASSERT_EQ(again.status, 0) << again.All();
+  EXPECT_EQ(JsonInt(again.out, "refused"), 1) << again.out;
+  ASSERT_NO_FATAL_FAILURE(WaitQueue());
+
+  int refusals = 0;
+  std::set<std::string> answered;
+  for (const Received& m : MailOf("alice", id)) {
+    // Her first signed mail bound her key: everything to her is encrypted.
+    ExpectWellFormed(m, "alice@example.test", id, true);
+    if (m.top.All("In-Reply-To").empty()) continue;  // the opening notice
+    ++refusals;
+    EXPECT_EQ(m.top.Get("Auto-Submitted"), "auto-replied");
+    EXPECT_EQ(m.top.Get("References"), m.top.Get("In-Reply-To"));
+    answered.insert(m.top.Get("In-Reply-To"));
+    EXPECT_NE(m.text.find("was not accepted"), std::string::npos) << m.text;
+  }
+  EXPECT_EQ(refusals, 11);
+  EXPECT_EQ(answered.size(), 11u);
+  EXPECT_TRUE(MailOf("bob", id).size() == 1u);  // the opening notice only
+}
+
+}  // namespace
