@@ -70,12 +70,21 @@ std::vector<std::string> LinesFor(const core::CaseRules& rules,
   }
 }
 
-Data PartiesList(const core::Deal& deal) {
+// The word for a machine name in the message's language, or the name.
+std::string Label(const MessageInput& in, const std::string& kind,
+                  const std::string& name) {
+  if (!in.labels) return name;
+  auto it = in.labels->find(kind + "." + name);
+  return it == in.labels->end() ? name : it->second;
+}
+
+Data PartiesList(const core::Deal& deal, const MessageInput& in) {
   Data parties{list{}};
   for (const auto& p : deal.parties) {
     const core::Money remaining =
         p.Paid() ? core::Money() : p.due - p.deposited;
     parties << Data(object{{"role", p.role},
+                           {"role_label", Label(in, "role", p.role)},
                            {"email", p.email},
                            {"due", p.due.ToString()},
                            {"deposited", p.deposited.ToString()},
@@ -85,7 +94,7 @@ Data PartiesList(const core::Deal& deal) {
   return parties;
 }
 
-void SetProposal(Data& ctx, const core::Deal& deal) {
+void SetProposal(Data& ctx, const core::Deal& deal, const MessageInput& in) {
   if (!deal.proposal) {
     ctx.set("proposal", Data(false));
     ctx.set("has_proposal", Data(false));
@@ -93,20 +102,25 @@ void SetProposal(Data& ctx, const core::Deal& deal) {
   }
   Data lines{list{}};
   for (const auto& [role, amount] : deal.proposal->split) {
-    lines << Data(object{{"role", role}, {"amount", amount.ToString()}});
+    lines << Data(object{{"role", role},
+                         {"role_label", Label(in, "role", role)},
+                         {"amount", amount.ToString()}});
   }
   ctx.set("proposal",
           Data(object{{"by", deal.proposal->by}, {"lines", lines}}));
   ctx.set("has_proposal", Data(true));
 }
 
-void SetPayouts(Data& ctx, const std::vector<PayoutLine>& payouts) {
+void SetPayouts(Data& ctx, const MessageInput& in) {
+  const std::vector<PayoutLine>& payouts = in.payouts;
   Data lines{list{}};
   for (const auto& p : payouts) {
     lines << Data(object{{"payee", p.payee},
+                         {"payee_label", Label(in, "role", p.payee)},
                          {"email", p.email},
                          {"amount", p.amount.ToString()},
-                         {"reason", p.reason}});
+                         {"reason", p.reason},
+                         {"reason_label", Label(in, "reason", p.reason)}});
   }
   ctx.set("payouts", lines);
   ctx.set("has_payouts", Data(!payouts.empty()));
@@ -175,14 +189,19 @@ void SetDeal(Data& ctx, const MessageInput& in) {
     ctx.set(key, AmountOf(deal, key));
   }
   ctx.set("state", deal.state);
+  ctx.set("state_label", Label(in, "state", deal.state));
   ctx.set("held", in.deal ? deal.Held().ToString() : std::string());
   ctx.set("has_deadline", Data(deal.deadline.has_value()));
   ctx.set("deadline",
           deal.deadline ? core::FormatHumanTime(*deal.deadline) : "");
-  ctx.set("from_state", in.from_state.empty() ? deal.state : in.from_state);
-  ctx.set("to_state", in.to_state.empty() ? deal.state : in.to_state);
-  ctx.set("parties", PartiesList(deal));
-  SetProposal(ctx, deal);
+  const std::string from = in.from_state.empty() ? deal.state : in.from_state;
+  ctx.set("from_state", from);
+  ctx.set("from_state_label", Label(in, "state", from));
+  const std::string to = in.to_state.empty() ? deal.state : in.to_state;
+  ctx.set("to_state", to);
+  ctx.set("to_state_label", Label(in, "state", to));
+  ctx.set("parties", PartiesList(deal, in));
+  SetProposal(ctx, deal, in);
   SetRecipientAmounts(ctx, deal, in.recipient_role);
 }
 
@@ -215,6 +234,7 @@ Data BuildContext(const MessageInput& in) {
   SetDeal(ctx, in);
   ctx.set("currency", in.currency);
   ctx.set("role", in.recipient_role);
+  ctx.set("role_label", Label(in, "role", in.recipient_role));
   ctx.set("is_operator", Data(in.recipient_role == core::kOperatorRole));
   // is_seller / is_buyer / is_a / is_b: lets a template address one role.
   for (const char* role : {"seller", "buyer", "a", "b"})
@@ -222,7 +242,7 @@ Data BuildContext(const MessageInput& in) {
   ctx.set("recipient", in.recipient_email);
   SetCommand(ctx, in);
   SetNextSteps(ctx, in);
-  SetPayouts(ctx, in.payouts);
+  SetPayouts(ctx, in);
   return ctx;
 }
 

@@ -5,6 +5,7 @@
 #define CYBERTROC_NOTIFY_CONTEXT_H_
 
 #include <kainjow/mustache.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct MessageInput {
   std::string to_state;    // "" = the deal's current state
   std::string reason;      // refusal reason
   std::vector<PayoutLine> payouts;
+  // Words for machine names in the message's language ("state.funded",
+  // "role.seller", "reason.bond_refund"); a missing one shows the name.
+  const std::map<std::string, std::string>* labels = nullptr;
 };
 
 // Every key of templates/CONTEXT.md, always set (empty or false when it does

@@ -152,13 +152,30 @@ Result<std::string> Renderer::RenderOne(const std::string& lang,
   return RenderText(*path, *source, ctx, nullptr);
 }
 
+std::map<std::string, std::string> Renderer::Labels(
+    const std::string& lang) const {
+  std::map<std::string, std::string> labels;
+  if (!SafeName(lang)) return labels;
+  std::ifstream in(dir_ + "/" + lang + "/_labels.txt");
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t eq = line.find(" = ");
+    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+    labels[line.substr(0, eq)] = line.substr(eq + 3);
+  }
+  return labels;
+}
+
 Result<RenderedMessage> Renderer::Render(
     const std::vector<std::string>& templates, const std::string& lang,
     const MessageInput& in) const {
   if (templates.empty()) {
     return Fail(ErrorKind::kInternal, "a message needs at least one template");
   }
-  const Data ctx = BuildContext(in);
+  const auto labels = Labels(lang);
+  MessageInput labelled = in;
+  labelled.labels = &labels;
+  const Data ctx = BuildContext(labelled);
   RenderedMessage msg;
   for (size_t i = 0; i < templates.size(); ++i) {
     auto text = RenderOne(lang, templates[i], ctx);

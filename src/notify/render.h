@@ -5,6 +5,7 @@
 #ifndef CYBERTROC_NOTIFY_RENDER_H_
 #define CYBERTROC_NOTIFY_RENDER_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ class Renderer {
                              const std::string& name) const;
   Result<std::string> RenderOne(const std::string& lang,
                                 const std::string& name, const Data& ctx) const;
+
+  // "kind.name = word" lines of templates/<lang>/_labels.txt; empty when
+  // the file is missing (names then show as they are).
+  std::map<std::string, std::string> Labels(const std::string& lang) const;
 
   std::string dir_;
   std::string default_language_;
