@@ -32,7 +32,28 @@ struct Job {
       "processed";  // processed | refused | quarantined | ignored
   std::string outcome;
   std::string deal_id;
+  std::string signature;  // digest of the verified signature, if any
 };
+
+// A command (or offer) was applied: its signature now sets the bar for
+// "not older than that party's last accepted command".
+Result<void> MarkApplied(Context& ctx, const Job& job) {
+  if (job.signature.empty()) return {};
+  return store::KeyRepo(ctx.db).MarkAccepted(job.signature);
+}
+
+// The deal a refused message is about, when `email` may see it: the reply
+// then shows its state and the codes that sender may send now.
+std::optional<core::Deal> DealForReply(Context& ctx, const std::string& text,
+                                       const std::string& email) {
+  auto id = core::MentionedDealId(text);
+  if (!id || email.empty()) return std::nullopt;
+  auto deal = store::DealRepo(ctx.db).Load(*id);
+  if (!deal) return std::nullopt;
+  if (deal->PartyByEmail(email) || email == ctx.config.outbox.operator_address)
+    return *deal;
+  return std::nullopt;
+}
 
 Result<void> Finish(Context& ctx, Job& job, bool quarantine) {
   store::InboxRepo inbox(ctx.db);
@@ -133,6 +154,7 @@ Result<void> ApplyOffer(Context& ctx, Job& job, const core::OfferText& text,
   }
   job.deal_id = *id;
   job.outcome = "offer: opened " + *id;
+  if (auto ok = MarkApplied(ctx, job); !ok) return ok;
   return Finish(ctx, job, false);
 }
 
@@ -168,6 +190,7 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   job.outcome =
       fmt::format("{} by {}: {} -> {}", CodeName(cmd.code), cmd.actor,
                   outcome.effects.from_state, outcome.effects.to_state);
+  if (auto ok = MarkApplied(ctx, job); !ok) return ok;
   return Finish(ctx, job, false);
 }
 
@@ -175,9 +198,16 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
 Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   auto identity = Identify(ctx, s, job.from);
   if (!identity) return std::unexpected(identity.error());
-  if (auto* problem = std::get_if<IdentityProblem>(&*identity))
-    return Refuse(ctx, job, problem->reason, problem->reply_to, nullptr, {});
+  if (auto* problem = std::get_if<IdentityProblem>(&*identity)) {
+    auto deal = DealForReply(ctx, s.text, problem->reply_to);
+    return Refuse(ctx, job, problem->reason, problem->reply_to,
+                  deal ? &*deal : nullptr, {});
+  }
   const Identity& who = std::get<Identity>(*identity);
+  // Refusals below show the deal the sender is talking about.
+  const auto about = DealForReply(ctx, s.text, who.email);
+  const core::Deal* about_ptr = about ? &*about : nullptr;
+  job.signature = s.digest;
   bool seen = false;
   auto replay = ReplayProblem(ctx, s, &seen);
   if (!replay) return std::unexpected(replay.error());
@@ -187,13 +217,13 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
     return Finish(ctx, job, true);
   }
   if (!replay->empty())
-    return Refuse(ctx, job, *replay, who.email, nullptr, {});
+    return Refuse(ctx, job, *replay, who.email, about_ptr, {});
   if (who.bind_now)
     if (auto ok = BindOnFirstUse(ctx, who.email, s.fingerprint); !ok) return ok;
   auto parsed =
       core::ParseCommandText(s.text, ctx.config.policy.money.currency);
   if (!parsed)
-    return Refuse(ctx, job, parsed.error().message, who.email, nullptr, {});
+    return Refuse(ctx, job, parsed.error().message, who.email, about_ptr, {});
   switch (parsed->kind) {
     case core::Parsed::Kind::kNone:
     case core::Parsed::Kind::kHelp: {
@@ -236,7 +266,7 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
   auto row = inbox.Load(inbox_id);
   if (!row) return std::unexpected(row.error());
   if (row->status != "new") return {};  // another run got there first
-  Job job{*row, mail::ParseEntity(row->raw), "", "processed", "", ""};
+  Job job{*row, mail::ParseEntity(row->raw), "", "processed", "", "", ""};
   job.from = mail::AddressOf(job.root.Header("From"));
   // GnuPG runs before the transaction: it is slow and touches no table.
   verify::Screening screen = verify::Screen(job.root, OurAddress(ctx));

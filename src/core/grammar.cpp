@@ -187,6 +187,16 @@ std::optional<std::string> NormalizeDealId(std::string_view text) {
   return id;
 }
 
+std::optional<std::string> MentionedDealId(std::string_view raw) {
+  std::string text = FoldToAscii(raw);
+  for (auto line : LiveLines(text)) {
+    auto w = Words(line);
+    if (!w.empty())
+      if (auto id = NormalizeDealId(w[0])) return id;
+  }
+  return std::nullopt;
+}
+
 Result<Parsed> ParseCommandText(std::string_view raw,
                                 std::string_view currency) {
   std::string text = FoldToAscii(raw);

@@ -17,6 +17,10 @@ namespace ct::core {
 // nullopt when it is not a transaction id.
 std::optional<std::string> NormalizeDealId(std::string_view text);
 
+// The first transaction id that starts a live command line of `text`, even
+// when the line itself is malformed: lets a refusal show that deal's state.
+std::optional<std::string> MentionedDealId(std::string_view text);
+
 // An offer (code 10): the case and its "key: value" fields, raw.
 struct OfferText {
   std::string case_name;  // "sale" / "exchange" (lower case)

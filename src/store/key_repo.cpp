@@ -80,13 +80,24 @@ Result<bool> KeyRepo::RememberSignature(const std::string& sig_digest,
 Result<std::optional<core::Time>> KeyRepo::LastAccepted(
     const std::string& fingerprint) {
   Result<Statement> st = db_.Prepare(
-      "SELECT max(made) FROM seen_signatures WHERE fingerprint = ?1");
+      "SELECT max(made) FROM seen_signatures "
+      "WHERE fingerprint = ?1 AND accepted = 1");
   if (!st) return std::unexpected(std::move(st.error()));
   Result<bool> row = st->Bind(1, AsciiUpper(fingerprint)).Step();
   if (!row) return std::unexpected(std::move(row.error()));
   // max() over no rows is NULL: nothing accepted from that key yet.
   if (!*row || st->ColumnIsNull(0)) return std::nullopt;
   return internal::ColumnTime(*st, 0);
+}
+
+Result<void> KeyRepo::MarkAccepted(const std::string& sig_digest) {
+  Result<Statement> st =
+      db_.Prepare("UPDATE seen_signatures SET accepted = 1 WHERE digest = ?1");
+  if (!st) return std::unexpected(std::move(st.error()));
+  CT_STORE_TRY(st->Bind(1, sig_digest).Run());
+  if (db_.Changes() != 1)
+    return Fail(ErrorKind::kNotFound, "no remembered signature " + sig_digest);
+  return {};
 }
 
 }  // namespace ct::store

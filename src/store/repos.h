@@ -98,7 +98,10 @@ class KeyRepo {
   Result<bool> RememberSignature(const std::string& sig_digest,
                                  const std::string& fingerprint,
                                  core::Time made, core::Time seen);
-  // Latest signature time accepted from that key, if any.
+  // Marks a remembered signature as that of an applied command.
+  Result<void> MarkAccepted(const std::string& sig_digest);
+  // Latest creation time of a signature from that key whose command was
+  // applied (refused ones do not count), if any.
   Result<std::optional<core::Time>> LastAccepted(
       const std::string& fingerprint);
 

@@ -160,9 +160,10 @@ CREATE TABLE seen_signatures (
   digest TEXT PRIMARY KEY NOT NULL,
   fingerprint TEXT NOT NULL,
   made INTEGER NOT NULL,
-  seen INTEGER NOT NULL
+  seen INTEGER NOT NULL,
+  accepted INTEGER NOT NULL DEFAULT 0 CHECK (accepted IN (0, 1))
 ) STRICT;
-CREATE INDEX seen_signatures_key ON seen_signatures(fingerprint, made);
+CREATE INDEX seen_signatures_key ON seen_signatures(fingerprint, accepted, made);
 
 CREATE TABLE inbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -32,6 +32,7 @@ TEST(GrammarTest, FindsTheOneCommandLine) {
        40, "Colissimo 6A12345678901"},
       {"> CT-7K3QX9A2 61\nthanks", "", 0, ""},   // quoted only
       {"hi\n-- \nCT-7K3QX9A2 61\n", "", 0, ""},  // after signature
+      {"hi\n--\nCT-7K3QX9A2 61\n", "", 0, ""},   // GnuPG strips the blank
       {"\xEF\xBB\xBF"
        "CT-7K3QX9A2 61",
        "CT-7K3QX9A2", 61, ""},  // BOM
@@ -54,6 +55,12 @@ TEST(GrammarTest, FindsTheOneCommandLine) {
     EXPECT_EQ(p->command.code, c.code) << c.text;
     EXPECT_EQ(p->command.text, c.extra) << c.text;
   }
+}
+
+TEST(GrammarTest, FindsTheDealOfAMalformedLine) {
+  EXPECT_EQ(MentionedDealId("> CT-AAAAAAAA 61\nct-7k3qx9a2 55 x=y"),
+            "CT-7K3QX9A2");
+  EXPECT_EQ(MentionedDealId("no id here"), std::nullopt);
 }
 
 TEST(GrammarTest, ReadsArguments) {

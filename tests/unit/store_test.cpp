@@ -636,9 +636,15 @@ TEST_F(StoreTest, SignatureReplayIsDetected) {
     ASSERT_TRUE(fresh) << fresh.error().message;
     EXPECT_EQ(*fresh, c.want_new) << c.digest;
   }
+  // Only applied commands count as "accepted": a refused one (sig-2, the
+  // newest) must not lock the signer out of older-but-valid commands.
+  EXPECT_FALSE(keys.LastAccepted("ABCD")->has_value());
+  ASSERT_TRUE(keys.MarkAccepted("sig-1"));
+  ASSERT_TRUE(keys.MarkAccepted("sig-3"));
   Result<std::optional<Time>> last = keys.LastAccepted("ABCD");
   ASSERT_TRUE(last && last->has_value());
-  EXPECT_EQ(**last, At(kT0 + 50));
+  EXPECT_EQ(**last, At(kT0 + 20));
+  EXPECT_FALSE(keys.MarkAccepted("sig-unknown"));
 }
 
 // ---- InboxRepo
