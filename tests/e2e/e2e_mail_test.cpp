@@ -341,24 +341,24 @@ TEST_F(E2eMailTest, SaleCompleted) {
   for (const auto* who : {&alice, &bob, &op}) {
     EXPECT_TRUE(AnyHas(*who, "90.00 EUR is now held"));
     EXPECT_TRUE(
-        AnyHas(*who, "seller <alice@example.test>: 30.00 EUR (payment)"));
+        AnyHas(*who, "seller <alice@example.test>: 30.00 EUR (payment of the price)"));
     EXPECT_TRUE(
-        AnyHas(*who, "seller <alice@example.test>: 30.00 EUR (bond_refund)"));
+        AnyHas(*who, "seller <alice@example.test>: 30.00 EUR (bond refund)"));
     EXPECT_TRUE(
-        AnyHas(*who, "buyer <bob@example.test>: 30.00 EUR (bond_refund)"));
+        AnyHas(*who, "buyer <bob@example.test>: 30.00 EUR (bond refund)"));
   }
   EXPECT_TRUE(AnyHas(op, "reference VIR-A2"));
   const Received* payouts = PayoutMail(op, "Please make the following");
   ASSERT_NE(payouts, nullptr) << "no payout instructions for the operator";
   EXPECT_NE(payouts->text.find(
-                "seller <alice@example.test>  30.00 EUR  reason: payment"),
+                "seller <alice@example.test>  30.00 EUR  reason: payment of the price"),
             std::string::npos)
       << payouts->text;
   EXPECT_NE(payouts->text.find(
-                "seller <alice@example.test>  30.00 EUR  reason: bond_refund"),
+                "seller <alice@example.test>  30.00 EUR  reason: bond refund"),
             std::string::npos);
   EXPECT_NE(payouts->text.find(
-                "buyer <bob@example.test>  30.00 EUR  reason: bond_refund"),
+                "buyer <bob@example.test>  30.00 EUR  reason: bond refund"),
             std::string::npos);
   // Payout instructions go to the operator only.
   EXPECT_EQ(PayoutMail(alice, "Please make the following"), nullptr);
@@ -404,11 +404,11 @@ TEST_F(E2eMailTest, SaleReturnedAndRefundedWithTheFranchise) {
     }
     EXPECT_TRUE(AnyHas(got, "buyer <bob@example.test>: 30.00 EUR (refund)"));
     EXPECT_TRUE(
-        AnyHas(got, "buyer <bob@example.test>: 27.50 EUR (bond_refund)"));
+        AnyHas(got, "buyer <bob@example.test>: 27.50 EUR (bond refund)"));
     EXPECT_TRUE(
-        AnyHas(got, "seller <alice@example.test>: 30.00 EUR (bond_refund)"));
+        AnyHas(got, "seller <alice@example.test>: 30.00 EUR (bond refund)"));
     EXPECT_TRUE(
-        AnyHas(got, "seller <alice@example.test>: 2.50 EUR (franchise)"));
+        AnyHas(got, "seller <alice@example.test>: 2.50 EUR (franchise (deductible))"));
   }
   EXPECT_TRUE(AnyHas(mail["bob"], "please pay 60.25 EUR"));
   EXPECT_TRUE(AnyHas(mail["alice"], "please pay 30.25 EUR"));
@@ -417,9 +417,9 @@ TEST_F(E2eMailTest, SaleReturnedAndRefundedWithTheFranchise) {
   ASSERT_NE(payouts, nullptr);
   for (const std::string line :
        {"buyer <bob@example.test>  30.00 EUR  reason: refund",
-        "buyer <bob@example.test>  27.50 EUR  reason: bond_refund",
-        "seller <alice@example.test>  30.00 EUR  reason: bond_refund",
-        "seller <alice@example.test>  2.50 EUR  reason: franchise"}) {
+        "buyer <bob@example.test>  27.50 EUR  reason: bond refund",
+        "seller <alice@example.test>  30.00 EUR  reason: bond refund",
+        "seller <alice@example.test>  2.50 EUR  reason: franchise (deductible)"}) {
     EXPECT_NE(payouts->text.find(line), std::string::npos) << line << "\n"
                                                            << payouts->text;
   }
@@ -458,12 +458,12 @@ TEST_F(E2eMailTest, DisputeSettledByProposalInFrench) {
     if (user != "operator") {  // the dispute moves no money
       EXPECT_TRUE(AnyHas(got, "les 90.00 EUR sous séquestre"));
     }
-    EXPECT_TRUE(AnyHas(got, "    seller : 40.00 EUR\n"));  // the proposal
-    EXPECT_TRUE(AnyHas(got, "    buyer : 50.00 EUR\n"));
+    EXPECT_TRUE(AnyHas(got, "    vendeur : 40.00 EUR\n"));  // the proposal
+    EXPECT_TRUE(AnyHas(got, "    acheteur : 50.00 EUR\n"));
     EXPECT_TRUE(
-        AnyHas(got, "seller <alice@example.test> : 40.00 EUR (settlement)"));
+        AnyHas(got, "vendeur <alice@example.test> : 40.00 EUR (règlement convenu)"));
     EXPECT_TRUE(
-        AnyHas(got, "buyer <bob@example.test> : 50.00 EUR (settlement)"));
+        AnyHas(got, "acheteur <bob@example.test> : 50.00 EUR (règlement convenu)"));
     // Subjects in French, decoded from RFC 2047.
     EXPECT_TRUE(std::any_of(got.begin(), got.end(), [&](const Received& m) {
       return m.subject == "[" + id + "] Litige réglé : Kind of Blue, CD, mint";
@@ -475,11 +475,11 @@ TEST_F(E2eMailTest, DisputeSettledByProposalInFrench) {
       PayoutMail(mail["operator"], "Veuillez\neffectuer les versements");
   ASSERT_NE(payouts, nullptr);
   EXPECT_NE(payouts->text.find(
-                "seller <alice@example.test>  40.00 EUR  motif : settlement"),
+                "vendeur <alice@example.test>  40.00 EUR  motif : règlement convenu"),
             std::string::npos)
       << payouts->text;
   EXPECT_NE(payouts->text.find(
-                "buyer <bob@example.test>  50.00 EUR  motif : settlement"),
+                "acheteur <bob@example.test>  50.00 EUR  motif : règlement convenu"),
             std::string::npos);
 }
 
@@ -522,19 +522,19 @@ TEST_F(E2eMailTest, ExchangeCompleted) {
     SCOPED_TRACE(user);
     EXPECT_TRUE(AnyHas(mail[user], "40.00 EUR is now held"));
     EXPECT_TRUE(
-        AnyHas(mail[user], "a <alice@example.test>: 20.00 EUR (bond_refund)"));
+        AnyHas(mail[user], "party A (made the offer) <alice@example.test>: 20.00 EUR (bond refund)"));
     EXPECT_TRUE(
-        AnyHas(mail[user], "b <bob@example.test>: 20.00 EUR (bond_refund)"));
+        AnyHas(mail[user], "party B <bob@example.test>: 20.00 EUR (bond refund)"));
   }
   const Received* payouts =
       PayoutMail(mail["operator"], "Please make the following");
   ASSERT_NE(payouts, nullptr);
   EXPECT_NE(payouts->text.find(
-                "a <alice@example.test>  20.00 EUR  reason: bond_refund"),
+                "party A (made the offer) <alice@example.test>  20.00 EUR  reason: bond refund"),
             std::string::npos)
       << payouts->text;
   EXPECT_NE(payouts->text.find(
-                "b <bob@example.test>  20.00 EUR  reason: bond_refund"),
+                "party B <bob@example.test>  20.00 EUR  reason: bond refund"),
             std::string::npos);
 }
 
