@@ -26,9 +26,18 @@ std::string Lookup(const std::map<std::string, std::string>& m,
   return it == m.end() ? std::string() : it->second;
 }
 
-std::string AmountOf(const core::Deal& deal, const std::string& key) {
+// An amount as the reader writes it.
+std::string Fmt(const MessageInput& in, core::Money m) {
+  std::string text = m.ToString();
+  if (in.decimal_mark != '.')
+    std::replace(text.begin(), text.end(), '.', in.decimal_mark);
+  return text;
+}
+
+std::string AmountOf(const MessageInput& in, const core::Deal& deal,
+                     const std::string& key) {
   auto it = deal.amounts.find(key);
-  return it == deal.amounts.end() ? std::string() : it->second.ToString();
+  return it == deal.amounts.end() ? std::string() : Fmt(in, it->second);
 }
 
 std::string DefaultSummary(int code) {
@@ -86,9 +95,9 @@ Data PartiesList(const core::Deal& deal, const MessageInput& in) {
     parties << Data(object{{"role", p.role},
                            {"role_label", Label(in, "role", p.role)},
                            {"email", p.email},
-                           {"due", p.due.ToString()},
-                           {"deposited", p.deposited.ToString()},
-                           {"remaining", remaining.ToString()},
+                           {"due", Fmt(in, p.due)},
+                           {"deposited", Fmt(in, p.deposited)},
+                           {"remaining", Fmt(in, remaining)},
                            {"paid", Data(p.Paid())}});
   }
   return parties;
@@ -104,7 +113,7 @@ void SetProposal(Data& ctx, const core::Deal& deal, const MessageInput& in) {
   for (const auto& [role, amount] : deal.proposal->split) {
     lines << Data(object{{"role", role},
                          {"role_label", Label(in, "role", role)},
-                         {"amount", amount.ToString()}});
+                         {"amount", Fmt(in, amount)}});
   }
   ctx.set("proposal",
           Data(object{{"by", deal.proposal->by}, {"lines", lines}}));
@@ -118,7 +127,7 @@ void SetPayouts(Data& ctx, const MessageInput& in) {
     lines << Data(object{{"payee", p.payee},
                          {"payee_label", Label(in, "role", p.payee)},
                          {"email", p.email},
-                         {"amount", p.amount.ToString()},
+                         {"amount", Fmt(in, p.amount)},
                          {"reason", p.reason},
                          {"reason_label", Label(in, "reason", p.reason)}});
   }
@@ -127,10 +136,10 @@ void SetPayouts(Data& ctx, const MessageInput& in) {
 }
 
 void SetRecipientAmounts(Data& ctx, const core::Deal& deal,
-                         const std::string& role) {
-  const core::PartyState* me = deal.Party(role);
+                         const MessageInput& in) {
+  const core::PartyState* me = deal.Party(in.recipient_role);
   const auto money = [&](core::Money m) {
-    return me ? m.ToString() : std::string();
+    return me ? Fmt(in, m) : std::string();
   };
   const core::Money remaining =
       me && !me->Paid() ? me->due - me->deposited : core::Money();
@@ -139,7 +148,7 @@ void SetRecipientAmounts(Data& ctx, const core::Deal& deal,
   ctx.set("my_remaining", money(remaining));
   ctx.set("my_commission", money(me ? me->commission : core::Money()));
   ctx.set("payment_reference",
-          me ? deal.id + "-" + Upper(role) : std::string());
+          me ? deal.id + "-" + Upper(in.recipient_role) : std::string());
 }
 
 void SetNextSteps(Data& ctx, const MessageInput& in) {
@@ -165,7 +174,7 @@ void SetCommand(Data& ctx, const MessageInput& in) {
   ctx.set("reason", in.reason);
   ctx.set("deposit_role", cmd.deposit_role);
   ctx.set("deposit_amount",
-          cmd.deposit_role.empty() ? std::string() : cmd.amount.ToString());
+          cmd.deposit_role.empty() ? std::string() : Fmt(in, cmd.amount));
   // Mustache treats "" as true: an absent reference must be false.
   if (cmd.reference.empty())
     ctx.set("deposit_ref", Data(false));
@@ -186,11 +195,11 @@ void SetDeal(Data& ctx, const MessageInput& in) {
     ctx.set(key, Lookup(deal.texts, key));
   }
   for (const char* key : {"price", "shipping", "value"}) {
-    ctx.set(key, AmountOf(deal, key));
+    ctx.set(key, AmountOf(in, deal, key));
   }
   ctx.set("state", deal.state);
   ctx.set("state_label", Label(in, "state", deal.state));
-  ctx.set("held", in.deal ? deal.Held().ToString() : std::string());
+  ctx.set("held", in.deal ? Fmt(in, deal.Held()) : std::string());
   ctx.set("has_deadline", Data(deal.deadline.has_value()));
   ctx.set("deadline",
           deal.deadline ? core::FormatHumanTime(*deal.deadline) : "");
@@ -202,7 +211,7 @@ void SetDeal(Data& ctx, const MessageInput& in) {
   ctx.set("to_state_label", Label(in, "state", to));
   ctx.set("parties", PartiesList(deal, in));
   SetProposal(ctx, deal, in);
-  SetRecipientAmounts(ctx, deal, in.recipient_role);
+  SetRecipientAmounts(ctx, deal, in);
 }
 
 }  // namespace

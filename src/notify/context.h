@@ -42,6 +42,9 @@ struct MessageInput {
   // Words for machine names in the message's language ("state.funded",
   // "role.seller", "reason.bond_refund"); a missing one shows the name.
   const std::map<std::string, std::string>* labels = nullptr;
+  // How amounts are written for people ("30,25" in French); command lines
+  // to type accept either mark.
+  char decimal_mark = '.';
 };
 
 // Every key of templates/CONTEXT.md, always set (empty or false when it does

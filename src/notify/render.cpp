@@ -175,6 +175,9 @@ Result<RenderedMessage> Renderer::Render(
   const auto labels = Labels(lang);
   MessageInput labelled = in;
   labelled.labels = &labels;
+  if (auto mark = labels.find("format.decimal_mark");
+      mark != labels.end() && mark->second.size() == 1)
+    labelled.decimal_mark = mark->second[0];
   const Data ctx = BuildContext(labelled);
   RenderedMessage msg;
   for (size_t i = 0; i < templates.size(); ++i) {

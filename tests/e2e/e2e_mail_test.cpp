@@ -454,32 +454,32 @@ TEST_F(E2eMailTest, DisputeSettledByProposalInFrench) {
   for (const std::string user : {"alice", "bob", "operator"}) {
     SCOPED_TRACE(user);
     const auto& got = mail[user];
-    EXPECT_TRUE(AnyHas(got, "90.00 EUR sont\ndésormais sous séquestre"));
+    EXPECT_TRUE(AnyHas(got, "90,00 EUR sont\ndésormais sous séquestre"));
     if (user != "operator") {  // the dispute moves no money
-      EXPECT_TRUE(AnyHas(got, "les 90.00 EUR sous séquestre"));
+      EXPECT_TRUE(AnyHas(got, "les 90,00 EUR sous séquestre"));
     }
-    EXPECT_TRUE(AnyHas(got, "    vendeur : 40.00 EUR\n"));  // the proposal
-    EXPECT_TRUE(AnyHas(got, "    acheteur : 50.00 EUR\n"));
+    EXPECT_TRUE(AnyHas(got, "    vendeur : 40,00 EUR\n"));  // the proposal
+    EXPECT_TRUE(AnyHas(got, "    acheteur : 50,00 EUR\n"));
     EXPECT_TRUE(
-        AnyHas(got, "vendeur <alice@example.test> : 40.00 EUR (règlement convenu)"));
+        AnyHas(got, "vendeur <alice@example.test> : 40,00 EUR (règlement convenu)"));
     EXPECT_TRUE(
-        AnyHas(got, "acheteur <bob@example.test> : 50.00 EUR (règlement convenu)"));
+        AnyHas(got, "acheteur <bob@example.test> : 50,00 EUR (règlement convenu)"));
     // Subjects in French, decoded from RFC 2047.
     EXPECT_TRUE(std::any_of(got.begin(), got.end(), [&](const Received& m) {
       return m.subject == "[" + id + "] Litige réglé : Kind of Blue, CD, mint";
     })) << user;
   }
-  EXPECT_TRUE(AnyHas(mail["alice"], "Total dû : 30.25 EUR"));
-  EXPECT_TRUE(AnyHas(mail["bob"], "Total dû : 60.25 EUR"));
+  EXPECT_TRUE(AnyHas(mail["alice"], "Total dû : 30,25 EUR"));
+  EXPECT_TRUE(AnyHas(mail["bob"], "Total dû : 60,25 EUR"));
   const Received* payouts =
       PayoutMail(mail["operator"], "Veuillez\neffectuer les versements");
   ASSERT_NE(payouts, nullptr);
   EXPECT_NE(payouts->text.find(
-                "vendeur <alice@example.test>  40.00 EUR  motif : règlement convenu"),
+                "vendeur <alice@example.test>  40,00 EUR  motif : règlement convenu"),
             std::string::npos)
       << payouts->text;
   EXPECT_NE(payouts->text.find(
-                "acheteur <bob@example.test>  50.00 EUR  motif : règlement convenu"),
+                "acheteur <bob@example.test>  50,00 EUR  motif : règlement convenu"),
             std::string::npos);
 }
 
