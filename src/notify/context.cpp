@@ -156,7 +156,16 @@ void SetNextSteps(Data& ctx, const MessageInput& in) {
   size_t count = 0;
   if (in.deal && in.rules && !in.recipient_role.empty()) {
     for (const auto& step : NextSteps(*in.rules, *in.deal, in.recipient_role)) {
-      steps << Data(object{{"line", step.line}, {"summary", step.summary}});
+      // "CT-XXXXXXXX 61 ..." -> the code, to find the summary in the
+      // reader's language ("step.sale.61", else "step.61", else the rules').
+      std::string code =
+          step.line.substr(std::min(step.line.size(), in.deal->id.size() + 1));
+      code = code.substr(0, code.find(' '));
+      std::string summary = Label(in, "step", in.deal->case_name + "." + code);
+      if (summary == in.deal->case_name + "." + code)
+        summary = Label(in, "step", code);
+      if (summary == code) summary = step.summary;
+      steps << Data(object{{"line", step.line}, {"summary", summary}});
       ++count;
     }
   }
