@@ -71,15 +71,32 @@ Result<void> Finish(Context& ctx, Job& job, bool quarantine) {
   return inbox.SetStatus(job.row.id, job.status, job.outcome, job.deal_id);
 }
 
+ReplyRequest Reply(const std::string& name, const std::string& to,
+                   const std::string& reason, const Job& job,
+                   const core::Deal* deal) {
+  ReplyRequest reply;
+  reply.template_name = name;
+  reply.to_email = to;
+  reply.reason = reason;
+  reply.in_reply_to = job.row.message_id;
+  reply.deal = deal;
+  return reply;
+}
+
 // A refusal: reply (to a bound address only) and quarantine.
 Result<void> Refuse(Context& ctx, Job& job, const std::string& reason,
                     const std::string& reply_to, const core::Deal* deal,
-                    const core::Command& cmd) {
+                    const core::Command& cmd,
+                    const core::Refusal* refusal = nullptr) {
   job.status = "refused";
   job.outcome = reason;
   if (!reply_to.empty()) {
-    ReplyRequest reply{"refusal",          reply_to, reason,
-                       job.row.message_id, deal,     cmd};
+    ReplyRequest reply = Reply("refusal", reply_to, reason, job, deal);
+    reply.command = cmd;
+    if (refusal) {  // the engine's refusal can be said in the reader's words
+      reply.reason_key = refusal->key;
+      reply.reason_args = refusal->args;
+    }
     auto queued = QueueReply(ctx, reply);
     if (!queued) return std::unexpected(queued.error());
   }
@@ -93,8 +110,7 @@ Result<void> Quarantine(Context& ctx, Job& job, const std::string& reason) {
   auto known = IsKnownAddress(ctx, job.from);
   if (!known) return std::unexpected(known.error());
   if (*known) {
-    ReplyRequest reply{"unsigned",         job.from, reason,
-                       job.row.message_id, nullptr,  {}};
+    ReplyRequest reply = Reply("unsigned", job.from, reason, job, nullptr);
     if (auto queued = QueueReply(ctx, reply); !queued)
       return std::unexpected(queued.error());
   }
@@ -182,7 +198,7 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   if (auto* refusal = std::get_if<core::Refusal>(&step)) {
     if (auto ok = WriteRefusal(ctx, *deal, cmd, *refusal, origin); !ok)
       return std::unexpected(ok.error());
-    return Refuse(ctx, job, refusal->reason, who.email, &*deal, cmd);
+    return Refuse(ctx, job, refusal->reason, who.email, &*deal, cmd, refusal);
   }
   const auto& outcome = std::get<core::Outcome>(step);
   if (auto ok = WriteStep(ctx, *deal, outcome, cmd, origin); !ok)
@@ -227,7 +243,7 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   switch (parsed->kind) {
     case core::Parsed::Kind::kNone:
     case core::Parsed::Kind::kHelp: {
-      ReplyRequest help{"help", who.email, "", job.row.message_id, nullptr, {}};
+      ReplyRequest help = Reply("help", who.email, "", job, nullptr);
       if (auto queued = QueueReply(ctx, help); !queued)
         return std::unexpected(queued.error());
       job.outcome = "help sent";

@@ -38,6 +38,8 @@ Result<bool> QueueReply(Context& ctx, const ReplyRequest& request) {
   in.to_actor = true;
   in.command = request.command;
   in.reason = request.reason;
+  in.reason_key = request.reason_key;
+  in.reason_args = request.reason_args;
   auto text = ctx.renderer.Render({request.template_name}, lang, in);
   if (!text) return std::unexpected(text.error());
   store::OutboxRecord row;

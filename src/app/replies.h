@@ -5,6 +5,7 @@
 #ifndef CYBERTROC_APP_REPLIES_H_
 #define CYBERTROC_APP_REPLIES_H_
 
+#include <map>
 #include <string>
 
 #include "app/context.h"
@@ -19,6 +20,10 @@ struct ReplyRequest {
   std::string in_reply_to;    // Message-ID of the mail answered
   const core::Deal* deal = nullptr;  // the deal it is about, if known
   core::Command command;             // what was asked (actor = role when known)
+  // An engine refusal's kind and values, for a reason in the reader's
+  // language (core::Refusal::key/args); `reason` is the fallback.
+  std::string reason_key;
+  std::map<std::string, std::string> reason_args;
 };
 
 // Queues the reply in the caller's transaction. Returns false (and queues

@@ -2,6 +2,7 @@
 #include "core/engine.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -12,11 +13,20 @@ namespace {
 
 using internal::Contains;
 
+// A refusal with only an English reason (no translation key).
+Refusal Plain(std::string reason) {
+  Refusal r;
+  r.reason = std::move(reason);
+  return r;
+}
+
 constexpr int kMaxExtendDays = 366;
 
 Refusal Refuse(const CaseRules& rules, const Deal& deal, const Command& cmd,
                std::string reason) {
-  return Refusal{std::move(reason), AllowedCodes(rules, deal, cmd.actor)};
+  Refusal r = Plain(std::move(reason));
+  r.allowed = AllowedCodes(rules, deal, cmd.actor);
+  return r;
 }
 
 std::string RoleList(const std::vector<std::string>& roles) {
@@ -27,8 +37,7 @@ std::string RoleList(const std::vector<std::string>& roles) {
 }
 
 // Why no transition matches: not this case, not this sender, or not now.
-std::string WhyNot(const CaseRules& rules, const Deal& deal,
-                   const Command& cmd) {
+Refusal WhyNot(const CaseRules& rules, const Deal& deal, const Command& cmd) {
   std::vector<std::string> senders;
   bool in_case = false;
   for (const auto& t : rules.transitions) {
@@ -38,13 +47,23 @@ std::string WhyNot(const CaseRules& rules, const Deal& deal,
       for (const auto& r : t.by)
         if (!Contains(senders, r)) senders.push_back(r);
   }
-  if (!in_case)
-    return fmt::format("code {:02} is not used in a {}", cmd.code, rules.name);
-  if (!senders.empty())
-    return fmt::format("only the {} may send {:02} now", RoleList(senders),
-                       cmd.code);
-  return fmt::format("code {:02} cannot be sent while the deal is {}", cmd.code,
-                     deal.state);
+  Refusal r = Refuse(rules, deal, cmd, "");
+  std::string code = fmt::format("{:02}", cmd.code);
+  r.args = {{"code", code}, {"case", rules.name}, {"state", deal.state}};
+  if (!in_case) {
+    r.key = "not_in_case";
+    r.reason = fmt::format("code {} is not used in a {}", code, rules.name);
+  } else if (!senders.empty()) {
+    r.key = "not_sender";
+    r.args["roles"] = fmt::format("{}", fmt::join(senders, ","));
+    r.reason =
+        fmt::format("only the {} may send {} now", RoleList(senders), code);
+  } else {
+    r.key = "not_now";
+    r.reason = fmt::format("code {} cannot be sent while the deal is {}", code,
+                           deal.state);
+  }
+  return r;
 }
 
 bool AllMarked(const Deal& deal, const TransitionRule& t) {
@@ -130,8 +149,13 @@ static StepResult Apply(const CaseRules& rules, const Policy& policy,
       if (!t.mark.empty()) {
         PartyState* p = deal.Party(cmd.actor);
         if (!p) return refuse("only a party can send this");
-        if (p->marks.contains(t.mark))
-          return refuse(fmt::format("you already sent {:02}", cmd.code));
+        if (p->marks.contains(t.mark)) {
+          Refusal r = Refuse(rules, before, cmd,
+                             fmt::format("you already sent {:02}", cmd.code));
+          r.key = "already_sent";
+          r.args = {{"code", fmt::format("{:02}", cmd.code)}};
+          return r;
+        }
         p->marks.insert(t.mark);
         if (t.when_all) move = move && AllMarked(deal, t);
       }
@@ -209,7 +233,7 @@ static StepResult Timeout(const CaseRules& rules, const Policy& policy,
   const StateRule* rule = rules.FindState(before.state);
   if (!before.deadline || now < *before.deadline || !rule ||
       rule->timeout_to.empty())
-    return Refusal{"no deadline has passed", {}};
+    return Plain("no deadline has passed");
   Deal deal = before;
   Effects fx;
   fx.from_state = fx.to_state = deal.state;
@@ -221,7 +245,7 @@ static StepResult Timeout(const CaseRules& rules, const Policy& policy,
     return Outcome{deal, fx};
   }
   if (auto ok = MoveTo(rules, policy, deal, rule->timeout_to, {}, now, fx); !ok)
-    return Refusal{"internal error: " + ok.error().message, {}};
+    return Plain("internal error: " + ok.error().message);
   std::vector<std::string> templates = {"deadline_passed"};
   const StateRule* target = rules.FindState(rule->timeout_to);
   templates.insert(templates.end(), target->on_enter.begin(),
@@ -235,7 +259,7 @@ static StepResult Reminder(const CaseRules& rules, const Policy& policy,
   int passed = internal::RemindersPassed(policy, before, now);
   if (!before.deadline || now >= *before.deadline ||
       passed <= before.reminders_fired)
-    return Refusal{"no reminder is due", {}};
+    return Plain("no reminder is due");
   Deal deal = before;
   deal.reminders_fired = passed;
   Effects fx;
@@ -252,13 +276,17 @@ StepResult Step(const CaseRules& rules, const Policy& policy, const Deal& deal,
   if (cmd.code == code::kReminder)
     return Reminder(rules, policy, deal, cmd, now);
   if (cmd.actor != kOperatorRole && !deal.Party(cmd.actor))
-    return Refusal{"you are not a party of this deal", {}};
+    return Plain("you are not a party of this deal");
   const StateRule* state = rules.FindState(deal.state);
-  if (state && state->is_final && cmd.code != code::kStatus)
-    return Refuse(rules, deal, cmd,
-                  fmt::format("the deal is closed ({})", deal.state));
+  if (state && state->is_final && cmd.code != code::kStatus) {
+    Refusal r = Refuse(rules, deal, cmd,
+                       fmt::format("the deal is closed ({})", deal.state));
+    r.key = "closed";
+    r.args = {{"state", deal.state}};
+    return r;
+  }
   const TransitionRule* t = FindTransition(rules, deal, cmd.code, cmd.actor);
-  if (!t) return Refuse(rules, deal, cmd, WhyNot(rules, deal, cmd));
+  if (!t) return WhyNot(rules, deal, cmd);
   return Apply(rules, policy, deal, *t, cmd, now);
 }
 

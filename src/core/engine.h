@@ -70,8 +70,12 @@ struct Outcome {
 };
 
 struct Refusal {
-  std::string reason;
+  std::string reason;        // in English, for logs and the history
   std::vector<int> allowed;  // codes this sender may send now
+  // For a translated reply: the kind of refusal ("not_now", ...) and its
+  // values ("code", "state", "roles"); empty when only `reason` exists.
+  std::string key;
+  std::map<std::string, std::string> args;
 };
 
 using StepResult = std::variant<Outcome, Refusal>;

@@ -87,6 +87,29 @@ std::string Label(const MessageInput& in, const std::string& kind,
   return it == in.labels->end() ? name : it->second;
 }
 
+// The refusal reason in the reader's words when the language has them.
+std::string Reason(const MessageInput& in) {
+  if (in.reason_key.empty()) return in.reason;
+  std::string text = Label(in, "refusal", in.reason_key);
+  if (text == in.reason_key) return in.reason;
+  for (const auto& [name, value] : in.reason_args) {
+    std::string word = value;
+    if (name == "state") word = Label(in, "state", value);
+    if (name == "case") word = Label(in, "case", value);
+    if (name == "roles") {
+      word.clear();
+      std::string rest = value + ",";
+      for (size_t at; (at = rest.find(',')) != std::string::npos;
+           rest.erase(0, at + 1))
+        word +=
+            (word.empty() ? "" : " / ") + Label(in, "role", rest.substr(0, at));
+    }
+    for (size_t at; (at = text.find("{" + name + "}")) != std::string::npos;)
+      text.replace(at, name.size() + 2, word);
+  }
+  return text;
+}
+
 Data PartiesList(const core::Deal& deal, const MessageInput& in) {
   Data parties{list{}};
   for (const auto& p : deal.parties) {
@@ -180,7 +203,7 @@ void SetCommand(Data& ctx, const MessageInput& in) {
   ctx.set("text", cmd.text);
   ctx.set("has_text", Data(!cmd.text.empty()));
   ctx.set("extend_days", cmd.days > 0 ? std::to_string(cmd.days) : "");
-  ctx.set("reason", in.reason);
+  ctx.set("reason", Reason(in));
   ctx.set("deposit_role", cmd.deposit_role);
   ctx.set("deposit_amount",
           cmd.deposit_role.empty() ? std::string() : Fmt(in, cmd.amount));

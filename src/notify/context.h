@@ -37,7 +37,11 @@ struct MessageInput {
   core::Command command;   // what caused it (actor "timer": deadlines)
   std::string from_state;  // "" = the deal's current state
   std::string to_state;    // "" = the deal's current state
-  std::string reason;      // refusal reason
+  std::string reason;      // refusal reason (English fallback)
+  // Translatable refusal: label "refusal.<key>" with {name} placeholders
+  // filled from `reason_args` ({state}, {roles}, {case} as labels).
+  std::string reason_key;
+  std::map<std::string, std::string> reason_args;
   std::vector<PayoutLine> payouts;
   // Words for machine names in the message's language ("state.funded",
   // "role.seller", "reason.bond_refund"); a missing one shows the name.

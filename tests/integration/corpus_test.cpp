@@ -246,6 +246,47 @@ std::string PgpMime(const std::string& signer, const std::string& key,
          sig + "\n--" + b + "--\n";
 }
 
+// --------------------------------------------------------- encryption
+
+// A MIME entity (CRLF, as a mail client encrypts it): text/plain `text`.
+std::string PlainEntity(const std::string& text) {
+  return ToCrlf("Content-Type: text/plain; charset=utf-8\n\n" + text);
+}
+
+// A PGP/MIME multipart/signed entity (CRLF) around the text/plain `text`,
+// `signer`'s detached signature over the exact CRLF bytes of the part.
+std::string SignedEntity(const std::string& signer, const std::string& key,
+                         const std::string& text, const std::string& tag) {
+  const std::string part = PlainEntity(text);
+  std::string sig = Gpg(E().party[signer], "--armor --detach-sign --local-user " + Quote(key),
+                        part);
+  const std::string b = "=-corpus-" + tag + "-inner";
+  return ToCrlf("Content-Type: multipart/signed; micalg=pgp-sha256;\n"
+                "\tprotocol=\"application/pgp-signature\"; boundary=\"" + b + "\"\n\n"
+                "--" + b + "\n") +
+         part + ToCrlf("\n--" + b + "\n"
+                       "Content-Type: application/pgp-signature; name=\"signature.asc\"\n\n" +
+                       sig + "\n--" + b + "--\n");
+}
+
+// `entity` encrypted by `sender` (gpg in the sender's home) to `recipient`'s
+// primary fingerprint (keys.env; the home holds every public key), signed in
+// the same OpenPGP message when `sign_key` is set (gpg --encrypt --sign, as
+// Thunderbird sends), as a PGP/MIME encrypted mail From `from`.
+std::string Encrypted(const std::string& sender, const std::string& from,
+                      const std::string& recipient, const std::string& entity,
+                      const std::string& tag, const std::string& sign_key = "") {
+  std::string args = "--trust-model always --armor --encrypt --recipient " +
+                     Quote(Fpr(recipient));
+  if (!sign_key.empty()) args += " --sign --local-user " + Quote(sign_key);
+  std::string armored = Gpg(E().party[sender], args, entity);
+  EXPECT_TRUE(Contains(armored, "-----BEGIN PGP MESSAGE-----")) << armored;
+  return PgpMimeEncrypted("Date: Sun, 22 Nov 2026 10:00:00 +0000\nFrom: " + from +
+                              "\nTo: escrow@example.test\nSubject: ...\nMessage-ID: " +
+                              FreshId(tag) + "\n",
+                          armored, "=-corpus-" + tag + "-encrypted");
+}
+
 // The first part of a multipart message: [begin, end) of its bytes.
 std::pair<size_t, size_t> FirstPart(const std::string& raw) {
   std::string b = BoundaryOf(Message::Split(raw).Header("Content-Type"));
@@ -596,6 +637,59 @@ std::vector<CaseDef> Cases() {
                // alice (bound) is told; carol (unknown) never is.
                {"refused", "bound", std::vector<std::string>{kAlice + ":refusal"},
                 DealCheck::kUnchanged, "", true}});
+
+  // ---- PGP/MIME encrypted (integrity-protected) around a signed root
+  c.push_back(
+      {"encrypted_and_signed_one_message",
+       [] {
+         // gpg --encrypt --sign -r ESCROW -u alice (Thunderbird's way).
+         return std::vector<Step>{{Encrypted("alice", kAlice, "ESCROW",
+                                             PlainEntity(D() + " 00\n"), "encsign", kAlice)}};
+       },
+       {"processed", "00 by seller", std::vector<std::string>{kAlice + ":status"},
+        DealCheck::kStatus, "seller"},
+       [](const Outcome& o) {
+         // Nothing of the decrypted entity (its MIME header, the command as
+         // quoted text, armor) beyond what a status reply shows anyway.
+         for (const auto& r : o.replies) {
+           EXPECT_FALSE(Contains(r.body, "charset=utf-8") || Contains(r.body, "-----BEGIN PGP") ||
+                        Contains(r.body, "> " + D()) || Contains(r.subject, "charset"))
+               << "reply quotes decrypted text:\n" << r.subject << "\n" << r.body;
+           EXPECT_TRUE(Contains(r.body, "Deal " + D())) << r.body;
+         }
+       }});
+  c.push_back({"encrypted_clearsigned_inside",
+               [] {
+                 Message m = Message::Split(Clear("alice", kAlice, kAlice, D() + " 00\n"));
+                 return std::vector<Step>{
+                     {Encrypted("alice", kAlice, "ESCROW", PlainEntity(m.body), "encclear")}};
+               },
+               {"processed", "00 by seller", std::vector<std::string>{kAlice + ":status"},
+                DealCheck::kStatus, "seller"}});
+  c.push_back({"encrypted_pgpmime_inside",
+               [] {
+                 return std::vector<Step>{
+                     {Encrypted("alice", kAlice, "ESCROW",
+                                SignedEntity("alice", kAlice, D() + " 00\n", "encmime"),
+                                "encmime")}};
+               },
+               {"processed", "00 by seller", std::vector<std::string>{kAlice + ":status"},
+                DealCheck::kStatus, "seller"}});
+  c.push_back({"encrypted_unsigned_inside",
+               [] {
+                 return std::vector<Step>{{Encrypted("alice", kAlice, "ESCROW",
+                                                     PlainEntity(D() + " 13\n" + kMarker + "\n"),
+                                                     "encplain")}};
+               },
+               {"quarantined", "not signed", std::vector<std::string>{kAlice + ":unsigned"}}});
+  c.push_back({"encrypted_to_another_key",
+               [] {
+                 // Signed by alice, encrypted to bob: the escrow cannot read it.
+                 return std::vector<Step>{{Encrypted("alice", kAlice, "BOB",
+                                                     PlainEntity(D() + " 13\n"), "encbob",
+                                                     kAlice)}};
+               },
+               {"quarantined", "decrypt", std::vector<std::string>{kAlice + ":unsigned"}}});
 
   // ---- Replay rules
   c.push_back({"replay_accept",
@@ -1139,6 +1233,80 @@ TEST_F(CorpusAccept, NeomuttAndClearsignedAcceptsEachMoveTheirOwnDeal) {
   EXPECT_EQ(state(a), "awaiting_deposits");
   EXPECT_EQ(state(b), "awaiting_deposits");
   EXPECT_EQ(state(D()), "awaiting_deposits");
+  StopAgent(w.home);
+}
+
+// ------------------------------------ a new party's key, after the fact
+
+// carol (no key offered, not a party) offers a sale to bob: quarantined as
+// unknown, no reply; the operator imports her key and reprocesses the
+// message: the offer is applied and a new deal has carol as seller.
+TEST_F(CorpusAccept, UnknownKeyOfferAppliedAfterKeysImportAndReprocess) {
+  World w = Fork("reprocess_new_party");
+  auto list_before = JsonOf(w, {"list"});
+  ASSERT_TRUE(list_before);
+  const std::string raw = Clear("carol", kCarol, kCarol,
+                                "CT 10 SALE\nbuyer: " + kBob +
+                                    "\nitem: Giant Steps, LP\nprice: 18.00\nshipping: 4.00\n");
+  const std::string mid = MessageIdOf(raw);
+  Deliver(w, raw);
+  ShellResult run = Cli(w, {"run"});
+  EXPECT_EQ(run.status, 0) << run.err;
+  {
+    Db db(w.db());
+    InboxRow row = db.Inbox(mid);
+    EXPECT_EQ(row.status, "quarantined") << row.outcome;
+    EXPECT_TRUE(ContainsNoCase(row.outcome, "unknown")) << row.outcome;
+    EXPECT_TRUE(db.RepliesTo(mid).empty()) << Describe(db.RepliesTo(mid));
+  }
+  auto list_mid = JsonOf(w, {"list"});
+  ASSERT_TRUE(list_mid);
+  EXPECT_EQ(list_mid->Dump(), list_before->Dump()) << "a deal opened by an unknown key";
+
+  ShellResult import =
+      Cli(w, {"keys", "import", (E().gnupg / "pub" / "carol.asc").string()});
+  ASSERT_EQ(import.status, 0) << import.out << import.err;
+  ShellResult again = Cli(w, {"reprocess", mid});
+  EXPECT_EQ(again.status, 0) << again.out << again.err;
+  EXPECT_TRUE(Contains(again.out, "1 applied")) << again.out;
+
+  InboxRow row = Db(w.db()).Inbox(mid);
+  EXPECT_EQ(row.status, "processed") << row.outcome;
+  EXPECT_TRUE(Contains(row.outcome, "offer: opened ")) << row.outcome;
+  ASSERT_EQ(row.deal_id.size(), 11u) << row.outcome;
+  EXPECT_NE(row.deal_id, D());
+  auto show = JsonOf(w, {"show", row.deal_id});
+  ASSERT_TRUE(show);
+  EXPECT_EQ(show->Str("state"), "offered");
+  std::map<std::string, std::string> parties;
+  if (const Json* p = show->Find("parties"))
+    for (const auto& party : p->items) parties[party.Str("role")] = party.Str("email");
+  EXPECT_EQ(parties["seller"], kCarol) << show->Dump();
+  EXPECT_EQ(parties["buyer"], kBob) << show->Dump();
+  auto list_after = JsonOf(w, {"list"});
+  ASSERT_TRUE(list_after);
+  EXPECT_EQ(list_after->items.size(), list_before->items.size() + 1);
+  // Out of quarantine; carol bound (TOFU) to her primary key; the baseline
+  // deal untouched; mail only to carol (now a party), bob, the operator.
+  auto quarantine = JsonOf(w, {"quarantine"});
+  ASSERT_TRUE(quarantine);
+  for (const auto& q : quarantine->items) EXPECT_NE(q.Str("message_id"), mid);
+  auto keys = JsonOf(w, {"keys", "list"});
+  ASSERT_TRUE(keys);
+  std::map<std::string, std::string> bound;
+  for (const auto& b : keys->items) bound[b.Str("email")] = b.Str("fingerprint");
+  EXPECT_EQ(bound[kCarol], Fpr("CAROL")) << keys->Dump();
+  EXPECT_EQ(bound[kAlice], Fpr("ALICE"));
+  auto base = JsonOf(w, {"show", D()});
+  ASSERT_TRUE(base);
+  EXPECT_EQ(base->Str("state"), "awaiting_deposits");
+  std::set<std::string> allowed = kKnown;
+  allowed.insert(kCarol);
+  for (const auto& to : Db(w.db()).AllRecipients())
+    EXPECT_TRUE(allowed.contains(to)) << "mail queued to " << to;
+  bool confirmed = false;
+  for (const auto& r : Db(w.db()).RepliesTo(mid)) confirmed |= r.to == kCarol;
+  EXPECT_TRUE(confirmed) << Describe(Db(w.db()).RepliesTo(mid));
   StopAgent(w.home);
 }
 

@@ -305,6 +305,22 @@ inline std::string DecodeQuotedPrintable(const std::string& in) {
   return out;
 }
 
+// A PGP/MIME encrypted message (RFC 3156 section 4) carrying `armored`
+// (an ASCII-armored OpenPGP message), after the header block `head` (LF
+// lines, without Content-Type and without the empty line).
+inline std::string PgpMimeEncrypted(const std::string& head, const std::string& armored,
+                                    const std::string& boundary) {
+  return head + "MIME-Version: 1.0\nContent-Type: multipart/encrypted;\n"
+                "\tprotocol=\"application/pgp-encrypted\"; boundary=\"" + boundary +
+         "\"\n\nThis is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)\n"
+         "--" + boundary + "\nContent-Type: application/pgp-encrypted\n"
+         "Content-Description: PGP/MIME version identification\n\nVersion: 1\n\n"
+         "--" + boundary + "\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\n"
+         "Content-Description: OpenPGP encrypted message\n"
+         "Content-Disposition: inline; filename=\"encrypted.asc\"\n\n" +
+         armored + "\n--" + boundary + "--\n";
+}
+
 // The boundary parameter of a Content-Type value.
 inline std::string BoundaryOf(const std::string& content_type) {
   size_t at = Lower(content_type).find("boundary=");

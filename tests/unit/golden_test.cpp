@@ -150,6 +150,8 @@ class Script {
     in.to_actor = true;
     in.command = cmd;
     in.reason = refusal->reason;
+    in.reason_key = refusal->key;  // as app/replies.cpp passes it on
+    in.reason_args = refusal->args;
     Append(step, cmd.actor, in, {"refusal"});
   }
 
