@@ -147,8 +147,14 @@ Result<int64_t> InboxRepo::Quarantine(const QuarantineRecord& entry) {
 
 Result<std::vector<QuarantineRecord>> InboxRepo::Quarantined() {
   Result<Statement> st = db_.Prepare(
-      "SELECT id, inbox_id, message_id, from_addr, reason, at FROM quarantine "
-      "ORDER BY id");
+      // The latest verdict of each message still refused or quarantined: a
+      // message applied after `reprocess` leaves the list (its old rows stay
+      // as history).
+      "SELECT q.id, q.inbox_id, q.message_id, q.from_addr, q.reason, q.at "
+      "FROM quarantine q JOIN inbox i ON i.id = q.inbox_id "
+      "WHERE i.status IN ('refused', 'quarantined') AND q.id = "
+      "(SELECT max(id) FROM quarantine WHERE inbox_id = q.inbox_id) "
+      "ORDER BY q.id");
   if (!st) return std::unexpected(std::move(st.error()));
   return internal::CollectRows<QuarantineRecord>(*st, ReadQuarantine);
 }

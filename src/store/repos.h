@@ -122,6 +122,7 @@ class InboxRepo {
                          const std::string& outcome,
                          const std::string& deal_id);
   Result<int64_t> Quarantine(const QuarantineRecord& entry);
+  // Messages currently refused or quarantined, each with its latest reason.
   Result<std::vector<QuarantineRecord>> Quarantined();
   Result<std::vector<InboxRecord>> OfDeal(const std::string& deal_id);
 

@@ -1290,7 +1290,9 @@ TEST_F(CorpusAccept, UnknownKeyOfferAppliedAfterKeysImportAndReprocess) {
   // deal untouched; mail only to carol (now a party), bob, the operator.
   auto quarantine = JsonOf(w, {"quarantine"});
   ASSERT_TRUE(quarantine);
-  for (const auto& q : quarantine->items) EXPECT_NE(q.Str("message_id"), mid);
+  for (const auto& q : quarantine->items)
+    EXPECT_NE(q.Str("message_id"), mid)
+        << "applied, yet still listed by `quarantine` (reason: " << q.Str("reason") << ")";
   auto keys = JsonOf(w, {"keys", "list"});
   ASSERT_TRUE(keys);
   std::map<std::string, std::string> bound;
