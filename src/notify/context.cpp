@@ -89,7 +89,8 @@ std::string Label(const MessageInput& in, const std::string& kind,
 
 // The refusal reason in the reader's words when the language has them.
 std::string Reason(const MessageInput& in) {
-  if (in.reason_key.empty()) return in.reason;
+  // A fixed sentence is its own key, as with gettext: "msg.<English> = …".
+  if (in.reason_key.empty()) return Label(in, "msg", in.reason);
   std::string text = Label(in, "refusal", in.reason_key);
   if (text == in.reason_key) return in.reason;
   for (const auto& [name, value] : in.reason_args) {

@@ -469,7 +469,7 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
     notify::MessageInput unsigned_mail;
     unsigned_mail.recipient_email = "bob@example.test";
     unsigned_mail.to_actor = true;
-    unsigned_mail.reason = "no OpenPGP signature";
+    unsigned_mail.reason = "the message is not signed";  // as verify says
     one("reply-unsigned", "unsigned", unsigned_mail);
     // app/sender.cpp TellOperator: about no deal, the reason says it all.
     notify::MessageInput failed;

@@ -115,6 +115,21 @@ TEST_F(RenderTest, OperatorGetsDepositLines) {
             std::string::npos);
 }
 
+TEST_F(RenderTest, ReasonsAreInTheReadersLanguage) {
+  MessageInput in;
+  in.recipient_email = "alice@example.test";
+  in.reason = "the message is not signed";  // a fixed sentence: msg.* label
+  auto fr = renderer_.Render({"unsigned"}, "fr", in);
+  ASSERT_TRUE(fr) << fr.error().message;
+  EXPECT_NE(fr->body.find("le message n'est pas signé"), std::string::npos) << fr->body;
+  auto en = renderer_.Render({"unsigned"}, "en", in);
+  ASSERT_TRUE(en);
+  EXPECT_NE(en->body.find("the message is not signed"), std::string::npos);
+  in.reason = "the signature was made more than 7 days ago";  // no label:
+  auto as_is = renderer_.Render({"unsigned"}, "fr", in);    // shown as is
+  EXPECT_NE(as_is->body.find("more than 7 days ago"), std::string::npos);
+}
+
 TEST_F(RenderTest, UnknownLanguageFallsBack) {
   const core::Outcome outcome = Accepted("CD");
   auto msg = renderer_.Render({"accepted"}, "xx", InputFor(outcome, "seller"));
