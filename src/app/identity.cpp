@@ -30,11 +30,14 @@ Result<std::variant<Identity, IdentityProblem>> Identify(
     if (from != op && !key_names_from)
       return Out(IdentityProblem{
           fmt::format("signed by the operator's key but sent from {}", from),
-          op});
+          op,
+          "",
+          {}});
     return Out(Identity{op, true, false});
   }
   if (from.empty())
-    return Out(IdentityProblem{"the message has no usable From address", ""});
+    return Out(
+        IdentityProblem{"the message has no usable From address", "", "", {}});
   auto binding = store::KeyRepo(ctx.db).Find(from);
   if (!binding) return std::unexpected(binding.error());
   if (*binding) {
@@ -45,14 +48,20 @@ Result<std::variant<Identity, IdentityProblem>> Identify(
               "bound to key {}; if you changed keys, ask the operator to "
               "rebind it (cybertroc keys bind)",
               from, signed_text.fingerprint, (*binding)->fingerprint),
-          from});
+          from,
+          "key_mismatch",
+          {{"from", from},
+           {"key", signed_text.fingerprint},
+           {"bound", (*binding)->fingerprint}}});
     return Out(Identity{from, false, false});
   }
   if (!key_names_from)
     return Out(IdentityProblem{
         fmt::format("the signing key {} does not carry the address {}",
                     signed_text.fingerprint, from),
-        ""});
+        "",
+        "",
+        {}});
   return Out(Identity{from, false, true});
 }
 

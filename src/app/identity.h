@@ -3,6 +3,7 @@
 #ifndef CYBERTROC_APP_IDENTITY_H_
 #define CYBERTROC_APP_IDENTITY_H_
 
+#include <map>
 #include <string>
 #include <variant>
 
@@ -21,6 +22,8 @@ struct Identity {
 struct IdentityProblem {
   std::string reason;
   std::string reply_to;  // a bound address, or "" (no reply)
+  std::string key;       // for a translated reply (see core::Refusal)
+  std::map<std::string, std::string> args;
 };
 
 // REQUIRES: an open transaction (reads bindings).

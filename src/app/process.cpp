@@ -117,10 +117,22 @@ Result<void> Quarantine(Context& ctx, Job& job, const std::string& reason) {
   return Finish(ctx, job, true);
 }
 
+// A refusal decided here rather than by the engine, with its kind and
+// values so that the reply can say it in the reader's language.
+core::Refusal Keyed(std::string reason, std::string key,
+                    std::map<std::string, std::string> args = {}) {
+  core::Refusal r;
+  r.reason = std::move(reason);
+  r.key = std::move(key);
+  r.args = std::move(args);
+  return r;
+}
+
 // SPEC replay rules: once per signature, not too old, not from the future,
-// not older than the signer's last accepted command. "" when fine.
-Result<std::string> ReplayProblem(Context& ctx, const verify::SignedText& s,
-                                  bool* seen) {
+// not older than the signer's last accepted command. An empty reason when
+// fine.
+Result<core::Refusal> ReplayProblem(Context& ctx, const verify::SignedText& s,
+                                    bool* seen) {
   store::KeyRepo keys(ctx.db);
   auto last = keys.LastAccepted(s.fingerprint);
   if (!last) return std::unexpected(last.error());
@@ -128,20 +140,25 @@ Result<std::string> ReplayProblem(Context& ctx, const verify::SignedText& s,
   if (!fresh) return std::unexpected(fresh.error());
   *seen = !*fresh;
   if (*seen)
-    return std::string("this signed message was already processed (replay)");
+    return Keyed("this signed message was already processed (replay)",
+                 "replay");
   int max_age = ctx.config.gpg.max_signature_age_days;
+  std::string made = core::FormatHumanTime(s.made);
   if (s.made < ctx.now - std::chrono::days(max_age))
-    return fmt::format(
-        "the signature was made more than {} days ago ({}); send a new one",
-        max_age, core::FormatHumanTime(s.made));
+    return Keyed(
+        fmt::format("the signature was made more than {} days ago ({}); "
+                    "send a new one",
+                    max_age, made),
+        "too_old", {{"days", std::to_string(max_age)}, {"date", made}});
   if (s.made > ctx.now + kFutureSkew)
-    return fmt::format(
-        "the signature is dated in the future ({}); check your clock",
-        core::FormatHumanTime(s.made));
+    return Keyed(fmt::format("the signature is dated in the future ({}); check "
+                             "your clock",
+                             made),
+                 "future", {{"date", made}});
   if (*last && s.made < **last)
-    return std::string(
-        "the signature is older than your last accepted command");
-  return std::string();
+    return Keyed("the signature is older than your last accepted command",
+                 "older_than_last");
+  return core::Refusal{};
 }
 
 Result<void> ApplyOffer(Context& ctx, Job& job, const core::OfferText& text,
@@ -181,15 +198,17 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   if (!deal) {
     if (deal.error().kind != ErrorKind::kNotFound)
       return std::unexpected(deal.error());
-    return Refuse(ctx, job, fmt::format("there is no deal {}", parsed.deal_id),
-                  who.email, nullptr, cmd);
+    auto r = Keyed(fmt::format("there is no deal {}", parsed.deal_id),
+                   "no_deal", {{"id", parsed.deal_id}});
+    return Refuse(ctx, job, r.reason, who.email, nullptr, cmd, &r);
   }
   job.deal_id = deal->id;
   const core::PartyState* party = deal->PartyByEmail(who.email);
-  if (!who.is_operator && !party)
-    return Refuse(ctx, job,
-                  fmt::format("{} is not a party of {}", who.email, deal->id),
-                  who.email, nullptr, cmd);
+  if (!who.is_operator && !party) {
+    auto r = Keyed(fmt::format("{} is not a party of {}", who.email, deal->id),
+                   "not_party", {{"email", who.email}, {"id", deal->id}});
+    return Refuse(ctx, job, r.reason, who.email, nullptr, cmd, &r);
+  }
   cmd.actor = who.is_operator ? core::kOperatorRole : party->role;
   auto rules = ctx.rules.Find(deal->case_name);
   if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
@@ -216,8 +235,9 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   if (!identity) return std::unexpected(identity.error());
   if (auto* problem = std::get_if<IdentityProblem>(&*identity)) {
     auto deal = DealForReply(ctx, s.text, problem->reply_to);
+    auto r = Keyed(problem->reason, problem->key, problem->args);
     return Refuse(ctx, job, problem->reason, problem->reply_to,
-                  deal ? &*deal : nullptr, {});
+                  deal ? &*deal : nullptr, {}, &r);
   }
   const Identity& who = std::get<Identity>(*identity);
   // Refusals below show the deal the sender is talking about.
@@ -229,11 +249,11 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   if (!replay) return std::unexpected(replay.error());
   if (seen) {  // a replay gets no answer: it would let anyone spam a party
     job.status = "quarantined";
-    job.outcome = *replay;
+    job.outcome = replay->reason;
     return Finish(ctx, job, true);
   }
-  if (!replay->empty())
-    return Refuse(ctx, job, *replay, who.email, about_ptr, {});
+  if (!replay->reason.empty())
+    return Refuse(ctx, job, replay->reason, who.email, about_ptr, {}, &*replay);
   if (who.bind_now)
     if (auto ok = BindOnFirstUse(ctx, who.email, s.fingerprint); !ok) return ok;
   auto parsed =

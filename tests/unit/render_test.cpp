@@ -128,6 +128,15 @@ TEST_F(RenderTest, ReasonsAreInTheReadersLanguage) {
   in.reason = "the signature was made more than 7 days ago";  // no label:
   auto as_is = renderer_.Render({"unsigned"}, "fr", in);    // shown as is
   EXPECT_NE(as_is->body.find("more than 7 days ago"), std::string::npos);
+  // A refusal with values: the kind picks the sentence, values fill it in.
+  in.reason_key = "too_old";
+  in.reason_args = {{"days", "7"}, {"date", "2027-01-20 10:00 UTC"}};
+  auto keyed = renderer_.Render({"refusal"}, "fr", in);
+  ASSERT_TRUE(keyed) << keyed.error().message;
+  EXPECT_NE(keyed->body.find("la signature date de plus de 7 jours "
+                             "(2027-01-20 10:00 UTC)"),
+            std::string::npos)
+      << keyed->body;
 }
 
 TEST_F(RenderTest, UnknownLanguageFallsBack) {
