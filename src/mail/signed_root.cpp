@@ -145,7 +145,7 @@ Result<SignedRoot> FindSignedRoot(const Entity& root, bool inside_encryption) {
   return Fail(
       ErrorKind::kInvalidInput,
       fmt::format(
-          "the message itself is not signed ({}/{}): sign the whole message",
+          "the message itself is not signed, sign the whole message: {}/{}",
           t.type, t.subtype));
 }
 

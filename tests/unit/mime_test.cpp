@@ -72,7 +72,7 @@ TEST(MimeTest, OnlyASignedRootCounts) {
        "Content-Type: multipart/signed; protocol=\"application/pgp-signature\";"
        " boundary=c\n\n--c\n\nx\n--c\nContent-Type: "
        "application/pgp-signature\n\ns\n--c--\n--b--\n",
-       "not signed (multipart/mixed)"},
+       "not signed, sign the whole message: multipart/mixed"},
       {"Content-Type: text/plain\n\nCT-7K3QX9A2 61\n", "not signed"},
       {"Content-Type: multipart/signed; protocol=\"application/pgp-signature\";"
        " boundary=c\n\n--c\n\nx\n--c\nContent-Type: "

@@ -121,13 +121,18 @@ TEST_F(RenderTest, ReasonsAreInTheReadersLanguage) {
   in.reason = "the message is not signed";  // a fixed sentence: msg.* label
   auto fr = renderer_.Render({"unsigned"}, "fr", in);
   ASSERT_TRUE(fr) << fr.error().message;
-  EXPECT_NE(fr->body.find("le message n'est pas signé"), std::string::npos) << fr->body;
+  EXPECT_NE(fr->body.find("le message n'est pas signé"), std::string::npos)
+      << fr->body;
   auto en = renderer_.Render({"unsigned"}, "en", in);
   ASSERT_TRUE(en);
   EXPECT_NE(en->body.find("the message is not signed"), std::string::npos);
   in.reason = "the signature was made more than 7 days ago";  // no label:
-  auto as_is = renderer_.Render({"unsigned"}, "fr", in);    // shown as is
+  auto as_is = renderer_.Render({"unsigned"}, "fr", in);      // shown as is
   EXPECT_NE(as_is->body.find("more than 7 days ago"), std::string::npos);
+  in.reason = "unknown code 55";  // a sentence ending with a value
+  auto tail = renderer_.Render({"refusal"}, "fr", in);
+  EXPECT_NE(tail->body.find("code inconnu : 55"), std::string::npos)
+      << tail->body;
   // A refusal with values: the kind picks the sentence, values fill it in.
   in.reason_key = "too_old";
   in.reason_args = {{"days", "7"}, {"date", "2027-01-20 10:00 UTC"}};
