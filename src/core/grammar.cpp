@@ -128,7 +128,7 @@ Result<void> ReadArguments(std::string_view line,
                            std::string_view currency, Command& cmd) {
   auto bad = [&](const std::string& why) {
     return Fail(ErrorKind::kInvalidInput,
-                fmt::format("code {:02}: {}", cmd.code, why));
+                fmt::format("{} (code {:02})", why, cmd.code));
   };
   switch (cmd.code) {
     case code::kDeposit: {

@@ -35,7 +35,7 @@ Result<void> CheckSplit(const CaseRules& rules, const Deal& deal,
   for (const auto& [role, amount] : split) {
     if (!rules.HasRole(role))
       return Fail(ErrorKind::kInvalidInput,
-                  fmt::format("'{}' is not a role of a {}", role, rules.name));
+                  fmt::format("not a role of this {}: {}", rules.name, role));
     if (amount.IsNegative())
       return Fail(ErrorKind::kInvalidInput, "amounts cannot be negative");
     total += amount;
@@ -46,7 +46,9 @@ Result<void> CheckSplit(const CaseRules& rules, const Deal& deal,
                   fmt::format("the split must name {}", role));
   if (total != deal.Splittable())
     return Fail(ErrorKind::kInvalidInput,
-                fmt::format("the split adds up to {} but {} is held",
+                // Values last, so that a reply can be translated (labels).
+                fmt::format("the split must add up to what is held "
+                            "(proposed, held): {}, {}",
                             total.ToString(), deal.Splittable().ToString()));
   return {};
 }

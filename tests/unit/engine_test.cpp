@@ -158,7 +158,8 @@ TEST(EngineTest, DisputeSettledByProposal) {
   EXPECT_EQ(d.deal().state, "disputed");
   auto bad =
       d.No({"seller", 90, "", 0, {{"seller", M(3000)}, {"buyer", M(4550)}}});
-  EXPECT_NE(bad.reason.find("90.00 is held"), std::string::npos) << bad.reason;
+  EXPECT_NE(bad.reason.find("(proposed, held): 75.50, 90.00"), std::string::npos)
+      << bad.reason;
   d.Ok({"seller", 90, "", 0, {{"seller", M(4450)}, {"buyer", M(4550)}}});
   EXPECT_NE(d.No({"seller", 91}).reason.find("own proposal"),
             std::string::npos);
