@@ -18,6 +18,18 @@ bash .ci/build.sh >/tmp/cybertroc-demo-build.log 2>&1 || {
 }
 ct="$root/build/cybertroc"
 demo=${CT_DEMO_DIR:-$root/demo}
+# Each GnuPG home starts its own gpg-agent: stop them (also those of a
+# previous run, whose homes are about to be deleted) so none lingers or
+# answers for a home that no longer exists.
+stop_agents() {
+  local home
+  for home in "$demo"/keys/*/ "$demo/gnupg"; do
+    [[ -d "$home" ]] && gpgconf --homedir "$home" --kill all 2>/dev/null
+  done
+  return 0
+}
+stop_agents
+trap stop_agents EXIT
 rm -rf "$demo"
 mkdir -p "$demo"/{maildir/new,maildir/cur,maildir/tmp,outbox,gnupg}
 chmod 700 "$demo/gnupg"
