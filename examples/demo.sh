@@ -44,7 +44,7 @@ make_key() {  # NAME -> $keys/NAME (its own GNUPGHOME), prints the fingerprint
   gpg --homedir "$home" --batch --quiet --passphrase '' \
     --quick-gen-key "$1 <$1@example.test>" ed25519 sign,cert never 2>/dev/null
   local fpr
-  fpr=$(gpg --homedir "$home" --batch --with-colons --list-keys "$1@example.test" |
+  fpr=$(gpg --homedir "$home" --batch --with-colons --list-keys "$1@example.test" 2>/dev/null |
     awk -F: '/^fpr/ {print $10; exit}')
   gpg --homedir "$home" --batch --quiet --passphrase '' \
     --quick-add-key "$fpr" cv25519 encr never 2>/dev/null
@@ -56,12 +56,12 @@ make_key alice >/dev/null
 make_key bob >/dev/null
 # The service's own home holds its secret key and the operator's public key;
 # the parties' keys arrive with their mail (Autocrypt), as in real life.
-gpg --homedir "$keys/escrow" --batch --export-secret-keys "$escrow_fpr" |
+gpg --homedir "$keys/escrow" --batch --export-secret-keys "$escrow_fpr" 2>/dev/null |
   gpg --homedir "$demo/gnupg" --batch --quiet --import 2>/dev/null
-gpg --homedir "$keys/operator" --batch --export "$operator_fpr" |
+gpg --homedir "$keys/operator" --batch --export "$operator_fpr" 2>/dev/null |
   gpg --homedir "$demo/gnupg" --batch --quiet --import 2>/dev/null
 for who in alice bob operator; do  # each party knows the escrow's key
-  gpg --homedir "$keys/escrow" --batch --export "$escrow_fpr" |
+  gpg --homedir "$keys/escrow" --batch --export "$escrow_fpr" 2>/dev/null |
     gpg --homedir "$keys/$who" --batch --quiet --import 2>/dev/null
 done
 
@@ -95,7 +95,7 @@ seq=0
 mail() {
   local who=$1 text=$2 key
   seq=$((seq + 1))
-  key=$(gpg --homedir "$keys/$who" --batch --export "$who@example.test" | base64 -w0)
+  key=$(gpg --homedir "$keys/$who" --batch --export "$who@example.test" 2>/dev/null | base64 -w0)
   {
     printf 'From: %s <%s@example.test>\nTo: escrow@example.test\n' "${who^}" "$who"
     printf 'Subject: deal\nDate: %s\n' "$(date -R)"
@@ -118,7 +118,8 @@ run() {  # one cron pass, then the notifications it sent
       "$(sed -n 's/^Subject: //p' "$f" | head -1)"
   done
 }
-deal_id() { "$ct" --json list | sed -n 's/.*"id": "\(CT-[0-9A-Z]*\)".*/\1/p' | tail -1; }
+# The deal just offered (the only one waiting for an answer).
+deal_id() { "$ct" --json list --state offered | sed -n 's/.*"id": "\(CT-[0-9A-Z]*\)".*/\1/p' | tail -1; }
 state() { "$ct" --json show "$1" | sed -n 's/^  "state": "\(.*\)",/\1/p'; }
 
 bold "1. A sale: Alice sells a CD to Bob (price 25.00, shipping 5.00)"
