@@ -1,6 +1,7 @@
 #include "mail/net.h"
 
 #include <mutex>
+#include <vmime/net/store.hpp>
 #include <vmime/exception.hpp>
 #include <vmime/net/timeoutHandler.hpp>
 #include <vmime/net/tls/TLSProperties.hpp>
@@ -149,6 +150,16 @@ std::shared_ptr<vmime::net::session> NewSession() {
 
 std::shared_ptr<vmime::security::authenticator> NewAuthenticator() {
   return std::make_shared<OneMechanismAuthenticator>();
+}
+
+Result<std::shared_ptr<vmime::net::store>> ConnectStore(
+    const std::shared_ptr<vmime::net::session>& session,
+    const NetSettings& settings) {
+  auto store = session->getStore(settings.url.scheme, NewAuthenticator());
+  if (Result<void> ok = ConfigureService(*store, settings); !ok)
+    return std::unexpected(ok.error());
+  store->connect();
+  return store;
 }
 
 Result<void> ConfigureService(vmime::net::service& service,

@@ -43,6 +43,13 @@ std::shared_ptr<vmime::security::authenticator> NewAuthenticator();
 Result<void> ConfigureService(vmime::net::service& service,
                               const NetSettings& settings);
 
+// A configured and connected message store (IMAP or POP3) of `session`.
+// May throw vmime exceptions: call inside Guarded(). kConfig as
+// ConfigureService.
+Result<std::shared_ptr<vmime::net::store>> ConnectStore(
+    const std::shared_ptr<vmime::net::session>& session,
+    const NetSettings& settings);
+
 // Turns any exception thrown while `doing` something ("connecting",
 // "fetching 12:345", ...) into an Error naming the redacted URL; the
 // password is scrubbed from the text in case a server echoed it.

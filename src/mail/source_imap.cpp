@@ -226,11 +226,9 @@ Result<std::unique_ptr<Source>> OpenImapSource(
   return Guarded(
       settings, "connecting", [&]() -> Result<std::unique_ptr<Source>> {
         auto session = NewSession();
-        auto store = session->getStore(settings.url.scheme, NewAuthenticator());
-        if (Result<void> ok = ConfigureService(*store, settings); !ok) {
-          return std::unexpected(ok.error());
-        }
-        store->connect();
+        auto connected = ConnectStore(session, settings);
+        if (!connected) return std::unexpected(connected.error());
+        auto store = *connected;
         auto folder = store->getFolder(FolderPath(settings.url.path));
         if (!folder->exists()) {
           return Fail(ErrorKind::kConfig,

@@ -185,11 +185,9 @@ Result<std::unique_ptr<Source>> OpenPop3Source(const NetSettings& settings) {
   return Guarded(
       settings, "connecting", [&]() -> Result<std::unique_ptr<Source>> {
         auto session = NewSession();
-        auto store = session->getStore(settings.url.scheme, NewAuthenticator());
-        if (Result<void> ok = ConfigureService(*store, settings); !ok) {
-          return std::unexpected(ok.error());
-        }
-        store->connect();
+        auto connected = ConnectStore(session, settings);
+        if (!connected) return std::unexpected(connected.error());
+        auto store = *connected;
         auto folder = store->getDefaultFolder();
         folder->open(vnet::folder::MODE_READ_WRITE);
         return std::make_unique<Pop3Source>(settings, session, store, folder);

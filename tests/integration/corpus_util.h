@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "mail/mime.h"
+
 namespace corpus {
 
 namespace fs = std::filesystem;
@@ -30,15 +32,16 @@ namespace fs = std::filesystem;
 
 inline std::string Quote(const std::string& text) {
   std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : text)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";
 }
 
 struct ShellResult {
-  int status = -1;      // exit status; -1 when killed by a signal
-  std::string out;      // stdout
-  std::string err;      // stderr
-  double seconds = 0;   // wall time
+  int status = -1;     // exit status; -1 when killed by a signal
+  std::string out;     // stdout
+  std::string err;     // stderr
+  double seconds = 0;  // wall time
 };
 
 // Runs `command` with sh; stderr goes to `err_file` and is read back.
@@ -54,7 +57,8 @@ inline ShellResult Shell(const std::string& command, const fs::path& err_file) {
   const int status = pclose(pipe);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   std::ifstream in(err_file, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
@@ -63,7 +67,8 @@ inline ShellResult Shell(const std::string& command, const fs::path& err_file) {
 }
 
 inline bool HaveTool(const std::string& tool) {
-  return std::system(("command -v " + Quote(tool) + " >/dev/null 2>&1").c_str()) == 0;
+  return std::system(
+             ("command -v " + Quote(tool) + " >/dev/null 2>&1").c_str()) == 0;
 }
 
 // ------------------------------------------------------------------ files
@@ -87,7 +92,8 @@ inline std::map<std::string, std::string> ReadEnv(const fs::path& path) {
     auto eq = line.find('=');
     if (eq == std::string::npos) continue;
     std::string value = line.substr(eq + 1);
-    if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
+    if (value.size() >= 2 && value.front() == '"')
+      value = value.substr(1, value.size() - 2);
     env[line.substr(0, eq)] = value;
   }
   return env;
@@ -117,7 +123,8 @@ inline bool Contains(const std::string& hay, const std::string& needle) {
 }
 
 inline std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -133,15 +140,8 @@ inline std::string ReplaceAll(std::string text, const std::string& from,
   return text;
 }
 
-inline std::string ToCrlf(const std::string& text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 30);
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-    out += text[i];
-  }
-  return out;
-}
+// LF -> CRLF (a CRLF already there is kept): the product's own helper.
+using ct::mail::ToCrlf;
 
 // ISO 8601 UTC, as CYBERTROC_NOW wants it.
 inline std::string IsoTime(std::chrono::system_clock::time_point t) {
@@ -194,7 +194,8 @@ struct Message {
       }
       if (in) return value;
       auto colon = line.find(':');
-      if (colon != std::string::npos && Lower(line.substr(0, colon)) == Lower(name)) {
+      if (colon != std::string::npos &&
+          Lower(line.substr(0, colon)) == Lower(name)) {
         in = true;
         value = line.substr(colon + 1);
         value.erase(0, value.find_first_not_of(" \t"));
@@ -210,10 +211,12 @@ struct Message {
     std::string out;
     bool replaced = false, skipping = false;
     for (std::string line; std::getline(lines, line);) {
-      if (skipping && !line.empty() && (line[0] == ' ' || line[0] == '\t')) continue;
+      if (skipping && !line.empty() && (line[0] == ' ' || line[0] == '\t'))
+        continue;
       skipping = false;
       auto colon = line.find(':');
-      if (colon != std::string::npos && Lower(line.substr(0, colon)) == Lower(name)) {
+      if (colon != std::string::npos &&
+          Lower(line.substr(0, colon)) == Lower(name)) {
         skipping = true;
         if (!replaced) out += name + ": " + value + "\n";
         replaced = true;
@@ -295,7 +298,8 @@ inline std::string DecodeQuotedPrintable(const std::string& in) {
       out += in[i];
     } else if (i + 1 < in.size() && in[i + 1] == '\n') {
       i += 1;
-    } else if (i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
+    } else if (i + 2 < in.size() && hex(in[i + 1]) >= 0 &&
+               hex(in[i + 2]) >= 0) {
       out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
       i += 2;
     } else {
@@ -308,14 +312,22 @@ inline std::string DecodeQuotedPrintable(const std::string& in) {
 // A PGP/MIME encrypted message (RFC 3156 section 4) carrying `armored`
 // (an ASCII-armored OpenPGP message), after the header block `head` (LF
 // lines, without Content-Type and without the empty line).
-inline std::string PgpMimeEncrypted(const std::string& head, const std::string& armored,
+inline std::string PgpMimeEncrypted(const std::string& head,
+                                    const std::string& armored,
                                     const std::string& boundary) {
-  return head + "MIME-Version: 1.0\nContent-Type: multipart/encrypted;\n"
-                "\tprotocol=\"application/pgp-encrypted\"; boundary=\"" + boundary +
+  return head +
+         "MIME-Version: 1.0\nContent-Type: multipart/encrypted;\n"
+         "\tprotocol=\"application/pgp-encrypted\"; boundary=\"" +
+         boundary +
          "\"\n\nThis is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)\n"
-         "--" + boundary + "\nContent-Type: application/pgp-encrypted\n"
-         "Content-Description: PGP/MIME version identification\n\nVersion: 1\n\n"
-         "--" + boundary + "\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\n"
+         "--" +
+         boundary +
+         "\nContent-Type: application/pgp-encrypted\n"
+         "Content-Description: PGP/MIME version identification\n\nVersion: "
+         "1\n\n"
+         "--" +
+         boundary +
+         "\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\n"
          "Content-Description: OpenPGP encrypted message\n"
          "Content-Disposition: inline; filename=\"encrypted.asc\"\n\n" +
          armored + "\n--" + boundary + "--\n";
@@ -409,7 +421,8 @@ struct Json {
 
  private:
   static void SkipWs(const std::string& s, size_t& at) {
-    while (at < s.size() && std::isspace(static_cast<unsigned char>(s[at]))) ++at;
+    while (at < s.size() && std::isspace(static_cast<unsigned char>(s[at])))
+      ++at;
   }
   static void AppendUtf8(std::string& out, unsigned cp) {
     if (cp < 0x80) {
@@ -435,18 +448,29 @@ struct Json {
       if (at >= s.size()) return false;
       char e = s[at++];
       switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
         case 'u': {
           if (at + 4 > s.size()) return false;
           AppendUtf8(out, std::stoul(s.substr(at, 4), nullptr, 16));
           at += 4;
           break;
         }
-        default: out += e;
+        default:
+          out += e;
       }
     }
     if (at >= s.size()) return false;
@@ -513,9 +537,9 @@ struct Json {
       }
     }
     size_t start = at;
-    while (at < s.size() && (std::isdigit(static_cast<unsigned char>(s[at])) ||
-                             s[at] == '-' || s[at] == '+' || s[at] == '.' ||
-                             s[at] == 'e' || s[at] == 'E'))
+    while (at < s.size() &&
+           (std::isdigit(static_cast<unsigned char>(s[at])) || s[at] == '-' ||
+            s[at] == '+' || s[at] == '.' || s[at] == 'e' || s[at] == 'E'))
       ++at;
     if (at == start) return false;
     out.kind = Kind::kNumber;
@@ -541,7 +565,8 @@ struct OutboxRow {
 class Db {
  public:
   explicit Db(const fs::path& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) !=
+        SQLITE_OK) {
       sqlite3_close(db_);
       db_ = nullptr;
     }
@@ -558,14 +583,16 @@ class Db {
     std::vector<std::vector<std::string>> rows;
     if (!db_) return rows;
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return rows;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+      return rows;
     if (bind) sqlite3_bind_text(st, 1, param.c_str(), -1, SQLITE_TRANSIENT);
     while (sqlite3_step(st) == SQLITE_ROW) {
       std::vector<std::string> row;
       for (int i = 0; i < sqlite3_column_count(st); ++i) {
         const void* blob = sqlite3_column_blob(st, i);
         int n = sqlite3_column_bytes(st, i);
-        row.emplace_back(blob ? std::string(static_cast<const char*>(blob), n) : "");
+        row.emplace_back(blob ? std::string(static_cast<const char*>(blob), n)
+                              : "");
       }
       rows.push_back(std::move(row));
     }
@@ -576,7 +603,8 @@ class Db {
   InboxRow Inbox(const std::string& message_id) {
     InboxRow row;
     auto rows = Query(
-        "SELECT status, outcome, deal_id, length(raw) FROM inbox WHERE message_id = ?1 "
+        "SELECT status, outcome, deal_id, length(raw) FROM inbox WHERE "
+        "message_id = ?1 "
         "ORDER BY id DESC LIMIT 1",
         message_id, true);
     if (rows.empty()) return row;
@@ -590,17 +618,18 @@ class Db {
 
   std::vector<OutboxRow> RepliesTo(const std::string& message_id) {
     std::vector<OutboxRow> out;
-    for (auto& r : Query(
-             "SELECT to_email, to_role, kind, templates, subject, body, status FROM outbox "
-             "WHERE in_reply_to = ?1 ORDER BY id",
-             message_id, true))
+    for (auto& r : Query("SELECT to_email, to_role, kind, templates, subject, "
+                         "body, status FROM outbox "
+                         "WHERE in_reply_to = ?1 ORDER BY id",
+                         message_id, true))
       out.push_back({r[0], r[1], r[2], r[3], r[4], r[5], r[6]});
     return out;
   }
 
   std::vector<std::string> AllRecipients() {
     std::vector<std::string> out;
-    for (auto& r : Query("SELECT DISTINCT lower(to_email) FROM outbox")) out.push_back(r[0]);
+    for (auto& r : Query("SELECT DISTINCT lower(to_email) FROM outbox"))
+      out.push_back(r[0]);
     return out;
   }
 

@@ -32,14 +32,13 @@
 #define CYBERTROC_TESTS_INTEGRATION_MAIL_FIXTURE_H_
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -58,6 +57,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "mail/mime.h"
 
 namespace cttest {
 
@@ -107,17 +108,8 @@ inline std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
-// LF -> CRLF (a CRLF already there is kept): what a client hands to SMTP
-// and what IMAP/POP3 servers present.
-inline std::string ToCrlf(const std::string& text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 40);
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-    out += text[i];
-  }
-  return out;
-}
+// LF -> CRLF (a CRLF already there is kept): the product's own helper.
+using ct::mail::ToCrlf;
 
 // KEY=VALUE lines as servers.sh and gpg.sh write them (a value is quoted
 // when it holds spaces).
@@ -137,12 +129,14 @@ inline std::map<std::string, std::string> ReadEnv(const fs::path& path) {
 
 // The unfolded value of the first header field `name` of a raw message
 // ("" if absent); leading and trailing blanks removed.
-inline std::string HeaderValue(const std::string& raw, const std::string& name) {
+inline std::string HeaderValue(const std::string& raw,
+                               const std::string& name) {
   std::istringstream in(raw);
   std::string line, value;
   bool in_field = false;
   auto lower = [](std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : s)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
   };
   const std::string want = lower(name) + ":";
@@ -174,7 +168,8 @@ inline std::string StripDeliveryHeaders(const std::string& raw) {
     auto starts = [&](std::string_view prefix) {
       if (rest.size() < prefix.size()) return false;
       for (size_t i = 0; i < prefix.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(rest[i])) != prefix[i]) return false;
+        if (std::tolower(static_cast<unsigned char>(rest[i])) != prefix[i])
+          return false;
       }
       return true;
     };
@@ -242,7 +237,8 @@ inline Cmd Shell(const std::string& command) {
   const int err_fd = mkstemp(err_template);
   if (err_fd < 0) return result;
   ::close(err_fd);
-  FILE* pipe = popen(("{ " + command + "\n} 2>" + Quote(err_template)).c_str(), "r");
+  FILE* pipe =
+      popen(("{ " + command + "\n} 2>" + Quote(err_template)).c_str(), "r");
   if (pipe != nullptr) {
     std::array<char, 8192> buffer;
     size_t n;
@@ -259,7 +255,8 @@ inline Cmd Shell(const std::string& command) {
 // A command running in the background (sh -c), stdout and stderr to files.
 class Background {
  public:
-  Background(const std::string& command, const fs::path& out, const fs::path& err)
+  Background(const std::string& command, const fs::path& out,
+             const fs::path& err)
       : out_(out), err_(err) {
     pid_ = fork();
     if (pid_ == 0) {
@@ -268,7 +265,8 @@ class Background {
       if (o < 0 || e < 0) _exit(126);
       dup2(o, 1);
       dup2(e, 2);
-      execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+      execl("/bin/sh", "sh", "-c", command.c_str(),
+            static_cast<char*>(nullptr));
       _exit(127);
     }
   }
@@ -330,7 +328,8 @@ inline bool FileIsLocked(const fs::path& path) {
     if (parts.size() < 6 || parts[1] == "->") continue;
     const std::string& where = parts[5];
     if (where.size() > suffix.size() &&
-        where.compare(where.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        where.compare(where.size() - suffix.size(), suffix.size(), suffix) ==
+            0) {
       return true;
     }
   }
@@ -373,18 +372,21 @@ inline std::string RegexEscape(const std::string& text) {
 // clock reading, strictly increasing (servers.sh deliver reads the clock
 // twice, and a second boundary between the reads can make a later message
 // sort first). Returns the file made.
-inline fs::path DeliverToMaildir(const fs::path& maildir, const fs::path& file) {
+inline fs::path DeliverToMaildir(const fs::path& maildir,
+                                 const fs::path& file) {
   static long long last_micros = 0;
   static int sequence = 0;
-  for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(maildir / sub);
+  for (const char* sub : {"new", "cur", "tmp"})
+    fs::create_directories(maildir / sub);
   long long micros = std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
   if (micros <= last_micros) micros = last_micros + 1;
   last_micros = micros;
   char name[96];
-  std::snprintf(name, sizeof name, "%lld.M%06lldP%dQ%d.ct-test", micros / 1000000,
-                micros % 1000000, static_cast<int>(getpid()), ++sequence);
+  std::snprintf(name, sizeof name, "%lld.M%06lldP%dQ%d.ct-test",
+                micros / 1000000, micros % 1000000, static_cast<int>(getpid()),
+                ++sequence);
   const fs::path tmp = maildir / "tmp" / name;
   WriteFile(tmp, ReadFile(file));
   fs::rename(tmp, maildir / "new" / name);
@@ -460,7 +462,8 @@ class MailWorld {
   }
   // gpg.sh's keys.env: Fpr("alice") = CT_FPR_ALICE.
   std::string Fpr(std::string name) const {
-    for (char& c : name) c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
+    for (char& c : name)
+      c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
     auto it = keys_.find("CT_FPR_" + name);
     return it == keys_.end() ? "" : it->second;
   }
@@ -469,7 +472,8 @@ class MailWorld {
   fs::path PartyHome(const std::string& name) {
     auto it = party_homes_.find(name);
     if (it != party_homes_.end()) return it->second;
-    Cmd home = Shell(Script("gpg.sh") + " party-home " + Quote(gnupg_dir()) + " " + name);
+    Cmd home = Shell(Script("gpg.sh") + " party-home " + Quote(gnupg_dir()) +
+                     " " + name);
     if (home.status != 0 || Lines(home.out).empty()) {
       throw std::runtime_error("gpg.sh party-home " + name + ": " + home.All());
     }
@@ -481,8 +485,9 @@ class MailWorld {
   // `gpg.sh kill` stops its agent. `label` makes it unique.
   fs::path NewEscrowHome(const std::string& label) {
     const fs::path dest = gnupg_dir() / "party" / ("escrow-" + label);
-    Cmd home = Shell("CT_PARTY_PUBLIC_KEYS=operator " + Script("gpg.sh") + " party-home " +
-                     Quote(gnupg_dir()) + " escrow " + Quote(dest));
+    Cmd home =
+        Shell("CT_PARTY_PUBLIC_KEYS=operator " + Script("gpg.sh") +
+              " party-home " + Quote(gnupg_dir()) + " escrow " + Quote(dest));
     if (home.status != 0) {
       throw std::runtime_error("gpg.sh party-home escrow: " + home.All());
     }
@@ -493,10 +498,11 @@ class MailWorld {
   // newline): NAME's public key, as an Autocrypt-capable client offers it.
   std::string AutocryptHeader(const std::string& name) {
     Cmd data = Shell("gpg --homedir " + Quote(gnupg_dir()) +
-                     " --batch --export --export-options export-minimal " + Fpr(name) +
-                     " | base64 -w 72");
+                     " --batch --export --export-options export-minimal " +
+                     Fpr(name) + " | base64 -w 72");
     if (data.status != 0 || data.out.empty()) {
-      throw std::runtime_error("cannot export the key of " + name + ": " + data.All());
+      throw std::runtime_error("cannot export the key of " + name + ": " +
+                               data.All());
     }
     std::string header = "Autocrypt: addr=" + name + "@example.test; keydata=";
     bool first = true;
@@ -514,18 +520,22 @@ class MailWorld {
   // running, so two messages faked "at T" may be signed T and T+1, in any
   // order; `headers` are extra header lines
   // (newline-separated, e.g. AutocryptHeader()). Returns `out`.
-  fs::path Clearsign(const std::string& name, const std::string& body, const fs::path& out,
-                     std::time_t sign_time = 0, const std::string& headers = "",
+  fs::path Clearsign(const std::string& name, const std::string& body,
+                     const fs::path& out, std::time_t sign_time = 0,
+                     const std::string& headers = "",
                      const std::string& subject = "") {
     WriteFile(out.string() + ".body", body);
     std::string env;
-    if (sign_time != 0) env += "CT_SIGN_TIME=" + std::to_string(sign_time) + " ";
+    if (sign_time != 0)
+      env += "CT_SIGN_TIME=" + std::to_string(sign_time) + " ";
     if (!headers.empty()) env += "CT_EXTRA_HEADERS=" + Quote(headers) + " ";
     if (!subject.empty()) env += "CT_SUBJECT=" + Quote(subject) + " ";
-    Cmd sign = Shell(env + Script("sign.sh") + " clearsign " + Quote(PartyHome(name)) + " " +
-                     Fpr(name) + " " + name + "@example.test escrow@example.test " +
-                     Quote(out.string() + ".body") + " " + Quote(out.string() + ".lf"));
-    if (sign.status != 0) throw std::runtime_error("sign.sh clearsign: " + sign.All());
+    Cmd sign = Shell(
+        env + Script("sign.sh") + " clearsign " + Quote(PartyHome(name)) + " " +
+        Fpr(name) + " " + name + "@example.test escrow@example.test " +
+        Quote(out.string() + ".body") + " " + Quote(out.string() + ".lf"));
+    if (sign.status != 0)
+      throw std::runtime_error("sign.sh clearsign: " + sign.All());
     WriteFile(out, ToCrlf(ReadFile(out.string() + ".lf")));
     return out;
   }
@@ -535,17 +545,20 @@ class MailWorld {
   // on top of neomutt's header, which the signature does not cover.
   // Returns the sign.sh status: 0, or 77 when neomutt/tmux are missing
   // (`out` then holds nothing); throws on other failures.
-  int Neomutt(const std::string& name, const std::string& body, const fs::path& out,
-              const std::string& headers = "", std::string* skip_reason = nullptr) {
+  int Neomutt(const std::string& name, const std::string& body,
+              const fs::path& out, const std::string& headers = "",
+              std::string* skip_reason = nullptr) {
     WriteFile(out.string() + ".body", body);
-    Cmd sign = Shell(Script("sign.sh") + " neomutt " + Quote(PartyHome(name)) + " " +
-                     Quote(name + "@example.test") + " escrow@example.test " +
-                     Quote(out.string() + ".body") + " " + Quote(out.string() + ".lf"));
+    Cmd sign = Shell(Script("sign.sh") + " neomutt " + Quote(PartyHome(name)) +
+                     " " + Quote(name + "@example.test") +
+                     " escrow@example.test " + Quote(out.string() + ".body") +
+                     " " + Quote(out.string() + ".lf"));
     if (sign.status == kSkipStatus) {
       if (skip_reason) *skip_reason = sign.All();
       return kSkipStatus;
     }
-    if (sign.status != 0) throw std::runtime_error("sign.sh neomutt: " + sign.All());
+    if (sign.status != 0)
+      throw std::runtime_error("sign.sh neomutt: " + sign.All());
     std::string message = ReadFile(out.string() + ".lf");
     if (!headers.empty()) message = headers + "\n" + message;
     WriteFile(out, ToCrlf(message));
@@ -555,8 +568,8 @@ class MailWorld {
   // servers.sh deliver: FILE into USER's INBOX byte for byte (any local
   // part works: a new one is a new, empty maildir). Returns the file made.
   fs::path Deliver(const std::string& user, const fs::path& file) {
-    Cmd deliver = Shell(Script("servers.sh") + " deliver " + Quote(servers_dir()) + " " +
-                        user + " " + Quote(file));
+    Cmd deliver = Shell(Script("servers.sh") + " deliver " +
+                        Quote(servers_dir()) + " " + user + " " + Quote(file));
     if (deliver.status != 0 || Lines(deliver.out).empty()) {
       throw std::runtime_error("servers.sh deliver: " + deliver.All());
     }
@@ -567,7 +580,8 @@ class MailWorld {
   // so far gets its UIDs: Deliver() then Sync() for each message gives UIDs
   // (and POP3 order) in delivery order, which one sync of several new
   // files does not promise.
-  void Sync(const std::string& user, const std::string& mailbox = "INBOX") const {
+  void Sync(const std::string& user,
+            const std::string& mailbox = "INBOX") const {
     Doveadm("mailbox status -u " + user + " messages " + Quote(mailbox));
   }
 
@@ -590,7 +604,8 @@ class MailWorld {
 
   // Removes every message of USER's MAILBOX (no error when it does not
   // exist): a clean mailbox for the next scenario.
-  void Empty(const std::string& user, const std::string& mailbox = "INBOX") const {
+  void Empty(const std::string& user,
+             const std::string& mailbox = "INBOX") const {
     Doveadm("expunge -u " + user + " mailbox " + Quote(mailbox) + " all");
   }
 
@@ -608,14 +623,18 @@ class MailWorld {
       cells.resize(4);
       auto trim = [](std::string s) {
         const auto a = s.find_first_not_of(" \t");
-        return a == std::string::npos ? std::string() : s.substr(a, s.find_last_not_of(" \t") - a + 1);
+        return a == std::string::npos
+                   ? std::string()
+                   : s.substr(a, s.find_last_not_of(" \t") - a + 1);
       };
       messages.push_back({cells[0], cells[1], cells[2], trim(cells[3])});
     }
     return messages;
   }
 
-  static std::string Script(const std::string& name) { return Quote(kHarnessDir + "/" + name); }
+  static std::string Script(const std::string& name) {
+    return Quote(kHarnessDir + "/" + name);
+  }
 
  private:
   std::string Failed(const Cmd& cmd) {
@@ -669,8 +688,12 @@ class Instance {
     std::ofstream(config())
         << "[store]\ndatabase = " << db().string() << "\n"
         << "[inbox]\nurl = " << inbox.url << "\n"
-        << (inbox.password_file.empty() ? "" : "password_file = " + inbox.password_file + "\n")
-        << (inbox.tls_ca_file.empty() ? "" : "tls_ca_file = " + inbox.tls_ca_file + "\n")
+        << (inbox.password_file.empty()
+                ? ""
+                : "password_file = " + inbox.password_file + "\n")
+        << (inbox.tls_ca_file.empty()
+                ? ""
+                : "tls_ca_file = " + inbox.tls_ca_file + "\n")
         << "processed_folder = " << inbox.processed_folder << "\n"
         << "[outbox]\nurl = dir://" << outbox_dir().string() << "\n"
         << "from = CyberTroc <escrow@example.test>\n"
@@ -687,21 +710,25 @@ class Instance {
 
   // The shell command line of `cybertroc --config ct.conf ARGS`, with
   // `env` (e.g. "CYBERTROC_CRASH_AT=after-store") in front.
-  std::string Command(const std::vector<std::string>& args, const std::string& env = "") const {
+  std::string Command(const std::vector<std::string>& args,
+                      const std::string& env = "") const {
     std::string cmd = env.empty() ? "" : env + " ";
     cmd += Quote(kBinary) + " --config " + Quote(config());
     for (const auto& a : args) cmd += " " + Quote(a);
     return cmd;
   }
 
-  Cmd Run(const std::vector<std::string>& args, const std::string& env = "") const {
+  Cmd Run(const std::vector<std::string>& args,
+          const std::string& env = "") const {
     return Shell(Command(args, env));
   }
 
   // Result rows of `query` on the database, columns joined by '|'.
   std::vector<std::string> Sql(const std::string& query) const {
-    Cmd sql = Shell("sqlite3 -batch -noheader -separator '|' " + Quote(db()) + " " + Quote(query));
-    if (sql.status != 0) throw std::runtime_error("sqlite3: " + query + ": " + sql.All());
+    Cmd sql = Shell("sqlite3 -batch -noheader -separator '|' " + Quote(db()) +
+                    " " + Quote(query));
+    if (sql.status != 0)
+      throw std::runtime_error("sqlite3: " + query + ": " + sql.All());
     std::vector<std::string> rows;
     std::istringstream in(sql.out);
     std::string line;
@@ -718,7 +745,8 @@ class Instance {
   // 'text' for SQL.
   static std::string SqlText(const std::string& text) {
     std::string out = "'";
-    for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+    for (char c : text)
+      out += c == '\'' ? std::string("''") : std::string(1, c);
     return out + "'";
   }
 
@@ -727,7 +755,8 @@ class Instance {
   std::vector<std::string> StoredRaw(const std::string& message_id) const {
     std::vector<std::string> raws;
     for (const auto& hex :
-         Sql("SELECT hex(raw) FROM inbox WHERE message_id = " + SqlText(message_id) + " ORDER BY id")) {
+         Sql("SELECT hex(raw) FROM inbox WHERE message_id = " +
+             SqlText(message_id) + " ORDER BY id")) {
       raws.push_back(HexDecode(hex));
     }
     return raws;
@@ -739,7 +768,8 @@ class Instance {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(outbox_dir(), ec)) {
       const std::string name = entry.path().filename().string();
-      if (!name.starts_with(".") && entry.is_regular_file()) files.push_back(entry.path());
+      if (!name.starts_with(".") && entry.is_regular_file())
+        files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
     return files;
