@@ -1,8 +1,8 @@
 #include "mail/net.h"
 
 #include <mutex>
-#include <vmime/net/store.hpp>
 #include <vmime/exception.hpp>
+#include <vmime/net/store.hpp>
 #include <vmime/net/timeoutHandler.hpp>
 #include <vmime/net/tls/TLSProperties.hpp>
 #include <vmime/platform.hpp>
@@ -11,6 +11,7 @@
 #include <vmime/security/sasl/SASLMechanism.hpp>
 #include <vmime/security/sasl/defaultSASLAuthenticator.hpp>
 
+#include "mail/starttls.h"
 #include "mail/tls.h"
 
 namespace ct::mail {
@@ -110,12 +111,20 @@ Error Describe(const std::exception_ptr& caught, const NetSettings& s,
     return {ErrorKind::kIo, where + ": no answer for " +
                                 std::to_string(s.timeout.count()) + " ms" +
                                 during};
+  } catch (const StartTlsNotOffered& e) {
+    const char* command = StartTlsCommand(e.protocol());
+    return {ErrorKind::kConfig,
+            where + " does not offer " + command + ", which " + s.url.scheme +
+                ":// to a host other than this machine requires (nothing "
+                "was sent in plaintext): use " +
+                s.url.scheme + "s:// or enable " + command + " on the server"};
   } catch (const vmime::exceptions::command_error& e) {
     if (IsStartTls(e.command())) {
       return {ErrorKind::kConfig,
-              where + " refused STARTTLS (" + e.response() +
-                  "), which a non-loopback imap/pop3/smtp URL requires: "
-                  "enable it on the server or use the implicit-TLS scheme"};
+              where + " offered STARTTLS but refused it (" + e.response() +
+                  "); once offered, TLS is required: fix TLS on the server "
+                  "or use the implicit-TLS scheme (" +
+                  s.url.scheme + "s://)"};
     }
     return {ErrorKind::kIo, where + ": server answered '" + e.response() +
                                 "' to " + e.command() + during};
@@ -175,11 +184,13 @@ Result<void> ConfigureService(vmime::net::service& service,
   // mechanism works; SMTP has no such fallback.
   service.setProperty("options.sasl.fallback", true);
   const TlsMode mode = TlsModeFor(s.url);
-  const bool starttls =
-      mode == TlsMode::kStartTlsRequired || mode == TlsMode::kStartTlsIfOffered;
-  service.setProperty("connection.tls", starttls);
-  service.setProperty("connection.tls.required",
-                      mode == TlsMode::kStartTlsRequired);
+  if (mode == TlsMode::kStartTlsRequired ||
+      mode == TlsMode::kStartTlsIfOffered) {
+    // Sets connection.tls once the server's capabilities are known.
+    InstallStartTlsNegotiation(service, s.url, mode);
+  } else {
+    service.setProperty("connection.tls", false);
+  }
   auto verifier = MakeCertificateVerifier(s.url.host, s.tls_ca_file);
   if (!verifier) {
     return Fail(verifier.error().kind,
