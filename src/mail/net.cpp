@@ -102,10 +102,11 @@ Error Describe(const std::exception_ptr& caught, const NetSettings& s,
       // Typically a plain local relay: OpenSMTPD, like many servers,
       // offers AUTH only over TLS.
       return {ErrorKind::kConfig,
-              where + " offers no login (AUTH) mechanism usable on this "
-                      "connection: remove the user from the URL if the "
-                      "server takes mail without login, or enable TLS on "
-                      "the server (many offer AUTH only over TLS)"};
+              where +
+                  " offers no login (AUTH) mechanism usable on this "
+                  "connection: remove the user from the URL if the "
+                  "server takes mail without login, or enable TLS on "
+                  "the server (many offer AUTH only over TLS)"};
     }
     return {ErrorKind::kConfig, "login to " + where +
                                     " failed (check the user in the URL and "

@@ -86,8 +86,8 @@ class RecordingProxy {
       return;
     }
     for (char buffer[16384];;) {
-      pollfd fds[3] = {{client, POLLIN, 0}, {server, POLLIN, 0},
-                       {wake_[0], POLLIN, 0}};
+      pollfd fds[3] = {
+          {client, POLLIN, 0}, {server, POLLIN, 0}, {wake_[0], POLLIN, 0}};
       if (::poll(fds, 3, -1) < 0 || fds[2].revents != 0) break;
       const bool from_client = fds[0].revents != 0;
       const ssize_t n =

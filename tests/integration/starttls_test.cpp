@@ -143,10 +143,10 @@ class StartTlsTest : public ::testing::Test {
   }
 
   static config::InboxConfig Inbox(const std::string& scheme, int port,
-                                    const std::string& user) {
+                                   const std::string& user) {
     config::InboxConfig cfg;
-    cfg.url = scheme + "://" + user + "@127.0.0.1:" + std::to_string(port) +
-              "/INBOX";
+    cfg.url =
+        scheme + "://" + user + "@127.0.0.1:" + std::to_string(port) + "/INBOX";
     cfg.tls_ca_file = Env("CT_CA_FILE");
     cfg.processed_folder = "";
     return cfg;
@@ -186,10 +186,10 @@ TEST_F(StartTlsTest, PlainRelayWithoutStartTlsDeliversMail) {
       << "[log]\nlevel = debug\nfile = " << ct.log().string() << "\n";
   const LogWindow smtpd(Env("CT_SMTPD_LOG"));
 
-  Cmd open = ct.Run({"--json", "open", "sale", "--seller",
-                     "alice@example.test", "--buyer", "bob@example.test",
-                     "--item", "Kind of Blue, CD", "--price", "25.00",
-                     "--shipping", "5.00", "--lang", "en"});
+  Cmd open =
+      ct.Run({"--json", "open", "sale", "--seller", "alice@example.test",
+              "--buyer", "bob@example.test", "--item", "Kind of Blue, CD",
+              "--price", "25.00", "--shipping", "5.00", "--lang", "en"});
   ASSERT_EQ(open.status, 0) << open.All();
   const std::string id = cttest::JsonString(open.out, "id");
   ASSERT_FALSE(id.empty()) << open.out;
@@ -229,8 +229,9 @@ TEST_F(StartTlsTest, OfferedStartTlsIsUsedBeforeLoginAndMail) {
       OpenTransport(cfg, Password(), Env("CT_CA_FILE"));
   ASSERT_TRUE(transport.has_value()) << transport.error().message;
   const std::string raw = Sample("smtp-starttls-offered");
-  Result<void> sent = (*transport)->Send(
-      Envelope{"escrow@example.test", {"carol@example.test"}}, raw);
+  Result<void> sent =
+      (*transport)
+          ->Send(Envelope{"escrow@example.test", {"carol@example.test"}}, raw);
   ASSERT_TRUE(sent.has_value()) << sent.error().message;
   ASSERT_TRUE((*transport)->Close().has_value());
   ASSERT_NO_FATAL_FAILURE(WaitQueue());
