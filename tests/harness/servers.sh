@@ -51,7 +51,7 @@
 #   DIR/run/dovecot-plain/  base_dir of the Dovecot without TLS
 #   DIR/lib/                smtpd_tls_fix.so (see smtpd_tls_fix.c)
 #   DIR/log/                dovecot.log, dovecot-plain.log (a "Login:"
-#                           line per login, ending "TLS" when over TLS),
+#                           line per login, with ", TLS," over TLS),
 #                           smtpd.log (smtpd -d: a line per session event,
 #                           "smtp tls ciphers=..." after a STARTTLS, "smtp
 #                           failed-command ..." for a refused command),
