@@ -131,7 +131,8 @@ Error Describe(const std::exception_ptr& caught, const NetSettings& s,
   } catch (const vmime::exceptions::command_error& e) {
     if (IsStartTls(e.command())) {
       return {ErrorKind::kConfig,
-              where + " offered STARTTLS but refused it (" + e.response() +
+              where + " offered " + e.command() + " but refused it (" +
+                  e.response() +
                   "); once offered, TLS is required: fix TLS on the server "
                   "or use the implicit-TLS scheme (" +
                   s.url.scheme + "s://)"};

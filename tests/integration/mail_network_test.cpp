@@ -544,6 +544,9 @@ TEST(StartTlsPolicyTest, OnLoopbackAnOfferedStartTlsThatIsRefusedIsAnError) {
     ASSERT_FALSE(source.has_value());
     EXPECT_EQ(source.error().kind, ErrorKind::kConfig)
         << source.error().message;
+    EXPECT_NE(source.error().message.find("offered STLS but refused"),
+              std::string::npos)
+        << source.error().message;
     const std::vector<std::string> lines = server.lines();
     ASSERT_GE(lines.size(), 2u);
     EXPECT_EQ(lines[0], "CAPA");

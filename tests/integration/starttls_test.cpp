@@ -127,11 +127,15 @@ class StartTlsTest : public ::testing::Test {
     ASSERT_EQ(wait.status, 0) << wait.All();
   }
 
-  // The messages of `user` whose Subject holds `text`.
+  // The messages of `user` whose Subject holds `text`, as the harness
+  // lists them (servers.sh fetch).
   static std::vector<std::string> MailWith(const std::string& user,
                                            const std::string& text) {
+    Cmd fetch = cttest::Shell(MailWorld::Script("servers.sh") + " fetch " +
+                              Quote(world_->servers_dir()) + " " + user);
+    EXPECT_EQ(fetch.status, 0) << fetch.All();
     std::vector<std::string> found;
-    for (const fs::path& file : cttest::MaildirFiles(world_->Maildir(user))) {
+    for (const std::string& file : cttest::Lines(fetch.out)) {
       const std::string raw = ReadFile(file);
       const cttest::Entity top = cttest::ParseEntity(cttest::ToCrlf(raw));
       if (cttest::DecodeHeader(top.Get("Subject")).find(text) !=
