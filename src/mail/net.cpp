@@ -1,8 +1,8 @@
 #include "mail/net.h"
 
 #include <mutex>
-#include <vmime/net/store.hpp>
 #include <vmime/exception.hpp>
+#include <vmime/net/store.hpp>
 #include <vmime/net/timeoutHandler.hpp>
 #include <vmime/net/tls/TLSProperties.hpp>
 #include <vmime/platform.hpp>
@@ -11,6 +11,7 @@
 #include <vmime/security/sasl/SASLMechanism.hpp>
 #include <vmime/security/sasl/defaultSASLAuthenticator.hpp>
 
+#include "mail/starttls.h"
 #include "mail/tls.h"
 
 namespace ct::mail {
@@ -97,6 +98,16 @@ Error Describe(const std::exception_ptr& caught, const NetSettings& s,
     return {ErrorKind::kConfig,
             "TLS certificate of " + where + " rejected: " + Explain(e)};
   } catch (const vmime::exceptions::authentication_error& e) {
+    if (e.response() == "No SASL mechanism available.") {
+      // Typically a plain local relay: OpenSMTPD, like many servers,
+      // offers AUTH only over TLS.
+      return {ErrorKind::kConfig,
+              where +
+                  " offers no login (AUTH) mechanism usable on this "
+                  "connection: remove the user from the URL if the "
+                  "server takes mail without login, or enable TLS on "
+                  "the server (many offer AUTH only over TLS)"};
+    }
     return {ErrorKind::kConfig, "login to " + where +
                                     " failed (check the user in the URL and "
                                     "password_file): " +
@@ -110,12 +121,21 @@ Error Describe(const std::exception_ptr& caught, const NetSettings& s,
     return {ErrorKind::kIo, where + ": no answer for " +
                                 std::to_string(s.timeout.count()) + " ms" +
                                 during};
+  } catch (const StartTlsNotOffered& e) {
+    const char* command = StartTlsCommand(e.protocol());
+    return {ErrorKind::kConfig,
+            where + " does not offer " + command + ", which " + s.url.scheme +
+                ":// to a host other than this machine requires (nothing "
+                "was sent in plaintext): use " +
+                s.url.scheme + "s:// or enable " + command + " on the server"};
   } catch (const vmime::exceptions::command_error& e) {
     if (IsStartTls(e.command())) {
       return {ErrorKind::kConfig,
-              where + " refused STARTTLS (" + e.response() +
-                  "), which a non-loopback imap/pop3/smtp URL requires: "
-                  "enable it on the server or use the implicit-TLS scheme"};
+              where + " offered " + e.command() + " but refused it (" +
+                  e.response() +
+                  "); once offered, TLS is required: fix TLS on the server "
+                  "or use the implicit-TLS scheme (" +
+                  s.url.scheme + "s://)"};
     }
     return {ErrorKind::kIo, where + ": server answered '" + e.response() +
                                 "' to " + e.command() + during};
@@ -175,11 +195,13 @@ Result<void> ConfigureService(vmime::net::service& service,
   // mechanism works; SMTP has no such fallback.
   service.setProperty("options.sasl.fallback", true);
   const TlsMode mode = TlsModeFor(s.url);
-  const bool starttls =
-      mode == TlsMode::kStartTlsRequired || mode == TlsMode::kStartTlsIfOffered;
-  service.setProperty("connection.tls", starttls);
-  service.setProperty("connection.tls.required",
-                      mode == TlsMode::kStartTlsRequired);
+  if (mode == TlsMode::kStartTlsRequired ||
+      mode == TlsMode::kStartTlsIfOffered) {
+    // Sets connection.tls once the server's capabilities are known.
+    InstallStartTlsNegotiation(service, s.url, mode);
+  } else {
+    service.setProperty("connection.tls", false);
+  }
   auto verifier = MakeCertificateVerifier(s.url.host, s.tls_ca_file);
   if (!verifier) {
     return Fail(verifier.error().kind,

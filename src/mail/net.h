@@ -38,8 +38,9 @@ std::shared_ptr<vmime::security::authenticator> NewAuthenticator();
 
 // Sets on `service` the server address and port, the credentials (when the
 // URL has a user), the TLS policy of TlsModeFor(url) with our certificate
-// verifier, SASL authentication, and the progress timeout. kConfig when the
-// CA file cannot be loaded.
+// verifier (STARTTLS exactly when offered: mail/starttls.h), SASL
+// authentication, and the progress timeout. kConfig when the CA file cannot
+// be loaded.
 Result<void> ConfigureService(vmime::net::service& service,
                               const NetSettings& settings);
 

@@ -46,17 +46,21 @@ bool IsLoopbackHost(const std::string& host);
 // How a network URL is secured. The policy, for every network scheme:
 //   imaps, pop3s, smtps       kImplicit: TLS from the first byte.
 //   imap, pop3, smtp to a host that is not loopback
-//                             kStartTlsRequired: STARTTLS (STLS for POP3)
-//                             must succeed, or nothing is sent: no login,
-//                             no mail. There is no plaintext fallback.
+//                             kStartTlsRequired: the server must offer
+//                             STARTTLS (STLS for POP3) and it must succeed,
+//                             or nothing is sent: no login, no mail. When it
+//                             is not offered, the command is not even sent:
+//                             the error names the fix (the implicit-TLS
+//                             scheme, or STARTTLS on the server).
 //   imap, pop3, smtp to a loopback host
-//                             kStartTlsIfOffered: STARTTLS is attempted;
-//                             only when the server refuses the command
-//                             (it does not offer it) does the session go on
-//                             in plaintext, which never leaves the machine.
-//                             A STARTTLS that the server accepts but whose
-//                             handshake or certificate fails is an error,
-//                             never a fallback.
+//                             kStartTlsIfOffered: STARTTLS is used exactly
+//                             when the server offers it (EHLO extensions,
+//                             IMAP CAPABILITY, POP3 CAPA); otherwise the
+//                             session is plaintext, which never leaves the
+//                             machine (a plain local relay).
+// In both STARTTLS modes, a STARTTLS that is offered but refused, or whose
+// handshake or certificate fails, is an error, never a plaintext fallback
+// (mail/starttls.h does this for vmime).
 // Whenever TLS is used, the certificate chain is verified against the
 // system CAs or tls_ca_file, and the leaf must match the URL host.
 enum class TlsMode { kNone, kImplicit, kStartTlsRequired, kStartTlsIfOffered };
