@@ -1,13 +1,21 @@
-// Fault injection for the crash tests, in one place: with
-// CYBERTROC_CRASH_AT=<point> the process dies at that point, right after a
-// commit and before the step that follows it — the worst moments for a
-// crash. Points: "after-store" (a fetched message is committed, not yet
-// acknowledged on the server), "after-timer" (a deadline or reminder is
-// committed, its successors not yet fired). Unset in production.
+// Fault injection for the crash and isolation tests, in one place. Unset in
+// production.
+//
+// CYBERTROC_CRASH_AT=<point>: the process dies (exit 137) at that point,
+// right after a commit and before the step that follows it — the worst
+// moments for a crash. Points: "after-store" (a fetched message is
+// committed, not yet acknowledged on the server), "after-timer" (a deadline
+// or reminder is committed, its successors not yet fired), "processing" (an
+// attempt at a stored message is counted, its processing not yet begun).
+//
+// CYBERTROC_FAIL_AT=<point>:<subject>: std::bad_alloc is thrown there, as
+// running out of memory would. Point: "process", subject the Message-ID of
+// the message being processed (its effects written, not yet committed).
 #ifndef CYBERTROC_APP_FAULTS_H_
 #define CYBERTROC_APP_FAULTS_H_
 
 #include <cstdlib>
+#include <new>
 #include <string_view>
 
 namespace ct::app {
@@ -15,6 +23,15 @@ namespace ct::app {
 inline void MaybeCrash(std::string_view point) {
   const char* at = std::getenv("CYBERTROC_CRASH_AT");
   if (at && point == at) std::_Exit(137);
+}
+
+inline void MaybeFail(std::string_view point, std::string_view subject) {
+  const char* env = std::getenv("CYBERTROC_FAIL_AT");
+  if (!env) return;
+  std::string_view at(env);
+  if (at.size() == point.size() + 1 + subject.size() && at.starts_with(point) &&
+      at[point.size()] == ':' && at.ends_with(subject))
+    throw std::bad_alloc();
 }
 
 }  // namespace ct::app

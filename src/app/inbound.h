@@ -32,21 +32,33 @@ Result<IntakeReport> Intake(Context& ctx, mail::Source& source,
 struct ProcessReport {
   int applied = 0;      // a command or an offer moved a deal
   int refused = 0;      // signed and verified, but refused (reply queued)
-  int quarantined = 0;  // unsigned, bad signature, unknown key...
+  int quarantined = 0;  // unsigned, bad signature, unknown key, failing...
   int ignored = 0;      // bounces, auto-replies, lists
   int helped = 0;       // no command / CT HELP: help text sent
+  int failed = 0;       // processing failed: recorded, retried next run
 };
 
-// Processes every stored message whose status is "new", oldest first.
+// A message whose processing failed (or stopped the run) this many times is
+// quarantined instead of being tried again.
+inline constexpr int kMaxAttempts = 3;
+
+// Processes every stored message whose status is "new", oldest first, each
+// in isolation: a message that fails (an error, an exception, even a run
+// that dies on it) is recorded on its row (attempts, last_error), retried by
+// the next runs and quarantined after kMaxAttempts; the others go on. Fails
+// only when the database cannot be written (not even that record) or stays
+// busy.
 Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg);
 
-// Processes one stored message; adds its outcome to `report`. A kIo error
-// leaves the row "new" for the next run.
+// Processes one stored message, unguarded (ProcessInbox guards it); adds
+// its outcome to `report`. On an error nothing of it is committed and the
+// row stays "new".
 Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
                             int64_t inbox_id, ProcessReport& report);
 
-// `reprocess`: puts the message with that Message-ID back to "new" and
-// processes it again (e.g. after `keys import`). kNotFound when unknown.
+// `reprocess`: puts the message with that Message-ID back to "new" with no
+// attempts and processes it again, guarded as ProcessInbox does (e.g. after
+// `keys import`). kNotFound when unknown.
 Result<ProcessReport> Reprocess(Context& ctx, crypto::GpgContext& gpg,
                                 const std::string& message_id);
 

@@ -6,6 +6,7 @@
 
 #include "app/commit.h"
 #include "app/deals.h"
+#include "app/faults.h"
 #include "app/identity.h"
 #include "app/inbound.h"
 #include "app/logging.h"
@@ -35,8 +36,8 @@ struct Job {
   std::string signature;  // digest of the verified signature, if any
 };
 
-// A command (or offer) was applied: its signature now sets the bar for
-// "not older than that party's last accepted command".
+// A command (or offer) was applied: its remembered signature says so (a
+// refused one stays unmarked), for whoever investigates a replay.
 Result<void> MarkApplied(Context& ctx, const Job& job) {
   if (job.signature.empty()) return {};
   return store::KeyRepo(ctx.db).MarkAccepted(job.signature);
@@ -128,14 +129,14 @@ core::Refusal Keyed(std::string reason, std::string key,
   return r;
 }
 
-// SPEC replay rules: once per signature, not too old, not from the future,
-// not older than the signer's last accepted command. An empty reason when
+// SPEC replay rules: once per signature (applied or refused, it is
+// remembered), not made more than gpg.max_signature_age_days ago, not from
+// the future. Nothing else: mail is delivered out of order, so a command
+// signed before one already applied is still applied. An empty reason when
 // fine.
 Result<core::Refusal> ReplayProblem(Context& ctx, const verify::SignedText& s,
                                     bool* seen) {
   store::KeyRepo keys(ctx.db);
-  auto last = keys.LastAccepted(s.fingerprint);
-  if (!last) return std::unexpected(last.error());
   auto fresh = keys.RememberSignature(s.digest, s.fingerprint, s.made, ctx.now);
   if (!fresh) return std::unexpected(fresh.error());
   *seen = !*fresh;
@@ -155,9 +156,6 @@ Result<core::Refusal> ReplayProblem(Context& ctx, const verify::SignedText& s,
                              "your clock",
                              made),
                  "future", {{"date", made}});
-  if (*last && s.made < **last)
-    return Keyed("the signature is older than your last accepted command",
-                 "older_than_last");
   return core::Refusal{};
 }
 
@@ -311,7 +309,9 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
   bool oversized = row->outcome.rfind(kOversized, 0) == 0;
   if (!screen.never_answer && !oversized) {
     verify::ImportOfferedKeys(gpg, job.root);
-    signed_text = verify::VerifyMessage(gpg, job.root);
+    // Decrypted or signed text is held to the size of a message we accept.
+    signed_text = verify::VerifyMessage(
+        gpg, job.root, static_cast<size_t>(ctx.config.inbox.max_message_size));
     if (!signed_text && signed_text.error().kind == ErrorKind::kIo)
       return std::unexpected(signed_text.error());
   }
@@ -333,40 +333,10 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
     done = ApplySigned(ctx, job, *signed_text);
   }
   if (!done) return done;
+  MaybeFail("process", job.row.message_id);  // all written, not committed
   if (auto ok = tx->Commit(); !ok) return ok;
   Count(job, report);
   return {};
-}
-
-Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg) {
-  ProcessReport report;
-  auto pending = store::InboxRepo(ctx.db).Pending();
-  if (!pending) return std::unexpected(pending.error());
-  for (int64_t id : *pending) {
-    if (ctx.StopRequested()) break;
-    if (auto ok = ProcessMessage(ctx, gpg, id, report); !ok)
-      return std::unexpected(ok.error());
-  }
-  return report;
-}
-
-Result<ProcessReport> Reprocess(Context& ctx, crypto::GpgContext& gpg,
-                                const std::string& message_id) {
-  store::InboxRepo inbox(ctx.db);
-  auto row = inbox.FindByMessageId(message_id);
-  if (!row) return std::unexpected(row.error());
-  if (!*row)
-    return Fail(ErrorKind::kNotFound, "no stored message " + message_id);
-  if ((*row)->status == "processed")
-    return Fail(ErrorKind::kRefused, message_id + " was already applied");
-  if (auto ok =
-          inbox.SetStatus((*row)->id, "new", "reprocess", (*row)->deal_id);
-      !ok)
-    return std::unexpected(ok.error());
-  ProcessReport report;
-  if (auto ok = ProcessMessage(ctx, gpg, (*row)->id, report); !ok)
-    return std::unexpected(ok.error());
-  return report;
 }
 
 Result<crypto::GpgContext> OpenGpg(const Context& ctx) {

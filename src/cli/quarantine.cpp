@@ -60,8 +60,8 @@ Result<void> RunReprocess(const Globals& globals, const Args& args) {
   auto report = app::Reprocess(*ctx, *gpg, id);
   if (!report) return std::unexpected(report.error());
   std::cout << fmt::format(
-      "reprocess {}: {} applied, {} refused, {} quarantined\n", id,
-      report->applied, report->refused, report->quarantined);
+      "reprocess {}: {} applied, {} refused, {} quarantined, {} failed\n", id,
+      report->applied, report->refused, report->quarantined, report->failed);
   return {};
 }
 

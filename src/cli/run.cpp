@@ -40,6 +40,7 @@ Result<void> RunRun(const Globals& globals, const Args& args) {
                   .Set("quarantined", r.processed.quarantined)
                   .Set("ignored", r.processed.ignored)
                   .Set("help", r.processed.helped)
+                  .Set("failed", r.processed.failed)
                   .Set("timeouts", r.tick.timeouts)
                   .Set("reminders", r.tick.reminders)
                   .Set("sent", r.sent.sent)
@@ -49,12 +50,13 @@ Result<void> RunRun(const Globals& globals, const Args& args) {
     std::cout << fmt::format(
         "run: {} fetched ({} duplicates, {} oversized); {} applied, {} "
         "refused, "
-        "{} quarantined, {} ignored, {} help; {} deadlines, {} reminders; "
-        "{} sent, {} to retry, {} given up\n",
+        "{} quarantined, {} ignored, {} help, {} failed (tried again next "
+        "run); {} deadlines, {} reminders; {} sent, {} to retry, {} given "
+        "up\n",
         r.intake.fetched, r.intake.duplicates, r.intake.oversized,
         r.processed.applied, r.processed.refused, r.processed.quarantined,
-        r.processed.ignored, r.processed.helped, r.tick.timeouts,
-        r.tick.reminders, r.sent.sent, r.sent.retried,
+        r.processed.ignored, r.processed.helped, r.processed.failed,
+        r.tick.timeouts, r.tick.reminders, r.sent.sent, r.sent.retried,
         r.sent.gave_up + r.sent.failed);
   }
   if (r.outage)  // nothing lost: the next run resumes

@@ -2,6 +2,8 @@
 
 #include <sys/types.h>
 
+#include <cerrno>
+
 namespace ct::crypto {
 
 Result<GpgData> GpgData::From(std::string_view bytes) {
@@ -19,6 +21,14 @@ Result<GpgData> GpgData::Empty() {
   return GpgData(data);
 }
 
+Result<GpgData> GpgData::FromCallbacks(gpgme_data_cbs* callbacks,
+                                       void* handle) {
+  gpgme_data_t data = nullptr;
+  if (gpgme_error_t err = gpgme_data_new_from_cbs(&data, callbacks, handle))
+    return Fail(ErrorKind::kIo, GpgErrorText("gpgme_data_new_from_cbs", err));
+  return GpgData(data);
+}
+
 GpgData::~GpgData() {
   if (data_) gpgme_data_release(data_);
 }
@@ -31,6 +41,28 @@ std::string GpgData::Contents() const {
   while ((n = gpgme_data_read(data_, buf, sizeof buf)) > 0)
     out.append(buf, static_cast<size_t>(n));
   return out;
+}
+
+Result<CappedOutput> CappedOutput::Open(size_t limit) {
+  // Write only: GPGME never reads back or seeks an output it was given.
+  static gpgme_data_cbs callbacks = {nullptr, &CappedOutput::Write, nullptr,
+                                     nullptr};
+  auto state = std::make_unique<State>();
+  state->limit = limit;
+  auto data = GpgData::FromCallbacks(&callbacks, state.get());
+  if (!data) return std::unexpected(data.error());
+  return CappedOutput(std::move(state), std::move(*data));
+}
+
+ssize_t CappedOutput::Write(void* handle, const void* buffer, size_t size) {
+  auto* state = static_cast<State*>(handle);
+  if (size > state->limit - state->bytes.size()) {
+    state->overflowed = true;
+    errno = EFBIG;  // GPGME fails the operation with this
+    return -1;
+  }
+  state->bytes.append(static_cast<const char*>(buffer), size);
+  return static_cast<ssize_t>(size);
 }
 
 std::string GpgErrorText(const std::string& what, gpgme_error_t err) {

@@ -72,6 +72,10 @@ std::vector<Signature> Collect(GpgContext& ctx, gpgme_verify_result_t result) {
   return out;
 }
 
+std::string TooLarge(const char* what, const CappedOutput& out) {
+  return fmt::format("{} larger than {} bytes", what, out.limit());
+}
+
 }  // namespace
 
 void MakeOffline(GpgContext& ctx) {
@@ -94,28 +98,36 @@ Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
   return v;
 }
 
-Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored) {
+Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
+                                   size_t max_plaintext) {
   MakeOffline(ctx);
   auto in = GpgData::From(armored);
-  auto plain = GpgData::Empty();
+  auto plain = CappedOutput::Open(max_plaintext);
   if (!in || !plain) return Fail(ErrorKind::kIo, "gpgme data");
   gpgme_error_t err =
       gpgme_op_verify(ctx.get(), in->get(), nullptr, plain->get());
+  if (plain->overflowed())
+    return Fail(ErrorKind::kInvalidInput, TooLarge("signed text", *plain));
   if (err)
     return Fail(ErrorKind::kInvalidInput, GpgErrorText("signed text", err));
   Verified v;
   v.signatures = Collect(ctx, gpgme_op_verify_result(ctx.get()));
-  v.plaintext = plain->Contents();
+  v.plaintext = plain->Take();
   return v;
 }
 
-Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext) {
+Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext,
+                               size_t max_plaintext) {
   MakeOffline(ctx);
   auto in = GpgData::From(ciphertext);
-  auto plain = GpgData::Empty();
+  auto plain = CappedOutput::Open(max_plaintext);
   if (!in || !plain) return Fail(ErrorKind::kIo, "gpgme data");
   gpgme_error_t err =
       gpgme_op_decrypt_verify(ctx.get(), in->get(), plain->get());
+  // Checked first: the refused write is what made the operation fail.
+  if (plain->overflowed())
+    return Fail(ErrorKind::kInvalidInput,
+                TooLarge("decrypted content", *plain));
   if (err)
     return Fail(ErrorKind::kInvalidInput, GpgErrorText("decryption", err));
   gpgme_decrypt_result_t dec = gpgme_op_decrypt_result(ctx.get());
@@ -127,7 +139,7 @@ Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext) {
     return Fail(ErrorKind::kInvalidInput,
                 "the encrypted message is not integrity protected");
   v.signatures = Collect(ctx, gpgme_op_verify_result(ctx.get()));
-  v.plaintext = plain->Contents();
+  v.plaintext = plain->Take();
   return v;
 }
 

@@ -34,12 +34,17 @@ Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
                                 std::string_view signature);
 
 // An inline clear-signed block; plaintext is the signed text only.
-Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored);
+// kInvalidInput when that text would exceed `max_plaintext` bytes.
+Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
+                                   size_t max_plaintext);
 
 // PGP/MIME encrypted payload, decrypted with our key; signatures of a
 // combined sign+encrypt message are reported too. Refuses (kInvalidInput)
-// data without integrity protection.
-Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext);
+// data without integrity protection, and plaintext larger than
+// `max_plaintext` bytes: gpg is stopped as soon as it writes more, so a
+// compressed bomb costs at most that much memory here.
+Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext,
+                               size_t max_plaintext);
 
 // Puts the context offline and turns automatic key retrieval off: a
 // verification must never reach the network.

@@ -16,7 +16,7 @@ using internal::ColumnTime;
 
 constexpr std::string_view kSelectInbox =
     "SELECT id, source, server_uid, message_id, digest, fetched, raw, status, "
-    "outcome, deal_id FROM inbox ";
+    "outcome, deal_id, attempts, last_error FROM inbox ";
 
 InboxRecord ReadInbox(const Statement& st) {
   InboxRecord m;
@@ -30,6 +30,8 @@ InboxRecord ReadInbox(const Statement& st) {
   m.status = st.ColumnText(7);
   m.outcome = st.ColumnText(8);
   m.deal_id = st.ColumnText(9);
+  m.attempts = static_cast<int>(st.ColumnInt(10));
+  m.last_error = st.ColumnText(11);
   return m;
 }
 
@@ -121,10 +123,26 @@ Result<std::vector<int64_t>> InboxRepo::Pending() {
 Result<void> InboxRepo::SetStatus(int64_t id, const std::string& status,
                                   const std::string& outcome,
                                   const std::string& deal_id) {
+  // An outcome supersedes the error of an unfinished attempt.
   Result<Statement> st = db_.Prepare(
-      "UPDATE inbox SET status = ?2, outcome = ?3, deal_id = ?4 WHERE id = ?1");
+      "UPDATE inbox SET status = ?2, outcome = ?3, deal_id = ?4, "
+      "last_error = '' WHERE id = ?1");
   if (!st) return std::unexpected(std::move(st.error()));
   st->Bind(1, id).Bind(2, status).Bind(3, outcome).Bind(4, deal_id);
+  CT_STORE_TRY(st->Run());
+  if (db_.Changes() == 0) {
+    return Fail(ErrorKind::kNotFound,
+                "unknown inbox message " + std::to_string(id));
+  }
+  return {};
+}
+
+Result<void> InboxRepo::SetAttempts(int64_t id, int attempts,
+                                    const std::string& last_error) {
+  Result<Statement> st = db_.Prepare(
+      "UPDATE inbox SET attempts = ?2, last_error = ?3 WHERE id = ?1");
+  if (!st) return std::unexpected(std::move(st.error()));
+  st->Bind(1, id).Bind(2, static_cast<int64_t>(attempts)).Bind(3, last_error);
   CT_STORE_TRY(st->Run());
   if (db_.Changes() == 0) {
     return Fail(ErrorKind::kNotFound,

@@ -1,5 +1,5 @@
 // KeyRepo: address-to-key bindings (trust on first use) and the signatures
-// already accepted, which stop replays of a signed command.
+// already seen (applied or refused), which stop replays of a signed command.
 #include <optional>
 #include <string>
 #include <utility>
@@ -61,6 +61,13 @@ Result<std::vector<BindingRecord>> KeyRepo::All() {
   return internal::CollectRows<BindingRecord>(*st, ReadBinding);
 }
 
+// Why seen signatures are kept forever: a signature may be accepted as long
+// as it is younger than gpg.max_signature_age_days, in any order (mail is
+// delivered out of order), so its record is the only thing that stops a
+// replay within that window; a record dropped early would let the same
+// signed command apply twice. Kept past the window as well, because the
+// operator may widen the window later and a row costs ~150 bytes per
+// signed message ever received.
 Result<bool> KeyRepo::RememberSignature(const std::string& sig_digest,
                                         const std::string& fingerprint,
                                         core::Time made, core::Time seen) {
@@ -75,19 +82,6 @@ Result<bool> KeyRepo::RememberSignature(const std::string& sig_digest,
   BindTime(*st, 4, seen);
   CT_STORE_TRY(st->Run());
   return db_.Changes() == 1;
-}
-
-Result<std::optional<core::Time>> KeyRepo::LastAccepted(
-    const std::string& fingerprint) {
-  Result<Statement> st = db_.Prepare(
-      "SELECT max(made) FROM seen_signatures "
-      "WHERE fingerprint = ?1 AND accepted = 1");
-  if (!st) return std::unexpected(std::move(st.error()));
-  Result<bool> row = st->Bind(1, AsciiUpper(fingerprint)).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
-  // max() over no rows is NULL: nothing accepted from that key yet.
-  if (!*row || st->ColumnIsNull(0)) return std::nullopt;
-  return internal::ColumnTime(*st, 0);
 }
 
 Result<void> KeyRepo::MarkAccepted(const std::string& sig_digest) {

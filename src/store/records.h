@@ -64,24 +64,24 @@ struct OutboxRecord {
   std::string to_email;
   std::string to_role;
   std::string lang;
-  std::string kind;           // "reply" (auto-replied) | "notice" (timer)
-  std::string templates;      // comma-separated template names
+  std::string kind;       // "reply" (auto-replied) | "notice" (timer)
+  std::string templates;  // comma-separated template names
   std::string subject;
-  std::string body;           // rendered text (UTF-8)
-  std::string in_reply_to;    // Message-ID of the mail that caused it
+  std::string body;               // rendered text (UTF-8)
+  std::string in_reply_to;        // Message-ID of the mail that caused it
   std::string status = "queued";  // queued | sent | failed | gave_up
   int attempts = 0;
   std::optional<core::Time> next_attempt;
   std::string last_error;
   std::optional<core::Time> sent_at;
-  std::string message_id;     // ours, once built
+  std::string message_id;  // ours, once built
 };
 
 struct BindingRecord {
   std::string email;        // lower case
   std::string fingerprint;  // primary key fingerprint, upper-case hex
   core::Time bound_at{};
-  std::string how;          // tofu | import | operator
+  std::string how;  // tofu | import | operator
 };
 
 // A fetched message, stored before it is acknowledged on the server.
@@ -90,12 +90,15 @@ struct InboxRecord {
   std::string source;      // inbox url without password
   std::string server_uid;  // UIDVALIDITY:UID, POP3 UIDL or maildir name
   std::string message_id;
-  std::string digest;      // sha256 of the raw bytes, hex
+  std::string digest;  // sha256 of the raw bytes, hex
   core::Time fetched{};
-  std::string raw;         // exact bytes
-  std::string status = "new";  // new | processed | refused | quarantined | ignored
-  std::string outcome;     // what happened, for people
+  std::string raw;  // exact bytes
+  std::string status =
+      "new";            // new | processed | refused | quarantined | ignored
+  std::string outcome;  // what happened, for people
   std::string deal_id;
+  int attempts = 0;        // times its processing started
+  std::string last_error;  // why the last attempt did not finish ("" if none)
 };
 
 struct QuarantineRecord {

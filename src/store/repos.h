@@ -15,8 +15,8 @@
 namespace ct::store {
 
 struct DealFilter {
-  std::string state;   // "" = any
-  std::string party;   // e-mail, "" = any
+  std::string state;     // "" = any
+  std::string party;     // e-mail, "" = any
   bool overdue = false;  // deadline < now
   core::Time now{};
 };
@@ -95,15 +95,13 @@ class KeyRepo {
   Result<std::optional<BindingRecord>> Find(const std::string& email);
   Result<std::vector<BindingRecord>> All();
   // Records a signature (by its digest); false when it was seen before.
+  // Records are never deleted: see key_repo.cpp.
   Result<bool> RememberSignature(const std::string& sig_digest,
                                  const std::string& fingerprint,
                                  core::Time made, core::Time seen);
-  // Marks a remembered signature as that of an applied command.
+  // Marks a remembered signature as that of an applied command (refused
+  // ones stay unmarked), for whoever investigates a replay.
   Result<void> MarkAccepted(const std::string& sig_digest);
-  // Latest creation time of a signature from that key whose command was
-  // applied (refused ones do not count), if any.
-  Result<std::optional<core::Time>> LastAccepted(
-      const std::string& fingerprint);
 
  private:
   Database& db_;
@@ -118,9 +116,14 @@ class InboxRepo {
   Result<InboxRecord> Load(int64_t id);
   Result<std::optional<InboxRecord>> FindByMessageId(const std::string& mid);
   Result<std::vector<int64_t>> Pending();  // status "new", oldest first
+  // Also clears last_error: an outcome supersedes an unfinished attempt.
   Result<void> SetStatus(int64_t id, const std::string& status,
                          const std::string& outcome,
                          const std::string& deal_id);
+  // How many times processing of the message started, and why the last
+  // attempt did not finish ("" when it did or none was made).
+  Result<void> SetAttempts(int64_t id, int attempts,
+                           const std::string& last_error);
   Result<int64_t> Quarantine(const QuarantineRecord& entry);
   // Messages currently refused or quarantined, each with its latest reason.
   Result<std::vector<QuarantineRecord>> Quarantined();

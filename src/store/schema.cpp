@@ -203,9 +203,22 @@ CREATE TABLE timers_fired (
 ) STRICT;
 )sql";
 
+// Issue 8. One message must never stop the inbox: each row counts the
+// times its processing started and keeps why the last one failed, so that a
+// message that keeps failing (or crashing the run) is quarantined after a
+// few attempts. And the "not older than the signer's last accepted command"
+// rule is gone (mail arrives out of order): nothing looks signatures up by
+// key and time any more.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE inbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0
+  CHECK (attempts >= 0);
+ALTER TABLE inbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+DROP INDEX seen_signatures_key;
+)sql";
+
 // Append only: a released version's script is never edited, a change is a
 // new entry.
-constexpr std::array<std::string_view, 1> kMigrations = {kSchemaV1};
+constexpr std::array<std::string_view, 2> kMigrations = {kSchemaV1, kSchemaV2};
 
 Error FutureSchema(int version) {
   return Error{ErrorKind::kConfig, "database: schema version " +

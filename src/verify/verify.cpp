@@ -52,11 +52,12 @@ Result<SignedText> Finish(const crypto::Signature& sig, std::string text,
 }
 
 Result<SignedText> VerifyRoot(crypto::GpgContext& gpg, const mail::Entity& root,
-                              bool inside_encryption);
+                              bool inside_encryption, size_t max_plaintext);
 
 Result<SignedText> VerifyEncrypted(crypto::GpgContext& gpg,
-                                   const std::string& ciphertext) {
-  auto dec = crypto::DecryptVerify(gpg, ciphertext);
+                                   const std::string& ciphertext,
+                                   size_t max_plaintext) {
+  auto dec = crypto::DecryptVerify(gpg, ciphertext, max_plaintext);
   if (!dec) return std::unexpected(dec.error());
   mail::Entity inner = mail::ParseEntity(dec->plaintext);
   if (!dec->signatures.empty()) {
@@ -68,18 +69,18 @@ Result<SignedText> VerifyEncrypted(crypto::GpgContext& gpg,
     if (!text) return std::unexpected(text.error());
     return Finish(*sig, *text, true);
   }
-  auto inner_signed = VerifyRoot(gpg, inner, true);
+  auto inner_signed = VerifyRoot(gpg, inner, true, max_plaintext);
   if (inner_signed) inner_signed->encrypted = true;
   return inner_signed;
 }
 
 Result<SignedText> VerifyRoot(crypto::GpgContext& gpg, const mail::Entity& root,
-                              bool inside_encryption) {
+                              bool inside_encryption, size_t max_plaintext) {
   auto found = mail::FindSignedRoot(root, inside_encryption);
   if (!found) return std::unexpected(found.error());
   switch (found->kind) {
     case mail::SignedRoot::Kind::kEncrypted:
-      return VerifyEncrypted(gpg, found->ciphertext);
+      return VerifyEncrypted(gpg, found->ciphertext, max_plaintext);
     case mail::SignedRoot::Kind::kPgpMime: {
       auto v =
           crypto::VerifyDetached(gpg, found->signed_bytes, found->signature);
@@ -91,7 +92,7 @@ Result<SignedText> VerifyRoot(crypto::GpgContext& gpg, const mail::Entity& root,
       return Finish(*sig, *text, false);
     }
     case mail::SignedRoot::Kind::kInline: {
-      auto v = crypto::VerifyClearsigned(gpg, found->armored);
+      auto v = crypto::VerifyClearsigned(gpg, found->armored, max_plaintext);
       if (!v) return std::unexpected(v.error());
       auto sig = OneGoodSignature(*v);
       if (!sig) return std::unexpected(sig.error());
@@ -107,8 +108,9 @@ Result<SignedText> VerifyRoot(crypto::GpgContext& gpg, const mail::Entity& root,
 }  // namespace
 
 Result<SignedText> VerifyMessage(crypto::GpgContext& gpg,
-                                 const mail::Entity& root) {
-  return VerifyRoot(gpg, root, false);
+                                 const mail::Entity& root,
+                                 size_t max_plaintext) {
+  return VerifyRoot(gpg, root, false, max_plaintext);
 }
 
 int ImportOfferedKeys(crypto::GpgContext& gpg, const mail::Entity& root) {

@@ -24,9 +24,11 @@ struct SignedText {
 };
 
 // kInvalidInput: no signed root, no or several signatures, bad signature,
-// unknown/expired/revoked key... (message for the sender). kIo: GnuPG broke.
+// unknown/expired/revoked key, decrypted or signed text larger than
+// `max_plaintext` bytes... (message for the sender). kIo: GnuPG broke.
 Result<SignedText> VerifyMessage(crypto::GpgContext& gpg,
-                                 const mail::Entity& root);
+                                 const mail::Entity& root,
+                                 size_t max_plaintext);
 
 // Imports the keys a message offers (attachments, Autocrypt); returns how
 // many imports succeeded. Failures are ignored: a key is only ever used

@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
 
   auto t0 = Clock::now();
   for (const auto& a : armored) {
-    auto v = ct::crypto::VerifyClearsigned(*gpg, a);
+    auto v = ct::crypto::VerifyClearsigned(*gpg, a, a.size());
     if (!v || v->signatures.size() != 1 || !v->signatures[0].good)
       Die("bare verify");
   }

@@ -162,11 +162,8 @@ class ExactlyOnceTest : public ::testing::Test {
   // deal with bob), then status requests on s.deal by alice and bob in
   // turn. Every mail carries its sender's key in an Autocrypt header.
   // They are signed now, one after the other, and delivered so that the
-  // mailbox hands them out in that order: a party's command signed before
-  // its last accepted one would be refused (SPEC 2, replay), which is
-  // right but not what these tests are about. (A faked signing time does
-  // not help: gpg's --faked-system-time keeps running, so two messages
-  // "signed at T" may carry T and T+1 in any order.)
+  // mailbox hands them out in that order (mail out of signing order is
+  // tests/e2e/out_of_order_test.cpp's subject).
   void DeliverBatch(Scenario& s) {
     const fs::path dir = s.ct->dir() / "mail";
     fs::create_directories(dir);

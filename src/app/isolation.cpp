@@ -1,0 +1,165 @@
+// Per-message isolation (issue 8): one message — hostile, or meeting a bug —
+// must never stop the inbox. Each attempt at a message is counted in a
+// transaction of its own, committed before the work starts, so that even a
+// run that dies on it (killed, aborted) leaves a trace; a failure is
+// recorded on the message, which the next runs try again and which is
+// quarantined after kMaxAttempts; the run goes on with the next message.
+#include <fmt/format.h>
+
+#include <new>
+
+#include "app/faults.h"
+#include "app/inbound.h"
+#include "app/logging.h"
+#include "mail/mime.h"
+#include "store/repos.h"
+
+namespace ct::app {
+namespace {
+
+// What an attempt says until it finishes: still there if the run died.
+constexpr char kInterrupted[] = "the run stopped while processing it";
+
+// Turns what escapes the processing of one message into an error, so that
+// it stays that message's problem. Its transaction has rolled back.
+template <typename Work>
+Result<void> Guarded(Work&& work) {
+  try {
+    return work();
+  } catch (const std::bad_alloc&) {
+    return Fail(ErrorKind::kInternal, "out of memory (std::bad_alloc)");
+  } catch (const std::exception& e) {
+    return Fail(ErrorKind::kInternal,
+                fmt::format("unexpected error: {}", e.what()));
+  } catch (...) {
+    return Fail(ErrorKind::kInternal, "unexpected error");
+  }
+}
+
+// Quarantines a message that failed kMaxAttempts times. No reply: the
+// failure is ours, not the sender's, and the operator has to look at it
+// (`cybertroc quarantine`, then `reprocess`).
+Result<void> GiveUp(Context& ctx, const store::InboxRecord& row,
+                    const std::string& why, ProcessReport& report) {
+  store::InboxRepo inbox(ctx.db);
+  const std::string reason =
+      fmt::format("processing failed {} times: {}", row.attempts, why);
+  store::QuarantineRecord q;
+  q.inbox_id = row.id;
+  q.message_id = row.message_id;
+  q.from_addr = mail::AddressOf(mail::ParseEntity(row.raw).Header("From"));
+  q.reason = reason;
+  q.at = ctx.now;
+  if (auto id = inbox.Quarantine(q); !id) return std::unexpected(id.error());
+  if (auto ok = inbox.SetStatus(row.id, "quarantined", reason, row.deal_id);
+      !ok)
+    return ok;
+  Logger("inbox")->error("message {} ({}) quarantined: {}", row.id,
+                         row.message_id, reason);
+  ++report.quarantined;
+  return {};
+}
+
+// Counts one more attempt at message `id`, committed. False when there is
+// nothing to do: no longer "new", or out of attempts (then quarantined).
+Result<bool> BeginAttempt(Context& ctx, int64_t id, ProcessReport& report) {
+  store::InboxRepo inbox(ctx.db);
+  auto tx = store::Transaction::Begin(ctx.db);
+  if (!tx) return std::unexpected(tx.error());
+  auto row = inbox.Load(id);
+  if (!row) return std::unexpected(row.error());
+  if (row->status != "new") return false;
+  if (row->attempts >= kMaxAttempts) {
+    const std::string why =
+        row->last_error.empty() ? kInterrupted : row->last_error;
+    if (auto ok = GiveUp(ctx, *row, why, report); !ok)
+      return std::unexpected(ok.error());
+  } else if (auto ok = inbox.SetAttempts(id, row->attempts + 1, kInterrupted);
+             !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  return row->attempts < kMaxAttempts;
+}
+
+// Writes down why the attempt failed; the last allowed one quarantines.
+Result<void> RecordFailure(Context& ctx, int64_t id, const Error& failure,
+                           ProcessReport& report) {
+  store::InboxRepo inbox(ctx.db);
+  auto tx = store::Transaction::Begin(ctx.db);
+  if (!tx) return std::unexpected(tx.error());
+  auto row = inbox.Load(id);
+  if (!row) return std::unexpected(row.error());
+  if (row->status != "new") return {};
+  if (row->attempts >= kMaxAttempts) {
+    if (auto ok = GiveUp(ctx, *row, failure.message, report); !ok) return ok;
+  } else {
+    if (auto ok = inbox.SetAttempts(id, row->attempts, failure.message); !ok)
+      return ok;
+    Logger("inbox")->warn("message {} ({}): attempt {} of {} failed: {}", id,
+                          row->message_id, row->attempts, kMaxAttempts,
+                          failure.message);
+    ++report.failed;
+  }
+  return tx->Commit();
+}
+
+// One message, isolated. An error here means the database cannot be
+// written (not even the failure's record) or another process keeps it
+// busy: that is nothing this message did, and the run stops.
+Result<void> ProcessIsolated(Context& ctx, crypto::GpgContext& gpg, int64_t id,
+                             ProcessReport& report) {
+  auto begun = BeginAttempt(ctx, id, report);
+  if (!begun) return std::unexpected(begun.error());
+  if (!*begun) return {};
+  MaybeCrash("processing");
+  Result<void> done =
+      Guarded([&] { return ProcessMessage(ctx, gpg, id, report); });
+  if (done || done.error().kind == ErrorKind::kBusy) return done;
+  if (auto recorded = RecordFailure(ctx, id, done.error(), report); !recorded)
+    return Fail(recorded.error().kind,
+                fmt::format("{} (and recording that failed: {})",
+                            done.error().message, recorded.error().message));
+  return {};
+}
+
+}  // namespace
+
+Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg) {
+  ProcessReport report;
+  auto pending = store::InboxRepo(ctx.db).Pending();
+  if (!pending) return std::unexpected(pending.error());
+  for (int64_t id : *pending) {
+    if (ctx.StopRequested()) break;
+    if (auto ok = ProcessIsolated(ctx, gpg, id, report); !ok)
+      return std::unexpected(ok.error());
+  }
+  return report;
+}
+
+Result<ProcessReport> Reprocess(Context& ctx, crypto::GpgContext& gpg,
+                                const std::string& message_id) {
+  store::InboxRepo inbox(ctx.db);
+  auto row = inbox.FindByMessageId(message_id);
+  if (!row) return std::unexpected(row.error());
+  if (!*row)
+    return Fail(ErrorKind::kNotFound, "no stored message " + message_id);
+  if ((*row)->status == "processed")
+    return Fail(ErrorKind::kRefused, message_id + " was already applied");
+  {  // a fresh start, attempts included: the operator asks for it
+    auto tx = store::Transaction::Begin(ctx.db);
+    if (!tx) return std::unexpected(tx.error());
+    const int64_t id = (*row)->id;
+    if (auto ok = inbox.SetStatus(id, "new", "reprocess", (*row)->deal_id); !ok)
+      return std::unexpected(ok.error());
+    if (auto ok = inbox.SetAttempts(id, 0, ""); !ok)
+      return std::unexpected(ok.error());
+    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  }
+  ProcessReport report;
+  if (auto ok = ProcessIsolated(ctx, gpg, (*row)->id, report); !ok)
+    return std::unexpected(ok.error());
+  return report;
+}
+
+}  // namespace ct::app
