@@ -62,8 +62,9 @@ StateProgress ProgressIn(const CaseRules& rules, const Deal& deal,
   for (const auto& role : rule->waits_for) {
     const PartyState* p = deal.Party(role);
     if (!p) continue;  // the operator leaves no mark
-    bool done = rule->waits_mark == "paid" ? p->Paid()
-                                           : p->marks.contains(rule->waits_mark);
+    bool done = rule->waits_mark == "paid"
+                    ? p->Paid()
+                    : p->marks.contains(rule->waits_mark);
     progress.parties.push_back({role, done});
   }
   if (progress.parties.size() < 2) progress.parties.clear();

@@ -438,7 +438,9 @@ Data SampleContext(bool exchange) {
   ctx.set("has_next_steps", Data(true));
   // Every progress list non-empty too, so that `check` sees their keys.
   core::StateProgress progress{
-      "funded", "shipped", {{deal.parties[0].role, true}, {deal.parties[1].role, false}}};
+      "funded",
+      "shipped",
+      {{deal.parties[0].role, true}, {deal.parties[1].role, false}}};
   ctx.set("progress", ProgressList(in, progress));
   ctx.set("has_progress", Data(true));
   ctx.set("partial_default", Data(true));

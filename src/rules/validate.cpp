@@ -199,8 +199,8 @@ class Checker {
                           fmt::join(marking, ", "), s.waits_mark));
     const core::StateRule* to = r_.FindState(s.partial_timeout_to);
     if (!to)
-      return Problem(
-          at, fmt::format("unknown state '{}'", s.partial_timeout_to));
+      return Problem(at,
+                     fmt::format("unknown state '{}'", s.partial_timeout_to));
     if (to->name == s.name)
       return Problem(at, "must leave the state: the deadline has passed");
     if (s.waits_mark == "paid" || !to->is_final) return;

@@ -158,7 +158,8 @@ TEST(EngineTest, DisputeSettledByProposal) {
   EXPECT_EQ(d.deal().state, "disputed");
   auto bad =
       d.No({"seller", 90, "", 0, {{"seller", M(3000)}, {"buyer", M(4550)}}});
-  EXPECT_NE(bad.reason.find("(proposed, held): 75.50, 90.00"), std::string::npos)
+  EXPECT_NE(bad.reason.find("(proposed, held): 75.50, 90.00"),
+            std::string::npos)
       << bad.reason;
   d.Ok({"seller", 90, "", 0, {{"seller", M(4450)}, {"buyer", M(4550)}}});
   EXPECT_NE(d.No({"seller", 91}).reason.find("own proposal"),
@@ -349,11 +350,10 @@ Driver FundedExchange() {
   return d;
 }
 
-bool Told(const Effects& fx, const std::string& to,
-          const std::string& tmpl) {
+bool Told(const Effects& fx, const std::string& to, const std::string& tmpl) {
   for (const auto& n : fx.notifications)
-    if (n.to == to && std::find(n.templates.begin(), n.templates.end(),
-                                tmpl) != n.templates.end())
+    if (n.to == to && std::find(n.templates.begin(), n.templates.end(), tmpl) !=
+                          n.templates.end())
       return true;
   return false;
 }
@@ -364,7 +364,8 @@ TEST(EngineTest, ExchangeOneShippedTimeoutGoesToDispute) {
   Driver d = FundedExchange();
   d.Ok({"a", 40});
   ASSERT_EQ(d.deal().state, "funded");
-  EXPECT_TRUE(ProgressIn(ct::testing::Exchange(), d.deal(), "funded").Partial());
+  EXPECT_TRUE(
+      ProgressIn(ct::testing::Exchange(), d.deal(), "funded").Partial());
   EXPECT_EQ(DeadlineOutcome(ct::testing::Exchange(), d.deal()), "disputed");
   EXPECT_TRUE(PartialDefaultPending(ct::testing::Exchange(), d.deal()));
   EXPECT_EQ(WaitingFor(ct::testing::Exchange(), d.deal()),

@@ -265,8 +265,8 @@ class Explorer {
     for (const auto& role : silent) {
       const TransitionRule* t = nullptr;
       for (const auto& r : rules_.transitions)
-        if (r.mark == s.waits_mark && std::count(r.from.begin(), r.from.end(),
-                                                 s.name))
+        if (r.mark == s.waits_mark &&
+            std::count(r.from.begin(), r.from.end(), s.name))
           t = &r;
       if (!t) return std::nullopt;
       auto r = Step(rules_, policy_, deal, Cmd(t->code, role), now);
@@ -310,8 +310,7 @@ class Explorer {
 Offer AnyOffer(const CaseRules& rules) {
   Offer o;
   o.id = "CT-7K3QX9A2";
-  for (const auto& role : rules.roles)
-    o.emails[role] = role + "@example.test";
+  for (const auto& role : rules.roles) o.emails[role] = role + "@example.test";
   const int64_t kAmounts[] = {2525, 499, 2001};
   for (size_t i = 0; i < rules.terms.size(); ++i)
     o.terms[rules.terms[i].name] = M(kAmounts[i % 3]);

@@ -206,8 +206,9 @@ TEST_F(RenderTest, ExchangeProgressAfterTheFirstShipment) {
   for (const std::string lang : {"en", "fr"}) {
     auto msg = renderer_.Render({"status"}, lang, in);
     ASSERT_TRUE(msg) << msg.error().message;
-    const char* kShipped = lang == "en" ? "party A (made the offer) has shipped"
-                                        : "partie A (auteur de l'offre) a expédié";
+    const char* kShipped = lang == "en"
+                               ? "party A (made the offer) has shipped"
+                               : "partie A (auteur de l'offre) a expédié";
     const char* kNotYet = lang == "en" ? "party B has not shipped yet"
                                        : "partie B n'a pas encore expédié";
     EXPECT_NE(msg->body.find(kShipped), std::string::npos) << msg->body;

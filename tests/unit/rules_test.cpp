@@ -136,8 +136,7 @@ TEST(RulesTest, PartialTimeoutIsRequiredAndFair) {
       {"exchange.toml", "partial_timeout = \"disputed\" # one item on",
        "partial_timeout = \"funded\" # one item on",
        "states.funded.partial_timeout: must leave the state"},
-      {"exchange.toml", "waits_mark = \"shipped\"",
-       "waits_mark = \"sent\"",
+      {"exchange.toml", "waits_mark = \"shipped\"", "waits_mark = \"sent\"",
        "states.funded.waits_mark: no transition from 'funded' sets the mark "
        "'sent'"},
       // A sale's steps are one party's each: nothing to be half done.
@@ -147,8 +146,7 @@ TEST(RulesTest, PartialTimeoutIsRequiredAndFair) {
        "rules/sale.toml: states.funded.partial_timeout: only a state where "
        "several roles each leave a mark (waits_mark) can be partly done"},
       // Any case file: a sale where both must send the return back.
-      {"sale.toml",
-       "waits_for = [\"buyer\"]\nwaits_mark = \"return_shipped\"",
+      {"sale.toml", "waits_for = [\"buyer\"]\nwaits_mark = \"return_shipped\"",
        "waits_for = [\"seller\", \"buyer\"]\nwaits_mark = "
        "\"return_shipped\"",
        "rules/sale.toml: states.returning.partial_timeout: missing"},
@@ -184,10 +182,10 @@ TEST(RulesTest, ShippedRulesNameTheirPartialTimeouts) {
 
 TEST(RulesTest, TemplateNamesCoverEveryNotification) {
   auto names = ct::testing::ShippedRules().TemplateNames();
-  for (const char* n : {"accepted", "deposit_request", "funded", "completed",
-                        "refunded", "settled", "cancelled", "expired_alert",
-                        "reminder", "payout_instructions", "refusal",
-                        "partial_default"})
+  for (const char* n :
+       {"accepted", "deposit_request", "funded", "completed", "refunded",
+        "settled", "cancelled", "expired_alert", "reminder",
+        "payout_instructions", "refusal", "partial_default"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
 }
 
