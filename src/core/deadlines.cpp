@@ -82,7 +82,12 @@ std::string DeadlineOutcome(const CaseRules& rules, const Deal& deal) {
 
 bool PartialDefaultPending(const CaseRules& rules, const Deal& deal) {
   const StateRule* rule = rules.FindState(deal.state);
-  return rule && DeadlineOutcome(rules, deal) != rule->timeout_to;
+  if (!rule || !deal.deadline || rule->partial_timeout_to.empty() ||
+      rule->partial_timeout_to == rule->timeout_to)
+    return false;
+  const StateRule* target = rules.FindState(rule->partial_timeout_to);
+  return target && !target->is_final &&
+         ProgressIn(rules, deal, deal.state).Partial();
 }
 
 std::optional<Command> DueTimer(const Policy& policy, const Deal& deal,

@@ -136,8 +136,9 @@ StateProgress ProgressIn(const CaseRules& rules, const Deal& deal,
 std::string DeadlineOutcome(const CaseRules& rules, const Deal& deal);
 
 // True when the current deadline, passing now, would not end the deal as
-// silence normally does because one party performed and another did not
-// (the deal then goes to the state's `partial_timeout`, e.g. disputed).
+// silence normally does because one party performed and another did not:
+// the deal then stays open, funds held, in the state's `partial_timeout`
+// (disputed), and everybody, the operator too, is told who did what.
 bool PartialDefaultPending(const CaseRules& rules, const Deal& deal);
 
 // The transition rule `role` would use for `code` now, if any.
