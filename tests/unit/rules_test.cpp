@@ -99,42 +99,37 @@ TEST(RulesTest, MistakesAreNamed) {
 // against the one who performed. The loader refuses such a file, naming
 // file, state and key.
 TEST(RulesTest, PartialTimeoutIsRequiredAndFair) {
-  const std::string kFunded =
-      "timeout = \"cancelled\"        # nobody shipped: held funds back, "
-      "commission kept\npartial_timeout = \"disputed\"";
+  const std::string kFunded = "partial_timeout = \"disputed\"  # one item on";
   const std::string kReturning =
-      "timeout = \"completed\"        # nobody returned: goods kept = "
-      "accepted\npartial_timeout = \"disputed\"";
+      "partial_timeout = \"disputed\"  # one item sent back";
   struct Case {
     std::string file, from, to, expected;
   };
   const Case kCases[] = {
       // Missing in the exchange: one item shipped, the other not.
-      {"exchange.toml", kFunded, "timeout = \"cancelled\"",
+      {"exchange.toml", kFunded, "# one item on",
        "rules/exchange.toml: states.funded.partial_timeout: missing: where "
        "the deal goes when the deadline passes after some but not all of a, "
        "b did 'shipped' (e.g. \"disputed\")"},
-      {"exchange.toml", kReturning, "timeout = \"completed\"",
+      {"exchange.toml", kReturning, "# one item sent back",
        "rules/exchange.toml: states.returning.partial_timeout: missing"},
       // The old behaviour, spelled out, is refused.
       {"exchange.toml", kFunded,
-       "timeout = \"cancelled\"\npartial_timeout = \"cancelled\"",
+       "partial_timeout = \"cancelled\" # one item on",
        "rules/exchange.toml: states.funded.partial_timeout: 'cancelled' ends "
        "the deal when one party did 'shipped' and another did not: the one "
        "who performed would lose"},
       {"exchange.toml", kReturning,
-       "timeout = \"completed\"\npartial_timeout = \"completed\"",
+       "partial_timeout = \"completed\" # one item sent back",
        "states.returning.partial_timeout: 'completed' ends the deal when one "
        "party did 'return_shipped'"},
       // Silence counts as 61, but not as a refund.
       {"exchange.toml", "partial_timeout = \"completed\" # one 61",
        "partial_timeout = \"refunded\" # one 61",
        "states.in_transit.partial_timeout: 'refunded' ends the deal"},
-      {"exchange.toml", "partial_timeout = \"disputed\" # one item on",
-       "partial_timeout = \"disputes\" # one item on",
+      {"exchange.toml", kFunded, "partial_timeout = \"disputes\" # one item on",
        "states.funded.partial_timeout: unknown state 'disputes'"},
-      {"exchange.toml", "partial_timeout = \"disputed\" # one item on",
-       "partial_timeout = \"funded\" # one item on",
+      {"exchange.toml", kFunded, "partial_timeout = \"funded\" # one item on",
        "states.funded.partial_timeout: must leave the state"},
       {"exchange.toml", "waits_mark = \"shipped\"", "waits_mark = \"sent\"",
        "states.funded.waits_mark: no transition from 'funded' sets the mark "
