@@ -75,6 +75,20 @@ struct DealView {
   std::vector<store::InboxRecord> inbox;
   std::vector<store::OutboxRecord> outbox;
   std::vector<std::string> waiting_for;  // who must act now
+  // Per-party step of the current state when several parties each do it
+  // (the mark, e.g. "shipped"; who has it; the text sent with it, such as
+  // tracking); empty when the state has none. `partial`: some but not all
+  // did it (one item on its way, the other not).
+  struct PartyProgress {
+    std::string role;
+    bool done = false;
+    std::string detail;
+  };
+  std::string progress_mark;
+  std::vector<PartyProgress> progress;
+  bool partial = false;
+  std::string deadline_outcome;  // state the deal enters if the deadline
+                                 // passes now; "" without a deadline
 };
 Result<DealView> ShowDeal(Context& ctx, const std::string& id);
 

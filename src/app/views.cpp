@@ -1,4 +1,6 @@
 // Read models for show, list and payouts, and marking payouts done.
+#include <algorithm>
+
 #include "app/deals.h"
 #include "app/logging.h"
 
@@ -22,6 +24,31 @@ Result<void> FillFingerprints(Context& ctx, DealView& view) {
   return {};
 }
 
+// Who did the current state's step, with what they sent with it (the
+// tracking text of a 40), from the history.
+void FillProgress(const core::CaseRules& rules, DealView& view) {
+  const core::Deal& deal = view.deal;
+  const core::StateProgress progress =
+      core::ProgressIn(rules, deal, deal.state);
+  view.deadline_outcome = core::DeadlineOutcome(rules, deal);
+  view.partial = progress.Partial();
+  if (progress.parties.empty()) return;
+  view.progress_mark = progress.mark;
+  int code = -1;  // the code that leaves the mark in this state
+  for (const auto& t : rules.transitions)
+    if (t.mark == progress.mark &&
+        std::find(t.from.begin(), t.from.end(), deal.state) != t.from.end())
+      code = t.code;
+  for (const auto& party : progress.parties) {
+    std::string detail;
+    for (const auto& e : view.events)
+      if (party.done && !e.refused && e.code == code && e.actor == party.role &&
+          e.from_state == deal.state)
+        detail = e.detail;
+    view.progress.push_back({party.role, party.done, detail});
+  }
+}
+
 }  // namespace
 
 Result<DealView> ShowDeal(Context& ctx, const std::string& id) {
@@ -37,6 +64,7 @@ Result<DealView> ShowDeal(Context& ctx, const std::string& id) {
   if (!ok) return std::unexpected(ok.error());
   if (auto rules = ctx.rules.Find(view.deal.case_name)) {
     view.waiting_for = core::WaitingFor(**rules, view.deal);
+    FillProgress(**rules, view);
   }
   return view;
 }

@@ -33,6 +33,23 @@ std::string Grouped(const std::string& fpr) {
   return out;
 }
 
+// While only some parties did the current step: "a shipped (Colissimo
+// ...)", "b has not shipped yet", and where a missed deadline now leads.
+void PrintProgress(const app::DealView& view) {
+  if (!view.partial) return;
+  const char* label = "Progress  ";
+  for (const auto& p : view.progress) {
+    Line(label +
+         (p.done
+              ? fmt::format("{} {}{}", p.role, view.progress_mark,
+                            p.detail.empty() ? "" : " (" + p.detail + ")")
+              : fmt::format("{} has not {} yet", p.role, view.progress_mark)));
+    label = "          ";
+  }
+  if (!view.deadline_outcome.empty())
+    Line("          a missed deadline now leads to " + view.deadline_outcome);
+}
+
 void PrintSummary(const app::DealView& view, const app::Context& ctx) {
   const core::Deal& d = view.deal;
   const std::string& cur = ctx.config.policy.money.currency;
@@ -43,6 +60,7 @@ void PrintSummary(const app::DealView& view, const app::Context& ctx) {
   if (!view.waiting_for.empty()) {
     Line(fmt::format("Waiting   {}", fmt::join(view.waiting_for, ", ")));
   }
+  PrintProgress(view);
   Line("Delivery  " + d.delivery + ", language " + d.lang);
   for (const auto& [key, text] : d.texts) {
     Line(fmt::format("{:<9} {}", key, text));

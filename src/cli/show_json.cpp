@@ -112,6 +112,22 @@ Json PayoutsJson(const app::DealView& view) {
   return payouts;
 }
 
+// The current state's per-party step, or null when it has none.
+Json ProgressJson(const app::DealView& view) {
+  if (view.progress.empty()) return Json::Null();
+  Json parties = Json::Array();
+  for (const auto& p : view.progress) {
+    parties.Push(Json::Object()
+                     .Set("role", p.role)
+                     .Set("done", p.done)
+                     .Set("detail", p.detail));
+  }
+  return Json::Object()
+      .Set("mark", view.progress_mark)
+      .Set("partial", view.partial)
+      .Set("parties", std::move(parties));
+}
+
 Json ProposalJson(const core::Deal& deal) {
   if (!deal.proposal) return Json::Null();
   Json split = Json::Object();
@@ -140,6 +156,10 @@ Json DealViewJson(const app::DealView& view, const app::Context& ctx) {
       .Set("state_entered", core::FormatIsoTime(d.state_entered))
       .Set("deadline", TimeOrNull(d.deadline))
       .Set("waiting_for", StringList(view.waiting_for))
+      .Set("progress", ProgressJson(view))
+      .Set("deadline_outcome", view.deadline_outcome.empty()
+                                   ? Json::Null()
+                                   : Json(view.deadline_outcome))
       .Set("currency", ctx.config.policy.money.currency)
       .Set("held", d.Held().ToString())
       .Set("paid_in", d.paid_in.ToString())

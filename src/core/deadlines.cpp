@@ -46,6 +46,50 @@ void EnterState(const CaseRules& rules, const Policy& policy, Deal& deal,
 
 }  // namespace internal
 
+bool StateProgress::Partial() const {
+  size_t done = 0;
+  for (const auto& p : parties) done += p.done ? 1 : 0;
+  return done > 0 && done < parties.size();
+}
+
+StateProgress ProgressIn(const CaseRules& rules, const Deal& deal,
+                         const std::string& state) {
+  StateProgress progress;
+  progress.state = state;
+  const StateRule* rule = rules.FindState(state);
+  if (!rule || rule->waits_mark.empty()) return progress;
+  progress.mark = rule->waits_mark;
+  for (const auto& role : rule->waits_for) {
+    const PartyState* p = deal.Party(role);
+    if (!p) continue;  // the operator leaves no mark
+    bool done = rule->waits_mark == "paid"
+                    ? p->Paid()
+                    : p->marks.contains(rule->waits_mark);
+    progress.parties.push_back({role, done});
+  }
+  if (progress.parties.size() < 2) progress.parties.clear();
+  return progress;
+}
+
+std::string DeadlineOutcome(const CaseRules& rules, const Deal& deal) {
+  const StateRule* rule = rules.FindState(deal.state);
+  if (!rule || !deal.deadline) return "";
+  if (!rule->partial_timeout_to.empty() &&
+      ProgressIn(rules, deal, deal.state).Partial())
+    return rule->partial_timeout_to;
+  return rule->timeout_to;
+}
+
+bool PartialDefaultPending(const CaseRules& rules, const Deal& deal) {
+  const StateRule* rule = rules.FindState(deal.state);
+  if (!rule || !deal.deadline || rule->partial_timeout_to.empty() ||
+      rule->partial_timeout_to == rule->timeout_to)
+    return false;
+  const StateRule* target = rules.FindState(rule->partial_timeout_to);
+  return target && !target->is_final &&
+         ProgressIn(rules, deal, deal.state).Partial();
+}
+
 std::optional<Command> DueTimer(const Policy& policy, const Deal& deal,
                                 Time now) {
   if (!deal.deadline) return std::nullopt;

@@ -244,13 +244,18 @@ static StepResult Timeout(const CaseRules& rules, const Policy& policy,
       fx.notifications.push_back({who, {rule->realert}, false});
     return Outcome{deal, fx};
   }
-  if (auto ok = MoveTo(rules, policy, deal, rule->timeout_to, {}, now, fx); !ok)
+  // One party performed and another did not: the deal does not end as
+  // silence would have it; everybody, the operator too, hears who did what.
+  const std::string to = DeadlineOutcome(rules, before);
+  const bool partial = PartialDefaultPending(rules, before);
+  if (auto ok = MoveTo(rules, policy, deal, to, {}, now, fx); !ok)
     return Plain("internal error: " + ok.error().message);
-  std::vector<std::string> templates = {"deadline_passed"};
-  const StateRule* target = rules.FindState(rule->timeout_to);
+  std::vector<std::string> templates = {partial ? "partial_default"
+                                                : "deadline_passed"};
+  const StateRule* target = rules.FindState(to);
   templates.insert(templates.end(), target->on_enter.begin(),
                    target->on_enter.end());
-  Notify(rules, deal, cmd, templates, false, fx);
+  Notify(rules, deal, cmd, templates, partial, fx);
   return Outcome{deal, fx};
 }
 

@@ -111,6 +111,36 @@ std::vector<int> AllowedCodes(const CaseRules& rules, const Deal& deal,
 // Roles (or "operator") the current state waits for, honouring marks.
 std::vector<std::string> WaitingFor(const CaseRules& rules, const Deal& deal);
 
+// Per-party progress in one state: the mark it waits for (`waits_mark`,
+// "paid" for deposits) and, for each role it waits for, whether that role
+// has it. Empty `parties` when the state waits for fewer than two roles
+// with a mark: nothing can then be partly done.
+struct StateProgress {
+  std::string state;
+  std::string mark;
+  struct Party {
+    std::string role;
+    bool done = false;
+  };
+  std::vector<Party> parties;
+
+  // Some but not all of the roles did their step.
+  bool Partial() const;
+};
+StateProgress ProgressIn(const CaseRules& rules, const Deal& deal,
+                         const std::string& state);
+
+// The state the deal enters if the current deadline passes now: the
+// state's `partial_timeout` when it is partly done, else its `timeout`.
+// Empty when the state has no deadline.
+std::string DeadlineOutcome(const CaseRules& rules, const Deal& deal);
+
+// True when the current deadline, passing now, would not end the deal as
+// silence normally does because one party performed and another did not:
+// the deal then stays open, funds held, in the state's `partial_timeout`
+// (disputed), and everybody, the operator too, is told who did what.
+bool PartialDefaultPending(const CaseRules& rules, const Deal& deal);
+
 // The transition rule `role` would use for `code` now, if any.
 const TransitionRule* FindTransition(const CaseRules& rules, const Deal& deal,
                                      int code, const std::string& role);

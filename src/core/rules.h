@@ -71,8 +71,13 @@ struct PayoutRule {
 struct StateRule {
   std::string name;
   bool is_final = false;
-  std::string deadline;                // deadline key, e.g. "offer_days"
-  std::string timeout_to;              // state entered when the deadline passes
+  std::string deadline;    // deadline key, e.g. "offer_days"
+  std::string timeout_to;  // state entered when the deadline passes
+  // Entered instead when the deadline passes after some but not all of the
+  // waiting roles left `waits_mark` (one shipped, the other not): the one
+  // who performed must not lose to the one who did not (SPEC "Deadlines and
+  // silence"). Required where several roles wait with a mark.
+  std::string partial_timeout_to;
   std::vector<std::string> waits_for;  // roles (or "operator") who must act
   std::string waits_mark;              // exchange: only roles lacking this mark
   std::vector<std::string> on_enter;   // templates sent when entered

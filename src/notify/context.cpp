@@ -148,6 +148,59 @@ Data PartiesList(const core::Deal& deal, const MessageInput& in) {
   return parties;
 }
 
+// "has shipped" / "has not shipped yet" for a mark, in the reader's words
+// ("progress.shipped", "progress.shipped.todo", each with a ".hand" form for
+// hand delivery); the mark's name when the language has no word for it.
+std::string ProgressWord(const MessageInput& in, const std::string& mark,
+                         bool done) {
+  const std::string key = "progress." + mark + (done ? "" : ".todo");
+  if (in.labels) {
+    const bool hand = in.deal && in.deal->delivery == "hand";
+    for (const std::string& k : {hand ? key + ".hand" : key, key})
+      if (auto it = in.labels->find(k); it != in.labels->end())
+        return it->second;
+  }
+  return done ? mark : "not " + mark;
+}
+
+Data ProgressList(const MessageInput& in, const core::StateProgress& p) {
+  Data lines{list{}};
+  for (const auto& party : p.parties)
+    lines << Data(object{{"role", party.role},
+                         {"role_label", Label(in, "role", party.role)},
+                         {"done", Data(party.done)},
+                         {"status", ProgressWord(in, p.mark, party.done)}});
+  return lines;
+}
+
+// Who did the step of the current state and who did not (only while it is
+// partly done; deposits have their own lines), what a deadline passing now
+// would do, and, for a deadline notice, who had done the step of the state
+// that just ended.
+void SetProgress(Data& ctx, const MessageInput& in) {
+  core::StateProgress now, ended;
+  std::string outcome;
+  bool pending = false;
+  if (in.deal && in.rules) {
+    now = core::ProgressIn(*in.rules, *in.deal, in.deal->state);
+    outcome = core::DeadlineOutcome(*in.rules, *in.deal);
+    pending = core::PartialDefaultPending(*in.rules, *in.deal);
+    if (in.command.code == core::code::kTimeout && !in.from_state.empty() &&
+        in.from_state != in.deal->state)
+      ended = core::ProgressIn(*in.rules, *in.deal, in.from_state);
+  }
+  const bool show_now = now.Partial() && now.mark != "paid";
+  ctx.set("progress", show_now ? ProgressList(in, now) : Data(list{}));
+  ctx.set("has_progress", Data(show_now));
+  ctx.set("partial_default", Data(pending));
+  ctx.set("deadline_outcome", outcome);
+  ctx.set("deadline_outcome_label",
+          outcome.empty() ? outcome : Label(in, "state", outcome));
+  ctx.set("from_progress",
+          ended.Partial() ? ProgressList(in, ended) : Data(list{}));
+  ctx.set("has_from_progress", Data(ended.Partial()));
+}
+
 void SetProposal(Data& ctx, const core::Deal& deal, const MessageInput& in) {
   if (!deal.proposal) {
     ctx.set("proposal", Data(false));
@@ -305,6 +358,7 @@ Data BuildContext(const MessageInput& in) {
   ctx.set("recipient", in.recipient_email);
   SetCommand(ctx, in);
   SetNextSteps(ctx, in);
+  SetProgress(ctx, in);
   SetPayouts(ctx, in);
   return ctx;
 }
@@ -382,6 +436,18 @@ Data SampleContext(bool exchange) {
                        {"summary", DefaultSummary(core::code::kStatus)}});
   ctx.set("next_steps", steps);
   ctx.set("has_next_steps", Data(true));
+  // Every progress list non-empty too, so that `check` sees their keys.
+  core::StateProgress progress{
+      "funded",
+      "shipped",
+      {{deal.parties[0].role, true}, {deal.parties[1].role, false}}};
+  ctx.set("progress", ProgressList(in, progress));
+  ctx.set("has_progress", Data(true));
+  ctx.set("partial_default", Data(true));
+  ctx.set("deadline_outcome", "disputed");
+  ctx.set("deadline_outcome_label", "disputed");
+  ctx.set("from_progress", ProgressList(in, progress));
+  ctx.set("has_from_progress", Data(true));
   return ctx;
 }
 

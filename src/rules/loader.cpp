@@ -152,6 +152,8 @@ void ReadStates(const toml::table& root, Reader& r, CaseRules& rules) {
     s.is_final = r.Bool(t->get("final"), at + ".final");
     s.deadline = r.String(t->get("deadline"), at + ".deadline", false);
     s.timeout_to = r.String(t->get("timeout"), at + ".timeout", false);
+    s.partial_timeout_to =
+        r.String(t->get("partial_timeout"), at + ".partial_timeout", false);
     s.realert = r.String(t->get("realert"), at + ".realert", false);
     s.waits_for = r.Strings(t->get("waits_for"), at + ".waits_for", false);
     s.waits_mark = r.String(t->get("waits_mark"), at + ".waits_mark", false);
@@ -314,6 +316,7 @@ std::vector<std::string> RuleBook::TemplateNames() const {
                                  "unsigned",
                                  "reminder",
                                  "deadline_passed",
+                                 "partial_default",
                                  "payout_instructions",
                                  "offer"};
   for (const auto& [_, rules] : cases) {

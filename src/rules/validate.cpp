@@ -150,6 +150,69 @@ class Checker {
               "a state that times out to itself must re-alert someone");
     if (s.waits_for.empty())
       Problem(at + ".waits_for", "who must act in this state?");
+    CheckMark(s);
+    CheckPartial(s);
+  }
+
+  // The state `s` moves to once every role has its mark (the when_all
+  // transition that sets it); "" when none does.
+  std::string MarkTarget(const core::StateRule& s) const {
+    for (const auto& t : r_.transitions)
+      if (In(t.from, s.name) && t.mark == s.waits_mark && t.when_all)
+        return t.to;
+    return "";
+  }
+
+  void CheckMark(const core::StateRule& s) {
+    if (s.waits_mark.empty() || s.waits_mark == "paid") return;
+    if (MarkTarget(s).empty())
+      Problem("states." + s.name + ".waits_mark",
+              fmt::format("no transition from '{}' sets the mark '{}' with "
+                          "when_all",
+                          s.name, s.waits_mark));
+  }
+
+  // Where several roles each leave a mark, a deadline can pass after some
+  // but not all of them did their step (one shipped, the other not). The
+  // file must say where the deal goes then, and that must not end the deal
+  // against the one who performed: either a state that keeps the funds
+  // (disputed), or, where silence counts as doing the step (61: silence is
+  // acceptance), the very state the last mark would have led to. Deposits
+  // ("paid") are exempt: an unfunded deal pays every deposit back in full.
+  void CheckPartial(const core::StateRule& s) {
+    const std::string at = "states." + s.name + ".partial_timeout";
+    std::vector<std::string> marking;
+    for (const auto& who : s.waits_for)
+      if (r_.HasRole(who)) marking.push_back(who);
+    if (s.waits_mark.empty() || marking.size() < 2) {
+      if (!s.partial_timeout_to.empty())
+        Problem(at,
+                "only a state where several roles each leave a mark "
+                "(waits_mark) can be partly done");
+      return;
+    }
+    if (s.partial_timeout_to.empty())
+      return Problem(
+          at, fmt::format("missing: where the deal goes when the deadline "
+                          "passes after some but not all of {} did '{}' "
+                          "(e.g. \"disputed\")",
+                          fmt::join(marking, ", "), s.waits_mark));
+    const core::StateRule* to = r_.FindState(s.partial_timeout_to);
+    if (!to)
+      return Problem(at,
+                     fmt::format("unknown state '{}'", s.partial_timeout_to));
+    if (to->name == s.name)
+      return Problem(at, "must leave the state: the deadline has passed");
+    if (s.waits_mark == "paid" || !to->is_final) return;
+    const std::string by_mark = MarkTarget(s);
+    if (to->name != by_mark)
+      Problem(at,
+              fmt::format("'{}' ends the deal when one party did '{}' and "
+                          "another did not: the one who performed would lose "
+                          "(use a state that keeps the funds, such as "
+                          "\"disputed\", or '{}' where silence counts as "
+                          "doing the step)",
+                          to->name, s.waits_mark, by_mark));
   }
 
   // The payouts of a formula ending must add up, symbolically, to every
@@ -242,9 +305,11 @@ class Checker {
       std::string s = todo.front();
       todo.pop_front();
       std::vector<std::string> next;
-      if (const core::StateRule* st = r_.FindState(s);
-          st && !st->timeout_to.empty())
-        next.push_back(st->timeout_to);
+      if (const core::StateRule* st = r_.FindState(s)) {
+        if (!st->timeout_to.empty()) next.push_back(st->timeout_to);
+        if (!st->partial_timeout_to.empty())
+          next.push_back(st->partial_timeout_to);
+      }
       for (const auto& t : r_.transitions)
         if (In(t.from, s) && !t.to.empty() &&
             (through_funding || t.action != core::Action::kDeposit))

@@ -1,5 +1,11 @@
 // Deadlines and reminders fire exactly once: across a run killed right
-// after a timer was committed, and across two ticks running at once.
+// after a timer was committed, and across two ticks running at once. And an
+// exchange whose deadline passes after one party shipped (or sent back) and
+// the other did not goes to dispute (issue 8.3), with the parties' steps
+// mailed clear-signed by real gpg (tests/harness gpg.sh, sign.sh).
+#include <time.h>
+
+#include "../integration/mail_fixture.h"
 #include "cli_fixture.h"
 
 namespace {
@@ -77,6 +83,205 @@ TEST_F(DeadlinesTest, TwoTicksAtOnceFireEachTimerOnce) {
     EXPECT_EQ(State(id), "cancelled");
     EXPECT_EQ(Events(id, "timeout"), 1u) << id;
   }
+}
+
+// An exchange between alice and bob whose steps arrive as clear-signed
+// mail in the maildir inbox; the test keys are made once for the suite.
+class ExchangeDeadlinesTest : public DeadlinesTest {
+ protected:
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/ct-e2e-keys-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return;
+    keys_dir_ = new fs::path(tmpl);
+    setenv("CT_HARNESS_OWNER_PID", std::to_string(getpid()).c_str(), 1);
+    cttest::Cmd make = cttest::Shell(cttest::MailWorld::Script("gpg.sh") +
+                                     " make-home " + Gnupg());
+    keys_status_ = make.status;
+    keys_output_ = new std::string(make.All());
+  }
+  static void TearDownTestSuite() {
+    if (!keys_dir_) return;
+    cttest::Shell(cttest::MailWorld::Script("gpg.sh") + " kill " + Gnupg());
+    fs::remove_all(*keys_dir_);
+    delete keys_dir_;
+    delete keys_output_;
+    keys_dir_ = nullptr;
+  }
+  static std::string Gnupg() {
+    return cttest::Quote((*keys_dir_ / "gnupg").string());
+  }
+
+  void SetUp() override {
+    DeadlinesTest::SetUp();
+    ASSERT_NE(keys_dir_, nullptr);
+    if (keys_status_ == cttest::kSkipStatus) GTEST_SKIP() << *keys_output_;
+    ASSERT_EQ(keys_status_, 0) << *keys_output_;
+    const auto keys = cttest::ReadEnv(*keys_dir_ / "gnupg" / "keys.env");
+    // The escrow's home: its secret key and the others' public keys.
+    static int homes = 0;
+    const fs::path home =
+        *keys_dir_ / "gnupg" / "party" / ("escrow-" + std::to_string(++homes));
+    cttest::Cmd escrow =
+        cttest::Shell("CT_PARTY_PUBLIC_KEYS='operator alice bob' " +
+                      cttest::MailWorld::Script("gpg.sh") + " party-home " +
+                      Gnupg() + " escrow " + cttest::Quote(home.string()));
+    ASSERT_EQ(escrow.status, 0) << escrow.All();
+    for (const std::string name : {"alice", "bob"}) {
+      cttest::Cmd party = cttest::Shell(cttest::MailWorld::Script("gpg.sh") +
+                                        " party-home " + Gnupg() + " " + name);
+      ASSERT_EQ(party.status, 0) << party.All();
+      party_home_[name] = cttest::Lines(party.out).back();
+      fpr_[name] = keys.at(name == "alice" ? "CT_FPR_ALICE" : "CT_FPR_BOB");
+    }
+    const std::string src = CT_TEST_SOURCE_DIR;
+    std::ofstream(dir_ / "ct.conf", std::ios::trunc)
+        << "[store]\ndatabase = " << (dir_ / "db" / "ct.db").string() << "\n"
+        << "[inbox]\nurl = maildir://" << (dir_ / "maildir").string() << "\n"
+        << "[outbox]\nurl = dir://" << (dir_ / "out").string() << "\n"
+        << "from = CyberTroc <escrow@example.test>\n"
+        << "operator = operator@example.test\n"
+        << "[gpg]\nhome = " << home.string() << "\n"
+        << "escrow_key = " << keys.at("CT_FPR_ESCROW") << "\n"
+        << "operator_key = " << keys.at("CT_FPR_OPERATOR") << "\n"
+        << "encrypt_replies = false\n"
+        << "[rules]\ndir = " << src << "/rules\n"
+        << "[templates]\ndir = " << src << "/templates\n"
+        << "default_language = en\n"
+        << "[log]\nfile = " << (dir_ / "ct.log").string() << "\n";
+  }
+
+  // alice (a) offers the exchange to bob (b); funded at kT0.
+  std::string FundedExchange() {
+    CliRun open =
+        Cli({"--json", "open", "exchange", "--a", "alice@example.test", "--b",
+             "bob@example.test", "--give", "Kind of Blue (CD)", "--take",
+             "A Love Supreme (CD)", "--value", "20.00"});
+    EXPECT_EQ(open.status, 0) << open.err;
+    const std::string id = First(open.out, R"re("id": "(CT-[0-9A-Z]{8})")re");
+    EXPECT_EQ(Cli({"deposit", id, "a", "20.20"}).status, 0);
+    EXPECT_EQ(Cli({"deposit", id, "b", "20.20"}).status, 0);
+    EXPECT_EQ(State(id), "funded");
+    return id;
+  }
+
+  // NAME clear-signs TEXT at `now` and mails it to the escrow's inbox.
+  void Mail(const std::string& name, const std::string& text,
+            const std::string& now) {
+    const fs::path file = dir_ / ("mail-" + std::to_string(++mails_));
+    cttest::WriteFile(file.string() + ".body", text + "\n");
+    cttest::Cmd sign =
+        cttest::Shell("CT_SIGN_TIME=" + std::to_string(Epoch(now) - 60) + " " +
+                      cttest::MailWorld::Script("sign.sh") + " clearsign " +
+                      cttest::Quote(party_home_[name]) + " " + fpr_[name] +
+                      " " + name + "@example.test escrow@example.test " +
+                      cttest::Quote(file.string() + ".body") + " " +
+                      cttest::Quote(file.string()));
+    ASSERT_EQ(sign.status, 0) << sign.All();
+    cttest::DeliverToMaildir(dir_ / "maildir", file);
+  }
+
+  // One `run` at `now` that applies `applied` commands.
+  void Run(const std::string& now, int applied) {
+    CliRun run = Cli({"--json", "run"}, now);
+    ASSERT_EQ(run.status, 0) << run.err << ReadAll(dir_ / "ct.log");
+    EXPECT_EQ(First(run.out, R"re("applied": (\d+))re"),
+              std::to_string(applied))
+        << run.out << ReadAll(dir_ / "ct.log");
+  }
+
+  // Roles that got a message made of exactly these templates.
+  std::vector<std::string> Recipients(const std::string& id,
+                                      const std::string& templates) {
+    return All(
+        Cli({"--json", "show", id}).out,
+        R"re("role": "([a-z]+)",\s*"kind": "[a-z_-]*",\s*"templates": ")re" +
+            templates + "\"");
+  }
+
+  static time_t Epoch(const std::string& iso) {
+    struct tm tm = {};
+    strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return timegm(&tm);
+  }
+
+  // Checks the deal went to dispute once, holding everything, everybody
+  // told who performed.
+  void ExpectDisputedOnce(const std::string& id) {
+    CliRun show = Cli({"--json", "show", id});
+    EXPECT_EQ(First(show.out, R"re("state": "([^"]*)")re"), "disputed");
+    EXPECT_EQ(First(show.out, R"re("held": "([^"]*)")re"), "40.00");
+    EXPECT_NE(show.out.find("\"payouts\": []"), std::string::npos)
+        << "funds stay blocked";
+    EXPECT_EQ(Events(id, "timeout"), 1u);
+    EXPECT_EQ(Recipients(id, "partial_default,dispute_opened"),
+              (std::vector<std::string>{"a", "b", "operator"}));
+  }
+
+  inline static fs::path* keys_dir_ = nullptr;
+  inline static int keys_status_ = -1;
+  inline static std::string* keys_output_ = nullptr;
+  std::map<std::string, std::string> party_home_, fpr_;
+  int mails_ = 0;
+};
+
+// Issue 8.3 end to end: bob ships, alice never does. Before: cancelled, both
+// bonds refunded, alice kept bob's item.
+TEST_F(ExchangeDeadlinesTest, ExchangeOneShippedTimeoutGoesToDispute) {
+  const std::string id = FundedExchange();
+  const char kShipped[] = "2027-01-31T13:00:00Z";
+  Mail("bob", id + " 40 Colissimo 6A12345678901", kShipped);
+  Run(kShipped, 1);
+  ASSERT_EQ(State(id), "funded");
+
+  // show says one item is on its way, and what the deadline now does.
+  CliRun json = Cli({"--json", "show", id}, kShipped);
+  EXPECT_EQ(First(json.out, R"re("deadline_outcome": "([^"]*)")re"),
+            "disputed");
+  EXPECT_EQ(First(json.out, R"re("partial": (true|false))re"), "true");
+  EXPECT_EQ(First(json.out,
+                  R"re("role": "b",\s*"done": true,\s*"detail": "([^"]*)")re"),
+            "Colissimo 6A12345678901");
+  EXPECT_EQ(First(json.out, R"re("role": "a",\s*"done": (true|false))re"),
+            "false");
+  CliRun human = Cli({"show", id}, kShipped);
+  EXPECT_NE(human.out.find("Progress  a has not shipped yet\n"
+                           "          b shipped (Colissimo 6A12345678901)"),
+            std::string::npos)
+      << human.out;
+  EXPECT_NE(human.out.find("a missed deadline now leads to disputed"),
+            std::string::npos);
+
+  // Ship deadline 2027-02-07 12:00: the 1-day reminder goes to alice only.
+  EXPECT_EQ(Cli({"tick"}, "2027-02-06T13:00:00Z").status, 0);
+  EXPECT_EQ(Recipients(id, "reminder"), std::vector<std::string>{"a"});
+
+  // The deadline passes; the run is killed right after the commit.
+  const char kAfterDeadline[] = "2027-02-07T12:30:00Z";
+  CrashingTick(kAfterDeadline);
+  EXPECT_EQ(Cli({"tick"}, kAfterDeadline).status, 0);
+  EXPECT_EQ(Cli({"tick"}, "2027-03-01T00:00:00Z").status, 0);
+  ExpectDisputedOnce(id);
+}
+
+// Issue 8.3 end to end: both shipped, alice asked to send back; she does,
+// bob does not. Before: completed, bonds refunded, alice lost her item.
+TEST_F(ExchangeDeadlinesTest, ExchangeOneReturnedTimeoutGoesToDispute) {
+  const std::string id = FundedExchange();
+  Mail("alice", id + " 40", "2027-01-31T13:00:00Z");
+  Mail("bob", id + " 40", "2027-01-31T13:00:00Z");
+  Run("2027-01-31T13:00:00Z", 2);
+  Mail("alice", id + " 62 scratched", "2027-01-31T14:00:00Z");
+  Run("2027-01-31T14:00:00Z", 1);
+  Mail("alice", id + " 81 La Poste 8R00112233", "2027-01-31T15:00:00Z");
+  Run("2027-01-31T15:00:00Z", 1);
+  ASSERT_EQ(State(id), "returning");
+  CliRun human = Cli({"show", id}, "2027-01-31T15:00:00Z");
+  EXPECT_NE(human.out.find("a return_shipped (La Poste 8R00112233)"),
+            std::string::npos)
+      << human.out;
+  // Return deadline: 14 days after the 62 (2027-02-14 14:00).
+  EXPECT_EQ(Cli({"tick"}, "2027-02-14T14:30:00Z").status, 0);
+  ExpectDisputedOnce(id);
 }
 
 }  // namespace

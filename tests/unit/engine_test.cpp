@@ -158,7 +158,8 @@ TEST(EngineTest, DisputeSettledByProposal) {
   EXPECT_EQ(d.deal().state, "disputed");
   auto bad =
       d.No({"seller", 90, "", 0, {{"seller", M(3000)}, {"buyer", M(4550)}}});
-  EXPECT_NE(bad.reason.find("(proposed, held): 75.50, 90.00"), std::string::npos)
+  EXPECT_NE(bad.reason.find("(proposed, held): 75.50, 90.00"),
+            std::string::npos)
       << bad.reason;
   d.Ok({"seller", 90, "", 0, {{"seller", M(4450)}, {"buyer", M(4550)}}});
   EXPECT_NE(d.No({"seller", 91}).reason.find("own proposal"),
@@ -339,6 +340,114 @@ TEST(EngineTest, ExchangeReturnSendsFranchiseToOperator) {
             (std::map<std::string, int64_t>{{"a:bond_refund", 1800},
                                             {"b:bond_refund", 1800},
                                             {"operator:franchise", 400}}));
+}
+
+Driver FundedExchange() {
+  Driver d(ct::testing::Exchange(), ExchangeOffer());
+  d.Ok({"b", 11});
+  d.Ok({"operator", 21, "a", 2020});
+  d.Ok({"operator", 21, "b", 2020});
+  return d;
+}
+
+bool Told(const Effects& fx, const std::string& to, const std::string& tmpl) {
+  for (const auto& n : fx.notifications)
+    if (n.to == to && std::find(n.templates.begin(), n.templates.end(), tmpl) !=
+                          n.templates.end())
+      return true;
+  return false;
+}
+
+// Issue 8.3: a sent 40, b never shipped; the ship deadline cancelled the
+// deal and refunded both bonds: b kept a's item and got his bond back.
+TEST(EngineTest, ExchangeOneShippedTimeoutGoesToDispute) {
+  Driver d = FundedExchange();
+  d.Ok({"a", 40});
+  ASSERT_EQ(d.deal().state, "funded");
+  EXPECT_TRUE(
+      ProgressIn(ct::testing::Exchange(), d.deal(), "funded").Partial());
+  EXPECT_EQ(DeadlineOutcome(ct::testing::Exchange(), d.deal()), "disputed");
+  EXPECT_TRUE(PartialDefaultPending(ct::testing::Exchange(), d.deal()));
+  EXPECT_EQ(WaitingFor(ct::testing::Exchange(), d.deal()),
+            std::vector<std::string>{"b"});
+  auto out = d.Timeout();
+  EXPECT_EQ(d.deal().state, "disputed");
+  EXPECT_TRUE(out.effects.payouts.empty()) << "funds stay blocked";
+  EXPECT_EQ(d.deal().Held(), M(4000));
+  for (const char* who : {"a", "b", "operator"}) {
+    EXPECT_TRUE(Told(out.effects, who, "partial_default")) << who;
+    EXPECT_TRUE(Told(out.effects, who, "dispute_opened")) << who;
+  }
+  EXPECT_FALSE(Told(out.effects, "a", "deadline_passed"));
+  // The marks say who performed, for the notice and `show`.
+  EXPECT_TRUE(d.deal().Party("a")->marks.contains("shipped"));
+  EXPECT_FALSE(d.deal().Party("b")->marks.contains("shipped"));
+}
+
+// Issue 8.3: in `returning` a sent her item back (81), b did not; the
+// deadline completed the deal and refunded the bonds: a lost her item.
+TEST(EngineTest, ExchangeOneReturnedTimeoutGoesToDispute) {
+  Driver d = FundedExchange();
+  d.Ok({"a", 40});
+  d.Ok({"b", 40});
+  d.Ok({"b", 62});
+  d.Ok({"a", 81});
+  ASSERT_EQ(d.deal().state, "returning");
+  auto out = d.Timeout();
+  EXPECT_EQ(d.deal().state, "disputed");
+  EXPECT_TRUE(out.effects.payouts.empty());
+  EXPECT_EQ(d.deal().Held(), M(4000));
+  EXPECT_TRUE(Told(out.effects, "operator", "partial_default"));
+}
+
+// What silence already means is kept where nothing was half performed.
+TEST(EngineTest, ExchangeTimeoutsWithoutPartialPerformance) {
+  struct Case {
+    std::vector<Say> path;
+    std::string waiting, after;
+  };
+  const Case kCases[] = {
+      // Nobody shipped: cancelled, held funds back.
+      {{}, "funded", "cancelled"},
+      // Nobody returned: each keeps what it got.
+      {{{"a", 40}, {"b", 40}, {"a", 62}}, "returning", "completed"},
+      // One 61, one silent: silence is acceptance, both accepted.
+      {{{"a", 40}, {"b", 40}, {"a", 61}}, "in_transit", "completed"},
+      // One 101, one silent: silence accepts the return.
+      {{{"a", 40}, {"b", 40}, {"a", 62}, {"a", 81}, {"b", 81}, {"b", 101}},
+       "return_shipped",
+       "refunded"},
+  };
+  for (const auto& c : kCases) {
+    Driver d = FundedExchange();
+    for (const auto& s : c.path) d.Ok(s);
+    ASSERT_EQ(d.deal().state, c.waiting);
+    EXPECT_FALSE(PartialDefaultPending(ct::testing::Exchange(), d.deal()));
+    auto out = d.Timeout();
+    EXPECT_EQ(d.deal().state, c.after) << c.waiting;
+    EXPECT_TRUE(Told(out.effects, "a", "deadline_passed")) << c.waiting;
+  }
+  // Deposits: one paid, the other not: cancelled, each deposit back in full.
+  Driver d(ct::testing::Exchange(), ExchangeOffer());
+  d.Ok({"b", 11});
+  d.Ok({"operator", 21, "a", 2020});
+  auto out = d.Timeout();
+  EXPECT_EQ(d.deal().state, "cancelled");
+  EXPECT_EQ(PaidTo(out.effects),
+            (std::map<std::string, int64_t>{{"a:refund", 2020}}));
+}
+
+// The reminder before a partly performed deadline goes to the one who has
+// not acted, and only to him.
+TEST(EngineTest, ExchangeReminderGoesToTheOneWhoHasNotShipped) {
+  Driver d = FundedExchange();
+  d.Ok({"b", 40});
+  d.now() = *d.deal().deadline - Days(1);
+  auto out = d.Ok({"timer", code::kReminder});
+  ASSERT_EQ(out.effects.notifications.size(), 1u);
+  EXPECT_EQ(out.effects.notifications[0].to, "a");
+  EXPECT_EQ(out.effects.notifications[0].templates,
+            std::vector<std::string>{"reminder"});
 }
 
 TEST(EngineTest, CommissionPayerAndOddCent) {

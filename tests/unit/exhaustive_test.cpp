@@ -1,13 +1,28 @@
 // Explores, breadth-first, every deal reachable from a fresh offer by any
 // sequence of commands (every code from every sender, deposits exact, short
 // and excess, splits that add up and that do not, extensions) and deadline
-// expiries, visiting equal deals once, and checks the money invariants on
-// every transition.
+// expiries, visiting equal deals once, for every rules file shipped. Every
+// state is reached (checked), so every state is explored onwards. On every
+// transition it checks the money invariants and fairness:
+//
+//   A deadline that passes after some but not all of the waiting parties
+//   did their step (one item shipped, the other not) never ends the deal,
+//   unless silence counts as that step: then it ends exactly as it would
+//   have had every silent party sent it (same state, same payouts). One 61
+//   and the other silent in an exchange is two acceptances; one 40 and the
+//   other silent is not a shipment (issue 8.3, protocol case E).
+//
+// Deposits are not a performed step: an unfunded deal pays each back in
+// full (checked with the money). ExhaustiveTest.CatchesTheOldUnfairTimeouts
+// runs the checker on the rules as they were before issue 8.3 and expects
+// it to object.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
+#include <optional>
 #include <set>
 #include <unordered_set>
 
@@ -27,6 +42,8 @@ void PrintTo(const Money& m, std::ostream* os) { *os << m.ToString(); }
 namespace {
 
 constexpr int kDepth = 14;
+// Enough to reach a second party's missed return in an exchange.
+constexpr int kShallowDepth = 10;
 const Time kT0 = *ParseIsoTime("2027-01-31T12:00:00Z");
 
 // Equal deals are visited once; the times are left out on purpose (each
@@ -56,7 +73,13 @@ struct Probe {
 
 class Explorer {
  public:
-  explicit Explorer(const CaseRules& rules) : rules_(rules) {}
+  explicit Explorer(const CaseRules& rules, int depth = kDepth)
+      : rules_(rules), depth_(depth) {}
+
+  // Unfair timeouts found, one line each ("funded -> cancelled ...").
+  const std::vector<std::string>& unfair() const { return unfair_; }
+  // Timeouts checked from a partly performed state.
+  long partial_timeouts() const { return partial_timeouts_; }
 
   void Run(const Offer& offer) {
     auto fresh = NewDeal(rules_, policy_, offer, kT0);
@@ -68,7 +91,7 @@ class Explorer {
       todo.pop_front();
       states_.insert(node.deal.state);
       CheckDeal(node.deal);
-      if (node.depth == kDepth) continue;
+      if (node.depth == depth_) continue;
       for (const auto& probe : Probes(node.deal)) {
         ++transitions_;
         auto r = Step(rules_, policy_, node.deal, probe.cmd, probe.now);
@@ -81,6 +104,8 @@ class Explorer {
         }
         auto& out = std::get<Outcome>(r);
         CheckStep(node.deal, out, probe.cmd);
+        if (probe.cmd.code == code::kTimeout)
+          CheckFair(node.deal, out, probe.now);
         if (seen_.insert(Key(out.deal)).second)
           todo.push_back({out.deal, node.depth + 1});
       }
@@ -89,8 +114,9 @@ class Explorer {
       EXPECT_TRUE(states_.contains(s.name)) << s.name << " never reached";
     fmt::print(
         "{}: explored {} deals, {} transitions ({} refused) to depth "
-        "{}\n",
-        rules_.name, seen_.size(), transitions_, refusals_, kDepth);
+        "{}; {} timeouts from a partly performed state, {} unfair\n",
+        rules_.name, seen_.size(), transitions_, refusals_, depth_,
+        partial_timeouts_, unfair_.size());
   }
 
  private:
@@ -206,7 +232,72 @@ class Explorer {
     EXPECT_EQ(out.effects.to_state, out.deal.state);
   }
 
+  // The roles `s` waits for that have not left its mark, when some have
+  // and some have not (a step partly performed); empty otherwise.
+  std::vector<std::string> Silent(const StateRule& s, const Deal& d) const {
+    if (s.waits_mark.empty() || s.waits_mark == "paid") return {};
+    std::vector<std::string> silent;
+    size_t parties = 0;
+    for (const auto& role : s.waits_for) {
+      const PartyState* p = d.Party(role);
+      if (!p) continue;
+      ++parties;
+      if (!p->marks.contains(s.waits_mark)) silent.push_back(role);
+    }
+    if (silent.empty() || silent.size() == parties) return {};
+    return silent;
+  }
+
+  static std::multiset<std::string> Payouts(const Effects& fx) {
+    std::multiset<std::string> out;
+    for (const auto& p : fx.payouts)
+      out.insert(fmt::format("{}:{}:{}", p.payee, p.amount.minor(), p.reason));
+    return out;
+  }
+
+  // The deal as it would be had every silent role sent the code that sets
+  // the mark; nullopt when one of them could not.
+  std::optional<Outcome> AsIfDone(const StateRule& s, const Deal& d,
+                                  const std::vector<std::string>& silent,
+                                  Time now) const {
+    std::optional<Outcome> last;
+    Deal deal = d;
+    for (const auto& role : silent) {
+      const TransitionRule* t = nullptr;
+      for (const auto& r : rules_.transitions)
+        if (r.mark == s.waits_mark &&
+            std::count(r.from.begin(), r.from.end(), s.name))
+          t = &r;
+      if (!t) return std::nullopt;
+      auto r = Step(rules_, policy_, deal, Cmd(t->code, role), now);
+      auto* out = std::get_if<Outcome>(&r);
+      if (!out) return std::nullopt;
+      deal = out->deal;
+      last = *out;
+    }
+    return last;
+  }
+
+  void CheckFair(const Deal& before, const Outcome& out, Time now) {
+    const StateRule* s = rules_.FindState(before.state);
+    std::vector<std::string> silent = Silent(*s, before);
+    if (silent.empty() || out.deal.state == before.state) return;
+    ++partial_timeouts_;
+    if (!rules_.FindState(out.deal.state)->is_final) return;
+    auto done = AsIfDone(*s, before, silent, now);
+    if (done && done->deal.state == out.deal.state &&
+        Payouts(done->effects) == Payouts(out.effects))
+      return;
+    unfair_.push_back(fmt::format(
+        "{} -> {} with {} silent, although {} would have led to {}: {}",
+        before.state, out.deal.state, fmt::join(silent, ", "), s->waits_mark,
+        done ? done->deal.state : "nothing", Key(before)));
+  }
+
   const CaseRules& rules_;
+  int depth_;
+  std::vector<std::string> unfair_;
+  long partial_timeouts_ = 0;
   Policy policy_;
   std::unordered_set<std::string> seen_;
   std::set<std::string> states_;
@@ -214,22 +305,49 @@ class Explorer {
   long refusals_ = 0;
 };
 
-TEST(ExhaustiveTest, Sale) {
+// An offer for any case: every role an address, every term an amount
+// with odd cents, every text a word.
+Offer AnyOffer(const CaseRules& rules) {
   Offer o;
   o.id = "CT-7K3QX9A2";
-  o.emails = {{"seller", "s@example.test"}, {"buyer", "b@example.test"}};
-  o.terms = {{"price", M(2525)}, {"shipping", M(499)}};
-  o.texts = {{"item", "CD"}};
-  Explorer(ct::testing::Sale()).Run(o);
+  for (const auto& role : rules.roles) o.emails[role] = role + "@example.test";
+  const int64_t kAmounts[] = {2525, 499, 2001};
+  for (size_t i = 0; i < rules.terms.size(); ++i)
+    o.terms[rules.terms[i].name] = M(kAmounts[i % 3]);
+  for (const auto& text : rules.texts) o.texts[text] = "x";
+  return o;
 }
 
-TEST(ExhaustiveTest, Exchange) {
-  Offer o;
-  o.id = "CT-EXCH0001";
-  o.emails = {{"a", "a@example.test"}, {"b", "b@example.test"}};
-  o.terms = {{"value", M(2001)}};
-  o.texts = {{"give", "x"}, {"take", "y"}};
-  Explorer(ct::testing::Exchange()).Run(o);
+TEST(ExhaustiveTest, EveryRulesFile) {
+  const auto& book = ct::testing::ShippedRules();
+  ASSERT_TRUE(book.cases.contains("sale"));
+  ASSERT_TRUE(book.cases.contains("exchange"));
+  for (const auto& [name, rules] : book.cases) {
+    SCOPED_TRACE(rules.source);
+    Explorer explorer(rules);
+    explorer.Run(AnyOffer(rules));
+    EXPECT_TRUE(explorer.unfair().empty())
+        << explorer.unfair().size() << " unfair timeouts, e.g. "
+        << explorer.unfair().front();
+    if (name == "exchange") {
+      EXPECT_GT(explorer.partial_timeouts(), 0)
+          << "the fairness check never met a partly performed state";
+    }
+  }
+}
+
+// The checker objects to the rules as they were before issue 8.3: every
+// deadline led to the same place whoever had acted.
+TEST(ExhaustiveTest, CatchesTheOldUnfairTimeouts) {
+  CaseRules old = ct::testing::Exchange();
+  for (auto& s : old.states) s.partial_timeout_to = s.timeout_to;
+  Explorer explorer(old, kShallowDepth);
+  explorer.Run(AnyOffer(old));
+  std::set<std::string> from;
+  for (const auto& line : explorer.unfair())
+    from.insert(line.substr(0, line.find(' ')));
+  EXPECT_EQ(from, (std::set<std::string>{"funded", "returning"}))
+      << "one shipped and one returned must both be caught";
 }
 
 }  // namespace

@@ -448,6 +448,40 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
            7);
       s.Do("91-settled", Cmd(core::code::kAcceptProposal, "a"), 8);
     }
+    {
+      // Issue 8.3: b ships, a never does; the ship deadline sends the deal
+      // to dispute, and everybody is told who shipped and who did not.
+      Script s = New("exchange", "exchange-one-shipped");
+      s.Quiet(true);
+      s.Offer(ExchangeOffer("post"), 0);
+      s.Do("11-accepted", Cmd(core::code::kAccept, "b"), 1);
+      s.Do("21-deposit-a", Deposit("a", 2020, ""), 2);
+      s.Do("21-deposit-b-funded", Deposit("b", 2020, ""), 3);
+      s.Quiet(false);
+      s.Do("40-shipped-b",
+           Cmd(core::code::kShipped, "b", "Colissimo 6A12345678901"), 4);
+      s.Do("00-status", Cmd(core::code::kStatus, "b"), 5);
+      // ship_days 7 from T0+3h: the 1-day reminder, to a only.
+      s.Timer("reminder", 3 + 6 * 24 + 1, core::code::kReminder);
+      s.Timer("timeout-disputed", 3 + 7 * 24, core::code::kTimeout);
+    }
+    {
+      // Issue 8.3: both parcels must go back; a sends hers, b keeps his.
+      Script s = New("exchange", "exchange-one-returned");
+      s.Quiet(true);
+      s.Offer(ExchangeOffer("hand"), 0);
+      s.Do("11-accepted", Cmd(core::code::kAccept, "b"), 1);
+      s.Do("21-deposit-a", Deposit("a", 2020, ""), 2);
+      s.Do("21-deposit-b-funded", Deposit("b", 2020, ""), 3);
+      s.Do("40-handed-over-a", Cmd(core::code::kShipped, "a"), 4);
+      s.Do("40-handed-over-b", Cmd(core::code::kShipped, "b"), 5);
+      s.Do("62-return-requested", Cmd(core::code::kNotSatisfied, "a"), 6);
+      s.Quiet(false);
+      s.Do("81-handed-back-a", Cmd(core::code::kReturnShipped, "a"), 7);
+      // return_ship_days 14 from T0+6h: the 7-day reminder, to b only.
+      s.Timer("reminder", 6 + 7 * 24 + 1, core::code::kReminder);
+      s.Timer("timeout-disputed", 6 + 14 * 24, core::code::kTimeout);
+    }
   }
 
   // Mail that is not an engine step.

@@ -163,6 +163,81 @@ TEST_F(RenderTest, MissingTemplateIsAConfigErrorNamingTheFile) {
             std::string::npos);
 }
 
+// Issue 8.3: after the first 40 of an exchange every message says that one
+// item is on its way and the other not, and what the deadline now does.
+TEST_F(RenderTest, ExchangeProgressAfterTheFirstShipment) {
+  const core::CaseRules& exchange = **book_.Find("exchange");
+  core::Offer offer;
+  offer.id = "CT-EXCH0001";
+  offer.emails = {{"a", "alice@example.test"}, {"b", "bob@example.test"}};
+  offer.terms = {{"value", core::Money::FromMinor(2000)}};
+  offer.texts = {{"give", "x"}, {"take", "y"}};
+  core::Deal deal = *core::NewDeal(exchange, policy_, offer, now_);
+  auto apply = [&](const std::string& actor, int code,
+                   const std::string& role = "", int64_t amount = 0) {
+    core::Command c;
+    c.actor = actor;
+    c.code = code;
+    c.deposit_role = role;
+    c.amount = core::Money::FromMinor(amount);
+    auto r = core::Step(exchange, policy_, deal, c, now_);
+    EXPECT_TRUE(std::holds_alternative<core::Outcome>(r));
+    deal = std::get<core::Outcome>(r).deal;
+  };
+  apply("b", core::code::kAccept);
+  apply("operator", core::code::kDeposit, "a", 2020);
+  apply("operator", core::code::kDeposit, "b", 2020);
+  MessageInput in;
+  in.deal = &deal;
+  in.rules = &exchange;
+  in.recipient_role = "b";
+  in.command.code = core::code::kStatus;
+  in.command.actor = "b";
+  Data before = BuildContext(in);
+  EXPECT_FALSE(before.get("has_progress")->is_true());
+  EXPECT_FALSE(before.get("partial_default")->is_true());
+  EXPECT_EQ(before.get("deadline_outcome")->string_value(), "cancelled");
+
+  apply("a", core::code::kShipped);
+  Data after = BuildContext(in);
+  EXPECT_TRUE(after.get("has_progress")->is_true());
+  EXPECT_TRUE(after.get("partial_default")->is_true());
+  EXPECT_EQ(after.get("deadline_outcome")->string_value(), "disputed");
+  for (const std::string lang : {"en", "fr"}) {
+    auto msg = renderer_.Render({"status"}, lang, in);
+    ASSERT_TRUE(msg) << msg.error().message;
+    const char* kShipped = lang == "en"
+                               ? "party A (made the offer) has shipped"
+                               : "partie A (auteur de l'offre) a expédié";
+    const char* kNotYet = lang == "en" ? "party B has not shipped yet"
+                                       : "partie B n'a pas encore expédié";
+    EXPECT_NE(msg->body.find(kShipped), std::string::npos) << msg->body;
+    EXPECT_NE(msg->body.find(kNotYet), std::string::npos) << msg->body;
+  }
+
+  // The deadline passes: the notice lists who had shipped.
+  core::Command timeout;
+  timeout.code = core::code::kTimeout;
+  timeout.actor = core::kTimerRole;
+  auto r = core::Step(exchange, policy_, deal, timeout, *deal.deadline);
+  ASSERT_TRUE(std::holds_alternative<core::Outcome>(r));
+  core::Deal disputed = std::get<core::Outcome>(r).deal;
+  ASSERT_EQ(disputed.state, "disputed");
+  in.deal = &disputed;
+  in.command = timeout;
+  in.from_state = "funded";
+  in.to_state = "disputed";
+  Data notice = BuildContext(in);
+  EXPECT_TRUE(notice.get("has_from_progress")->is_true());
+  EXPECT_FALSE(notice.get("has_progress")->is_true());
+  auto msg = renderer_.Render({"partial_default", "dispute_opened"}, "en", in);
+  ASSERT_TRUE(msg) << msg.error().message;
+  EXPECT_NE(msg->body.find("party A (made the offer) has shipped their item"),
+            std::string::npos)
+      << msg->body;
+  EXPECT_NE(msg->body.find("party B has not shipped yet"), std::string::npos);
+}
+
 TEST_F(RenderTest, EveryTemplateChecksInEnglishAndFrench) {
   auto ok = CheckTemplates(kSource + "/templates", {"en", "fr"},
                            book_.TemplateNames());

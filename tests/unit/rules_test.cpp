@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "rules/loader.h"
@@ -10,12 +11,14 @@
 namespace ct::rules {
 namespace {
 
-std::string SaleText() {
-  std::ifstream in(std::string(CT_TEST_SOURCE_DIR) + "/rules/sale.toml");
+std::string RulesText(const std::string& file) {
+  std::ifstream in(std::string(CT_TEST_SOURCE_DIR) + "/rules/" + file);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
+std::string SaleText() { return RulesText("sale.toml"); }
+std::string ExchangeText() { return RulesText("exchange.toml"); }
 
 // Replaces the first occurrence of `from` (which must exist) by `to`.
 std::string Mutate(std::string text, const std::string& from,
@@ -63,8 +66,11 @@ TEST(RulesTest, MistakesAreNamed) {
        "states.cancelled.settlement: a final state must say how money leaves"},
       {"to = \"returning\"", "to = \"disputed\"",
        "states.returning: unreachable from the initial state"},
-      {"timeout = \"cancelled\"\nwaits_for = [\"seller\", \"buyer\"]",
-       "timeout = \"completed\"\nwaits_for = [\"seller\", \"buyer\"]",
+      {"deadline = \"deposit_days\"\ntimeout = \"cancelled\"",
+       "deadline = \"deposit_days\"\ntimeout = \"completed\"",
+       "states.completed: pays by formula but can be reached before the deal "
+       "is funded"},
+      {"partial_timeout = \"cancelled\"", "partial_timeout = \"completed\"",
        "states.completed: pays by formula but can be reached before the deal "
        "is funded"},
       {"seller = \"bond\"", "seller = \"bond + tip\"",
@@ -87,11 +93,94 @@ TEST(RulesTest, MistakesAreNamed) {
   }
 }
 
+// Issue 8.3: a partial default let the defaulter keep the other's item.
+// Wherever several roles each leave a mark, the file must say where a
+// deadline missed by some of them leads, and that must not end the deal
+// against the one who performed. The loader refuses such a file, naming
+// file, state and key.
+TEST(RulesTest, PartialTimeoutIsRequiredAndFair) {
+  const std::string kFunded = "partial_timeout = \"disputed\"  # one item on";
+  const std::string kReturning =
+      "partial_timeout = \"disputed\"  # one item sent back";
+  struct Case {
+    std::string file, from, to, expected;
+  };
+  const Case kCases[] = {
+      // Missing in the exchange: one item shipped, the other not.
+      {"exchange.toml", kFunded, "# one item on",
+       "rules/exchange.toml: states.funded.partial_timeout: missing: where "
+       "the deal goes when the deadline passes after some but not all of a, "
+       "b did 'shipped' (e.g. \"disputed\")"},
+      {"exchange.toml", kReturning, "# one item sent back",
+       "rules/exchange.toml: states.returning.partial_timeout: missing"},
+      // The old behaviour, spelled out, is refused.
+      {"exchange.toml", kFunded,
+       "partial_timeout = \"cancelled\" # one item on",
+       "rules/exchange.toml: states.funded.partial_timeout: 'cancelled' ends "
+       "the deal when one party did 'shipped' and another did not: the one "
+       "who performed would lose"},
+      {"exchange.toml", kReturning,
+       "partial_timeout = \"completed\" # one item sent back",
+       "states.returning.partial_timeout: 'completed' ends the deal when one "
+       "party did 'return_shipped'"},
+      // Silence counts as 61, but not as a refund.
+      {"exchange.toml", "partial_timeout = \"completed\" # one 61",
+       "partial_timeout = \"refunded\" # one 61",
+       "states.in_transit.partial_timeout: 'refunded' ends the deal"},
+      {"exchange.toml", kFunded, "partial_timeout = \"disputes\" # one item on",
+       "states.funded.partial_timeout: unknown state 'disputes'"},
+      {"exchange.toml", kFunded, "partial_timeout = \"funded\" # one item on",
+       "states.funded.partial_timeout: must leave the state"},
+      {"exchange.toml", "waits_mark = \"shipped\"", "waits_mark = \"sent\"",
+       "states.funded.waits_mark: no transition from 'funded' sets the mark "
+       "'sent'"},
+      // A sale's steps are one party's each: nothing to be half done.
+      {"sale.toml", "timeout = \"cancelled\"\nwaits_for = [\"seller\"]",
+       "timeout = \"cancelled\"\npartial_timeout = \"disputed\"\n"
+       "waits_for = [\"seller\"]",
+       "rules/sale.toml: states.funded.partial_timeout: only a state where "
+       "several roles each leave a mark (waits_mark) can be partly done"},
+      // Any case file: a sale where both must send the return back.
+      {"sale.toml", "waits_for = [\"buyer\"]\nwaits_mark = \"return_shipped\"",
+       "waits_for = [\"seller\", \"buyer\"]\nwaits_mark = "
+       "\"return_shipped\"",
+       "rules/sale.toml: states.returning.partial_timeout: missing"},
+  };
+  for (const auto& c : kCases) {
+    std::string text = Mutate(RulesText(c.file), c.from, c.to);
+    auto loaded = LoadString(text, "rules/" + c.file);
+    ASSERT_FALSE(loaded.has_value()) << c.expected;
+    EXPECT_EQ(loaded.error().kind, ErrorKind::kConfig);
+    EXPECT_NE(loaded.error().message.find(c.expected), std::string::npos)
+        << "got: " << loaded.error().message << "\nwanted: " << c.expected;
+  }
+}
+
+TEST(RulesTest, ShippedRulesNameTheirPartialTimeouts) {
+  const core::CaseRules& ex = ct::testing::Exchange();
+  const std::map<std::string, std::string> kWanted = {
+      {"awaiting_deposits", "cancelled"},
+      {"funded", "disputed"},
+      {"in_transit", "completed"},
+      {"returning", "disputed"},
+      {"return_shipped", "refunded"}};
+  for (const auto& s : ex.states) {
+    auto it = kWanted.find(s.name);
+    EXPECT_EQ(s.partial_timeout_to, it == kWanted.end() ? "" : it->second)
+        << s.name;
+  }
+  for (const auto& s : ct::testing::Sale().states)
+    EXPECT_EQ(s.partial_timeout_to,
+              s.name == "awaiting_deposits" ? "cancelled" : "")
+        << s.name;
+}
+
 TEST(RulesTest, TemplateNamesCoverEveryNotification) {
   auto names = ct::testing::ShippedRules().TemplateNames();
-  for (const char* n : {"accepted", "deposit_request", "funded", "completed",
-                        "refunded", "settled", "cancelled", "expired_alert",
-                        "reminder", "payout_instructions", "refusal"})
+  for (const char* n :
+       {"accepted", "deposit_request", "funded", "completed", "refunded",
+        "settled", "cancelled", "expired_alert", "reminder",
+        "payout_instructions", "refusal", "partial_default"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
 }
 
