@@ -3,7 +3,9 @@
 // commit and before the step that follows it — the worst moments for a
 // crash. Points: "after-store" (a fetched message is committed, not yet
 // acknowledged on the server), "after-timer" (a deadline or reminder is
-// committed, its successors not yet fired). Unset in production.
+// committed, its successors not yet fired), "after-send" (the transport has
+// taken an outgoing message, its outbox row is not yet marked sent). Unset
+// in production.
 #ifndef CYBERTROC_APP_FAULTS_H_
 #define CYBERTROC_APP_FAULTS_H_
 
