@@ -6,7 +6,9 @@
 // moments for a crash. Points: "after-store" (a fetched message is
 // committed, not yet acknowledged on the server), "after-timer" (a deadline
 // or reminder is committed, its successors not yet fired), "processing" (an
-// attempt at a stored message is counted, its processing not yet begun).
+// attempt at a stored message is counted, its processing not yet begun),
+// "after-send" (the transport has taken an outgoing message, its outbox row
+// is not yet marked sent).
 //
 // CYBERTROC_FAIL_AT=<point>:<subject>: std::bad_alloc is thrown there, as
 // running out of memory would. Point: "process", subject the Message-ID of

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "app/faults.h"
 #include "app/identity.h"
 #include "app/logging.h"
 #include "app/run.h"
@@ -11,6 +12,7 @@
 #include "mail/compose.h"
 #include "mail/mime.h"
 #include "store/repos.h"
+#include "util/sha256.h"
 
 namespace ct::app {
 namespace {
@@ -21,6 +23,16 @@ std::string NewMessageId(const Context& ctx, int64_t row_id) {
   std::string domain = from.substr(from.find('@') + 1);
   return fmt::format("<ct.{}.{:08x}{:08x}@{}>", row_id, rd(), rd(),
                      domain.empty() ? "localhost" : domain);
+}
+
+// The dir:// file name of `row`, the same on every attempt: the row id,
+// zero-padded so that names sort in queue order, and a digest of its
+// Message-ID (random, saved before the first attempt), so that another
+// database writing to the same directory, or this one made anew, never
+// takes the name of a file already there.
+std::string DeliveryKey(const store::OutboxRecord& row) {
+  return fmt::format("{:010}-{}", row.id,
+                     util::Sha256Hex(row.message_id).substr(0, 16));
 }
 
 // Whom to encrypt to: the bound key of a party, the operator's key.
@@ -150,6 +162,7 @@ Result<SendReport> SendOutbox(Context& ctx, crypto::GpgContext& gpg,
     if (!raw)
       return std::unexpected(raw.error());  // our keys: operator must act
     env.to = {row.to_email};
+    env.delivery_key = DeliveryKey(row);
     auto sent = transport.Send(env, *raw);
     if (!sent) {
       if (sent.error().kind == ErrorKind::kConfig)
@@ -158,6 +171,7 @@ Result<SendReport> SendOutbox(Context& ctx, crypto::GpgContext& gpg,
         return std::unexpected(ok.error());
       continue;
     }
+    MaybeCrash("after-send");
     ++row.attempts;
     row.status = "sent";
     row.sent_at = ctx.now;

@@ -42,7 +42,8 @@ std::string HeaderOnly(std::string_view prefix);
 // kInvalidInput unless `env` has a sender and at least one recipient, each
 // a plausible bare address: not empty, no blanks or control characters, no
 // '<' '>' ',' and not starting with '-' (addresses become sendmail
-// arguments and SMTP commands).
+// arguments and SMTP commands), and a delivery key as Envelope describes
+// (it becomes a file name).
 Result<void> CheckEnvelope(const Envelope& env);
 
 }  // namespace ct::mail

@@ -69,7 +69,13 @@ class Source {
   //            another client would hide mail from us).
   //   POP3     the UIDL; messages acknowledged in this session are skipped.
   //   maildir  the file's base name (before ":2,"), from new/ and cur/,
-  //            without the S flag.
+  //            without the S flag (a mail client moves new mail to cur/ as
+  //            soon as it opens the folder: such mail is still ours). Not
+  //            messages: tmp/, names starting with '.' or holding a control
+  //            character, anything but a plain file (symbolic links too);
+  //            they stay where they are. Reads the names of new/ and cur/
+  //            once; Fetch and Acknowledge then use the file List saw, so
+  //            their cost does not grow with cur/.
   virtual Result<std::vector<std::string>> List() = 0;
 
   // The raw message `uid`. IMAP fetches BODY.PEEK[] (never \Seen, never the

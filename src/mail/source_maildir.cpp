@@ -1,15 +1,28 @@
-// A local maildir read with std::filesystem rather than vmime, whose maildir
-// store moves every message from new/ to cur/ as soon as the folder is
-// opened, before we have stored anything.
+// A local maildir, read by hand with readdir/open/rename rather than through
+// vmime, for two reasons: vmime's maildir store moves every message from new/
+// to cur/ as soon as the folder is opened, before we have stored anything
+// (DESIGN.md), and it rescans the folder for every message.
+//
+// Cost. cur/ only grows: every message we acknowledge stays there with the S
+// flag. So no per-message operation may read it. List() reads the names of
+// new/ and cur/ once (names only, no stat; a cur/ name carrying S is skipped
+// before anything is allocated for it) and remembers where each message it
+// reports lies; Fetch() and Acknowledge() then open or rename that path.
+// Only a uid that List() did not report, or a file another client moved
+// since, costs a scan of cur/.
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <map>
+#include <memory>
 #include <optional>
-#include <set>
-#include <system_error>
+#include <string_view>
 
 #include "mail/adapters.h"
 
@@ -18,32 +31,37 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A maildir file name split at its info part: "BASE" or "BASE:2,FLAGS".
+// Where a message lies: its file and the flags of its name's info part.
 struct Entry {
   fs::path path;
-  std::string base;
-  std::string flags;
+  std::string flags;  // after ":2,", as found
   bool in_new = false;
 };
 
-Entry Split(const fs::directory_entry& file, bool in_new) {
-  const std::string name = file.path().filename().string();
-  Entry entry{file.path(), name, "", in_new};
+// A maildir name split at its info part: "BASE" or "BASE:2,FLAGS" (another
+// info version, "BASE:1,...", has a base and no flags).
+struct Name {
+  std::string_view base;
+  std::string_view flags;
+};
+
+Name Split(std::string_view name) {
   const size_t colon = name.find(':');
-  if (colon != std::string::npos) {
-    entry.base = name.substr(0, colon);
-    if (name.compare(colon, 3, ":2,") == 0)
-      entry.flags = name.substr(colon + 3);
-  }
-  return entry;
+  if (colon == std::string_view::npos) return {name, {}};
+  Name split{name.substr(0, colon), {}};
+  if (name.substr(colon).starts_with(":2,"))
+    split.flags = name.substr(colon + 3);
+  return split;
 }
 
-// A uid we hand out is a plain file name; anything else could walk the tree.
-bool ValidUid(const std::string& uid) {
+// A uid we hand out is a plain file name; anything else could walk the tree
+// or garble a log line. Names that fail this are not messages to us: List()
+// never reports them, and they stay where they are.
+bool ValidUid(std::string_view uid) {
   return !uid.empty() && uid.front() != '.' &&
-         uid.find_first_of("/:") == std::string::npos &&
+         uid.find_first_of("/:") == std::string_view::npos &&
          std::none_of(uid.begin(), uid.end(),
-                      [](unsigned char c) { return c < 0x20; });
+                      [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 void SyncDirectory(const fs::path& dir) {
@@ -53,35 +71,99 @@ void SyncDirectory(const fs::path& dir) {
   ::close(fd);
 }
 
+struct DirCloser {
+  void operator()(DIR* dir) const { ::closedir(dir); }
+};
+
+// Calls visit(name) for each regular file of `dir` whose name does not
+// start with '.' (maildir's hidden files; also "." and ".."). Symbolic links
+// are not followed: a maildir holds plain files.
+template <typename Visit>
+Result<void> ForEachFile(const fs::path& dir, Visit visit) {
+  std::unique_ptr<DIR, DirCloser> handle(::opendir(dir.c_str()));
+  if (!handle)
+    return Fail(ErrorKind::kIo, dir.string() + ": " + strerror(errno));
+  for (errno = 0; const dirent* entry = ::readdir(handle.get()); errno = 0) {
+    if (entry->d_name[0] == '.') continue;
+    bool regular = entry->d_type == DT_REG;
+    if (entry->d_type == DT_UNKNOWN) {  // some file systems do not say
+      struct stat st {};
+      regular = ::fstatat(::dirfd(handle.get()), entry->d_name, &st,
+                          AT_SYMLINK_NOFOLLOW) == 0 &&
+                S_ISREG(st.st_mode);
+    }
+    if (regular) visit(std::string_view(entry->d_name));
+  }
+  if (errno != 0) {
+    return Fail(ErrorKind::kIo, dir.string() + ": " + strerror(errno));
+  }
+  return {};
+}
+
+bool Exists(const fs::path& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// Reads at most `want` bytes of the open file `fd` into `out`.
+bool ReadPrefix(int fd, size_t want, std::string& out) {
+  out.resize(want);
+  size_t done = 0;
+  while (done < want) {
+    const ssize_t n = ::read(fd, out.data() + done, want - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 class MaildirSource : public Source {
  public:
   explicit MaildirSource(fs::path root) : root_(std::move(root)) {}
 
   Result<std::vector<std::string>> List() override {
-    Result<std::vector<Entry>> entries = Scan();
-    if (!entries) return std::unexpected(entries.error());
-    std::set<std::string> uids;  // sorted: maildir names start with a time
-    for (const Entry& entry : *entries) {
-      if (entry.flags.find('S') == std::string::npos) uids.insert(entry.base);
+    listed_.clear();
+    // cur/ first, so that a base in both (a copy left by another client)
+    // resolves to the new/ file, which Acknowledge() then moves.
+    for (const bool in_new : {false, true}) {
+      const fs::path dir = root_ / (in_new ? "new" : "cur");
+      Result<void> read = ForEachFile(dir, [&](std::string_view name) {
+        const Name split = Split(name);
+        if (split.flags.find('S') != std::string_view::npos) return;
+        if (!ValidUid(split.base)) return;
+        listed_[std::string(split.base)] =
+            Entry{dir / name, std::string(split.flags), in_new};
+      });
+      if (!read) return Fail(ErrorKind::kIo, Prefix() + read.error().message);
     }
-    return std::vector<std::string>(uids.begin(), uids.end());
+    std::vector<std::string> uids;  // sorted: maildir names start with a time
+    uids.reserve(listed_.size());
+    for (const auto& [uid, entry] : listed_) uids.push_back(uid);
+    return uids;
   }
 
   Result<Fetched> Fetch(const std::string& uid, size_t max_size) override {
     Result<Entry> entry = Locate(uid);
     if (!entry) return std::unexpected(entry.error());
-    std::error_code ec;
-    const uintmax_t size = fs::file_size(entry->path, ec);
-    if (ec) return Fail(ErrorKind::kIo, Where(uid) + ": " + ec.message());
-    Fetched fetched{uid, "", size > max_size, static_cast<size_t>(size)};
-    const size_t want =
-        fetched.oversized ? std::min<uintmax_t>(size, kOversizedPrefix) : size;
-    std::ifstream in(entry->path, std::ios::binary);
-    fetched.raw.resize(want);
-    in.read(fetched.raw.data(), static_cast<std::streamsize>(want));
-    if (in.bad() || static_cast<size_t>(in.gcount()) != want) {
-      return Fail(ErrorKind::kIo, Where(uid) + ": cannot read it whole");
+    const int fd = ::open(entry->path.c_str(),
+                          O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    if (fd < 0 && errno == ENOENT) return Gone(uid);  // moved just now
+    if (fd < 0)
+      return Fail(ErrorKind::kIo, Where(uid) + ": " + strerror(errno));
+    struct stat st {};
+    Fetched fetched{uid, "", false, 0};
+    bool ok = ::fstat(fd, &st) == 0;
+    if (ok) {
+      fetched.size = static_cast<size_t>(st.st_size);
+      fetched.oversized = fetched.size > max_size;
+      const size_t want = fetched.oversized
+                              ? std::min(fetched.size, kOversizedPrefix)
+                              : fetched.size;
+      ok = ReadPrefix(fd, want, fetched.raw);
     }
+    ::close(fd);
+    if (!ok) return Fail(ErrorKind::kIo, Where(uid) + ": cannot read it whole");
     if (fetched.oversized) fetched.raw = HeaderOnly(fetched.raw);
     return fetched;
   }
@@ -96,52 +178,57 @@ class MaildirSource : public Source {
     std::sort(flags.begin(), flags.end());  // maildir wants them in order
     flags.erase(std::unique(flags.begin(), flags.end()), flags.end());
     const fs::path target = root_ / "cur" / (uid + ":2," + flags);
-    std::error_code ec;
-    fs::rename(entry->path, target, ec);
-    if (ec) return Fail(ErrorKind::kIo, Where(uid) + ": " + ec.message());
+    if (::rename(entry->path.c_str(), target.c_str()) != 0) {
+      if (errno == ENOENT) return Gone(uid);
+      return Fail(ErrorKind::kIo, Where(uid) + ": " + strerror(errno));
+    }
     SyncDirectory(root_ / "cur");
     if (entry->in_new) SyncDirectory(root_ / "new");
+    listed_[uid] = Entry{target, flags, false};  // a re-Fetch finds it there
     return {};
   }
 
   Result<void> Close() override { return {}; }
 
  private:
+  std::string Prefix() const { return "maildir://" + root_.string() + ": "; }
   std::string Where(const std::string& uid) const {
     return "maildir://" + root_.string() + " message " + uid;
   }
-
-  Result<std::vector<Entry>> Scan() const {
-    std::vector<Entry> entries;
-    for (const char* sub : {"new", "cur"}) {
-      std::error_code ec;
-      for (fs::directory_iterator it(root_ / sub, ec), end; !ec && it != end;
-           it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (name.starts_with(".") || !it->is_regular_file(ec)) continue;
-        entries.push_back(Split(*it, sub[0] == 'n'));
-      }
-      if (ec) {
-        return Fail(ErrorKind::kIo, "maildir://" + root_.string() + "/" + sub +
-                                        ": " + ec.message());
-      }
-    }
-    return entries;
-  }
-
-  Result<Entry> Locate(const std::string& uid) const {
-    if (!ValidUid(uid)) {
-      return Fail(ErrorKind::kNotFound, "no maildir message '" + uid + "'");
-    }
-    Result<std::vector<Entry>> entries = Scan();
-    if (!entries) return std::unexpected(entries.error());
-    for (const Entry& entry : *entries) {
-      if (entry.base == uid) return entry;
-    }
+  std::unexpected<Error> Gone(const std::string& uid) {
+    listed_.erase(uid);
     return Fail(ErrorKind::kNotFound, Where(uid) + " is gone");
   }
 
+  // Where `uid` lies now: where List() saw it, else new/UID, else wherever
+  // a scan finds it (moved by another client, or never listed).
+  Result<Entry> Locate(const std::string& uid) {
+    if (!ValidUid(uid)) {
+      return Fail(ErrorKind::kNotFound, "no maildir message '" + uid + "'");
+    }
+    if (auto it = listed_.find(uid); it != listed_.end()) {
+      if (Exists(it->second.path)) return it->second;
+      listed_.erase(it);
+    }
+    if (fs::path in_new = root_ / "new" / uid; Exists(in_new)) {
+      return Entry{in_new, "", true};
+    }
+    std::optional<Entry> found;
+    for (const bool in_new : {true, false}) {
+      const fs::path dir = root_ / (in_new ? "new" : "cur");
+      Result<void> read = ForEachFile(dir, [&](std::string_view name) {
+        const Name split = Split(name);
+        if (!found && split.base == uid)
+          found = Entry{dir / name, std::string(split.flags), in_new};
+      });
+      if (!read) return Fail(ErrorKind::kIo, Prefix() + read.error().message);
+      if (found) return *found;
+    }
+    return Gone(uid);
+  }
+
   fs::path root_;
+  std::map<std::string, Entry> listed_;  // uid -> where List() saw it
 };
 
 }  // namespace

@@ -38,9 +38,22 @@ Result<void> CheckAddress(const std::string& address) {
   return {};
 }
 
+Result<void> CheckDeliveryKey(const std::string& key) {
+  const bool bad_char = std::any_of(key.begin(), key.end(), [](char c) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                       (c >= 'A' && c <= 'Z');  // ASCII, whatever the locale
+    return !alnum && c != '.' && c != '-' && c != '_';
+  });
+  if (bad_char || key.size() > kMaxDeliveryKey || key.starts_with('.')) {
+    return Fail(ErrorKind::kInvalidInput, "bad delivery key '" + key + "'");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void> CheckEnvelope(const Envelope& env) {
+  if (Result<void> ok = CheckDeliveryKey(env.delivery_key); !ok) return ok;
   if (Result<void> ok = CheckAddress(env.from); !ok) return ok;
   if (env.to.empty()) return Fail(ErrorKind::kInvalidInput, "no recipient");
   for (const std::string& to : env.to) {

@@ -14,11 +14,14 @@
 //   sendmail:///usr/sbin/sendmail  pipes the message to
 //                              `sendmail -i -f FROM -- RCPT...` (no shell).
 //   dir:///path                writes one .eml file per message, for tests
-//                              and for operators who relay by hand.
+//                              and for operators who relay by hand; a
+//                              message with a delivery key is written once
+//                              however often it is retried (Envelope).
 #ifndef CYBERTROC_MAIL_TRANSPORT_H_
 #define CYBERTROC_MAIL_TRANSPORT_H_
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,7 +37,19 @@ namespace ct::mail {
 struct Envelope {
   std::string from;
   std::vector<std::string> to;
+  // Names the message across attempts: the same on every retry of one
+  // message, never the same for two; letters, digits, '.', '-', '_', at most
+  // kMaxDeliveryKey characters, not starting with '.'. Empty: the message is
+  // never retried. dir:// names its file KEY.eml and, when that file exists
+  // already, keeps it: a retry after a crash that came between the write
+  // and the caller recording it does not write the message twice. SMTP and
+  // sendmail ignore it: what a server accepted cannot be asked about or
+  // taken back, so such a retry sends the message again (the caller keeps
+  // its Message-ID, by which the recipient's client can drop the copy).
+  std::string delivery_key = {};  // = {}: Envelope{from, to} is complete
 };
+
+inline constexpr size_t kMaxDeliveryKey = 200;
 
 class Transport {
  public:
@@ -48,7 +63,8 @@ class Transport {
   //                  sendmail failing, disk full).
   //   kConfig        the transport itself is broken (authentication,
   //                  certificate, STARTTLS refused): the operator must act.
-  //   kInvalidInput  an empty or malformed envelope address.
+  //   kInvalidInput  an empty or malformed envelope address or delivery
+  //                  key.
   virtual Result<void> Send(const Envelope& env, const std::string& raw) = 0;
 
   // Ends the session (SMTP QUIT). The destructor closes too, but silently.

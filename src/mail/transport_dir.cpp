@@ -1,6 +1,19 @@
-// dir:///path: one file per message, written atomically (a dot-file in the
-// same directory, fsync, rename), named so that `ls` lists them in the order
-// they were sent: "20261122T003325.123456789Z-PID-COUNTER.eml".
+// dir:///path: one file per message, written atomically: a dot-file in the
+// same directory, fsync, rename, fsync of the directory, so that a message
+// reported sent is on disk whole and a reader never sees half of one.
+//
+// A message with a delivery key is named KEY.eml (the sender's keys start
+// with the zero-padded outbox row id, so `ls` lists them in queue order),
+// and is not written again when that file exists: a retry after a crash
+// between the rename and the caller recording the message as sent finds it
+// there. One without a key gets a fresh name that sorts in sending order:
+// "20261122T003325.123456789Z-PID-COUNTER.eml".
+//
+// A crash while writing leaves a ".NAME.eml.tmp" behind; opening the
+// transport removes them. That is safe even under another process writing
+// to the same directory right then: its rename then fails, and the message
+// is retried later (one database has one `run` at a time, see RunLock).
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +25,8 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <memory>
+#include <string_view>
 
 #include "mail/adapters.h"
 
@@ -21,6 +36,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr mode_t kFileMode = 0640;  // the outbox may hold personal data
+constexpr std::string_view kTempSuffix = ".eml.tmp";
 
 std::string UniqueName() {
   static std::atomic<unsigned> counter{0};
@@ -50,11 +66,38 @@ Result<void> WriteAll(int fd, const std::string& data) {
   return {};
 }
 
-void SyncDirectory(const fs::path& dir) {
+// Makes the directory's entries durable. A file system that cannot sync a
+// directory (EINVAL) syncs its entries with the files.
+Result<void> SyncDirectory(const fs::path& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;  // best effort: the file itself is complete
-  ::fsync(fd);
+  if (fd < 0) return Fail(ErrorKind::kIo, std::strerror(errno));
+  const bool synced = ::fsync(fd) == 0 || errno == EINVAL;
+  const int error = errno;
   ::close(fd);
+  if (!synced) return Fail(ErrorKind::kIo, std::strerror(error));
+  return {};
+}
+
+bool IsRegularFile(const fs::path& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+struct DirCloser {
+  void operator()(DIR* dir) const { ::closedir(dir); }
+};
+
+// Removes the temporary files ".NAME.eml.tmp" that crashed writers left.
+void RemoveStaleTemps(const fs::path& dir) {
+  std::unique_ptr<DIR, DirCloser> handle(::opendir(dir.c_str()));
+  if (!handle) return;  // OpenDirTransport reports an unusable directory
+  while (const dirent* entry = ::readdir(handle.get())) {
+    const std::string_view name = entry->d_name;
+    if (name.starts_with('.') && name.size() > 1 + kTempSuffix.size() &&
+        name.ends_with(kTempSuffix)) {
+      ::unlinkat(::dirfd(handle.get()), entry->d_name, 0);
+    }
+  }
 }
 
 class DirTransport : public Transport {
@@ -63,30 +106,40 @@ class DirTransport : public Transport {
 
   Result<void> Send(const Envelope& env, const std::string& raw) override {
     if (Result<void> ok = CheckEnvelope(env); !ok) return ok;
-    const std::string name = UniqueName();
-    const fs::path tmp = dir_ / ("." + name + ".tmp");
+    const std::string name =
+        env.delivery_key.empty() ? UniqueName() : env.delivery_key + ".eml";
+    const fs::path file = dir_ / name;
+    if (!env.delivery_key.empty() && IsRegularFile(file)) {
+      // Written by an attempt that crashed before it was recorded: the file
+      // is whole (renamed after fsync); make sure its name is durable too.
+      if (Result<void> ok = SyncDirectory(dir_); !ok) return Where(file, ok);
+      return {};
+    }
+    const fs::path tmp = dir_ / ("." + std::string(name, 0, name.size() - 4) +
+                                 std::string(kTempSuffix));
     const int fd =
         ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kFileMode);
-    if (fd < 0) return Fail(ErrorKind::kIo, Where(tmp, std::strerror(errno)));
+    if (fd < 0) return Where(tmp, Fail(ErrorKind::kIo, std::strerror(errno)));
     ::fchmod(fd, kFileMode);  // whatever the umask says
     Result<void> written = WriteAll(fd, raw);
     ::close(fd);
-    if (written && ::rename(tmp.c_str(), (dir_ / name).c_str()) != 0) {
+    if (written && ::rename(tmp.c_str(), file.c_str()) != 0) {
       written = Fail(ErrorKind::kIo, std::strerror(errno));
     }
     if (!written) {
       ::unlink(tmp.c_str());
-      return Fail(ErrorKind::kIo, Where(dir_ / name, written.error().message));
+      return Where(file, written);
     }
-    SyncDirectory(dir_);
+    if (Result<void> ok = SyncDirectory(dir_); !ok) return Where(file, ok);
     return {};
   }
 
   Result<void> Close() override { return {}; }
 
  private:
-  static std::string Where(const fs::path& file, const std::string& why) {
-    return "cannot write " + file.string() + ": " + why;
+  static Result<void> Where(const fs::path& file, const Result<void>& failed) {
+    return Fail(ErrorKind::kIo, "cannot write " + file.string() + ": " +
+                                    failed.error().message);
   }
 
   fs::path dir_;
@@ -101,6 +154,7 @@ Result<std::unique_ptr<Transport>> OpenDirTransport(const MailUrl& url) {
     return Fail(ErrorKind::kConfig,
                 url.Redacted() + " is not a directory we can create");
   }
+  RemoveStaleTemps(url.path);
   return std::make_unique<DirTransport>(url.path);
 }
 

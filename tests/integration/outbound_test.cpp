@@ -8,7 +8,8 @@
 // bytes of the first part with CRLF line ends (after `gpg --decrypt` in the
 // recipient's own home when it is encrypted). Also: header injection, a
 // server outage (nothing lost, backoff, exactly once), give-up with the
-// operator's "delivery_failed" notice, and the daily cap on refusals.
+// operator's "delivery_failed" notice, the daily cap on refusals, and a run
+// killed after the server accepted a message (resent, same Message-ID).
 //
 // One set of servers and keys for the suite (tests/integration/
 // mail_fixture.h); each test has its own cybertroc instance, and tells its
@@ -447,6 +448,44 @@ TEST_F(OutboundTest, ServersStoppedThenRestartedDeliverEverythingOnce) {
     ASSERT_EQ(mail.size(), 1u) << user;
     ExpectWellFormed(mail[0], user + "@example.test", id, false);
   }
+}
+
+// Issue 8.5, what SMTP cannot promise: a run killed after the server
+// accepted a message (250 to DATA) and before its row was marked sent
+// hands it over again on the next run; the recipient receives two copies
+// with the same Message-ID, by which a client can drop one.
+TEST_F(OutboundTest, CrashAfterTheServerAcceptedResendsTheSameMessageId) {
+  Configure({.outbox_url = SmtpUrl()});
+  const std::string id = OpenSale();
+  ASSERT_FALSE(id.empty());
+  Cmd crash = ct_->Run({"run"}, "CYBERTROC_NOW=" + IsoTime(t0_) +
+                                    " CYBERTROC_CRASH_AT=after-send");
+  ASSERT_EQ(crash.status, 137) << crash.All();
+  const auto before = OutboxRows(id);
+  ASSERT_EQ(before.size(), 2u);
+  EXPECT_EQ(Column(before, 1), (std::vector<std::string>{"queued", "queued"}));
+  Cmd rerun = Ct({"--json", "run"});
+  ASSERT_EQ(rerun.status, 0) << rerun.All();
+  EXPECT_EQ(JsonInt(rerun.out, "sent"), 2) << rerun.out;
+  ASSERT_NO_FATAL_FAILURE(WaitQueue());
+
+  const auto rows = OutboxRows(id);
+  EXPECT_EQ(Column(rows, 1), (std::vector<std::string>{"sent", "sent"}));
+  EXPECT_EQ(Column(rows, 3)[0], Column(before, 3)[0]) << "Message-ID kept";
+  const std::string first_user = Column(rows, 0)[0].substr(0, 5);
+  for (const std::string user : {"alice", "bob"}) {
+    SCOPED_TRACE(user);
+    std::vector<std::string> expected;
+    for (const auto& row : rows) {
+      if (!row.starts_with(user + "@")) continue;
+      expected.push_back(Column({row}, 3)[0]);
+      if (row == rows[0]) expected.push_back(Column({row}, 3)[0]);
+    }
+    EXPECT_EQ(AsSet(ReceivedIds(user, id)), AsSet(expected));
+    for (const Received& m : MailOf(user, id))
+      ExpectWellFormed(m, user + "@example.test", id, false);
+  }
+  EXPECT_EQ(MailOf(first_user, id).size(), 2u) << "the crashed one, twice";
 }
 
 // A message undeliverable for give_up_hours is given up, and the operator

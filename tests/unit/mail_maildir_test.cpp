@@ -1,7 +1,8 @@
 // The local adapters, byte for byte: the maildir source (list, fetch,
-// oversized, acknowledge with the S flag), the dir transport (atomic .eml
-// files, mode 0640) and the sendmail transport (arguments, stdin, exit
-// status, timeout, a sendmail that stops reading).
+// oversized, acknowledge with the S flag, odd names, messages moving under
+// it), the dir transport (atomic .eml files, mode 0640, one file per
+// delivery key, stale temporary files removed) and the sendmail transport
+// (arguments, stdin, exit status, timeout, a sendmail that stops reading).
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -179,6 +180,106 @@ TEST_F(MaildirTest, UnknownOrCraftedUidsAreNotFound) {
   EXPECT_EQ(Names(Box() / "new"), std::vector<std::string>{"a"});
 }
 
+TEST_F(MaildirTest, AcknowledgedMessagesAreNeverFetchedAgainNewOnesAre) {
+  WriteFile(Box() / "new" / "1700000000.A.host", kCrlfMessage);
+  WriteFile(Box() / "new" / "1700000001.B.host", kLfMessage);
+  WriteFile(Box() / "cur" / "1600000000.old.host:2,S", "done long ago");
+  std::unique_ptr<Source> source = Open();
+  ASSERT_NE(source, nullptr);
+  ASSERT_EQ(source->List()->size(), 2u);
+  ASSERT_EQ(source->Fetch("1700000000.A.host", 1 << 20)->raw, kCrlfMessage);
+  ASSERT_TRUE(source->Acknowledge("1700000000.A.host").has_value());
+  // A later run: B is still waiting, A never comes back.
+  source = Open();
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(*source->List(), std::vector<std::string>{"1700000001.B.host"});
+  ASSERT_TRUE(source->Acknowledge("1700000001.B.host").has_value());
+  WriteFile(Box() / "new" / "1700000002.C.host", "C");
+  source = Open();
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(*source->List(), std::vector<std::string>{"1700000002.C.host"});
+  EXPECT_EQ(source->Fetch("1700000002.C.host", 1 << 20)->raw, "C");
+  EXPECT_EQ(Names(Box() / "cur"),
+            (std::vector<std::string>{"1600000000.old.host:2,S",
+                                      "1700000000.A.host:2,S",
+                                      "1700000001.B.host:2,S"}));
+}
+
+TEST_F(MaildirTest, MessagesBeingDeliveredInTmpAreIgnored) {
+  WriteFile(Box() / "tmp" / "1700000005.F.host", "being delivered");
+  std::unique_ptr<Source> source = Open();
+  ASSERT_NE(source, nullptr);
+  EXPECT_TRUE(source->List()->empty());
+  EXPECT_EQ(source->Fetch("1700000005.F.host", 1 << 20).error().kind,
+            ErrorKind::kNotFound);
+  EXPECT_EQ(source->Acknowledge("1700000005.F.host").error().kind,
+            ErrorKind::kNotFound);
+  EXPECT_EQ(Names(Box() / "tmp"),
+            std::vector<std::string>{"1700000005.F.host"});
+}
+
+TEST_F(MaildirTest, OddNamesAreReadOrLeftAlone) {
+  const std::string long_name(250, 'n');
+  for (const std::string& name :
+       {"1700000000.with space.host"s, "caf\xC3\xA9.host"s,
+        "-starts-with-dash"s, long_name}) {
+    WriteFile(Box() / "new" / name, name);
+  }
+  // Another info version: a base, no flags. An empty flag list in cur/.
+  WriteFile(Box() / "new" / "1700000001.unknown-info:1,x", "v1");
+  WriteFile(Box() / "cur" / "1700000002.noflags:2,", "no flags");
+  // Not messages to us: a control character, a link (to a file outside).
+  WriteFile(Box() / "new" / "bad\x01name", "control");
+  WriteFile(dir_ / "secret", "outside the maildir");
+  fs::create_symlink(dir_ / "secret", Box() / "new" / "1700000003.link");
+  std::unique_ptr<Source> source = Open();
+  ASSERT_NE(source, nullptr);
+  Result<std::vector<std::string>> uids = source->List();
+  ASSERT_TRUE(uids.has_value()) << uids.error().message;
+  std::vector<std::string> expected = {
+      "-starts-with-dash",       "1700000000.with space.host",
+      "1700000001.unknown-info", "1700000002.noflags",
+      "caf\xC3\xA9.host",        long_name};
+  EXPECT_EQ(*uids, expected);
+  for (const std::string& uid : *uids) {
+    SCOPED_TRACE(uid);
+    ASSERT_TRUE(source->Fetch(uid, 1 << 20).has_value());
+    ASSERT_TRUE(source->Acknowledge(uid).has_value());
+  }
+  EXPECT_EQ(source->Fetch("1700000001.unknown-info", 1 << 20)->raw, "v1");
+  EXPECT_EQ(Names(Box() / "new"),
+            (std::vector<std::string>{"1700000003.link", "bad\x01name"}));
+  EXPECT_TRUE(fs::exists(Box() / "cur" / "1700000002.noflags:2,S"));
+  EXPECT_TRUE(fs::exists(Box() / "cur" / "1700000001.unknown-info:2,S"));
+  EXPECT_EQ(source->Fetch("1700000003.link", 1 << 20).error().kind,
+            ErrorKind::kNotFound);
+  EXPECT_TRUE(Open()->List()->empty());
+}
+
+TEST_F(MaildirTest, AMessageThatVanishesAfterListIsNotFound) {
+  WriteFile(Box() / "new" / "1700000000.A.host", kCrlfMessage);
+  WriteFile(Box() / "new" / "1700000001.B.host", kLfMessage);
+  std::unique_ptr<Source> source = Open();
+  ASSERT_NE(source, nullptr);
+  ASSERT_EQ(source->List()->size(), 2u);
+  // Deleted by someone else: gone, for Fetch and for Acknowledge.
+  fs::remove(Box() / "new" / "1700000000.A.host");
+  EXPECT_EQ(source->Fetch("1700000000.A.host", 1 << 20).error().kind,
+            ErrorKind::kNotFound);
+  EXPECT_EQ(source->Acknowledge("1700000000.A.host").error().kind,
+            ErrorKind::kNotFound);
+  // Moved to cur/ by a mail client, not read: still ours, found there.
+  fs::rename(Box() / "new" / "1700000001.B.host",
+             Box() / "cur" / "1700000001.B.host:2,F");
+  Result<Fetched> moved = source->Fetch("1700000001.B.host", 1 << 20);
+  ASSERT_TRUE(moved.has_value()) << moved.error().message;
+  EXPECT_EQ(moved->raw, kLfMessage);
+  ASSERT_TRUE(source->Acknowledge("1700000001.B.host").has_value());
+  EXPECT_EQ(Names(Box() / "cur"),
+            std::vector<std::string>{"1700000001.B.host:2,FS"});
+  EXPECT_TRUE(Open()->List()->empty());
+}
+
 TEST_F(MaildirTest, ANonMaildirIsAConfigError) {
   config::InboxConfig cfg;
   for (const std::string& url : {"maildir://" + (dir_ / "missing").string(),
@@ -230,6 +331,68 @@ TEST_F(TempDirTest, DirTransportWritesExactBytesInSortableFiles) {
         fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
   }
   EXPECT_TRUE((*transport)->Close().has_value());
+}
+
+// Issue 8: a retry after a crash between the rename and the outbox row
+// being marked sent wrote the message a second time under a new name.
+TEST_F(TempDirTest, DirTransportWritesAMessageWithAKeyOnce) {
+  config::OutboxConfig cfg;
+  cfg.url = "dir://" + dir_.string();
+  Result<std::unique_ptr<Transport>> transport = OpenTransport(cfg, "");
+  ASSERT_TRUE(transport.has_value()) << transport.error().message;
+  Envelope env{"escrow@example.test", {"bob@example.test"}};
+  env.delivery_key = "0000000042-0123456789abcdef";
+  ASSERT_TRUE((*transport)->Send(env, kCrlfMessage).has_value());
+  // The retry (rebuilt: another Date, another signature) finds the file.
+  ASSERT_TRUE((*transport)->Send(env, kLfMessage).has_value());
+  env.delivery_key = "0000000043-fedcba9876543210";
+  ASSERT_TRUE((*transport)->Send(env, kLfMessage).has_value());
+  EXPECT_EQ(Names(dir_),
+            (std::vector<std::string>{"0000000042-0123456789abcdef.eml",
+                                      "0000000043-fedcba9876543210.eml"}));
+  EXPECT_EQ(ReadFile(dir_ / "0000000042-0123456789abcdef.eml"), kCrlfMessage);
+  EXPECT_EQ(ReadFile(dir_ / "0000000043-fedcba9876543210.eml"), kLfMessage);
+}
+
+// Issue 8: ".eml.tmp" files were left behind by runs killed while writing.
+TEST_F(TempDirTest, DirTransportRemovesTempFilesOfCrashedWriters) {
+  const std::vector<std::string> stale = {
+      ".0000000042-0123456789abcdef.eml.tmp",
+      ".20261122T003325.123456789Z-4242-000001.eml.tmp"};
+  for (const std::string& name : stale) WriteFile(dir_ / name, "half");
+  WriteFile(dir_ / ".keep", "not ours");
+  WriteFile(dir_ / "notes.eml.tmp", "not ours: not hidden");
+  config::OutboxConfig cfg;
+  cfg.url = "dir://" + dir_.string();
+  Result<std::unique_ptr<Transport>> transport = OpenTransport(cfg, "");
+  ASSERT_TRUE(transport.has_value()) << transport.error().message;
+  EXPECT_EQ(Names(dir_), (std::vector<std::string>{".keep", "notes.eml.tmp"}));
+  Envelope env{"escrow@example.test", {"bob@example.test"}};
+  env.delivery_key = "0000000042-0123456789abcdef";
+  ASSERT_TRUE((*transport)->Send(env, kCrlfMessage).has_value());
+  EXPECT_EQ(ReadFile(dir_ / "0000000042-0123456789abcdef.eml"), kCrlfMessage);
+  EXPECT_EQ(Names(dir_).size(), 3u) << "no temporary file left";
+}
+
+TEST_F(TempDirTest, DeliveryKeysAreFileNames) {
+  config::OutboxConfig cfg;
+  cfg.url = "dir://" + dir_.string();
+  Result<std::unique_ptr<Transport>> transport = OpenTransport(cfg, "");
+  ASSERT_TRUE(transport.has_value());
+  Envelope env{"escrow@example.test", {"bob@example.test"}};
+  for (const std::string& key :
+       {"../escape"s, ".hidden"s, "a/b"s, "a b"s, "caf\xC3\xA9"s, "a\nb"s,
+        std::string(kMaxDeliveryKey + 1, 'k')}) {
+    SCOPED_TRACE(key);
+    env.delivery_key = key;
+    Result<void> sent = (*transport)->Send(env, "x");
+    ASSERT_FALSE(sent.has_value());
+    EXPECT_EQ(sent.error().kind, ErrorKind::kInvalidInput);
+  }
+  EXPECT_TRUE(Names(dir_).empty());
+  env.delivery_key = std::string(kMaxDeliveryKey, 'k');
+  ASSERT_TRUE((*transport)->Send(env, "x").has_value());
+  EXPECT_EQ(Names(dir_), std::vector<std::string>{env.delivery_key + ".eml"});
 }
 
 TEST_F(TempDirTest, TransportsRefuseBadEnvelopes) {

@@ -1,0 +1,253 @@
+// Outgoing mail across a killed `cybertroc run` (issue 8, point 5): with the
+// dir:// outbox, a run killed after the transport wrote a message and before
+// its outbox row was marked sent used to write it again under a new name on
+// the next run, and runs killed while writing left ".eml.tmp" files behind.
+// Now a message's file is named after its outbox row, so a rerun finds it.
+//
+//   CrashBetweenWriteAndMarkSent  CYBERTROC_CRASH_AT=after-send, then a
+//                                 normal run: one file per outbox row,
+//                                 carrying that row's Message-ID, no temp.
+//   RandomKills                   `run` killed (SIGKILL) at random moments,
+//                                 again and again while deals keep queueing
+//                                 mail, then a normal run: the same.
+//   SendmailResendsTheSameMessageId  what sendmail (and SMTP) cannot avoid:
+//                                 the message handed over before the crash
+//                                 is handed over again, with the same
+//                                 Message-ID, so the recipient's client can
+//                                 drop the copy.
+// Real gpg signs each message (an escrow key made for the test).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "cli_fixture.h"
+
+namespace {
+
+using namespace ct::testing;  // NOLINT: the fixture is the test's vocabulary
+
+constexpr int kCrashStatus = 137;
+
+struct Row {
+  std::string id, status, message_id;
+};
+
+class OutboxCrashTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    fs::permissions(dir_ / "gpg", fs::perms::owner_all);
+    ASSERT_EQ(
+        Shell("gpg --homedir " + Quote((dir_ / "gpg").string()) +
+              " --batch --quiet --passphrase '' --quick-gen-key "
+              "'CyberTroc <escrow@example.test>' ed25519 sign,cert never"),
+        0);
+    fpr_ = First(Output("gpg --homedir " + Quote((dir_ / "gpg").string()) +
+                        " --with-colons --list-secret-keys"),
+                 "\nfpr:+([0-9A-F]{40}):");
+    ASSERT_EQ(fpr_.size(), 40u);
+    WriteConfig("dir://" + (dir_ / "out").string());
+  }
+
+  void TearDown() override {
+    Shell("gpgconf --homedir " + Quote((dir_ / "gpg").string()) +
+          " --kill all");
+    CliTest::TearDown();
+  }
+
+  void WriteConfig(const std::string& outbox_url) {
+    const std::string src = CT_TEST_SOURCE_DIR;
+    std::ofstream(dir_ / "ct.conf", std::ios::trunc)
+        << "[store]\ndatabase = " << (dir_ / "db" / "ct.db").string() << "\n"
+        << "[inbox]\nurl = maildir://" << (dir_ / "maildir").string() << "\n"
+        << "[outbox]\nurl = " << outbox_url << "\n"
+        << "from = CyberTroc <escrow@example.test>\n"
+        << "operator = operator@example.test\n"
+        << "[gpg]\nhome = " << (dir_ / "gpg").string() << "\n"
+        << "escrow_key = " << fpr_ << "\n"
+        << "[rules]\ndir = " << src << "/rules\n"
+        << "[templates]\ndir = " << src << "/templates\n"
+        << "default_language = en\n"
+        << "[log]\nfile = " << (dir_ / "ct.log").string() << "\n";
+    for (const char* sub : {"new", "cur", "tmp"})
+      fs::create_directories(dir_ / "maildir" / sub);
+  }
+
+  static int Shell(const std::string& cmd) {
+    const int status = std::system((cmd + " >/dev/null 2>&1").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  static std::string Output(const std::string& cmd) {
+    std::string out;
+    FILE* pipe = popen((cmd + " 2>/dev/null").c_str(), "r");
+    if (!pipe) return out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+    pclose(pipe);
+    return out;
+  }
+
+  std::vector<Row> Rows() {
+    const std::string out =
+        Output("sqlite3 -batch -noheader -separator '|' " +
+               Quote((dir_ / "db" / "ct.db").string()) +
+               " 'SELECT id, status, message_id FROM outbox ORDER BY id'");
+    std::vector<Row> rows;
+    for (const auto& line : All(out, "([^\n]+)")) {
+      const auto fields = All(line + "|", "([^|]*)\\|");
+      if (fields.size() == 3) rows.push_back({fields[0], fields[1], fields[2]});
+    }
+    return rows;
+  }
+
+  int Queued() {
+    const std::vector<Row> rows = Rows();
+    return static_cast<int>(
+        std::count_if(rows.begin(), rows.end(),
+                      [](const Row& row) { return row.status == "queued"; }));
+  }
+
+  // Every name in `dir`, dot-files too.
+  static std::vector<std::string> Names(const fs::path& dir) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  static std::string MessageId(const fs::path& file) {
+    return First(ReadAll(file), "(?:^|\n)Message-ID: (<[^>\r\n]+>)");
+  }
+
+  // Opens a sale: its offer queues one mail to each party.
+  void Offer() {
+    CliRun open = Cli({"open", "sale", "--seller", "alice@example.test",
+                       "--buyer", "bob@example.test", "--item", "CD", "--price",
+                       "25.00", "--shipping", "5.00"});
+    ASSERT_EQ(open.status, 0) << open.err;
+  }
+
+  // Every row sent, and out/ holds exactly one file per row, named after
+  // the row id and carrying the row's Message-ID, and nothing else.
+  void ExpectOneFilePerRow() {
+    const std::vector<Row> rows = Rows();
+    const std::vector<std::string> names = Names(dir_ / "out");
+    ASSERT_EQ(names.size(), rows.size()) << ::testing::PrintToString(names);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      SCOPED_TRACE(names[i]);
+      EXPECT_EQ(rows[i].status, "sent");
+      EXPECT_TRUE(names[i].starts_with(
+          std::string(10 - rows[i].id.size(), '0') + rows[i].id + "-"));
+      EXPECT_TRUE(names[i].ends_with(".eml"));
+      EXPECT_EQ(MessageId(dir_ / "out" / names[i]), rows[i].message_id);
+    }
+  }
+
+  std::string fpr_;
+};
+
+// Issue 8.5: the same notification written twice after a crash.
+TEST_F(OutboxCrashTest, CrashBetweenWriteAndMarkSent) {
+  for (int i = 0; i < 3; ++i) Offer();
+  ASSERT_EQ(Rows().size(), 6u);
+  extra_env_ = "CYBERTROC_CRASH_AT=after-send";
+  ASSERT_EQ(Cli({"run"}).status, kCrashStatus) << "the crash point was reached";
+  extra_env_.clear();
+  const std::vector<std::string> written = Names(dir_ / "out");
+  ASSERT_EQ(written.size(), 1u);
+  const std::vector<Row> before = Rows();
+  EXPECT_EQ(before[0].status, "queued") << "not marked sent: the crash came";
+  EXPECT_EQ(MessageId(dir_ / "out" / written[0]), before[0].message_id);
+  const std::string first_bytes = ReadAll(dir_ / "out" / written[0]);
+
+  CliRun rerun = Cli({"run"});
+  ASSERT_EQ(rerun.status, 0) << rerun.err;
+  ExpectOneFilePerRow();
+  EXPECT_EQ(ReadAll(dir_ / "out" / written[0]), first_bytes)
+      << "the file of the crashed attempt is kept as it was";
+  EXPECT_EQ(Rows()[0].message_id, before[0].message_id);
+  EXPECT_NE(rerun.out.find(" 6 sent,"), std::string::npos) << rerun.out;
+}
+
+// Issue 8.5, as found: many kills at random moments.
+TEST_F(OutboxCrashTest, RandomKills) {
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 random(seed);
+  int max_delay_ms = 250;  // shrinks when runs finish before the kill
+  const std::string config = (dir_ / "ct.conf").string();
+  int killed = 0;
+  for (int round = 0; round < 40; ++round) {
+    for (int queued = Queued(); queued < 8; queued += 2) Offer();
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      setenv("CYBERTROC_NOW", kT0, 1);
+      freopen("/dev/null", "w", stdout);
+      freopen("/dev/null", "w", stderr);
+      execl(CT_BINARY, CT_BINARY, "--config", config.c_str(), "run", nullptr);
+      _exit(127);
+    }
+    std::uniform_int_distribution<int> delay_ms(0, max_delay_ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    kill(pid, SIGKILL);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    if (WIFSIGNALED(status)) {
+      ++killed;
+    } else {
+      ASSERT_EQ(WEXITSTATUS(status), 0) << "a run that was not killed";
+      max_delay_ms = std::max(10, max_delay_ms * 2 / 3);
+    }
+    // Never two files of one message, whatever the moment of the kill.
+    std::map<std::string, int> copies;
+    for (const auto& name : Names(dir_ / "out"))
+      if (!name.starts_with(".")) ++copies[MessageId(dir_ / "out" / name)];
+    for (const auto& [message_id, count] : copies)
+      ASSERT_EQ(count, 1) << message_id << " written twice, round " << round;
+  }
+  std::printf("%d of 40 runs killed\n", killed);
+  EXPECT_GE(killed, 20) << "most runs must be killed midway";
+  CliRun last = Cli({"run"});
+  ASSERT_EQ(last.status, 0) << last.err;
+  ExpectOneFilePerRow();
+}
+
+// What sendmail and SMTP cannot promise: the message handed over before the
+// crash is handed over again; it keeps its Message-ID.
+TEST_F(OutboxCrashTest, SendmailResendsTheSameMessageId) {
+  const fs::path fake = dir_ / "sendmail";
+  fs::create_directories(dir_ / "handed");
+  std::ofstream(fake) << "#!/bin/sh\ncat > "
+                      << Quote((dir_ / "handed").string())
+                      << "/$(date +%s%N)-$$.eml\n";
+  fs::permissions(fake, fs::perms::owner_all);
+  WriteConfig("sendmail://" + fake.string());
+  for (int i = 0; i < 2; ++i) Offer();
+  extra_env_ = "CYBERTROC_CRASH_AT=after-send";
+  ASSERT_EQ(Cli({"run"}).status, kCrashStatus);
+  extra_env_.clear();
+  ASSERT_EQ(Cli({"run"}).status, 0);
+  std::map<std::string, int> copies;
+  for (const auto& name : Names(dir_ / "handed"))
+    ++copies[MessageId(dir_ / "handed" / name)];
+  const std::vector<Row> rows = Rows();
+  ASSERT_EQ(rows.size(), 4u);
+  ASSERT_EQ(copies.size(), rows.size()) << "one Message-ID per row";
+  for (const Row& row : rows) {
+    EXPECT_EQ(row.status, "sent");
+    EXPECT_EQ(copies[row.message_id], row.id == rows[0].id ? 2 : 1)
+        << row.message_id;
+  }
+}
+
+}  // namespace
