@@ -11,6 +11,7 @@
 #include "app/ids.h"
 #include "app/logging.h"
 #include "app/outbox.h"
+#include "mail/mime.h"
 
 namespace ct::app {
 namespace {
@@ -36,6 +37,26 @@ bool LooksLikeAddress(const std::string& email) {
   });
 }
 
+// The escrow and the operator hold the money and judge the deal: neither
+// may be a party of one (mail to the escrow's own address would also loop).
+Result<void> CheckNotOurs(const Context& ctx, const core::Offer& offer,
+                          std::string_view prefix) {
+  const std::string escrow = mail::AddressOf(ctx.config.outbox.from);
+  const std::string op = Lower(ctx.config.outbox.operator_address);
+  for (const auto& [role, email] : offer.emails) {
+    const char* whose = email == escrow ? "the escrow's own address "
+                                          "(outbox.from)"
+                        : email == op   ? "the operator's address "
+                                          "(outbox.operator)"
+                                        : nullptr;
+    if (whose)
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("{}{}: {} is {} and cannot be a party of a deal",
+                              prefix, role, email, whose));
+  }
+  return {};
+}
+
 bool IsLanguage(const std::string& lang) {
   return lang.size() >= 2 && lang.size() <= 3 &&
          std::all_of(lang.begin(), lang.end(),
@@ -55,6 +76,8 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
     }
     offer.emails[role] = std::move(address);
   }
+  if (auto ok = CheckNotOurs(ctx, offer, "--"); !ok)
+    return std::unexpected(ok.error());
   offer.terms = request.terms;
   offer.texts = request.texts;
   offer.delivery = request.delivery;
@@ -141,8 +164,11 @@ Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
                                core::Offer offer, const Origin& origin) {
   for (const auto& [role, email] : offer.emails)
     if (!LooksLikeAddress(email))
-      return Fail(ErrorKind::kInvalidInput,
-                  fmt::format("{}: '{}' is not an e-mail address", role, email));
+      return Fail(
+          ErrorKind::kInvalidInput,
+          fmt::format("{}: '{}' is not an e-mail address", role, email));
+  if (auto ok = CheckNotOurs(ctx, offer, ""); !ok)
+    return std::unexpected(ok.error());
   if (offer.lang.empty()) offer.lang = ctx.config.templates.default_language;
   if (!IsLanguage(offer.lang))
     return Fail(ErrorKind::kInvalidInput,

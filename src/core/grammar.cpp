@@ -5,6 +5,8 @@
 #include <cctype>
 #include <vector>
 
+#include "core/limits.h"
+
 namespace ct::core {
 namespace {
 
@@ -141,6 +143,9 @@ Result<void> ReadArguments(std::string_view line,
       if (w.size() == 5) {
         if (Lower(w[4].substr(0, 4)) != "ref=") return bad("expected ref=TEXT");
         cmd.reference = std::string(w[4].substr(4));
+        if (auto ok = CheckFreeText("ref", cmd.reference, kMaxReferenceChars);
+            !ok)
+          return bad(ok.error().message);
       }
       return {};
     }
@@ -163,10 +168,20 @@ Result<void> ReadArguments(std::string_view line,
         return bad("expected 92 N (a number of days)");
       cmd.days = std::stoi(std::string(w[2]));
       return {};
-    default:
-      // Tracking text or reason (40, 62, 81, 102); ignored elsewhere.
+    default: {
+      // Tracking text or reason (40, 62, 81, 102); ignored elsewhere, but
+      // still bounded: it is stored and may be quoted back.
       cmd.text = Rest(line, 2);
+      const char* field =
+          cmd.code == code::kShipped || cmd.code == code::kReturnShipped
+              ? "tracking text"
+          : cmd.code == code::kNotSatisfied || cmd.code == code::kReturnRejected
+              ? "reason"
+              : "text after the code";
+      if (auto ok = CheckFreeText(field, cmd.text, kMaxCommandTextChars); !ok)
+        return bad(ok.error().message);
       return {};
+    }
   }
 }
 
@@ -287,8 +302,13 @@ Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
                   fmt::format("{}: {}", term.name, amount.error().message));
     offer.terms[term.name] = *amount;
   }
-  for (const auto& t : rules.texts)
-    if (auto v = take(t)) offer.texts[t] = *v;
+  for (const auto& t : rules.texts) {
+    auto v = take(t);
+    if (!v) continue;
+    if (auto ok = CheckFreeText(t, *v, kMaxItemChars); !ok)
+      return std::unexpected(ok.error());
+    offer.texts[t] = *v;
+  }
   if (auto v = take("delivery")) offer.delivery = Lower(*v);
   if (auto v = take("lang")) offer.lang = Lower(*v);
   if (!fields.empty())
