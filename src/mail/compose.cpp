@@ -22,11 +22,13 @@ std::string OneLine(std::string_view s) {
   return out;
 }
 
-std::string Multipart(const std::string& type_params,
+// `type` is the media type and its parameters, each ending with ';': the
+// header folds between them (it is outside what the signature covers).
+std::string Multipart(std::vector<std::string> type,
                       const std::string& boundary,
                       const std::vector<std::string>& parts) {
-  std::string out = "Content-Type: " + type_params + "; boundary=\"" +
-                    boundary + "\"\r\n\r\n";
+  type.push_back("boundary=\"" + boundary + "\"");
+  std::string out = FoldedField("Content-Type", type) + "\r\n";
   for (const auto& part : parts)
     out += "--" + boundary + "\r\n" + part + "\r\n";
   return out + "--" + boundary + "--\r\n";
@@ -45,9 +47,8 @@ Result<std::string> SignedEntity(crypto::GpgContext& gpg,
       "Content-Type: application/pgp-signature; name=\"signature.asc\"\r\n"
       "Content-Description: OpenPGP digital signature\r\n\r\n" +
       ToCrlf(sig->armored);
-  return Multipart(fmt::format("multipart/signed; micalg={}; "
-                               "protocol=\"application/pgp-signature\"",
-                               sig->micalg),
+  return Multipart({"multipart/signed;", "micalg=" + sig->micalg + ";",
+                    "protocol=\"application/pgp-signature\";"},
                    Boundary(), {text, signature});
 }
 
@@ -110,7 +111,7 @@ Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
     auto armored = crypto::EncryptTo(gpg, encrypt_to, top);
     if (!armored) return std::unexpected(armored.error());
     top = Multipart(
-        "multipart/encrypted; protocol=\"application/pgp-encrypted\"",
+        {"multipart/encrypted;", "protocol=\"application/pgp-encrypted\";"},
         Boundary(),
         {"Content-Type: application/pgp-encrypted\r\n"
          "Content-Description: PGP/MIME version identification\r\n\r\nVersion: "
