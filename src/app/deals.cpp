@@ -11,6 +11,7 @@
 #include "app/ids.h"
 #include "app/logging.h"
 #include "app/outbox.h"
+#include "core/limits.h"
 #include "mail/mime.h"
 
 namespace ct::app {
@@ -70,9 +71,9 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
   for (const auto& [role, email] : request.emails) {
     std::string address = Lower(email);
     if (!LooksLikeAddress(address)) {
-      return Fail(
-          ErrorKind::kInvalidInput,
-          fmt::format("--{}: '{}' is not an e-mail address", role, email));
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("--{}: '{}' is not an e-mail address", role,
+                              core::Excerpt(email, 60)));
     }
     offer.emails[role] = std::move(address);
   }
@@ -84,8 +85,9 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
   offer.lang = request.lang.empty() ? ctx.config.templates.default_language
                                     : Lower(request.lang);
   if (!IsLanguage(offer.lang)) {
-    return Fail(ErrorKind::kInvalidInput,
-                "--lang: '" + request.lang + "' is not a language code");
+    return Fail(
+        ErrorKind::kInvalidInput,
+        "--lang: '" + core::Excerpt(request.lang) + "' is not a language code");
   }
   return offer;
 }
@@ -164,15 +166,16 @@ Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
                                core::Offer offer, const Origin& origin) {
   for (const auto& [role, email] : offer.emails)
     if (!LooksLikeAddress(email))
-      return Fail(
-          ErrorKind::kInvalidInput,
-          fmt::format("{}: '{}' is not an e-mail address", role, email));
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("{}: '{}' is not an e-mail address", role,
+                              core::Excerpt(email, 60)));
   if (auto ok = CheckNotOurs(ctx, offer, ""); !ok)
     return std::unexpected(ok.error());
   if (offer.lang.empty()) offer.lang = ctx.config.templates.default_language;
   if (!IsLanguage(offer.lang))
-    return Fail(ErrorKind::kInvalidInput,
-                "lang: '" + offer.lang + "' is not a language code");
+    return Fail(
+        ErrorKind::kInvalidInput,
+        "lang: '" + core::Excerpt(offer.lang) + "' is not a language code");
   auto id = NewDealId(ctx.db);
   if (!id) return std::unexpected(id.error());
   offer.id = *id;

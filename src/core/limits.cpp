@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace ct::core {
@@ -43,6 +44,23 @@ bool IsControl(std::string_view s, size_t i, size_t len) {
 }
 
 }  // namespace
+
+std::string Excerpt(std::string_view text, size_t max_chars) {
+  std::string out;
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size();) {
+    const size_t len = SequenceLength(text, i);
+    if (chars++ == max_chars) return out + "…";
+    if (len == 0 || IsControl(text, i, len)) {
+      out += '?';
+      i += std::max<size_t>(len, 1);
+      continue;
+    }
+    out.append(text.substr(i, len));
+    i += len;
+  }
+  return out;
+}
 
 size_t CountChars(std::string_view text) {
   size_t n = 0;

@@ -7,6 +7,7 @@
 #define CYBERTROC_CORE_LIMITS_H_
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "core/error.h"
@@ -55,6 +56,11 @@ inline constexpr size_t kMaxSecretFileBytes = size_t{64} << 10;   // 64 KiB
 // one has 1000)". Nothing is ever trimmed or replaced silently.
 Result<void> CheckFreeText(std::string_view field, std::string_view text,
                            size_t max_chars);
+
+// Outside text quoted back in an error message or a refusal: at most
+// `max_chars` characters ("…" marks a cut), control characters shown as
+// '?', so that a 100 KB field is never echoed whole.
+std::string Excerpt(std::string_view text, size_t max_chars = 40);
 
 // Number of code points of valid UTF-8 `text`.
 size_t CountChars(std::string_view text);

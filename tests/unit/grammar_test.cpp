@@ -193,6 +193,34 @@ TEST(GrammarTest, Issue8FreeTextsAreBoundedAndPlain) {
             "has 201)");
 }
 
+// A refusal names what was wrong without echoing a huge field back.
+TEST(GrammarTest, RefusalsQuoteAnExcerptOnly) {
+  const std::string huge(102400, '9');
+  const std::string texts[] = {
+      "CT 10 SALE\nbuyer: b@x.org\nitem: CD\nprice: " + huge + "\n",
+      "CT 10 SALE\nbuyer: b@x.org\n" + huge + "\n",
+      "CT 10 SALE\nbuyer: b@x.org\n" + huge + ": x\n",
+      "CT 10 " + huge + "\n",
+      "CT-7K3QX9A2 90 seller=" + huge + " buyer=1",
+      "CT-7K3QX9A2 90 " + huge,
+      "CT-7K3QX9A2 21 buyer " + huge,
+  };
+  for (const auto& text : texts) {
+    auto p = ParseCommandText(text, "EUR");
+    Result<Offer> offer = Fail(ErrorKind::kInternal, "");
+    std::string message;
+    if (!p) {
+      message = p.error().message;
+    } else {
+      offer = OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR");
+      ASSERT_FALSE(offer.has_value()) << text.substr(0, 60);
+      message = offer.error().message;
+    }
+    EXPECT_FALSE(message.empty());
+    EXPECT_LT(message.size(), 200u) << message.substr(0, 300);
+  }
+}
+
 // The same rule holds for an offer from the command line, which reaches
 // NewDeal without the mail grammar: nothing is silently cleaned.
 TEST(GrammarTest, Issue8NewDealRefusesControlCharactersInItems) {

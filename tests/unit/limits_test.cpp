@@ -63,6 +63,14 @@ TEST(LimitsTest, FreeTextIsPlainBoundedUtf8) {
   EXPECT_FALSE(core::CheckFreeText("item", accents + "é", core::kMaxItemChars));
 }
 
+TEST(LimitsTest, ExcerptsAreShortAndPlain) {
+  EXPECT_EQ(core::Excerpt("Kind of Blue"), "Kind of Blue");
+  EXPECT_EQ(core::Excerpt(std::string(102400, 'x'), 5), "xxxxx…");
+  EXPECT_EQ(core::Excerpt("dépôt reçu", 5), "dépôt…");
+  EXPECT_EQ(core::Excerpt("a\r\nb\x1b c\xff"), "a??b? c?");
+  EXPECT_EQ(core::Excerpt(std::string(40, 'y')), std::string(40, 'y'));
+}
+
 class ReadFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
