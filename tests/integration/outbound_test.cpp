@@ -326,8 +326,8 @@ TEST_F(OutboundTest, SmtpsDeliversAndAnItemCannotInjectAHeader) {
   BindBob();
   // A line break in an item is refused outright (issue 8, core/limits.h);
   // on one line the same text must stay text in the Subject.
-  Cmd refused = Ct({"open", "sale", "--seller", "alice@example.test",
-                    "--buyer", "bob@example.test", "--item",
+  Cmd refused = Ct({"open", "sale", "--seller", "alice@example.test", "--buyer",
+                    "bob@example.test", "--item",
                     "CD\r\nBcc: evil@example.test", "--price", "25.00"});
   EXPECT_EQ(refused.status, 2) << refused.All();
   const std::string id = OpenSale("CD Bcc: evil@example.test");
