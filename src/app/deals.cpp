@@ -40,20 +40,22 @@ bool LooksLikeAddress(const std::string& email) {
 
 // The escrow and the operator hold the money and judge the deal: neither
 // may be a party of one (mail to the escrow's own address would also loop).
+// The operator's message (`cli`) names the option and the config key.
 Result<void> CheckNotOurs(const Context& ctx, const core::Offer& offer,
-                          std::string_view prefix) {
+                          bool cli) {
   const std::string escrow = mail::AddressOf(ctx.config.outbox.from);
   const std::string op = Lower(ctx.config.outbox.operator_address);
   for (const auto& [role, email] : offer.emails) {
-    const char* whose = email == escrow ? "the escrow's own address "
-                                          "(outbox.from)"
-                        : email == op   ? "the operator's address "
-                                          "(outbox.operator)"
-                                        : nullptr;
-    if (whose)
-      return Fail(ErrorKind::kInvalidInput,
-                  fmt::format("{}{}: {} is {} and cannot be a party of a deal",
-                              prefix, role, email, whose));
+    if (email != escrow && email != op) continue;
+    const bool ours = email == escrow;
+    return Fail(ErrorKind::kInvalidInput,
+                fmt::format("{}{}: {} is the {} address{} and cannot be a "
+                            "party of a deal",
+                            cli ? "--" : "", role, email,
+                            ours ? "escrow's own" : "operator's",
+                            !cli   ? ""
+                            : ours ? " (outbox.from)"
+                                   : " (outbox.operator)"));
   }
   return {};
 }
@@ -77,7 +79,7 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
     }
     offer.emails[role] = std::move(address);
   }
-  if (auto ok = CheckNotOurs(ctx, offer, "--"); !ok)
+  if (auto ok = CheckNotOurs(ctx, offer, /*cli=*/true); !ok)
     return std::unexpected(ok.error());
   offer.terms = request.terms;
   offer.texts = request.texts;
@@ -169,7 +171,7 @@ Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("{}: '{}' is not an e-mail address", role,
                               core::Excerpt(email, 60)));
-  if (auto ok = CheckNotOurs(ctx, offer, ""); !ok)
+  if (auto ok = CheckNotOurs(ctx, offer, /*cli=*/false); !ok)
     return std::unexpected(ok.error());
   if (offer.lang.empty()) offer.lang = ctx.config.templates.default_language;
   if (!IsLanguage(offer.lang))

@@ -215,7 +215,8 @@ TEST_F(OutsideTextTest, Issue8RefusalsSayTheFieldAndTheLimit) {
   for (const char* why :
        {"item: at most 200 characters (this one has 201)",
         "item: control characters (line breaks, tabs…) are not allowed",
-        "buyer: escrow@example.test is the escrow's own address (outbox.from)",
+        "buyer: escrow@example.test is the escrow's own address and cannot "
+        "be a party of a deal",
         "tracking text: at most 200 characters (this one has 201)"}) {
     EXPECT_NE(replies.find(why), std::string::npos) << why << "\n" << replies;
   }
