@@ -91,6 +91,9 @@ default_language = en
 level = warn
 EOF
 export CYBERTROC_CONFIG="$demo/cybertroc.conf"
+# The operator's first step: create the database (only `init`, `run` and
+# `daemon` may create it; any other command on a missing one says so).
+"$ct" init
 
 # --- Telling the story. ------------------------------------------------------
 bold() { printf '\n\033[1m%s\033[0m\n' "$*"; }

@@ -35,7 +35,17 @@ std::string DataDir(const std::string& configured, const std::string& what) {
   return configured;  // so that the error names what the operator wrote
 }
 
-Result<store::Database> OpenDatabase(const std::string& path) {
+Result<store::Database> OpenDatabase(const std::string& path, DatabaseUse use,
+                                     const std::string& config_path) {
+  if (use == DatabaseUse::kMustExist) {
+    auto db = store::Database::Open(path, store::Database::Missing::kFail);
+    if (db || db.error().kind != ErrorKind::kNotFound) return db;
+    return Fail(ErrorKind::kConfig,
+                db.error().message + " (store.database" +
+                    (config_path.empty() ? "" : " in " + config_path) +
+                    "): run `cybertroc init` to create it, or correct the "
+                    "path");
+  }
   if (path != ":memory:") {
     const fs::path parent = fs::path(path).parent_path();
     std::error_code ec;
@@ -48,10 +58,10 @@ Result<store::Database> OpenDatabase(const std::string& path) {
       fs::permissions(parent, fs::perms::owner_all, ec);
     }
   }
-  return store::Database::Open(path);
+  return store::Database::Open(path, store::Database::Missing::kCreate);
 }
 
-Result<Context> OpenContext(const std::string& config_path) {
+Result<Context> OpenContext(const std::string& config_path, DatabaseUse use) {
   auto config = LoadConfig(config_path);
   if (!config) return std::unexpected(config.error());
   if (auto logging = SetUpLogging(config->log); !logging) {
@@ -63,7 +73,7 @@ Result<Context> OpenContext(const std::string& config_path) {
   const std::string templates_dir = DataDir(config->templates.dir, "templates");
   auto now = Now();
   if (!now) return std::unexpected(now.error());
-  auto db = OpenDatabase(config->store.database);
+  auto db = OpenDatabase(config->store.database, use, config->path);
   if (!db) return std::unexpected(db.error());
   notify::Renderer renderer(templates_dir, config->templates.default_language);
   return Context{.config = std::move(*config),

@@ -31,10 +31,16 @@ struct Context {
   bool StopRequested() const { return stop && stop->load(); }
 };
 
+// Who may create the database: only `run`, `daemon` and `init`. Every other
+// command on a missing database is an error naming the path and the fix,
+// so that a typo in store.database never shows an empty new database.
+enum class DatabaseUse { kCreateIfMissing, kMustExist };
+
 // Reads the config file (`config_path` from --config, "" = CYBERTROC_CONFIG
 // or the default; only the default may be missing), sets up logging, loads
 // the rules, opens (and migrates) the database, reads the clock.
-Result<Context> OpenContext(const std::string& config_path);
+Result<Context> OpenContext(const std::string& config_path,
+                            DatabaseUse use = DatabaseUse::kCreateIfMissing);
 
 // The steps of OpenContext one by one, for `check`.
 Result<config::Config> LoadConfig(const std::string& config_path);
@@ -42,8 +48,12 @@ Result<config::Config> LoadConfig(const std::string& config_path);
 // installed one (CT_SOURCE_*_DIR, CT_INSTALL_DATA_DIR/<what>). `what` is
 // "rules" or "templates".
 std::string DataDir(const std::string& configured, const std::string& what);
-// Opens the database, creating its parent directory when missing.
-Result<store::Database> OpenDatabase(const std::string& path);
+// Opens the database. kCreateIfMissing creates it, and its parent
+// directory (0700), when missing; kMustExist makes a missing one a kConfig
+// error that says to run `cybertroc init` (`config_path` names the file
+// that set store.database).
+Result<store::Database> OpenDatabase(const std::string& path, DatabaseUse use,
+                                     const std::string& config_path = "");
 
 }  // namespace ct::app
 

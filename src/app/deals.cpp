@@ -11,6 +11,8 @@
 #include "app/ids.h"
 #include "app/logging.h"
 #include "app/outbox.h"
+#include "core/limits.h"
+#include "mail/mime.h"
 
 namespace ct::app {
 namespace {
@@ -36,6 +38,28 @@ bool LooksLikeAddress(const std::string& email) {
   });
 }
 
+// The escrow and the operator hold the money and judge the deal: neither
+// may be a party of one (mail to the escrow's own address would also loop).
+// The operator's message (`cli`) names the option and the config key.
+Result<void> CheckNotOurs(const Context& ctx, const core::Offer& offer,
+                          bool cli) {
+  const std::string escrow = mail::AddressOf(ctx.config.outbox.from);
+  const std::string op = Lower(ctx.config.outbox.operator_address);
+  for (const auto& [role, email] : offer.emails) {
+    if (email != escrow && email != op) continue;
+    const bool ours = email == escrow;
+    return Fail(ErrorKind::kInvalidInput,
+                fmt::format("{}{}: {} is the {} address{} and cannot be a "
+                            "party of a deal",
+                            cli ? "--" : "", role, email,
+                            ours ? "escrow's own" : "operator's",
+                            !cli   ? ""
+                            : ours ? " (outbox.from)"
+                                   : " (outbox.operator)"));
+  }
+  return {};
+}
+
 bool IsLanguage(const std::string& lang) {
   return lang.size() >= 2 && lang.size() <= 3 &&
          std::all_of(lang.begin(), lang.end(),
@@ -49,20 +73,23 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
   for (const auto& [role, email] : request.emails) {
     std::string address = Lower(email);
     if (!LooksLikeAddress(address)) {
-      return Fail(
-          ErrorKind::kInvalidInput,
-          fmt::format("--{}: '{}' is not an e-mail address", role, email));
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("--{}: '{}' is not an e-mail address", role,
+                              core::Excerpt(email, 60)));
     }
     offer.emails[role] = std::move(address);
   }
+  if (auto ok = CheckNotOurs(ctx, offer, /*cli=*/true); !ok)
+    return std::unexpected(ok.error());
   offer.terms = request.terms;
   offer.texts = request.texts;
   offer.delivery = request.delivery;
   offer.lang = request.lang.empty() ? ctx.config.templates.default_language
                                     : Lower(request.lang);
   if (!IsLanguage(offer.lang)) {
-    return Fail(ErrorKind::kInvalidInput,
-                "--lang: '" + request.lang + "' is not a language code");
+    return Fail(
+        ErrorKind::kInvalidInput,
+        "--lang: '" + core::Excerpt(request.lang) + "' is not a language code");
   }
   return offer;
 }
@@ -142,11 +169,15 @@ Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
   for (const auto& [role, email] : offer.emails)
     if (!LooksLikeAddress(email))
       return Fail(ErrorKind::kInvalidInput,
-                  fmt::format("{}: '{}' is not an e-mail address", role, email));
+                  fmt::format("{}: '{}' is not an e-mail address", role,
+                              core::Excerpt(email, 60)));
+  if (auto ok = CheckNotOurs(ctx, offer, /*cli=*/false); !ok)
+    return std::unexpected(ok.error());
   if (offer.lang.empty()) offer.lang = ctx.config.templates.default_language;
   if (!IsLanguage(offer.lang))
-    return Fail(ErrorKind::kInvalidInput,
-                "lang: '" + offer.lang + "' is not a language code");
+    return Fail(
+        ErrorKind::kInvalidInput,
+        "lang: '" + core::Excerpt(offer.lang) + "' is not a language code");
   auto id = NewDealId(ctx.db);
   if (!id) return std::unexpected(id.error());
   offer.id = *id;

@@ -4,11 +4,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <utility>
 
 #include "app/logging.h"
+#include "core/limits.h"
 #include "mail/url.h"
+#include "util/read_file.h"
 
 namespace ct::app {
 
@@ -33,10 +34,10 @@ RunLock::~RunLock() {
 
 Result<std::string> ReadSecret(const std::string& path) {
   if (path.empty()) return std::string();
-  std::ifstream in(path);
-  if (!in) return Fail(ErrorKind::kConfig, "cannot read secret file " + path);
-  std::string line;
-  std::getline(in, line);
+  auto text =
+      util::ReadFileLimited(path, core::kMaxSecretFileBytes, "secret file");
+  if (!text) return Fail(ErrorKind::kConfig, text.error().message);
+  std::string line = text->substr(0, text->find('\n'));
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }

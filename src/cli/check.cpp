@@ -54,7 +54,8 @@ Result<std::string> CheckTemplatesOf(const config::Config& config,
 }
 
 Result<std::string> CheckDatabase(const config::Config& config) {
-  auto db = app::OpenDatabase(config.store.database);
+  auto db = app::OpenDatabase(config.store.database,
+                              app::DatabaseUse::kMustExist, config.path);
   if (!db) return std::unexpected(db.error());
   auto version = db->UserVersion();
   if (!version) return std::unexpected(version.error());

@@ -5,12 +5,18 @@
 namespace ct::cli {
 namespace {
 
+// The last field says which commands may create a missing database: a
+// typo in store.database must not show an empty new database to `list`.
 constexpr std::array kCommands = {
-    CommandSpec{
-        "run", RunRun,
-        "one pass: fetch mail, process it, fire deadlines, send (cron)"},
+    CommandSpec{"init", RunInit,
+                "create the database (store.database) if it does not exist",
+                true},
+    CommandSpec{"run", RunRun,
+                "one pass: fetch mail, process it, fire deadlines, send (cron)",
+                true},
     CommandSpec{"daemon", RunDaemon,
-                "`run` every inbox.poll_interval s; SIGTERM/SIGINT stop it"},
+                "`run` every inbox.poll_interval s; SIGTERM/SIGINT stop it",
+                true},
     CommandSpec{"check", RunCheck,
                 "validate config, rules, templates, keys and database"},
     CommandSpec{"open", RunOpen,

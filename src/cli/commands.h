@@ -18,6 +18,9 @@ namespace ct::cli {
 struct Globals {
   std::string config_path;  // --config; "" = CYBERTROC_CONFIG or default
   bool json = false;        // --json
+  // From the command's table entry: only `run`, `daemon` and `init` may
+  // create a missing database.
+  bool may_create_database = false;
 };
 
 using Args = std::vector<std::string>;
@@ -26,7 +29,8 @@ using Handler = Result<void> (*)(const Globals& globals, const Args& args);
 struct CommandSpec {
   std::string_view name;
   Handler handler;
-  std::string_view summary;  // one line for `cybertroc --help`
+  std::string_view summary;       // one line for `cybertroc --help`
+  bool creates_database = false;  // may create a missing store.database
 };
 
 std::span<const CommandSpec> Commands();
@@ -38,6 +42,7 @@ const CommandSpec* FindCommand(std::string_view name);
 int ExitCode(const Error& error);
 
 // Handlers, one per file.
+Result<void> RunInit(const Globals& globals, const Args& args);
 Result<void> RunCheck(const Globals& globals, const Args& args);
 Result<void> RunOpen(const Globals& globals, const Args& args);
 Result<void> RunDeposit(const Globals& globals, const Args& args);

@@ -47,7 +47,10 @@ std::string Optional(const po::variables_map& vm, const std::string& name) {
 }
 
 Result<app::Context> OpenContext(const Globals& globals) {
-  return app::OpenContext(globals.config_path);
+  return app::OpenContext(globals.config_path,
+                          globals.may_create_database
+                              ? app::DatabaseUse::kCreateIfMissing
+                              : app::DatabaseUse::kMustExist);
 }
 
 Result<core::Money> ParseAmount(const app::Context& ctx, std::string_view text,

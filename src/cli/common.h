@@ -36,6 +36,8 @@ Result<std::string> Required(const po::variables_map& vm,
                              const std::string& name, const std::string& usage);
 std::string Optional(const po::variables_map& vm, const std::string& name);
 
+// The context of a command; the database is created only for a command
+// whose table entry says so (Globals::may_create_database).
 Result<app::Context> OpenContext(const Globals& globals);
 
 // ParseMoney in the configured currency; kInvalidInput "WHAT: ..." on error.

@@ -2,6 +2,7 @@
 // deposit (as code 21).
 #include "app/deals.h"
 #include "cli/common.h"
+#include "core/limits.h"
 
 namespace ct::cli {
 
@@ -27,6 +28,10 @@ Result<void> RunDeposit(const Globals& globals, const Args& args) {
   }
   auto id = ParseId(*tx);
   if (!id) return std::unexpected(id.error());
+  const std::string ref = Optional(vm, "ref");
+  if (auto ok = core::CheckFreeText("--ref", ref, core::kMaxReferenceChars);
+      !ok)
+    return ok;
   auto ctx = OpenContext(globals);
   if (!ctx) return std::unexpected(ctx.error());
   auto amount = ParseAmount(*ctx, *text, "AMOUNT");
@@ -34,7 +39,7 @@ Result<void> RunDeposit(const Globals& globals, const Args& args) {
   if (amount->IsZero()) {
     return Fail(ErrorKind::kInvalidInput, "AMOUNT: a deposit is more than 0");
   }
-  auto deal = app::Deposit(*ctx, *id, *role, *amount, Optional(vm, "ref"));
+  auto deal = app::Deposit(*ctx, *id, *role, *amount, ref);
   if (!deal) return std::unexpected(deal.error());
   PrintDealAfter(globals, *ctx, *deal,
                  *role + " deposit " + amount->ToString() + " recorded");

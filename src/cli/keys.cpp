@@ -1,27 +1,29 @@
 // keys import FILE / keys list / keys bind EMAIL FPR.
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "app/identity.h"
 #include "app/inbound.h"
 #include "cli/common.h"
+#include "core/limits.h"
 #include "crypto/import.h"
 #include "store/repos.h"
+#include "util/read_file.h"
 
 namespace ct::cli {
 namespace {
 
 Result<void> Import(app::Context& ctx, const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Fail(ErrorKind::kUsage, "keys import: cannot read " + file);
-  std::stringstream data;
-  data << in.rdbuf();
+  auto data = util::ReadFileLimited(file, core::kMaxKeyFileBytes, "key file");
+  if (!data) {
+    const bool missing = data.error().kind == ErrorKind::kNotFound;
+    return Fail(missing ? ErrorKind::kUsage : data.error().kind,
+                "keys import: " + data.error().message);
+  }
   auto gpg = app::OpenGpg(ctx);
   if (!gpg) return std::unexpected(gpg.error());
-  auto fprs = crypto::ImportKeys(*gpg, data.str());
+  auto fprs = crypto::ImportKeys(*gpg, *data);
   if (!fprs) return std::unexpected(fprs.error());
   for (const auto& fpr : *fprs) std::cout << "imported " << fpr << "\n";
   return {};

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
     return UsageError("unknown command '" + args[i] +
                       "' (see cybertroc --help)");
   }
+  globals.may_create_database = command->creates_database;
   std::vector<std::string> rest(args.begin() + i + 1, args.end());
   if (help) rest.insert(rest.begin(), "--help");
   auto done = command->handler(globals, rest);

@@ -7,6 +7,7 @@
 #include "app/deals.h"
 #include "app/logging.h"
 #include "cli/common.h"
+#include "core/limits.h"
 
 namespace ct::cli {
 namespace {
@@ -52,7 +53,12 @@ Result<app::OpenRequest> MakeRequest(const app::Context& ctx,
     request.terms[term.name] = *amount;
   }
   for (const auto& text : rules.texts) {
-    if (vm.count(text)) request.texts[text] = vm[text].as<std::string>();
+    if (!vm.count(text)) continue;
+    request.texts[text] = vm[text].as<std::string>();
+    if (auto ok = core::CheckFreeText("--" + text, request.texts[text],
+                                      core::kMaxItemChars);
+        !ok)
+      return std::unexpected(ok.error());
   }
   if (vm.count("delivery")) request.delivery = Optional(vm, "delivery");
   request.lang = Optional(vm, "lang");

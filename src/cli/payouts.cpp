@@ -6,6 +6,7 @@
 
 #include "app/deals.h"
 #include "cli/common.h"
+#include "core/limits.h"
 
 namespace ct::cli {
 namespace {
@@ -118,6 +119,9 @@ Result<void> RunPayoutDone(const Globals& globals, const Args& args) {
   if (!text) return std::unexpected(text.error());
   auto ref = Required(vm, "ref", syntax.usage);
   if (!ref) return std::unexpected(ref.error());
+  if (auto ok = core::CheckFreeText("--ref", *ref, core::kMaxReferenceChars);
+      !ok)
+    return ok;
   int64_t id = 0;
   const auto [end, ec] =
       std::from_chars(text->data(), text->data() + text->size(), id);

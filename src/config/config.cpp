@@ -7,12 +7,9 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -23,7 +20,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/address.h"
+#include "core/limits.h"
 #include "core/money.h"
+#include "util/read_file.h"
 
 namespace ct::config {
 namespace {
@@ -213,6 +213,25 @@ Result<std::string> ParseLogLevel(std::string_view text) {
   return level;
 }
 
+// outbox.from: one mailbox whose display name is short, plain text; it is
+// the From of every mail we send (mail/headers.h encodes the name).
+Result<std::string> ParseFrom(std::string_view text) {
+  const std::string_view what =
+      "one address such as CyberTroc <escrow@example.org>";
+  auto mailbox = core::ParseMailbox(text);
+  if (!mailbox) {
+    return Fail(ErrorKind::kConfig, Expected(what, text).error().message +
+                                        " (" + mailbox.error().message + ")");
+  }
+  auto name = core::CheckFreeText("display name", mailbox->display_name,
+                                  core::kMaxDisplayNameChars);
+  if (!name) {
+    return Fail(ErrorKind::kConfig, Expected(what, text).error().message +
+                                        " (" + name.error().message + ")");
+  }
+  return std::string(text);
+}
+
 // ---- setters ----------------------------------------------------------------
 // `field` is a lambda returning a reference into Config; `parse` turns the
 // text into a Result of what goes there.
@@ -312,12 +331,7 @@ std::map<std::string, Setter> BuildKeys() {
        Url(CT_FIELD(outbox.url), {"smtp", "smtps", "sendmail", "dir"},
            "outbox.password_file")},
       {"outbox.password_file", Path(CT_FIELD(outbox.password_file), true)},
-      {"outbox.from", Checked(
-                          CT_FIELD(outbox.from),
-                          [](std::string_view v) {
-                            return v.find('@') != std::string_view::npos;
-                          },
-                          "an address such as CyberTroc <escrow@example.org>")},
+      {"outbox.from", Parsed(CT_FIELD(outbox.from), ParseFrom)},
       {"outbox.operator",
        Checked(CT_FIELD(outbox.operator_address), IsMailbox,
                "an e-mail address such as operator@example.org")},
@@ -378,20 +392,11 @@ const std::map<std::string, Setter>& Keys() {
 
 // The file's text; nullopt when it does not exist.
 Result<std::optional<std::string>> ReadFile(const std::string& path) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (status.type() == fs::file_type::not_found) return std::nullopt;
-  if (fs::is_directory(status)) {
-    return Fail(ErrorKind::kConfig, path + ": is a directory, not a file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Fail(ErrorKind::kConfig,
-                path + ": cannot read: " + std::strerror(errno));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text =
+      util::ReadFileLimited(path, core::kMaxConfigFileBytes, "config file");
+  if (text) return std::optional<std::string>(std::move(*text));
+  if (text.error().kind == ErrorKind::kNotFound) return std::nullopt;
+  return Fail(ErrorKind::kConfig, text.error().message);
 }
 
 // Boost reads '#' as a comment anywhere on a line but not ';', which many

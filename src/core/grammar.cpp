@@ -5,6 +5,8 @@
 #include <cctype>
 #include <vector>
 
+#include "core/limits.h"
+
 namespace ct::core {
 namespace {
 
@@ -123,6 +125,17 @@ std::string Rest(std::string_view line, size_t skip) {
   return std::string(TrimView(line.substr(std::min(i, line.size()))));
 }
 
+// An amount as the party wrote it; a word too long to be one is refused
+// without being echoed whole.
+Result<Money> ReadAmount(std::string_view text, std::string_view currency) {
+  constexpr size_t kLongestAmount = 32;
+  if (CountChars(text) > kLongestAmount)
+    return Fail(ErrorKind::kInvalidInput,
+                fmt::format("bad amount '{}': too long",
+                            Excerpt(text, kLongestAmount)));
+  return ParseMoney(text, currency);
+}
+
 Result<void> ReadArguments(std::string_view line,
                            const std::vector<std::string_view>& w,
                            std::string_view currency, Command& cmd) {
@@ -135,12 +148,15 @@ Result<void> ReadArguments(std::string_view line,
       if (w.size() < 4 || w.size() > 5)
         return bad("expected 21 ROLE AMOUNT [ref=TEXT]");
       cmd.deposit_role = Lower(w[2]);
-      auto amount = ParseMoney(w[3], currency);
+      auto amount = ReadAmount(w[3], currency);
       if (!amount) return bad(amount.error().message);
       cmd.amount = *amount;
       if (w.size() == 5) {
         if (Lower(w[4].substr(0, 4)) != "ref=") return bad("expected ref=TEXT");
         cmd.reference = std::string(w[4].substr(4));
+        if (auto ok = CheckFreeText("ref", cmd.reference, kMaxReferenceChars);
+            !ok)
+          return bad(ok.error().message);
       }
       return {};
     }
@@ -149,12 +165,13 @@ Result<void> ReadArguments(std::string_view line,
       for (size_t i = 2; i < w.size(); ++i) {
         size_t eq = w[i].find('=');
         if (eq == std::string_view::npos || eq == 0)
-          return bad(fmt::format("expected ROLE=AMOUNT, got '{}'", w[i]));
+          return bad(
+              fmt::format("expected ROLE=AMOUNT, got '{}'", Excerpt(w[i])));
         std::string role = Lower(w[i].substr(0, eq));
-        auto amount = ParseMoney(w[i].substr(eq + 1), currency);
+        auto amount = ReadAmount(w[i].substr(eq + 1), currency);
         if (!amount) return bad(amount.error().message);
         if (cmd.split.contains(role))
-          return bad(fmt::format("{} named twice", role));
+          return bad(fmt::format("{} named twice", Excerpt(role)));
         cmd.split[role] = *amount;
       }
       return {};
@@ -163,10 +180,20 @@ Result<void> ReadArguments(std::string_view line,
         return bad("expected 92 N (a number of days)");
       cmd.days = std::stoi(std::string(w[2]));
       return {};
-    default:
-      // Tracking text or reason (40, 62, 81, 102); ignored elsewhere.
+    default: {
+      // Tracking text or reason (40, 62, 81, 102); ignored elsewhere, but
+      // still bounded: it is stored and may be quoted back.
       cmd.text = Rest(line, 2);
+      const char* field =
+          cmd.code == code::kShipped || cmd.code == code::kReturnShipped
+              ? "tracking text"
+          : cmd.code == code::kNotSatisfied || cmd.code == code::kReturnRejected
+              ? "reason"
+              : "text after the code";
+      if (auto ok = CheckFreeText(field, cmd.text, kMaxCommandTextChars); !ok)
+        return bad(ok.error().message);
       return {};
+    }
   }
 }
 
@@ -215,7 +242,9 @@ Result<Parsed> ParseCommandText(std::string_view raw,
       } else if (IsCodeWord(w[1]) &&
                  std::stoi(std::string(w[1])) == code::kOffer) {
         ++found;
-        if (w.size() != 3)
+        // A case is a short name of a rules file; a longer word is not one
+        // and is not echoed back.
+        if (w.size() != 3 || w[2].size() > 32)
           return Fail(ErrorKind::kInvalidInput,
                       "expected CT 10 SALE or CT 10 EXCHANGE");
         parsed.kind = Parsed::Kind::kOffer;
@@ -225,11 +254,11 @@ Result<Parsed> ParseCommandText(std::string_view raw,
           if (colon == std::string_view::npos)
             return Fail(ErrorKind::kInvalidInput,
                         fmt::format("offer: expected 'field: value', got '{}'",
-                                    lines[j]));
+                                    Excerpt(lines[j])));
           std::string key = Lower(TrimView(lines[j].substr(0, colon)));
           if (parsed.offer.fields.contains(key))
             return Fail(ErrorKind::kInvalidInput,
-                        fmt::format("offer: '{}' given twice", key));
+                        fmt::format("offer: '{}' given twice", Excerpt(key)));
           parsed.offer.fields[key] =
               std::string(TrimView(lines[j].substr(colon + 1)));
           i = j;
@@ -281,20 +310,25 @@ Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
   for (const auto& term : rules.terms) {
     auto v = take(term.name);
     if (!v) continue;
-    auto amount = ParseMoney(*v, currency);
+    auto amount = ReadAmount(*v, currency);
     if (!amount)
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("{}: {}", term.name, amount.error().message));
     offer.terms[term.name] = *amount;
   }
-  for (const auto& t : rules.texts)
-    if (auto v = take(t)) offer.texts[t] = *v;
+  for (const auto& t : rules.texts) {
+    auto v = take(t);
+    if (!v) continue;
+    if (auto ok = CheckFreeText(t, *v, kMaxItemChars); !ok)
+      return std::unexpected(ok.error());
+    offer.texts[t] = *v;
+  }
   if (auto v = take("delivery")) offer.delivery = Lower(*v);
   if (auto v = take("lang")) offer.lang = Lower(*v);
   if (!fields.empty())
-    return Fail(
-        ErrorKind::kInvalidInput,
-        fmt::format("offer: unknown field '{}'", fields.begin()->first));
+    return Fail(ErrorKind::kInvalidInput,
+                fmt::format("offer: unknown field '{}'",
+                            Excerpt(fields.begin()->first)));
   return offer;
 }
 

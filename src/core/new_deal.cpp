@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 
 #include "core/engine_internal.h"
+#include "core/limits.h"
 
 namespace ct::core {
 namespace {
@@ -40,6 +41,10 @@ Result<void> CheckOffer(const CaseRules& rules, const Offer& offer) {
     if (it == offer.texts.end() || it->second.empty())
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("the {} is missing", text));
+    // Party text ends up in subjects and one-line summaries: a line break
+    // must not start a new line anywhere, and nothing is silently changed.
+    if (auto ok = CheckFreeText(text, it->second, kMaxItemChars); !ok)
+      return ok;
   }
   return {};
 }
@@ -97,14 +102,7 @@ Result<Deal> NewDeal(const CaseRules& rules, const Policy& policy,
   deal.case_name = rules.name;
   deal.lang = offer.lang;
   deal.delivery = offer.delivery;
-  // Party text ends up in subjects and one-line summaries: no control
-  // characters (a CR/LF in an item must not start a new line anywhere).
-  for (const auto& [key, text] : offer.texts) {
-    std::string clean;
-    for (char c : text)
-      clean += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c;
-    deal.texts[key] = clean;
-  }
+  deal.texts = offer.texts;  // checked by CheckOffer
   deal.created = now;
   for (const auto& term : rules.terms)
     deal.amounts[term.name] =

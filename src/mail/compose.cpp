@@ -22,58 +22,13 @@ std::string OneLine(std::string_view s) {
   return out;
 }
 
-bool IsAscii(std::string_view s) {
-  for (char c : s)
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  return true;
-}
-
-// One encoded-word per chunk of whole UTF-8 characters (RFC 2047 5: no
-// character split across words), each short enough for a 76-column line.
-std::string EncodedWords(std::string_view s) {
-  static const char kB64[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  auto b64 = [&](std::string_view in) {
-    std::string out;
-    for (size_t i = 0; i < in.size(); i += 3) {
-      uint32_t n = uint32_t(uint8_t(in[i])) << 16;
-      if (i + 1 < in.size()) n |= uint32_t(uint8_t(in[i + 1])) << 8;
-      if (i + 2 < in.size()) n |= uint8_t(in[i + 2]);
-      out += kB64[(n >> 18) & 63];
-      out += kB64[(n >> 12) & 63];
-      out += i + 1 < in.size() ? kB64[(n >> 6) & 63] : '=';
-      out += i + 2 < in.size() ? kB64[n & 63] : '=';
-    }
-    return out;
-  };
-  std::string out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t end = start;
-    while (end < s.size() && end - start < 42) {
-      size_t len = 1;
-      unsigned char c = s[end];
-      if (c >= 0xF0)
-        len = 4;
-      else if (c >= 0xE0)
-        len = 3;
-      else if (c >= 0xC0)
-        len = 2;
-      end += len;
-    }
-    end = std::min(end, s.size());
-    if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + b64(s.substr(start, end - start)) + "?=";
-    start = end;
-  }
-  return out;
-}
-
-std::string Multipart(const std::string& type_params,
+// `type` is the media type and its parameters, each ending with ';': the
+// header folds between them (it is outside what the signature covers).
+std::string Multipart(std::vector<std::string> type,
                       const std::string& boundary,
                       const std::vector<std::string>& parts) {
-  std::string out = "Content-Type: " + type_params + "; boundary=\"" +
-                    boundary + "\"\r\n\r\n";
+  type.push_back("boundary=\"" + boundary + "\"");
+  std::string out = FoldedField("Content-Type", type) + "\r\n";
   for (const auto& part : parts)
     out += "--" + boundary + "\r\n" + part + "\r\n";
   return out + "--" + boundary + "--\r\n";
@@ -92,18 +47,12 @@ Result<std::string> SignedEntity(crypto::GpgContext& gpg,
       "Content-Type: application/pgp-signature; name=\"signature.asc\"\r\n"
       "Content-Description: OpenPGP digital signature\r\n\r\n" +
       ToCrlf(sig->armored);
-  return Multipart(fmt::format("multipart/signed; micalg={}; "
-                               "protocol=\"application/pgp-signature\"",
-                               sig->micalg),
+  return Multipart({"multipart/signed;", "micalg=" + sig->micalg + ";",
+                    "protocol=\"application/pgp-signature\";"},
                    Boundary(), {text, signature});
 }
 
 }  // namespace
-
-std::string EncodeHeaderValue(std::string_view value) {
-  std::string clean = OneLine(value);
-  return IsAscii(clean) ? clean : EncodedWords(clean);
-}
 
 std::string QuotedPrintable(std::string_view text) {
   std::string out;
@@ -162,7 +111,7 @@ Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
     auto armored = crypto::EncryptTo(gpg, encrypt_to, top);
     if (!armored) return std::unexpected(armored.error());
     top = Multipart(
-        "multipart/encrypted; protocol=\"application/pgp-encrypted\"",
+        {"multipart/encrypted;", "protocol=\"application/pgp-encrypted\";"},
         Boundary(),
         {"Content-Type: application/pgp-encrypted\r\n"
          "Content-Description: PGP/MIME version identification\r\n\r\nVersion: "
@@ -171,22 +120,26 @@ Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
          "Content-Description: OpenPGP encrypted message\r\n\r\n" +
              ToCrlf(*armored)});
   }
-  std::string headers;
-  auto header = [&](std::string_view name, std::string_view value) {
-    headers += fmt::format("{}: {}\r\n", name, value);
-  };
-  header("From", EncodeHeaderValue(mail.from));
-  header("To", OneLine(mail.to));
-  header("Subject", EncodeHeaderValue(mail.subject));
-  header("Date", Rfc5322Date(mail.date));
-  header("Message-ID", OneLine(mail.message_id));
-  if (!mail.in_reply_to.empty()) {
-    header("In-Reply-To", OneLine(mail.in_reply_to));
-    header("References", OneLine(mail.in_reply_to));
+  auto from = core::ParseMailbox(mail.from);
+  if (!from)
+    return Fail(ErrorKind::kConfig,
+                "outbox.from '" + mail.from + "': " + from.error().message);
+  std::string headers = MailboxField("From", *from);
+  headers += FoldedField("To", {OneLine(mail.to)});
+  headers += UnstructuredField("Subject", mail.subject);
+  headers += FoldedField("Date", {Rfc5322Date(mail.date)});
+  headers += FoldedField("Message-ID", {OneLine(mail.message_id)});
+  // A party's Message-ID is copied only when it is one: a malformed or huge
+  // one would break the header, and costs only the threading when dropped.
+  if (IsUsableMessageId(mail.in_reply_to)) {
+    std::string id = OneLine(mail.in_reply_to);
+    id = id.substr(id.find('<'), id.rfind('>') - id.find('<') + 1);
+    headers += FoldedField("In-Reply-To", {id});
+    headers += FoldedField("References", {id});
   }
-  header("Auto-Submitted", OneLine(mail.auto_submitted));
-  header(kLoopHeader, OneLine(mail.loop_token));
-  header("MIME-Version", "1.0");
+  headers += FoldedField("Auto-Submitted", {OneLine(mail.auto_submitted)});
+  headers += FoldedField(kLoopHeader, {OneLine(mail.loop_token)});
+  headers += "MIME-Version: 1.0\r\n";
   return headers + top;
 }
 

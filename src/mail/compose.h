@@ -12,6 +12,7 @@
 
 #include "core/time.h"
 #include "crypto/keyring.h"
+#include "mail/headers.h"
 
 namespace ct::mail {
 
@@ -19,12 +20,12 @@ namespace ct::mail {
 inline constexpr char kLoopHeader[] = "X-CyberTroc-Loop";
 
 struct OutgoingMail {
-  std::string from;            // "CyberTroc <escrow@example.org>"
+  std::string from;            // "CyberTroc <escrow@example.org>", one mailbox
   std::string to;              // bare address
   std::string subject;         // UTF-8; CR/LF never reach the header
   std::string body;            // UTF-8 text, LF or CRLF
   std::string message_id;      // "<...>"
-  std::string in_reply_to;     // "<...>" or ""
+  std::string in_reply_to;     // "<...>" or ""; dropped unless a usable msg-id
   std::string auto_submitted;  // "auto-replied" | "auto-generated"
   std::string loop_token;      // value of our loop header
   core::Time date{};
@@ -32,14 +33,11 @@ struct OutgoingMail {
 
 // Signs with `signer` (fingerprint, secret key in `gpg`); encrypts to
 // `encrypt_to` (fingerprints) when not empty. Returns the whole message
-// with CRLF line ends.
+// with CRLF line ends, every header line within 998 octets (mail/headers.h).
+// kConfig when `mail.from` is not one mailbox.
 Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
                             const std::string& signer,
                             const std::vector<std::string>& encrypt_to);
-
-// RFC 2047 encoded-word(s) for a header value when it is not plain ASCII;
-// control characters (CR, LF, ...) become spaces first.
-std::string EncodeHeaderValue(std::string_view value);
 
 // Quoted-printable (RFC 2045) of UTF-8 text, CRLF line ends, lines <= 76.
 std::string QuotedPrintable(std::string_view text);

@@ -361,18 +361,4 @@ Result<std::string> PlainText(const Entity& entity) {
   return text;
 }
 
-std::string AddressOf(std::string_view value) {
-  size_t lt = value.rfind('<');
-  size_t gt = value.rfind('>');
-  std::string_view addr = value;
-  if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt)
-    addr = value.substr(lt + 1, gt - lt - 1);
-  addr = Trim(addr);
-  if (addr.find('@') == std::string_view::npos ||
-      addr.find(' ') != std::string_view::npos ||
-      addr.find(',') != std::string_view::npos)
-    return "";
-  return Lower(addr);
-}
-
 }  // namespace ct::mail

@@ -11,9 +11,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/address.h"
 #include "core/error.h"
 
 namespace ct::mail {
+
+// The address of a From/To header value, lower case ("" unless it holds
+// exactly one usable mailbox): core/address.h.
+using core::AddressOf;
 
 struct ContentType {
   std::string type = "text";  // lower case
@@ -63,9 +68,6 @@ std::string ToCrlf(std::string_view text);
 
 // The decoded, UTF-8, unflowed text of a text/plain entity.
 Result<std::string> PlainText(const Entity& entity);
-
-// The address part of a From/To header value, lower case ("" if none).
-std::string AddressOf(std::string_view header_value);
 
 }  // namespace ct::mail
 

@@ -7,6 +7,9 @@
 #include <vmime/security/cert/certificateException.hpp>
 #include <vmime/security/cert/unsupportedCertificateTypeException.hpp>
 
+#include "core/limits.h"
+#include "util/read_file.h"
+
 namespace ct::mail {
 namespace {
 
@@ -40,12 +43,9 @@ std::string Describe(const std::vector<X509Ptr>& chain, size_t index) {
 }  // namespace
 
 Result<std::vector<X509Ptr>> LoadCertificates(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Fail(ErrorKind::kConfig, "cannot read CA file " + path);
-  }
-  const std::string pem((std::istreambuf_iterator<char>(in)),
-                        std::istreambuf_iterator<char>());
+  auto text = util::ReadFileLimited(path, core::kMaxCaFileBytes, "CA file");
+  if (!text) return Fail(ErrorKind::kConfig, text.error().message);
+  const std::string& pem = *text;
   std::vector<X509Ptr> certs;
   size_t pos = 0;
   while ((pos = pem.find(kBegin, pos)) != std::string::npos) {

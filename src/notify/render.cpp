@@ -5,6 +5,9 @@
 #include <set>
 #include <sstream>
 
+#include "core/limits.h"
+#include "util/read_file.h"
+
 namespace ct::notify {
 namespace {
 
@@ -30,11 +33,10 @@ std::string TemplatePath(const std::string& dir, const std::string& lang,
 }
 
 Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(ErrorKind::kConfig, path + ": cannot read template");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text =
+      util::ReadFileLimited(path, core::kMaxTemplateFileBytes, "template");
+  if (!text) return Fail(ErrorKind::kConfig, text.error().message);
+  return std::move(*text);
 }
 
 // A context that remembers every name it could not resolve, so that `check`
@@ -156,7 +158,10 @@ std::map<std::string, std::string> Renderer::Labels(
     const std::string& lang) const {
   std::map<std::string, std::string> labels;
   if (!SafeName(lang)) return labels;
-  std::ifstream in(dir_ + "/" + lang + "/_labels.txt");
+  // Read with a ceiling like every file; an unreadable one is like none.
+  auto text = util::ReadFileLimited(dir_ + "/" + lang + "/_labels.txt",
+                                    core::kMaxTemplateFileBytes, "labels");
+  std::istringstream in(text ? *text : std::string());
   std::string line;
   while (std::getline(in, line)) {
     const size_t eq = line.find(" = ");

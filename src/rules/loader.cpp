@@ -10,7 +10,9 @@
 #include <fstream>
 #include <set>
 
+#include "core/limits.h"
 #include "rules/validate.h"
+#include "util/read_file.h"
 
 namespace ct::rules {
 namespace {
@@ -267,12 +269,10 @@ Result<core::CaseRules> LoadString(const std::string& text,
 }
 
 Result<core::CaseRules> LoadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Fail(ErrorKind::kConfig, fmt::format("{}: cannot read", path));
-  std::string text((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  return LoadString(text, path);
+  auto text =
+      util::ReadFileLimited(path, core::kMaxRulesFileBytes, "rules file");
+  if (!text) return Fail(ErrorKind::kConfig, text.error().message);
+  return LoadString(*text, path);
 }
 
 Result<RuleBook> LoadDir(const std::string& dir) {

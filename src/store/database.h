@@ -19,10 +19,15 @@ class Statement;
 
 class Database {
  public:
-  // Opens (creating it 0600 if needed) the database file, turns on WAL and
+  // Whether Open may create a missing database file.
+  enum class Missing { kCreate, kFail };
+
+  // Opens the database file (with kCreate, creating it 0600 if needed; with
+  // kFail, a missing file is a kNotFound error naming it), turns on WAL and
   // foreign keys, sets a busy timeout and migrates the schema to the latest
   // version (PRAGMA user_version). ":memory:" works for tests.
-  static Result<Database> Open(const std::string& path);
+  static Result<Database> Open(const std::string& path,
+                               Missing missing = Missing::kCreate);
 
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;

@@ -26,9 +26,12 @@ Error ErrnoError(const std::string& what, const std::string& path) {
 // The database holds who owes what to whom: it must never be readable by
 // other users. Creating it ourselves fixes the mode before SQLite writes a
 // byte (SQLite then gives -wal/-shm the mode of the main file).
-Result<void> EnsurePrivateFile(const std::string& path) {
+Result<void> EnsurePrivateFile(const std::string& path, bool create) {
   const int fd =
-      ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+      ::open(path.c_str(),
+             O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
+  if (fd < 0 && errno == ENOENT && !create)
+    return Fail(ErrorKind::kNotFound, "database " + path + " does not exist");
   if (fd < 0) return std::unexpected(ErrnoError("cannot open", path));
   // An existing file may have been created with a looser mode.
   const bool chmod_ok = ::fchmod(fd, 0600) == 0;
@@ -93,17 +96,20 @@ Result<void> Configure(Database& db, bool in_memory) {
 
 }  // namespace
 
-Result<Database> Database::Open(const std::string& path) {
+Result<Database> Database::Open(const std::string& path, Missing missing) {
   // SQLite reads "" as "a private temporary file": money kept there would
   // vanish at exit, so an empty path can only be a configuration mistake.
   if (path.empty()) return Fail(ErrorKind::kConfig, "database: empty path");
   const bool in_memory = IsInMemory(path);
   ScopedUmask umask_guard(077);
-  if (!in_memory) CT_STORE_TRY(EnsurePrivateFile(path));
+  const bool create = missing == Missing::kCreate;
+  if (!in_memory) CT_STORE_TRY(EnsurePrivateFile(path, create));
 
   sqlite3* handle = nullptr;
-  const int flags =
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW;
+  // Without kCreate the file was just found: SQLite must not create it
+  // either should it vanish in between.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+                    (create || in_memory ? SQLITE_OPEN_CREATE : 0);
   const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
   // Even a failed open may allocate a handle; owning it at once closes it on
   // every path.

@@ -1,7 +1,7 @@
 // Shared by the e2e tests: runs the built binary (CT_BINARY) against a
-// temp dir with its own config, database, maildir inbox and dir:// outbox,
-// the clock pinned with CYBERTROC_NOW, the source tree's rules and
-// templates.
+// temp dir with its own config, database (made by `init`), maildir inbox
+// and dir:// outbox, the clock pinned with CYBERTROC_NOW, the source tree's
+// rules and templates.
 #ifndef CYBERTROC_TESTS_E2E_CLI_FIXTURE_H_
 #define CYBERTROC_TESTS_E2E_CLI_FIXTURE_H_
 
@@ -84,6 +84,9 @@ class CliTest : public ::testing::Test {
         << "[templates]\ndir = " << src << "/templates\n"
         << "default_language = en\n"
         << "[log]\nfile = " << (dir_ / "ct.log").string() << "\n";
+    // Only run, daemon and init create the database (issue 8).
+    CliRun init = Cli({"init"});
+    ASSERT_EQ(init.status, 0) << init.err;
   }
   void TearDown() override { fs::remove_all(dir_); }
 

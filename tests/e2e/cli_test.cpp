@@ -207,4 +207,153 @@ TEST_F(CliTest, CheckNamesAMistakeInARulesFile) {
       << check.out;
 }
 
+// Issue 8: a store.database in a directory that does not exist made `list`
+// create an empty database and exit 0, so that a typo showed "no deals".
+TEST_F(CliTest, Issue8OnlyInitRunAndDaemonCreateTheDatabase) {
+  const fs::path missing = dir_ / "typo" / "ct.db";
+  std::string conf = ReadAll(dir_ / "ct.conf");
+  const std::string db = (dir_ / "db" / "ct.db").string();
+  conf.replace(conf.find(db), db.size(), missing.string());
+  const fs::path typo = dir_ / "typo.conf";
+  std::ofstream(typo) << conf;
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--config", typo.string()});
+    return Cli(args, kT0, false);
+  };
+  const std::vector<std::vector<std::string>> readers = {
+      {"list"},
+      {"show", "CT-00000000"},
+      {"payouts"},
+      {"tick"},
+      {"keys", "list"},
+      {"quarantine"},
+      {"deposit", "CT-00000000", "seller", "5.00"},
+      {"open", "sale", "--seller", "a@example.test", "--buyer",
+       "b@example.test", "--item", "CD", "--price", "5"},
+  };
+  for (const auto& args : readers) {
+    CliRun run = with(args);
+    EXPECT_EQ(run.status, 2) << args[0] << ": " << run.err;
+    EXPECT_NE(run.err.find("database " + missing.string() + " does not exist"),
+              std::string::npos)
+        << run.err;
+    EXPECT_NE(run.err.find("run `cybertroc init`"), std::string::npos)
+        << run.err;
+  }
+  CliRun check = with({"check"});
+  EXPECT_NE(check.out.find("database: FAILED: database " + missing.string() +
+                           " does not exist"),
+            std::string::npos)
+      << check.out;
+  EXPECT_FALSE(fs::exists(missing.parent_path())) << "nothing was created";
+
+  CliRun init = with({"--json", "init"});
+  ASSERT_EQ(init.status, 0) << init.err;
+  EXPECT_NE(init.out.find("\"created\": true"), std::string::npos) << init.out;
+  EXPECT_TRUE(fs::exists(missing));
+  CliRun again = with({"init"});
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.out.find("already exists"), std::string::npos) << again.out;
+  CliRun list = with({"--json", "list"});
+  EXPECT_EQ(list.status, 0) << list.err;
+  EXPECT_EQ(list.out, "[]\n");
+
+  // `run` still creates a database on a fresh install.
+  fs::remove_all(missing.parent_path());
+  for (const char* sub : {"new", "cur", "tmp"})
+    fs::create_directories(dir_ / "maildir" / sub);
+  CliRun run = with({"run"});
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_TRUE(fs::exists(missing));
+  EXPECT_NE(Cli({"--help"}).out.find("  init "), std::string::npos);
+}
+
+// Issue 8: `--config /dev/zero` and `keys import /dev/zero` aborted with
+// std::bad_alloc. Every file the CLI reads has a ceiling.
+TEST_F(CliTest, Issue8FilesAreReadWithASizeLimit) {
+  CliRun config = Cli({"--config", "/dev/zero", "list"}, kT0, false);
+  EXPECT_EQ(config.status, 2);
+  EXPECT_EQ(config.err,
+            "cybertroc: config file /dev/zero: larger than 1 MiB, the most "
+            "cybertroc reads for it\n");
+  CliRun keys = Cli({"keys", "import", "/dev/zero"});
+  EXPECT_EQ(keys.status, 2);
+  EXPECT_NE(keys.err.find("key file /dev/zero: larger than 4 MiB"),
+            std::string::npos)
+      << keys.err;
+  CliRun absent = Cli({"keys", "import", (dir_ / "none.asc").string()});
+  EXPECT_EQ(absent.status, 2);
+  EXPECT_NE(absent.err.find("no such file"), std::string::npos) << absent.err;
+
+  std::ofstream(dir_ / "ct.conf", std::ios::app)
+      << "[inbox]\npassword_file = /dev/zero\n";
+  CliRun check = Cli({"check"});
+  EXPECT_NE(check.out.find("inbox: FAILED: secret file /dev/zero: larger "
+                           "than 64 KiB"),
+            std::string::npos)
+      << check.out;
+}
+
+// Issue 8: items with CR or LF, or of 100 KB, were accepted by `open`.
+TEST_F(CliTest, Issue8OpenRefusesUnboundedOrControlTexts) {
+  auto open = [&](const std::string& item) {
+    return Cli({"open", "sale", "--seller", "alice@example.test", "--buyer",
+                "bob@example.test", "--item", item, "--price", "5"});
+  };
+  CliRun crlf = open("CD\r\nBcc: victim@example.org");
+  EXPECT_EQ(crlf.status, 2);
+  EXPECT_EQ(crlf.err,
+            "cybertroc: --item: control characters (line breaks, tabs…) are "
+            "not allowed\n");
+  CliRun huge = open(std::string(102400, 'x'));
+  EXPECT_EQ(huge.status, 2);
+  EXPECT_EQ(huge.err,
+            "cybertroc: --item: at most 200 characters (this one has "
+            "102400)\n");
+  CliRun take = Cli({"open", "exchange", "--a", "ann@example.test", "--b",
+                     "ben@example.test", "--give", "CD", "--take",
+                     std::string(201, 'y'), "--value", "20"});
+  EXPECT_EQ(take.status, 2);
+  EXPECT_NE(take.err.find("--take: at most 200 characters"), std::string::npos)
+      << take.err;
+  std::string longest;
+  for (int i = 0; i < 200; ++i) longest += "é";
+  CliRun fits = open(longest);
+  ASSERT_EQ(fits.status, 0) << fits.err;
+  const std::string id = First(fits.out, "(CT-[0-9A-Z]{8})");
+  EXPECT_EQ(All(Cli({"--json", "list"}).out, R"re("id": "([^"]*)")re").size(),
+            1u);
+
+  CliRun ref = Cli({"deposit", id, "seller", "5.00", "--ref", "VIR\n1"});
+  EXPECT_EQ(ref.status, 2);
+  EXPECT_NE(ref.err.find("--ref: control characters"), std::string::npos)
+      << ref.err;
+  CliRun long_ref =
+      Cli({"deposit", id, "seller", "5.00", "--ref", std::string(101, 'r')});
+  EXPECT_EQ(long_ref.status, 2);
+  EXPECT_NE(long_ref.err.find("--ref: at most 100 characters"),
+            std::string::npos);
+  EXPECT_EQ(Cli({"payout-done", "1", "--ref", "a\tb"}).status, 2);
+}
+
+// Issue 8: the escrow's own address was accepted as a party of a deal.
+TEST_F(CliTest, Issue8EscrowAndOperatorCannotBeParties) {
+  CliRun escrow =
+      Cli({"open", "sale", "--seller", "alice@example.test", "--buyer",
+           "Escrow@Example.org", "--item", "CD", "--price", "5"});
+  EXPECT_EQ(escrow.status, 2);
+  EXPECT_EQ(escrow.err,
+            "cybertroc: --buyer: escrow@example.org is the escrow's own "
+            "address (outbox.from) and cannot be a party of a deal\n");
+  CliRun op = Cli({"open", "exchange", "--a", "operator@example.test", "--b",
+                   "ben@example.test", "--give", "CD", "--take", "LP",
+                   "--value", "20"});
+  EXPECT_EQ(op.status, 2);
+  EXPECT_NE(op.err.find("--a: operator@example.test is the operator's "
+                        "address (outbox.operator)"),
+            std::string::npos)
+      << op.err;
+  EXPECT_EQ(Cli({"--json", "list"}).out, "[]\n");
+}
+
 }  // namespace

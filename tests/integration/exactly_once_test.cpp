@@ -149,6 +149,8 @@ class ExactlyOnceTest : public ::testing::Test {
       for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(s.maildir / sub);
     }
     s.ct->WriteConfig(Inbox(kind, s.maildir));
+    Cmd init = s.ct->Run({"init"});  // `open` does not create the database
+    EXPECT_EQ(init.status, 0) << init.All();
     Cmd open = s.ct->Run({"--json", "open", "sale", "--seller", "alice@example.test", "--buyer",
                           "bob@example.test", "--item", "Kind of Blue, CD", "--price", "25.00",
                           "--shipping", "5.00", "--lang", "en"});

@@ -109,6 +109,8 @@ class OutboundTest : public ::testing::Test {
         << "[templates]\ndir = " << kSourceDir << "/templates\n"
         << "default_language = en\n"
         << "[log]\nlevel = debug\nfile = " << ct_->log().string() << "\n";
+    Cmd init = ct_->Run({"init"});  // `open` does not create the database
+    ASSERT_EQ(init.status, 0) << init.All();
   }
 
   // cybertroc ARGS at t0 + `offset` seconds.
@@ -323,8 +325,13 @@ TEST_F(OutboundTest, StarttlsWithAuthDeliversSignedAndEncryptedMailToEveryone) {
 TEST_F(OutboundTest, SmtpsDeliversAndAnItemCannotInjectAHeader) {
   Configure({.outbox_url = SmtpsUrl()});
   BindBob();
-  const std::string evil = "CD\r\nBcc: evil@example.test";
-  const std::string id = OpenSale(evil);
+  // A line break in an item is refused outright (issue 8, core/limits.h);
+  // on one line the same text must stay text in the Subject.
+  Cmd refused = Ct({"open", "sale", "--seller", "alice@example.test", "--buyer",
+                    "bob@example.test", "--item",
+                    "CD\r\nBcc: evil@example.test", "--price", "25.00"});
+  EXPECT_EQ(refused.status, 2) << refused.All();
+  const std::string id = OpenSale("CD Bcc: evil@example.test");
   ASSERT_FALSE(id.empty());
   Cmd run = Ct({"--json", "run"});
   ASSERT_EQ(run.status, 0) << run.All();

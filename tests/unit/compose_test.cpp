@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <vmime/vmime.hpp>
+
+#include "core/limits.h"
+#include "mail/headers.h"
 #include "mail/mime.h"
 
 namespace ct::mail {
@@ -49,6 +53,154 @@ TEST(ComposeTest, HeadersCannotBeInjected) {
   for (size_t at = encoded.find('\n'); at != std::string::npos;
        at = encoded.find('\n', at + 1))
     EXPECT_EQ(encoded[at + 1], ' ') << "every fold is a continuation line";
+}
+
+// The lines of a header block "Name: ...\r\n ...\r\n", without CRLF.
+std::vector<std::string> Lines(const std::string& field) {
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < field.size();) {
+    size_t end = field.find("\r\n", start);
+    EXPECT_NE(end, std::string::npos) << "every line ends with CRLF";
+    if (end == std::string::npos) break;
+    lines.push_back(field.substr(start, end - start));
+    start = end + 2;
+  }
+  return lines;
+}
+
+void ExpectFolded(const std::string& field, size_t max = core::kFoldHeaderAt) {
+  const auto lines = Lines(field);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_LE(lines[i].size(), max) << lines[i];
+    EXPECT_EQ(lines[i].find_first_of("\r\n"), std::string::npos);
+    if (i > 0) {
+      EXPECT_TRUE(lines[i].starts_with(" ")) << "continuation: " << lines[i];
+      EXPECT_NE(lines[i].find_first_not_of(" \t"), std::string::npos)
+          << "no line of blanks only";
+    }
+  }
+}
+
+// What a reader makes of a field we wrote: vmime unfolds and decodes it.
+std::string Decoded(const std::string& field) {
+  std::string value = field.substr(field.find(':') + 1);
+  auto text = vmime::text::decodeAndUnfold(value);
+  std::string out = text->getConvertedText(vmime::charset("utf-8"));
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+    out.pop_back();
+  while (!out.empty() && out.front() == ' ') out.erase(0, 1);
+  return out;
+}
+
+// Issue 8: a non-ASCII display name in outbox.from put the address inside
+// the encoded-word, so that no client could read the From.
+TEST(ComposeTest, Issue8FromEncodesOnlyTheDisplayName) {
+  auto mailbox = core::ParseMailbox("Cybertroc Échanges <escrow@example.org>");
+  ASSERT_TRUE(mailbox.has_value());
+  const std::string field = MailboxField("From", *mailbox);
+  EXPECT_TRUE(field.starts_with("From: =?UTF-8?B?")) << field;
+  EXPECT_TRUE(field.ends_with(" <escrow@example.org>\r\n")) << field;
+  EXPECT_EQ(field.find("PGVzY3Jvd0Bl"), std::string::npos)
+      << "the address is not encoded: " << field;
+  ExpectFolded(field);
+  // A real reader finds both parts.
+  vmime::mailbox read;
+  read.parse(field.substr(6));
+  EXPECT_EQ(read.getEmail().toString(), "escrow@example.org");
+  EXPECT_EQ(read.getName().getConvertedText(vmime::charset("utf-8")),
+            "Cybertroc Échanges");
+}
+
+TEST(ComposeTest, DisplayNamesAsAtomsQuotedOrEncoded) {
+  struct Case {
+    const char* from;
+    const char* field;
+  };
+  const Case kCases[] = {
+      {"CyberTroc <escrow@example.org>",
+       "From: CyberTroc <escrow@example.org>\r\n"},
+      {"escrow@example.org", "From: escrow@example.org\r\n"},
+      {"escrow@example.org (CyberTroc)", "From: escrow@example.org\r\n"},
+      {"Cybertroc S.A. <escrow@example.org>",
+       "From: \"Cybertroc S.A.\" <escrow@example.org>\r\n"},
+      {"\"Troc, \\\"le\\\" service\" <escrow@example.org>",
+       "From: \"Troc, \\\"le\\\" service\" <escrow@example.org>\r\n"},
+  };
+  for (const auto& c : kCases) {
+    auto mailbox = core::ParseMailbox(c.from);
+    ASSERT_TRUE(mailbox.has_value()) << c.from;
+    EXPECT_EQ(MailboxField("From", *mailbox), c.field);
+  }
+  // A long non-ASCII name: several encoded-words, each on its own line.
+  core::Mailbox longer{"Échanges " + std::string(90, 'x') + " é", "e@x.org"};
+  const std::string field = MailboxField("From", longer);
+  ExpectFolded(field);
+  vmime::mailbox read;
+  read.parse(field.substr(6));
+  EXPECT_EQ(read.getEmail().toString(), "e@x.org");
+  EXPECT_EQ(read.getName().getConvertedText(vmime::charset("utf-8")),
+            longer.display_name);
+}
+
+// Issue 8: a 100 KB item made a 20 KB unfolded Subject.
+TEST(ComposeTest, Issue8LongSubjectsAreFoldedWithinTheLineLimits) {
+  const std::string word(102400, 'x');
+  const std::string spaced = [] {
+    std::string s;
+    for (int i = 0; i < 2000; ++i) s += "word" + std::to_string(i) + " ";
+    return s + "end";
+  }();
+  std::string accented;
+  for (int i = 0; i < 300; ++i) accented += "dépôt ";
+  for (const std::string& text :
+       {"[CT-7K3QX9A2] Offer: " + word, "[CT-7K3QX9A2] " + spaced,
+        "[CT-7K3QX9A2] " + accented, std::string("a  two  spaces  subject")}) {
+    const std::string field = UnstructuredField("Subject", text);
+    ExpectFolded(field);
+    EXPECT_EQ(Decoded(field), text);
+  }
+  EXPECT_EQ(UnstructuredField("Subject", "[CT-7K3QX9A2] Offer: CD"),
+            "Subject: [CT-7K3QX9A2] Offer: CD\r\n");
+}
+
+TEST(ComposeTest, OnlyUsableMessageIdsAreCopied) {
+  const std::string huge = "<" + std::string(102400, 'x') + "@example.test>";
+  struct Case {
+    std::string id;
+    bool usable;
+  };
+  const Case kCases[] = {
+      {"<1712.4242.77@example.test>", true},
+      {"  <CAF=x+y_z@mail.gmail.com> ", true},
+      {"<abc@[127.0.0.1]>", true},
+      {"<" + std::string(core::kMaxMessageIdOctets - 15, 'a') +
+           "@example.test>",
+       true},
+      {"<" + std::string(core::kMaxMessageIdOctets - 14, 'a') +
+           "@example.test>",
+       false},
+      {huge, false},
+      {"", false},
+      {"no-brackets@example.test", false},
+      {"<no-at-sign>", false},
+      {"<a b@example.test>", false},
+      {"<a@example.test>\r\nBcc: x@y", false},
+      {"<a@example.test> (comment)", false},
+      {"<a..b@example.test>", false},
+      {"<a@b@example.test>", false},
+      {"<@example.test>", false},
+      {"<é@example.test>", false},
+  };
+  for (const auto& c : kCases)
+    EXPECT_EQ(IsUsableMessageId(c.id), c.usable) << c.id.substr(0, 80);
+}
+
+TEST(ComposeTest, FoldedFieldsNeverStartALineWithNothing) {
+  const std::string field =
+      FoldedField("References", {"<a@example.test>", std::string(100, 'b')});
+  ExpectFolded(field, core::kMaxHeaderLineOctets);
+  EXPECT_EQ(field, "References: <a@example.test>\r\n " + std::string(100, 'b') +
+                       "\r\n");
 }
 
 TEST(ComposeTest, DatesAreRfc5322) {

@@ -315,6 +315,14 @@ TEST_F(ConfigTest, BadValuesNameTheKey) {
       {"[outbox]\noperator = Operator <op@example.org>\n",
        "outbox.operator: expected an e-mail address"},
       {"[outbox]\nfrom = escrow\n", "outbox.from: expected"},
+      {"[outbox]\nfrom = a@example.org, b@example.org\n",
+       "outbox.from: expected one address such as CyberTroc "
+       "<escrow@example.org>, got 'a@example.org, b@example.org' (2 "
+       "addresses, expected one)"},
+      {"[outbox]\nfrom = Team: a@example.org;\n", "(a group"},
+      {"[outbox]\nfrom = Escrow <escrow@example.org\n", "(unclosed '<'"},
+      {"[outbox]\nfrom = Escrow (of the troc <escrow@example.org>\n",
+       "(unclosed comment"},
       {"[gpg]\nescrow_key = 1234\n",
        "gpg.escrow_key: expected a key fingerprint of 40 hex digits"},
       {"[gpg]\noperator_key = operator@example.org\n", "gpg.operator_key"},
@@ -339,6 +347,42 @@ TEST_F(ConfigTest, BadValuesNameTheKey) {
         << "file:\n"
         << c.file << "message: " << message;
   }
+}
+
+// Issue 8: the From of every outgoing mail. Each form a person may write is
+// read; a display name has a length limit.
+TEST_F(ConfigTest, OutboxFromIsOneMailbox) {
+  for (const std::string from :
+       {"Cybertroc Échanges <escrow@example.org>",
+        "escrow@example.org (CyberTroc)", "\"Troc, Inc.\" <e@example.org>",
+        "<escrow@example.org>", "escrow@example.org"}) {
+    auto config = Load(Write("[outbox]\nfrom = " + from + "\n"), false);
+    ASSERT_TRUE(config.has_value()) << from << ": " << config.error().message;
+    EXPECT_EQ(config->outbox.from, from);
+  }
+  auto long_name = Load(
+      Write("[outbox]\nfrom = " + std::string(101, 'n') + " <e@example.org>\n"),
+      false);
+  ASSERT_FALSE(long_name.has_value());
+  EXPECT_NE(long_name.error().message.find(
+                "(display name: at most 100 characters (this one has 101))"),
+            std::string::npos)
+      << long_name.error().message;
+}
+
+// Issue 8: `--config /dev/zero` aborted with std::bad_alloc.
+TEST_F(ConfigTest, Issue8ConfigIsReadWithASizeLimit) {
+  auto zero = Load("/dev/zero", false);
+  ASSERT_FALSE(zero.has_value());
+  EXPECT_EQ(zero.error().kind, ErrorKind::kConfig);
+  EXPECT_EQ(zero.error().message,
+            "config file /dev/zero: larger than 1 MiB, the most cybertroc "
+            "reads for it");
+  const std::string big = Write("# " + std::string(1 << 20, 'x') + "\n");
+  auto too_big = Load(big, false);
+  ASSERT_FALSE(too_big.has_value());
+  EXPECT_NE(too_big.error().message.find("larger than 1 MiB"),
+            std::string::npos);
 }
 
 TEST_F(ConfigTest, EveryBadKeyIsReported) {

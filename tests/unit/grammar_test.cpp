@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/limits.h"
 #include "test_rules.h"
 
 namespace ct::core {
@@ -136,6 +137,113 @@ TEST(GrammarTest, ReadsSaleAndExchangeOffers) {
   EXPECT_FALSE(OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR"));
   p = ParseCommandText("CT 10 SALE\nbuyer: b@x.org\nprice: 25 USD\n", "EUR");
   EXPECT_FALSE(OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR"));
+}
+
+// Issue 8: items with CR or LF, or of 100 KB, were accepted; every free
+// text now has a maximum length and no control characters, and the refusal
+// says which field and the limit.
+TEST(GrammarTest, Issue8FreeTextsAreBoundedAndPlain) {
+  struct Case {
+    std::string text;
+    const char* why;
+  };
+  const std::string long_item(kMaxItemChars + 1, 'x');
+  const std::string long_text(kMaxCommandTextChars + 1, 'x');
+  const std::string long_ref(kMaxReferenceChars + 1, 'x');
+  const Case kCases[] = {
+      {"CT-7K3QX9A2 40 Colissimo " + long_text,
+       "tracking text: at most 200 characters (this one has 211)"},
+      {"CT-7K3QX9A2 40 Colissimo\r6A12", "tracking text: control characters"},
+      {"CT-7K3QX9A2 62 broken\x1b[2J", "reason: control characters"},
+      {"CT-7K3QX9A2 102 " + long_text, "reason: at most 200 characters"},
+      {"CT-7K3QX9A2 81 La Poste\t6A12", "tracking text: control characters"},
+      {"CT-7K3QX9A2 21 buyer 5.00 ref=" + long_ref,
+       "ref: at most 100 characters"},
+  };
+  for (const auto& c : kCases) {
+    auto p = ParseCommandText(c.text, "EUR");
+    ASSERT_FALSE(p.has_value()) << c.text;
+    EXPECT_EQ(p.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_NE(p.error().message.find(c.why), std::string::npos)
+        << p.error().message;
+  }
+  EXPECT_TRUE(ParseCommandText(
+      "CT-7K3QX9A2 40 " + std::string(kMaxCommandTextChars, 'x'), "EUR"));
+
+  for (const std::string& item :
+       {long_item, std::string("CD\rBcc: x@example.org"),
+        std::string("CD \x7f")}) {
+    auto p = ParseCommandText(
+        "CT 10 SALE\nbuyer: b@x.org\nitem: " + item + "\nprice: 5\n", "EUR");
+    ASSERT_TRUE(p.has_value()) << p.error().message;
+    auto offer = OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR");
+    ASSERT_FALSE(offer.has_value()) << item;
+    EXPECT_TRUE(offer.error().message.starts_with("item: "))
+        << offer.error().message;
+  }
+  auto p = ParseCommandText("CT 10 EXCHANGE\nwith: b@x.org\ngive: CD\ntake: " +
+                                long_item + "\nvalue: 5\n",
+                            "EUR");
+  ASSERT_TRUE(p.has_value());
+  auto offer =
+      OfferFromText(p->offer, ct::testing::Exchange(), "a@x.org", "EUR");
+  ASSERT_FALSE(offer.has_value());
+  EXPECT_EQ(offer.error().message,
+            "take: at most 200 characters (this one "
+            "has 201)");
+}
+
+// A refusal names what was wrong without echoing a huge field back.
+TEST(GrammarTest, RefusalsQuoteAnExcerptOnly) {
+  const std::string huge(102400, '9');
+  const std::string texts[] = {
+      "CT 10 SALE\nbuyer: b@x.org\nitem: CD\nprice: " + huge + "\n",
+      "CT 10 SALE\nbuyer: b@x.org\n" + huge + "\n",
+      "CT 10 SALE\nbuyer: b@x.org\n" + huge + ": x\n",
+      "CT 10 " + huge + "\n",
+      "CT-7K3QX9A2 90 seller=" + huge + " buyer=1",
+      "CT-7K3QX9A2 90 " + huge,
+      "CT-7K3QX9A2 21 buyer " + huge,
+  };
+  for (const auto& text : texts) {
+    auto p = ParseCommandText(text, "EUR");
+    Result<Offer> offer = Fail(ErrorKind::kInternal, "");
+    std::string message;
+    if (!p) {
+      message = p.error().message;
+    } else {
+      offer = OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR");
+      ASSERT_FALSE(offer.has_value()) << text.substr(0, 60);
+      message = offer.error().message;
+    }
+    EXPECT_FALSE(message.empty());
+    EXPECT_LT(message.size(), 200u) << message.substr(0, 300);
+  }
+}
+
+// The same rule holds for an offer from the command line, which reaches
+// NewDeal without the mail grammar: nothing is silently cleaned.
+TEST(GrammarTest, Issue8NewDealRefusesControlCharactersInItems) {
+  Offer offer;
+  offer.id = "CT-7K3QX9A2";
+  offer.emails = {{"seller", "a@x.org"}, {"buyer", "b@x.org"}};
+  offer.terms = {{"price", M(2500)}};
+  offer.texts = {{"item", "CD\r\nBcc: victim@example.org"}};
+  offer.lang = "en";
+  auto deal = NewDeal(ct::testing::Sale(), Policy{}, offer,
+                      Time(std::chrono::seconds(1801742400)));
+  ASSERT_FALSE(deal.has_value());
+  EXPECT_EQ(deal.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(deal.error().message.find("item: control characters"),
+            std::string::npos);
+  offer.texts["item"] = std::string(kMaxItemChars + 1, 'x');
+  EXPECT_FALSE(NewDeal(ct::testing::Sale(), Policy{}, offer,
+                       Time(std::chrono::seconds(1801742400))));
+  offer.texts["item"] = "Kind of Blue, CD";
+  auto ok = NewDeal(ct::testing::Sale(), Policy{}, offer,
+                    Time(std::chrono::seconds(1801742400)));
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(ok->texts.at("item"), "Kind of Blue, CD");
 }
 
 }  // namespace

@@ -83,7 +83,10 @@ TEST_F(RenderTest, SubjectHasPrefixAndFooterHasNextSteps) {
 }
 
 TEST_F(RenderTest, NoHeaderInjectionThroughTheSubject) {
-  const core::Outcome outcome = Accepted("CD\r\nBcc: x@evil.test\nX: y");
+  // NewDeal refuses such an item (core/limits.h); the renderer must still
+  // keep it out of the header should one reach it.
+  core::Outcome outcome = Accepted("CD");
+  outcome.deal.texts["item"] = "CD\r\nBcc: x@evil.test\nX: y";
   for (const std::string lang : {"en", "fr"}) {
     auto msg =
         renderer_.Render({"accepted"}, lang, InputFor(outcome, "seller"));
