@@ -192,6 +192,10 @@ class MaildirInstance {
         << "default_language = en\n"
         << "[log]\nfile = " << log().string() << "\n"
         << extra;
+    // Only run, daemon and init create the database (issue 8): the tests
+    // that start with `open` need it made first. A failure shows up in the
+    // first command's output, which every test prints.
+    Shell(Quote(kBinary) + " --config " + Quote(config()) + " init");
   }
   MaildirInstance(const MaildirInstance&) = delete;
   MaildirInstance& operator=(const MaildirInstance&) = delete;

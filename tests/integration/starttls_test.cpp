@@ -190,6 +190,7 @@ TEST_F(StartTlsTest, PlainRelayWithoutStartTlsDeliversMail) {
       << "[log]\nlevel = debug\nfile = " << ct.log().string() << "\n";
   const LogWindow smtpd(Env("CT_SMTPD_LOG"));
 
+  ASSERT_EQ(ct.Run({"init"}).status, 0);
   Cmd open =
       ct.Run({"--json", "open", "sale", "--seller", "alice@example.test",
               "--buyer", "bob@example.test", "--item", "Kind of Blue, CD",
