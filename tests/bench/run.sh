@@ -414,6 +414,12 @@ run_queries() {
   result[overdue]=$(query_ms overdue "$dir" list --overdue "${page[@]}")
   result[tick]=$(query_ms tick "$dir" tick)
   result[idle]=$(query_ms idle "$dir" run)
+  if ((have_strace)); then
+    strace -f -qq -e trace=execve -o "$dir/idle.trace" \
+      "$CT_BIN" --config "$dir/ct.conf" run >/dev/null 2>&1
+    result[idle_gpg]=$(grep -E '^[0-9]+ +execve\("[^"]*/gpg[^"/]*"' "$dir/idle.trace" |
+      grep -cv ' = -1 ' || true)
+  fi
   result[page]=$( ((limited)) && echo "first page, --limit 50" || echo "whole list: no --limit in this build")
   note "queries at $count deals: show ${result[show]} ms, list --party ${result[party]} ms, --state ${result[state]} ms, --overdue ${result[overdue]} ms, tick ${result[tick]} ms, idle run ${result[idle]} ms"
 }
@@ -452,5 +458,5 @@ if wants queries; then
   echo "| \`list --state shipped\`, $(r page) (target ≤ 50 ms) | $(ms state) |"
   echo "| \`list --overdue\`, $(r page) (target ≤ 50 ms) | $(ms overdue) |"
   echo "| \`tick\`, nothing due (target ≤ 100 ms) | $(ms tick) |"
-  echo "| idle \`run\` (target ≤ 50 ms) | $(ms idle) |"
+  echo "| idle \`run\` (target ≤ 50 ms) | $(ms idle)${result[idle_gpg]:+, ${result[idle_gpg]} gpg processes} |"
 fi
