@@ -6,7 +6,7 @@
 #   tests/bench/run.sh                 everything but --rss (~10 min)
 #   tests/bench/run.sh --rss           also peak RSS at 1,000 vs 10,000
 #                                      messages (slow: 11,000 messages
-#                                      through cybertroc, ~45 min today)
+#                                      through cybertroc, ~50 min today)
 #   tests/bench/run.sh --only e2e      one part: e2e, strace, workers,
 #                                      queries, rss (repeatable)
 # Options:
