@@ -104,8 +104,8 @@ Result<void> InsertEach(Database& db, std::string_view sql,
 Result<void> InsertParties(Database& db, const core::Deal& deal) {
   Result<Statement> st = db.Prepare(
       "INSERT INTO parties (deal_id, role, position, email, due, commission, "
-      "deposited, marks, extend_days) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "deposited, marks, extend_days, deal_created) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!st) return std::unexpected(std::move(st.error()));
   for (size_t i = 0; i < deal.parties.size(); ++i) {
     const core::PartyState& party = deal.parties[i];
@@ -117,6 +117,7 @@ Result<void> InsertParties(Database& db, const core::Deal& deal) {
     BindMoney(*st, 6, party.commission);
     BindMoney(*st, 7, party.deposited);
     st->Bind(8, *marks).Bind(9, int64_t{party.extend_days});
+    BindTime(*st, 10, deal.created);  // list order of the party's deals
     CT_STORE_TRY(st->Run());
   }
   return {};
@@ -264,31 +265,6 @@ Result<bool> DealRepo::Exists(const std::string& id) {
   Result<Statement> st = db_.Prepare("SELECT 1 FROM deals WHERE id = ?1");
   if (!st) return std::unexpected(std::move(st.error()));
   return st->Bind(1, id).Step();
-}
-
-Result<std::vector<core::Deal>> DealRepo::List(const DealFilter& filter) {
-  // parties.email is COLLATE NOCASE, so the party match ignores case.
-  Result<Statement> st = db_.Prepare(R"sql(
-SELECT id FROM deals
-WHERE (?1 = '' OR state = ?1)
-  AND (?2 = '' OR EXISTS (SELECT 1 FROM parties p
-                          WHERE p.deal_id = deals.id AND p.email = ?2))
-  AND (?3 = 0 OR (deadline IS NOT NULL AND deadline < ?4))
-ORDER BY created, id)sql");
-  if (!st) return std::unexpected(std::move(st.error()));
-  st->Bind(1, filter.state).Bind(2, filter.party);
-  st->Bind(3, int64_t{filter.overdue ? 1 : 0});
-  BindTime(*st, 4, filter.now);
-  Result<std::vector<std::string>> ids = CollectIds(*st);
-  if (!ids) return std::unexpected(std::move(ids.error()));
-  std::vector<core::Deal> deals;
-  deals.reserve(ids->size());
-  for (const std::string& id : *ids) {
-    Result<core::Deal> deal = Load(id);
-    if (!deal) return std::unexpected(std::move(deal.error()));
-    deals.push_back(std::move(*deal));
-  }
-  return deals;
 }
 
 Result<std::vector<std::string>> DealRepo::TimerCandidates(
