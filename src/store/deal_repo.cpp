@@ -1,6 +1,8 @@
 // DealRepo: a core::Deal is one `deals` row plus child rows (texts, amounts,
 // parties, proposal split). Writes replace the children wholesale, inside
 // the caller's transaction.
+#include <algorithm>
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -212,6 +214,29 @@ Result<bool> ReadDealRow(Database& db, core::Deal& deal) {
   return true;
 }
 
+// The reminders of a deal come largest offset first, so its next one is
+// offsets[reminders_fired]: a reminder is due when deadline - that offset
+// <= now, i.e. deadline <= now + offset, one index range per count of
+// reminders fired in deals_timer; past the last reminder only the deadline
+// itself is left. A deal in its reminder window whose reminder went out is
+// thus not read at all (with a million deals, many are). Final states have
+// no deadline.
+std::string TimerSql(std::vector<int> offsets) {
+  std::sort(offsets.begin(), offsets.end(), std::greater<>());
+  constexpr std::string_view kPart =
+      "SELECT id, deadline FROM deals INDEXED BY deals_timer "
+      "WHERE deadline IS NOT NULL AND ";
+  std::string sql;
+  for (size_t fired = 0; fired < offsets.size(); ++fired) {
+    const int64_t ahead = int64_t{std::max(offsets[fired], 0)} * 86400;
+    sql += std::string(kPart) + "reminders_fired = " + std::to_string(fired) +
+           " AND deadline <= ?1 + " + std::to_string(ahead) + " UNION ALL ";
+  }
+  return sql + std::string(kPart) +
+         "reminders_fired >= " + std::to_string(offsets.size()) +
+         " AND deadline <= ?1 ORDER BY deadline, id";
+}
+
 // Runs a query whose first column is a deal id and returns the ids.
 Result<std::vector<std::string>> CollectIds(Statement& st) {
   return internal::CollectRows<std::string>(
@@ -268,15 +293,10 @@ Result<bool> DealRepo::Exists(const std::string& id) {
 }
 
 Result<std::vector<std::string>> DealRepo::TimerCandidates(
-    core::Time now, int max_reminder_days) {
-  // deadline - days <= now, written as deadline <= now + days so that the
-  // deadline index applies. Final states have no deadline.
-  Result<Statement> st = db_.Prepare(
-      "SELECT id FROM deals WHERE deadline IS NOT NULL "
-      "AND deadline <= ?1 + ?2 * 86400 ORDER BY deadline, id");
+    core::Time now, const std::vector<int>& reminder_days) {
+  Result<Statement> st = db_.Prepare(TimerSql(reminder_days));
   if (!st) return std::unexpected(std::move(st.error()));
   BindTime(*st, 1, now);
-  st->Bind(2, int64_t{max_reminder_days});
   return CollectIds(*st);
 }
 

@@ -49,10 +49,12 @@ class DealRepo {
   Result<bool> Exists(const std::string& id);
   // kNotFound when filter.after names no deal.
   Result<std::vector<DealSummary>> List(const DealFilter& filter);
-  // Ids of non-final deals whose deadline or a reminder may be due at `now`
-  // (deadline - max(reminder_days) <= now), oldest deadline first.
-  Result<std::vector<std::string>> TimerCandidates(core::Time now,
-                                                   int max_reminder_days);
+  // Ids of the deals whose deadline or next reminder is due at `now`, oldest
+  // deadline first: core::DueTimer's rule, in SQL (deadline <= now, or the
+  // reminder after the first `reminders_fired` of `reminder_days`, largest
+  // first, has come). Deals merely close to their deadline are not read.
+  Result<std::vector<std::string>> TimerCandidates(
+      core::Time now, const std::vector<int>& reminder_days);
 
  private:
   Database& db_;

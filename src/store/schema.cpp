@@ -222,7 +222,9 @@ DROP INDEX seen_signatures_key;
 // party's deals are found from parties; to page them without visiting all
 // of them, parties carries a copy of its deal's creation time (never
 // changed after the deal is made, so the copy cannot go stale). The new
-// indexes start with the columns of the old ones, which go.
+// indexes start with the columns of the old ones, which go. And `tick`
+// reads only the deals whose timer is due, not every deal in a reminder
+// window (deals_timer: see DealRepo::TimerCandidates).
 constexpr std::string_view kSchemaV3 = R"sql(
 ALTER TABLE parties ADD COLUMN deal_created INTEGER NOT NULL DEFAULT 0;
 UPDATE parties SET deal_created =
@@ -232,6 +234,8 @@ DROP INDEX parties_email;
 CREATE INDEX deals_created ON deals(created, id);
 CREATE INDEX deals_state_created ON deals(state, created, id);
 DROP INDEX deals_state;
+CREATE INDEX deals_timer ON deals(reminders_fired, deadline)
+  WHERE deadline IS NOT NULL;
 )sql";
 
 // Append only: a released version's script is never edited, a change is a

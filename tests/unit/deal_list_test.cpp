@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/engine.h"
 #include "store/database.h"
 #include "store/repos.h"
 #include "store/schema.h"
@@ -236,6 +237,43 @@ TEST_F(DealListTest, UpdateKeepsThePartyPagesInOrder) {
   EXPECT_NE(std::find(paged.begin(), paged.end(), moved.id), paged.end());
 }
 
+// tick reads only the deals that have a timer due: exactly those for which
+// core::DueTimer answers, for any reminder policy, at any time.
+TEST_F(DealListTest, TimerCandidatesAreTheDealsWithATimerDue) {
+  InsertDeals(40);
+  Result<Transaction> tx = Transaction::Begin(db());
+  ASSERT_TRUE(tx);
+  for (size_t i = 0; i < deals_.size(); ++i) {
+    core::Deal& deal = deals_[i];
+    if (deal.deadline) deal.deadline = At(kT0 + (i % 20) * kDay / 2);
+    deal.reminders_fired = static_cast<int>(i % 4);
+    ASSERT_TRUE(DealRepo(db()).Update(deal));
+  }
+  ASSERT_TRUE(tx->Commit());
+  for (const std::vector<int>& days :
+       std::vector<std::vector<int>>{{7, 1}, {1, 7}, {3}, {}, {10, 5, 2}}) {
+    core::Policy policy;
+    policy.deadlines.reminder_days = days;
+    for (int64_t now = kT0 - 11 * kDay; now <= kT0 + 11 * kDay;
+         now += kDay / 4) {
+      std::vector<const core::Deal*> due;
+      for (const core::Deal& d : deals_) {
+        if (core::DueTimer(policy, d, At(now))) due.push_back(&d);
+      }
+      std::sort(due.begin(), due.end(), [](auto* a, auto* b) {
+        return std::tie(*a->deadline, a->id) < std::tie(*b->deadline, b->id);
+      });
+      std::vector<std::string> want;
+      for (const core::Deal* d : due) want.push_back(d->id);
+      Result<std::vector<std::string>> got =
+          DealRepo(db()).TimerCandidates(At(now), days);
+      ASSERT_TRUE(got) << got.error().message;
+      EXPECT_EQ(*got, want)
+          << "now " << now << ", " << days.size() << " reminders";
+    }
+  }
+}
+
 // Counts, for every statement that ran, the virtual machine steps and full
 // table scan steps (sqlite3_stmt_status), to see what a query read.
 class StepCounter {
@@ -302,7 +340,7 @@ TEST(DealListMigrationTest, PartiesOfOldDealsGetTheirCreationTime) {
     // Back to what a v2 database holds: no copy of the creation time.
     ASSERT_TRUE(db->Exec(
         "DROP INDEX parties_email_created; DROP INDEX deals_created; "
-        "DROP INDEX deals_state_created; "
+        "DROP INDEX deals_state_created; DROP INDEX deals_timer; "
         "ALTER TABLE parties DROP COLUMN deal_created; "
         "CREATE INDEX parties_email ON parties(email); "
         "CREATE INDEX deals_state ON deals(state); PRAGMA user_version = 2;"));

@@ -365,13 +365,16 @@ TEST_F(StoreTest, TimerCandidates) {
     int64_t now;
     std::vector<std::string> want;
   };
+  // MakeDeal's 7-day reminder went out (reminders_fired = 1): the 1-day one
+  // is next.
   for (const Case& t : std::vector<Case>{
            {kT0 - 3 * kDay, {}},
-           {kT0 - 2 * kDay, {"CT-BBBBBBBB"}},  // B's 7-day reminder is due
-           {kT0 + 3 * kDay, {"CT-BBBBBBBB", "CT-AAAAAAAA"}},
+           {kT0 + 4 * kDay - 1, {}},
+           {kT0 + 4 * kDay, {"CT-BBBBBBBB"}},  // B's 1-day reminder is due
+           {kT0 + 9 * kDay, {"CT-BBBBBBBB", "CT-AAAAAAAA"}},  // B's deadline
        }) {
     Result<std::vector<std::string>> ids =
-        DealRepo(db()).TimerCandidates(At(t.now), 7);
+        DealRepo(db()).TimerCandidates(At(t.now), {7, 1});
     ASSERT_TRUE(ids);
     EXPECT_EQ(*ids, t.want) << "now " << t.now;
   }
@@ -775,7 +778,8 @@ TEST(DatabaseTest, VersionOneInboxIsMigrated) {
         "accepted, made);"
         // What later migrations (v3) change of v1's deals and parties.
         "CREATE TABLE deals (id TEXT PRIMARY KEY NOT NULL, state TEXT NOT "
-        "NULL, created INTEGER NOT NULL) STRICT;"
+        "NULL, created INTEGER NOT NULL, deadline INTEGER, reminders_fired "
+        "INTEGER NOT NULL) STRICT;"
         "CREATE INDEX deals_state ON deals(state);"
         "CREATE TABLE parties (deal_id TEXT NOT NULL REFERENCES deals(id), "
         "role TEXT NOT NULL, email TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY "
