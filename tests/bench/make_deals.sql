@@ -13,15 +13,22 @@
 --   @mail_every  every Nth deal also gets its mail rows: the signed `40`
 --                mail in `inbox` (processed), its two `shipped` notices in
 --                `outbox` (sent) and three remembered signatures; default 10
+--   @window_days deals were shipped during the @window_days before @now
+--                (default 21, at most 30: delivery takes 30 days). Past 23,
+--                some deals are within 7 days of their deadline and got
+--                their reminders (events, timers_fired, reminders_fired) as
+--                tick sends them: still nothing due, but a window to read.
 --
 -- What it writes, the way the product writes it for a sale that went
 -- offer (10, by mail) -> accept (11, by mail) -> two deposits (21, operator)
 -- -> shipped (40, by mail): one `deals` row, 2 `parties`, 1 `deal_texts`,
 -- 6 `deal_amounts`, 5 `events`, 4 `ledger` rows (two deposits, two
--- commission shares), a `bindings` row per address. Every 1000th deal went
--- on to `disputed` (63 by the buyer; one more event). Everything else is in
--- `shipped` with its deadline 9 to 30 days after @now and no reminder due:
--- `tick` and `run` have nothing to do, `list --overdue` is empty.
+-- commission shares), a `bindings` row per address, and the reminders that
+-- tick sent (see @window_days; their notices are not in `outbox`). Every
+-- 1000th deal went on to `disputed` (63 by the buyer; one more event). Everything else is in
+-- `shipped` with its deadline 30 - @window_days to 30 days after @now and
+-- no timer due: `tick` and `run` have nothing to do, `list --overdue` is
+-- empty.
 --
 -- Addresses: 1 deal in 20 is sold by power.seller@example.test (50,000 at
 -- 1 M deals); other sellers have ~25 deals each, buyers ~4 each. Deal ids
@@ -29,7 +36,8 @@
 -- (an odd multiplier modulo 2^40) and not in creation order; creation times
 -- collide now and then, as they do in a busy system.
 --
--- Takes about two minutes and ~1 GB for 1 M deals on the reference machine.
+-- 1 M deals take 3 to 5 minutes and 2.7 GB on the 2-core reference machine.
+-- Then tests/bench/scale_queries.sh times the commands that must stay fast.
 
 PRAGMA journal_mode = DELETE;  -- one big transaction: no WAL copy
 PRAGMA synchronous = OFF;      -- a throwaway database
@@ -41,6 +49,7 @@ CREATE TEMP TABLE gen AS
 SELECT coalesce(@deals, 1000000) AS n,
        coalesce(@now, 1801396800) AS now,
        coalesce(@mail_every, 10) AS mail_every,
+       min(max(coalesce(@window_days, 21), 1), 30) AS window_days,
        (SELECT coalesce(max(id), 0) FROM main.events) AS ev0,
        (SELECT coalesce(max(id), 0) FROM main.ledger) AS lg0,
        '0123456789ABCDEFGHJKMNPQRSTVWXYZ' AS abc;
@@ -53,7 +62,8 @@ WITH RECURSIVE seq(i) AS (
 base AS (
   SELECT i,
          ((i * 2654435761 + 12345) & 1099511627775) AS x,  -- 40 bits
-         gen.now - 3600 - ((i * 40503) % 1814400) AS shipped_at,
+         gen.now - 3600 - ((i * 40503) % (window_days * 86400 - 7200))
+           AS shipped_at,
          (5 + (i * 37) % 200) * 100 AS price,
          300 + (i % 7) * 100 AS shipping
   FROM seq, gen
@@ -86,6 +96,9 @@ SELECT i,
        accepted_at, seller_dep_at, funded_at, shipped_at,
        shipped_at + 3600 * (1 + i % 40) AS disputed_at,
        i % 1000 = 999 AS disputed,
+       -- The 7- and 1-day reminders of a shipped deal that tick sent.
+       i % 1000 <> 999 AND shipped_at + 23 * 86400 <= now AS reminded1,
+       i % 1000 <> 999 AND shipped_at + 29 * 86400 <= now AS reminded2,
        i % mail_every = 0 AS mailed,
        price, shipping,
        price + shipping AS bond,
@@ -94,7 +107,7 @@ SELECT i,
        CASE WHEN i % 20 = 0 THEN 'power.seller@example.test'
             ELSE 'seller' || (i % 40000) || '@example.test' END AS seller,
        'buyer' || ((i * 7919) % 250000) || '@example.test' AS buyer,
-       ev0 + i * 6 AS ev, lg0 + i * 4 AS lg
+       ev0 + i * 8 AS ev, lg0 + i * 4 AS lg
 FROM timed3, gen;
 
 INSERT INTO main.deals (id, case_name, state, lang, delivery, funded, paid_in,
@@ -107,7 +120,7 @@ SELECT id, 'sale', CASE WHEN disputed THEN 'disputed' ELSE 'shipped' END,
        CASE WHEN disputed THEN disputed_at ELSE shipped_at END,
        CASE WHEN disputed THEN disputed_at + 366 * 86400
             ELSE shipped_at + 30 * 86400 END,
-       0, NULL,
+       reminded1 + reminded2, NULL,
        CASE WHEN disputed THEN disputed_at ELSE shipped_at END
 FROM d;
 
@@ -160,7 +173,21 @@ SELECT ev + 5, id, shipped_at, 40, 'seller', seller, 'funded', 'shipped', 0,
 FROM d
 UNION ALL
 SELECT ev + 6, id, disputed_at, 63, 'buyer', buyer, 'shipped', 'disputed', 0,
-       '', '<dispute-' || i || '@mail.example.test>' FROM d WHERE disputed;
+       '', '<dispute-' || i || '@mail.example.test>' FROM d WHERE disputed
+UNION ALL
+SELECT ev + 7, id, shipped_at + 23 * 86400, 1002, 'timer', '', 'shipped',
+       'shipped', 0, 'reminder 1', 'timer' FROM d WHERE reminded1
+UNION ALL
+SELECT ev + 8, id, shipped_at + 29 * 86400, 1002, 'timer', '', 'shipped',
+       'shipped', 0, 'reminder 2', 'timer' FROM d WHERE reminded2
+ORDER BY 1;
+
+INSERT INTO main.timers_fired (deal_id, kind, due, seq, fired_at)
+SELECT id, 'reminder', shipped_at + 30 * 86400, 1, shipped_at + 23 * 86400
+FROM d WHERE reminded1
+UNION ALL
+SELECT id, 'reminder', shipped_at + 30 * 86400, 2, shipped_at + 29 * 86400
+FROM d WHERE reminded2;
 
 INSERT INTO main.ledger (id, deal_id, at, kind, role, amount, reason,
   reference, event_id)
@@ -174,7 +201,8 @@ SELECT lg + 3, id, funded_at, 'commission', 'seller', commission / 2,
        'commission', '', ev + 4 FROM d
 UNION ALL
 SELECT lg + 4, id, funded_at, 'commission', 'buyer', commission / 2,
-       'commission', '', ev + 4 FROM d;
+       'commission', '', ev + 4 FROM d
+ORDER BY 1;
 
 -- Everyone who signed a command is bound on first use.
 INSERT OR IGNORE INTO main.bindings (email, fingerprint, bound_at, how)

@@ -8,7 +8,9 @@
 # @now unless NOW, an ISO time, says otherwise); its inbox must be an empty
 # maildir and its outbox a dir:// URL so that `run` is idle. Each command
 # runs RUNS times (default 5) after one warm-up; the median wall time is
-# printed in milliseconds, with the size of its output.
+# printed in milliseconds, with the CPU time of one more run (perf stat
+# task-clock, children included, when perf is there), which other load on
+# the machine disturbs less, and the size of its output.
 set -euo pipefail
 
 bin=${1:?usage: scale_queries.sh CYBERTROC CONFIG [NOW] [RUNS]}
@@ -21,6 +23,10 @@ db=$(sed -n 's/^database *= *//p' "$conf" | head -n 1)
 # A deal with mail rows (make_deals.sql's deal 0) and a seller with ~25 deals.
 show_id=$(sqlite3 "$db" "SELECT deal_id FROM inbox WHERE server_uid = 'ship-0:2,S'")
 light=seller123@example.test
+# A cursor somewhere in the middle (deal n/2 when it has mail rows).
+half=$(sqlite3 "$db" "SELECT coalesce((SELECT deal_id FROM inbox WHERE
+  server_uid = 'ship-' || ((SELECT count(*) FROM deals) / 20 * 10) || ':2,S'),
+  '$show_id')")
 
 median_ms() {  # command...: median wall time of $runs runs, in ms
   local times=() start end
@@ -35,14 +41,23 @@ median_ms() {  # command...: median wall time of $runs runs, in ms
 }
 
 ct() { CYBERTROC_NOW=$now "$bin" --config "$conf" "$@"; }
+perf_out=$(mktemp)
+trap 'rm -f "$perf_out"' EXIT
 
 measure() {  # label, cybertroc arguments...
   local label=$1
   shift
-  local ms lines
+  local ms cpu lines
   ms=$(median_ms ct "$@")
+  cpu=-
+  if command -v perf >/dev/null; then
+    CYBERTROC_NOW=$now perf stat -x, -e task-clock -o "$perf_out" \
+      "$bin" --config "$conf" "$@" >/dev/null 2>&1 || true
+    cpu=$(awk -F, '$3 == "task-clock" { printf "%.1f", $1 }' "$perf_out")
+  fi
   lines=$(ct "$@" 2>/dev/null | wc -l || true)
-  printf '%-44s %8.1f ms  %7s lines\n' "$label" "$ms" "$lines"
+  printf '%-44s %8.1f ms wall %7s ms cpu %7s lines\n' "$label" "$ms" \
+    "$cpu" "$lines"
 }
 
 echo "deals: $(sqlite3 "$db" 'SELECT count(*) FROM deals'), now $now"
@@ -52,8 +67,11 @@ measure "list --party $light" list --party "$light"
 measure "list --party power.seller (first page)" list --party power.seller@example.test
 measure "list --state disputed (first page)" list --state disputed
 measure "list --state shipped (first page)" list --state shipped
+measure "list --state shipped --after (mid)" list --state shipped --after "$half"
 measure "list (first page)" list
+measure "list --after (mid)" list --after "$half"
 measure "list --overdue" list --overdue
 measure "--json list --party power.seller" --json list --party power.seller@example.test
+measure "list --party power.seller --limit 0" list --party power.seller@example.test --limit 0
 measure "tick (nothing due)" tick
 measure "run (idle)" run
