@@ -218,11 +218,12 @@ Result<bool> ReadDealRow(Database& db, core::Deal& deal) {
 // offsets[reminders_fired]: a reminder is due when deadline - that offset
 // <= now, i.e. deadline <= now + offset, one index range per count of
 // reminders fired in deals_timer; past the last reminder only the deadline
-// itself is left. A deal in its reminder window whose reminder went out is
-// thus not read at all (with a million deals, many are). Final states have
-// no deadline.
+// itself is left (more fired than there are reminders: the policy changed).
+// A deal in its reminder window whose reminder went out is thus not read at
+// all (with a million deals, many are). Final states have no deadline.
 std::string TimerSql(std::vector<int> offsets) {
   std::sort(offsets.begin(), offsets.end(), std::greater<>());
+  offsets.push_back(0);  // after the last reminder: the deadline
   constexpr std::string_view kPart =
       "SELECT id, deadline FROM deals INDEXED BY deals_timer "
       "WHERE deadline IS NOT NULL AND ";
@@ -232,8 +233,8 @@ std::string TimerSql(std::vector<int> offsets) {
     sql += std::string(kPart) + "reminders_fired = " + std::to_string(fired) +
            " AND deadline <= ?1 + " + std::to_string(ahead) + " UNION ALL ";
   }
-  return sql + std::string(kPart) +
-         "reminders_fired >= " + std::to_string(offsets.size()) +
+  return sql + std::string(kPart) + "reminders_fired > " +
+         std::to_string(offsets.size() - 1) +
          " AND deadline <= ?1 ORDER BY deadline, id";
 }
 
