@@ -92,8 +92,9 @@ struct DealView {
 };
 Result<DealView> ShowDeal(Context& ctx, const std::string& id);
 
-Result<std::vector<core::Deal>> ListDeals(Context& ctx,
-                                          store::DealFilter filter);
+// One page of list lines (store::DealFilter says which).
+Result<std::vector<store::DealSummary>> ListDeals(Context& ctx,
+                                                  store::DealFilter filter);
 Result<std::vector<store::PayoutRecord>> ListPayouts(Context& ctx,
                                                      bool pending_only);
 // kNotFound for an unknown id, kRefused when already done.

@@ -83,6 +83,7 @@ Result<bool> IsKnownAddress(Context& ctx, const std::string& email) {
   if (*binding) return true;
   store::DealFilter filter;
   filter.party = email;
+  filter.limit = 1;  // one deal is enough to know the address
   auto deals = store::DealRepo(ctx.db).List(filter);
   if (!deals) return std::unexpected(deals.error());
   return !deals->empty();

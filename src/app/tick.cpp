@@ -1,10 +1,9 @@
 // Deadlines and reminders: the timer's commands go through the same Step and
 // the same commit as a party's, each guarded so that it fires exactly once.
-#include <algorithm>
 
-#include "app/faults.h"
 #include "app/commit.h"
 #include "app/deals.h"
+#include "app/faults.h"
 #include "app/logging.h"
 
 namespace ct::app {
@@ -69,11 +68,8 @@ bool IsFatal(const Error& error) {
 }  // namespace
 
 Result<TickReport> Tick(Context& ctx) {
-  const auto& days = ctx.config.policy.deadlines.reminder_days;
-  const int max_days =
-      days.empty() ? 0
-                   : std::max(0, *std::max_element(days.begin(), days.end()));
-  auto ids = store::DealRepo(ctx.db).TimerCandidates(ctx.now, max_days);
+  auto ids = store::DealRepo(ctx.db).TimerCandidates(
+      ctx.now, ctx.config.policy.deadlines.reminder_days);
   if (!ids) return std::unexpected(ids.error());
   TickReport report;
   for (const auto& id : *ids) {

@@ -69,8 +69,8 @@ Result<DealView> ShowDeal(Context& ctx, const std::string& id) {
   return view;
 }
 
-Result<std::vector<core::Deal>> ListDeals(Context& ctx,
-                                          store::DealFilter filter) {
+Result<std::vector<store::DealSummary>> ListDeals(Context& ctx,
+                                                  store::DealFilter filter) {
   filter.now = ctx.now;
   return store::DealRepo(ctx.db).List(filter);
 }

@@ -1,6 +1,8 @@
 // DealRepo: a core::Deal is one `deals` row plus child rows (texts, amounts,
 // parties, proposal split). Writes replace the children wholesale, inside
 // the caller's transaction.
+#include <algorithm>
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -104,8 +106,8 @@ Result<void> InsertEach(Database& db, std::string_view sql,
 Result<void> InsertParties(Database& db, const core::Deal& deal) {
   Result<Statement> st = db.Prepare(
       "INSERT INTO parties (deal_id, role, position, email, due, commission, "
-      "deposited, marks, extend_days) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "deposited, marks, extend_days, deal_created) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!st) return std::unexpected(std::move(st.error()));
   for (size_t i = 0; i < deal.parties.size(); ++i) {
     const core::PartyState& party = deal.parties[i];
@@ -117,6 +119,7 @@ Result<void> InsertParties(Database& db, const core::Deal& deal) {
     BindMoney(*st, 6, party.commission);
     BindMoney(*st, 7, party.deposited);
     st->Bind(8, *marks).Bind(9, int64_t{party.extend_days});
+    BindTime(*st, 10, deal.created);  // list order of the party's deals
     CT_STORE_TRY(st->Run());
   }
   return {};
@@ -211,6 +214,30 @@ Result<bool> ReadDealRow(Database& db, core::Deal& deal) {
   return true;
 }
 
+// The reminders of a deal come largest offset first, so its next one is
+// offsets[reminders_fired]: a reminder is due when deadline - that offset
+// <= now, i.e. deadline <= now + offset, one index range per count of
+// reminders fired in deals_timer; past the last reminder only the deadline
+// itself is left (more fired than there are reminders: the policy changed).
+// A deal in its reminder window whose reminder went out is thus not read at
+// all (with a million deals, many are). Final states have no deadline.
+std::string TimerSql(std::vector<int> offsets) {
+  std::sort(offsets.begin(), offsets.end(), std::greater<>());
+  offsets.push_back(0);  // after the last reminder: the deadline
+  constexpr std::string_view kPart =
+      "SELECT id, deadline FROM deals INDEXED BY deals_timer "
+      "WHERE deadline IS NOT NULL AND ";
+  std::string sql;
+  for (size_t fired = 0; fired < offsets.size(); ++fired) {
+    const int64_t ahead = int64_t{std::max(offsets[fired], 0)} * 86400;
+    sql += std::string(kPart) + "reminders_fired = " + std::to_string(fired) +
+           " AND deadline <= ?1 + " + std::to_string(ahead) + " UNION ALL ";
+  }
+  return sql + std::string(kPart) + "reminders_fired > " +
+         std::to_string(offsets.size() - 1) +
+         " AND deadline <= ?1 ORDER BY deadline, id";
+}
+
 // Runs a query whose first column is a deal id and returns the ids.
 Result<std::vector<std::string>> CollectIds(Statement& st) {
   return internal::CollectRows<std::string>(
@@ -266,41 +293,11 @@ Result<bool> DealRepo::Exists(const std::string& id) {
   return st->Bind(1, id).Step();
 }
 
-Result<std::vector<core::Deal>> DealRepo::List(const DealFilter& filter) {
-  // parties.email is COLLATE NOCASE, so the party match ignores case.
-  Result<Statement> st = db_.Prepare(R"sql(
-SELECT id FROM deals
-WHERE (?1 = '' OR state = ?1)
-  AND (?2 = '' OR EXISTS (SELECT 1 FROM parties p
-                          WHERE p.deal_id = deals.id AND p.email = ?2))
-  AND (?3 = 0 OR (deadline IS NOT NULL AND deadline < ?4))
-ORDER BY created, id)sql");
-  if (!st) return std::unexpected(std::move(st.error()));
-  st->Bind(1, filter.state).Bind(2, filter.party);
-  st->Bind(3, int64_t{filter.overdue ? 1 : 0});
-  BindTime(*st, 4, filter.now);
-  Result<std::vector<std::string>> ids = CollectIds(*st);
-  if (!ids) return std::unexpected(std::move(ids.error()));
-  std::vector<core::Deal> deals;
-  deals.reserve(ids->size());
-  for (const std::string& id : *ids) {
-    Result<core::Deal> deal = Load(id);
-    if (!deal) return std::unexpected(std::move(deal.error()));
-    deals.push_back(std::move(*deal));
-  }
-  return deals;
-}
-
 Result<std::vector<std::string>> DealRepo::TimerCandidates(
-    core::Time now, int max_reminder_days) {
-  // deadline - days <= now, written as deadline <= now + days so that the
-  // deadline index applies. Final states have no deadline.
-  Result<Statement> st = db_.Prepare(
-      "SELECT id FROM deals WHERE deadline IS NOT NULL "
-      "AND deadline <= ?1 + ?2 * 86400 ORDER BY deadline, id");
+    core::Time now, const std::vector<int>& reminder_days) {
+  Result<Statement> st = db_.Prepare(TimerSql(reminder_days));
   if (!st) return std::unexpected(std::move(st.error()));
   BindTime(*st, 1, now);
-  st->Bind(2, int64_t{max_reminder_days});
   return CollectIds(*st);
 }
 

@@ -19,6 +19,23 @@ struct DealFilter {
   std::string party;     // e-mail, "" = any
   bool overdue = false;  // deadline < now
   core::Time now{};
+  // Paging. Lists come in (created, id) order; `after` (a deal id, "" = from
+  // the start) resumes after that deal, `limit` caps the count (0 = all).
+  // Pages are keyset-based: no deal is skipped or repeated across pages,
+  // and a deal created meanwhile appears on a later page, never earlier.
+  std::string after;
+  size_t limit = 0;
+};
+
+// What a list line shows: the `deals` row without the child rows that a
+// whole core::Deal needs.
+struct DealSummary {
+  std::string id;
+  std::string case_name;
+  std::string state;
+  core::Time created{};
+  std::optional<core::Time> deadline;
+  core::Money held;  // paid_in - paid_out
 };
 
 class DealRepo {
@@ -30,11 +47,14 @@ class DealRepo {
   // kNotFound when there is no such deal.
   Result<core::Deal> Load(const std::string& id);
   Result<bool> Exists(const std::string& id);
-  Result<std::vector<core::Deal>> List(const DealFilter& filter);
-  // Ids of non-final deals whose deadline or a reminder may be due at `now`
-  // (deadline - max(reminder_days) <= now), oldest deadline first.
-  Result<std::vector<std::string>> TimerCandidates(core::Time now,
-                                                   int max_reminder_days);
+  // kNotFound when filter.after names no deal.
+  Result<std::vector<DealSummary>> List(const DealFilter& filter);
+  // Ids of the deals whose deadline or next reminder is due at `now`, oldest
+  // deadline first: core::DueTimer's rule, in SQL (deadline <= now, or the
+  // reminder after the first `reminders_fired` of `reminder_days`, largest
+  // first, has come). Deals merely close to their deadline are not read.
+  Result<std::vector<std::string>> TimerCandidates(
+      core::Time now, const std::vector<int>& reminder_days);
 
  private:
   Database& db_;

@@ -1,5 +1,8 @@
 // The built binary end to end: a temp dir with its own config and database,
 // the clock pinned with CYBERTROC_NOW, the source tree's rules and templates.
+#include <algorithm>
+#include <cctype>
+
 #include "cli_fixture.h"
 
 namespace {
@@ -98,6 +101,60 @@ TEST_F(CliTest, ListFilters) {
   EXPECT_EQ(Cli({"--json", "list", "--overdue"}).out, "[]\n");
   CliRun overdue = Cli({"--json", "list", "--overdue"}, "2027-02-08T00:00:00Z");
   EXPECT_EQ(All(overdue.out, R"re("id": "([^"]*)")re").size(), 2u);
+}
+
+// Paging: --limit N deals per page, --after the last id of the previous
+// page; stdout keeps one line (one array element) per deal and stderr says
+// where the next page starts.
+TEST_F(CliTest, ListPages) {
+  std::vector<std::string> opened;
+  for (int i = 0; i < 5; ++i) {
+    opened.push_back(OpenSale("buyer" + std::to_string(i) + "@example.test"));
+  }
+  const std::string id_re = "(CT-[0-9A-Z]{8})";
+  CliRun all = Cli({"list", "--limit", "0"});
+  ASSERT_EQ(all.status, 0) << all.err;
+  const std::vector<std::string> order = All(all.out, id_re);
+  ASSERT_EQ(order.size(), 5u);
+  // Opened in the same second: the id orders them.
+  std::sort(opened.begin(), opened.end());
+  EXPECT_EQ(order, opened);
+  EXPECT_EQ(Cli({"list"}).out, all.out);  // the default page holds 100
+  EXPECT_EQ(all.err, "");
+
+  CliRun first = Cli({"list", "--limit", "2"});
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_EQ(All(first.out, id_re),
+            (std::vector<std::string>{order[0], order[1]}));
+  EXPECT_EQ(first.err,
+            "list: 2 shown, more follow: --after " + order[1] + "\n");
+  CliRun second = Cli({"list", "--limit", "2", "--after", order[1]});
+  EXPECT_EQ(All(second.out, id_re),
+            (std::vector<std::string>{order[2], order[3]}));
+  EXPECT_NE(second.err.find("--after " + order[3]), std::string::npos);
+  // The id as a person may type it: in lower case.
+  std::string typed = order[3];
+  for (char& c : typed) c = static_cast<char>(std::tolower(c));
+  CliRun last = Cli({"--json", "list", "--limit", "2", "--after", typed});
+  ASSERT_EQ(last.status, 0) << last.err;
+  EXPECT_TRUE(last.out.starts_with("[")) << last.out;
+  EXPECT_EQ(All(last.out, R"re("id": "([^"]*)")re"),
+            std::vector<std::string>{order[4]});
+  EXPECT_EQ(last.err, "");  // a short page is the last one
+  EXPECT_EQ(Cli({"--json", "list", "--after", order[4]}).out, "[]\n");
+
+  // Filters combine with paging: alice sells all five.
+  CliRun party =
+      Cli({"--json", "list", "--party", "ALICE@example.test", "--state",
+           "awaiting_deposits", "--limit", "4", "--after", order[0]});
+  EXPECT_EQ(All(party.out, R"re("id": "([^"]*)")re"),
+            (std::vector<std::string>{order[1], order[2], order[3], order[4]}));
+  EXPECT_EQ(party.err, "");  // exactly 4: nothing more follows
+
+  EXPECT_EQ(Cli({"list", "--after", "CT-00000000"}).status, 2);  // unknown
+  EXPECT_EQ(Cli({"list", "--after", "nonsense"}).status, 2);
+  EXPECT_EQ(Cli({"list", "--limit", "-1"}).status, 2);
+  EXPECT_EQ(Cli({"list", "--limit", "ten"}).status, 2);
 }
 
 TEST_F(CliTest, TickCancelsAnUnshippedSaleAndPaysBack) {

@@ -333,19 +333,21 @@ TEST_F(StoreTest, ListFilters) {
   const Time now = At(kT0 + 3 * kDay);
   const std::vector<Case> cases = {
       {{}, {"CT-BBBBBBBB", "CT-CCCCCCCC", "CT-AAAAAAAA"}},  // created, id
-      {{"offered", "", false, now}, {"CT-BBBBBBBB"}},
-      {{"", "BOB@Example.org", false, now}, {"CT-CCCCCCCC", "CT-AAAAAAAA"}},
-      {{"", "dave@example.org", false, now}, {"CT-BBBBBBBB"}},
-      {{"", "", true, now}, {"CT-BBBBBBBB"}},
-      {{"", "", true, At(kT0 + 30 * kDay)}, {"CT-BBBBBBBB", "CT-AAAAAAAA"}},
-      {{"funded", "alice@example.org", true, now}, {}},
-      {{"nosuchstate", "", false, now}, {}},
+      {{"offered", "", false, now, "", 0}, {"CT-BBBBBBBB"}},
+      {{"", "BOB@Example.org", false, now, "", 0},
+       {"CT-CCCCCCCC", "CT-AAAAAAAA"}},
+      {{"", "dave@example.org", false, now, "", 0}, {"CT-BBBBBBBB"}},
+      {{"", "", true, now, "", 0}, {"CT-BBBBBBBB"}},
+      {{"", "", true, At(kT0 + 30 * kDay), "", 0},
+       {"CT-BBBBBBBB", "CT-AAAAAAAA"}},
+      {{"funded", "alice@example.org", true, now, "", 0}, {}},
+      {{"nosuchstate", "", false, now, "", 0}, {}},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
-    Result<std::vector<core::Deal>> got = DealRepo(db()).List(cases[i].filter);
+    Result<std::vector<DealSummary>> got = DealRepo(db()).List(cases[i].filter);
     ASSERT_TRUE(got) << got.error().message;
     std::vector<std::string> ids;
-    for (const core::Deal& d : *got) ids.push_back(d.id);
+    for (const DealSummary& d : *got) ids.push_back(d.id);
     EXPECT_EQ(ids, cases[i].want) << "case " << i;
   }
 }
@@ -363,13 +365,16 @@ TEST_F(StoreTest, TimerCandidates) {
     int64_t now;
     std::vector<std::string> want;
   };
+  // MakeDeal's 7-day reminder went out (reminders_fired = 1): the 1-day one
+  // is next.
   for (const Case& t : std::vector<Case>{
            {kT0 - 3 * kDay, {}},
-           {kT0 - 2 * kDay, {"CT-BBBBBBBB"}},  // B's 7-day reminder is due
-           {kT0 + 3 * kDay, {"CT-BBBBBBBB", "CT-AAAAAAAA"}},
+           {kT0 + 4 * kDay - 1, {}},
+           {kT0 + 4 * kDay, {"CT-BBBBBBBB"}},  // B's 1-day reminder is due
+           {kT0 + 9 * kDay, {"CT-BBBBBBBB", "CT-AAAAAAAA"}},  // B's deadline
        }) {
     Result<std::vector<std::string>> ids =
-        DealRepo(db()).TimerCandidates(At(t.now), 7);
+        DealRepo(db()).TimerCandidates(At(t.now), {7, 1});
     ASSERT_TRUE(ids);
     EXPECT_EQ(*ids, t.want) << "now " << t.now;
   }
@@ -771,6 +776,15 @@ TEST(DatabaseTest, VersionOneInboxIsMigrated) {
         "NULL, accepted INTEGER NOT NULL DEFAULT 0) STRICT;"
         "CREATE INDEX seen_signatures_key ON seen_signatures(fingerprint, "
         "accepted, made);"
+        // What later migrations (v3) change of v1's deals and parties.
+        "CREATE TABLE deals (id TEXT PRIMARY KEY NOT NULL, state TEXT NOT "
+        "NULL, created INTEGER NOT NULL, deadline INTEGER, reminders_fired "
+        "INTEGER NOT NULL) STRICT;"
+        "CREATE INDEX deals_state ON deals(state);"
+        "CREATE TABLE parties (deal_id TEXT NOT NULL REFERENCES deals(id), "
+        "role TEXT NOT NULL, email TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY "
+        "(deal_id, role)) STRICT;"
+        "CREATE INDEX parties_email ON parties(email);"
         "INSERT INTO inbox VALUES (1, 's', '1:1', '<a@x>', 'd', 0, "
         "CAST('x' AS BLOB), 'new', '', '');"
         "PRAGMA user_version = 1;";
