@@ -199,8 +199,7 @@ class Delivery {
       : ctx_(ctx),
         gpg_(gpg),
         transport_(transport),
-        in_hand_(std::max(kMinInHand,
-                          kInHandPerWorker * Workers(ctx.config))) {
+        in_hand_(std::max(kMinInHand, kInHandPerWorker * Workers(ctx.config))) {
     env_.from = mail::AddressOf(ctx.config.outbox.from);
   }
 

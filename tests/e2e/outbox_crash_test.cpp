@@ -15,6 +15,14 @@
 //                                 is handed over again, with the same
 //                                 Message-ID, so the recipient's client can
 //                                 drop the copy.
+//   MessageIdGivenWhenQueued      (issue 9) a row has its Message-ID from
+//                                 the transaction that queued it, not from
+//                                 a separate write before the first attempt.
+//   TwoWorkersSendInQueueOrder    (issue 9) with messages composed on two
+//                                 threads, the transport still gets them
+//                                 one by one in queue order, each once.
+// Every run has two workers ([inbox] workers = 2): sent rows are recorded
+// a batch at a time, so a kill leaves several sent, unrecorded rows.
 // Real gpg signs each message (an escrow key made for the test).
 #include <signal.h>
 #include <sys/wait.h>
@@ -23,6 +31,7 @@
 #include <chrono>
 #include <map>
 #include <random>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -66,6 +75,7 @@ class OutboxCrashTest : public CliTest {
     std::ofstream(dir_ / "ct.conf", std::ios::trunc)
         << "[store]\ndatabase = " << (dir_ / "db" / "ct.db").string() << "\n"
         << "[inbox]\nurl = maildir://" << (dir_ / "maildir").string() << "\n"
+        << "workers = 2\n"
         << "[outbox]\nurl = " << outbox_url << "\n"
         << "from = CyberTroc <escrow@example.test>\n"
         << "operator = operator@example.test\n"
@@ -248,6 +258,51 @@ TEST_F(OutboxCrashTest, SendmailResendsTheSameMessageId) {
     EXPECT_EQ(copies[row.message_id], row.id == rows[0].id ? 2 : 1)
         << row.message_id;
   }
+}
+
+// Issue 9: the Message-ID is written with the row, so that sending needs
+// no write of its own before the first attempt.
+TEST_F(OutboxCrashTest, MessageIdGivenWhenQueued) {
+  for (int i = 0; i < 2; ++i) Offer();
+  const std::vector<Row> queued = Rows();
+  ASSERT_EQ(queued.size(), 4u);
+  std::set<std::string> ids;
+  for (const Row& row : queued) {
+    EXPECT_EQ(row.status, "queued");
+    EXPECT_TRUE(std::regex_match(
+        row.message_id, std::regex("<ct\\.[0-9a-f]{32}@example\\.test>")))
+        << row.message_id;
+    ids.insert(row.message_id);
+  }
+  EXPECT_EQ(ids.size(), queued.size()) << "one Message-ID per row";
+  ASSERT_EQ(Cli({"run"}).status, 0);
+  ExpectOneFilePerRow();
+  const std::vector<Row> sent = Rows();
+  for (size_t i = 0; i < sent.size(); ++i)
+    EXPECT_EQ(sent[i].message_id, queued[i].message_id);
+}
+
+// Issue 9: composed in parallel, sent in order, each message once.
+TEST_F(OutboxCrashTest, TwoWorkersSendInQueueOrder) {
+  const fs::path fake = dir_ / "sendmail";
+  const fs::path log = dir_ / "handed.log";
+  // Reads the whole message (sendmail must not see a broken pipe) and logs
+  // its Message-ID.
+  std::ofstream(fake) << "#!/bin/sh\ntr -d '\\r' | "
+                      << "awk '/^Message-ID: / && !n { print; n = 1 }' >> "
+                      << Quote(log.string()) << "\n";
+  fs::permissions(fake, fs::perms::owner_all);
+  WriteConfig("sendmail://" + fake.string());
+  for (int i = 0; i < 12; ++i) Offer();
+  CliRun run = Cli({"run"});
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.out.find(" 24 sent,"), std::string::npos) << run.out;
+  std::vector<std::string> expected;
+  for (const Row& row : Rows()) {
+    EXPECT_EQ(row.status, "sent");
+    expected.push_back(row.message_id);
+  }
+  EXPECT_EQ(All(ReadAll(log), "Message-ID: ([^\n]+)\n"), expected);
 }
 
 }  // namespace
