@@ -33,8 +33,8 @@ struct InboxConfig {
   long max_message_size = 1048576;             // bytes; larger: quarantined
   // Threads doing the GnuPG work (verifying, composing and signing), each
   // with its own GPGME context; default: one per core.
-  int workers = static_cast<int>(
-      std::max(1u, std::thread::hardware_concurrency()));
+  int workers =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
 
 struct OutboxConfig {
