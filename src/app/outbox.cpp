@@ -1,6 +1,11 @@
 #include "app/outbox.h"
 
+#include <fmt/format.h>
+
+#include <random>
+
 #include "app/logging.h"
+#include "mail/mime.h"
 #include "store/repos.h"
 
 namespace ct::app {
@@ -35,6 +40,22 @@ std::vector<notify::PayoutLine> PayoutLines(const Context& ctx,
 
 }  // namespace
 
+std::string NewMessageId(const Context& ctx) {
+  static std::random_device rd;  // the main thread's: workers never queue
+  auto random64 = [] { return (uint64_t{rd()} << 32) | rd(); };
+  const std::string from = mail::AddressOf(ctx.config.outbox.from);
+  const size_t at = from.find('@');
+  const std::string domain =
+      at == std::string::npos ? std::string() : from.substr(at + 1);
+  return fmt::format("<ct.{:016x}{:016x}@{}>", random64(), random64(),
+                     domain.empty() ? "localhost" : domain);
+}
+
+Result<int64_t> QueueMail(Context& ctx, store::OutboxRecord row) {
+  row.message_id = NewMessageId(ctx);
+  return store::OutboxRepo(ctx.db).Enqueue(row);
+}
+
 std::string AddressOf(const Context& ctx, const core::Deal& deal,
                       const std::string& role) {
   if (role == core::kOperatorRole) return ctx.config.outbox.operator_address;
@@ -47,7 +68,6 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
                                   const core::Command& cmd,
                                   const Origin& origin) {
   const core::Deal& deal = outcome.deal;
-  store::OutboxRepo outbox(ctx.db);
   notify::MessageInput in;
   in.deal = &deal;
   in.rules = &rules;
@@ -81,7 +101,8 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
     row.body = std::move(text->body);
     row.in_reply_to = IsFromMail(origin) ? origin.message_ref : "";
     row.next_attempt = ctx.now;
-    if (auto id = outbox.Enqueue(row); !id) return std::unexpected(id.error());
+    if (auto id = QueueMail(ctx, std::move(row)); !id)
+      return std::unexpected(id.error());
   }
   return {};
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "app/logging.h"
+#include "app/outbox.h"
 #include "store/repos.h"
 
 namespace ct::app {
@@ -54,7 +55,8 @@ Result<bool> QueueReply(Context& ctx, const ReplyRequest& request) {
   row.body = std::move(text->body);
   row.in_reply_to = request.in_reply_to;
   row.next_attempt = ctx.now;
-  if (auto id = outbox.Enqueue(row); !id) return std::unexpected(id.error());
+  if (auto id = QueueMail(ctx, std::move(row)); !id)
+    return std::unexpected(id.error());
   return true;
 }
 

@@ -2,11 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <random>
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "app/faults.h"
 #include "app/identity.h"
+#include "app/inbound.h"
 #include "app/logging.h"
+#include "app/ordered_pool.h"
+#include "app/outbox.h"
 #include "app/run.h"
 #include "crypto/import.h"
 #include "mail/compose.h"
@@ -17,17 +24,24 @@
 namespace ct::app {
 namespace {
 
-std::string NewMessageId(const Context& ctx, int64_t row_id) {
-  static std::random_device rd;
-  std::string from = mail::AddressOf(ctx.config.outbox.from);
-  std::string domain = from.substr(from.find('@') + 1);
-  return fmt::format("<ct.{}.{:08x}{:08x}@{}>", row_id, rd(), rd(),
-                     domain.empty() ? "localhost" : domain);
-}
+// Rows in hand (read, being composed, composed) per worker, at least
+// kMinInHand: enough to keep every worker busy while the transport sends,
+// few enough that memory stays flat whatever the backlog.
+constexpr size_t kInHandPerWorker = 4;
+constexpr size_t kMinInHand = 8;
+
+// Sent messages recorded as sent in one transaction, or after kSentAge:
+// a crash between a send and its record sends at most these again, each
+// under its own Message-ID (dir:// finds their files and writes nothing).
+constexpr size_t kSentBatch = 32;
+constexpr auto kSentAge = std::chrono::seconds(1);
+
+// Rows read per query when the transport is down.
+constexpr int kOutagePage = 100;
 
 // The dir:// file name of `row`, the same on every attempt: the row id,
 // zero-padded so that names sort in queue order, and a digest of its
-// Message-ID (random, saved before the first attempt), so that another
+// Message-ID (random, given when it was queued), so that another
 // database writing to the same directory, or this one made anew, never
 // takes the name of a file already there.
 std::string DeliveryKey(const store::OutboxRecord& row) {
@@ -35,18 +49,21 @@ std::string DeliveryKey(const store::OutboxRecord& row) {
                      util::Sha256Hex(row.message_id).substr(0, 16));
 }
 
-// Whom to encrypt to: the bound key of a party, the operator's key.
-Result<std::vector<std::string>> EncryptionKeys(
-    Context& ctx, crypto::GpgContext& gpg, const store::OutboxRecord& row) {
-  if (!ctx.config.gpg.encrypt_replies) return std::vector<std::string>{};
-  std::string fpr;
-  if (row.to_email == ctx.config.outbox.operator_address) {
-    fpr = NormalizeFingerprint(ctx.config.gpg.operator_key);
-  } else {
-    auto binding = store::KeyRepo(ctx.db).Find(row.to_email);
-    if (!binding) return std::unexpected(binding.error());
-    if (*binding) fpr = (*binding)->fingerprint;
-  }
+// Whom to encrypt to: the bound key of a party, the operator's key; "" for
+// nobody. Reads the database: the main thread's part of EncryptionKeys.
+Result<std::string> RecipientKey(Context& ctx, const store::OutboxRecord& row) {
+  if (!ctx.config.gpg.encrypt_replies) return std::string();
+  if (row.to_email == ctx.config.outbox.operator_address)
+    return NormalizeFingerprint(ctx.config.gpg.operator_key);
+  auto binding = store::KeyRepo(ctx.db).Find(row.to_email);
+  if (!binding) return std::unexpected(binding.error());
+  return *binding ? (*binding)->fingerprint : std::string();
+}
+
+// `fpr` (from RecipientKey) when its key is in the keyring and can encrypt.
+// Runs on a worker: GnuPG only, never the database.
+Result<std::vector<std::string>> EncryptionKeys(crypto::GpgContext& gpg,
+                                                const std::string& fpr) {
   if (fpr.empty()) return std::vector<std::string>{};
   auto key = crypto::LookupKey(gpg, fpr);
   if (!key) return std::unexpected(key.error());
@@ -54,8 +71,10 @@ Result<std::vector<std::string>> EncryptionKeys(
   return std::vector<std::string>{fpr};
 }
 
-Result<std::string> Build(Context& ctx, crypto::GpgContext& gpg,
-                          store::OutboxRecord& row) {
+// Runs on a worker: reads ctx's config and clock, never its database.
+Result<std::string> Build(const Context& ctx, crypto::GpgContext& gpg,
+                          const store::OutboxRecord& row,
+                          const std::string& recipient_key) {
   mail::OutgoingMail m;
   m.from = ctx.config.outbox.from;
   m.to = row.to_email;
@@ -66,7 +85,7 @@ Result<std::string> Build(Context& ctx, crypto::GpgContext& gpg,
   m.auto_submitted = row.kind == "notice" ? "auto-generated" : "auto-replied";
   m.loop_token = mail::AddressOf(ctx.config.outbox.from);
   m.date = ctx.now;
-  auto keys = EncryptionKeys(ctx, gpg, row);
+  auto keys = EncryptionKeys(gpg, recipient_key);
   if (!keys) return std::unexpected(keys.error());
   return mail::Compose(gpg, m, ctx.config.gpg.escrow_key, *keys);
 }
@@ -106,21 +125,20 @@ Result<void> TellOperator(Context& ctx, const store::OutboxRecord& row,
   notice.subject = text->subject;  // carries "[CT-…] " when about a deal
   notice.body = text->body;
   notice.next_attempt = ctx.now;
-  auto id = store::OutboxRepo(ctx.db).Enqueue(notice);
+  auto id = QueueMail(ctx, std::move(notice));
   if (!id) return std::unexpected(id.error());
   return {};
 }
 
 // Records a failed attempt: retry later, or give up and tell the operator.
-Result<void> Failed(Context& ctx, store::OutboxRecord& row, const Error& error,
-                    SendReport& report) {
+// REQUIRES: an open transaction on ctx.db.
+Result<void> RecordFailure(Context& ctx, store::OutboxRecord& row,
+                           const Error& error, SendReport& report) {
   ++row.attempts;
   row.last_error = error.message;
   bool too_old = ctx.now - row.created >=
                  std::chrono::hours(ctx.config.outbox.give_up_hours);
   bool permanent = error.kind == ErrorKind::kRefused;
-  auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
   if (permanent || too_old) {
     row.status = permanent ? "failed" : "gave_up";
     ++(permanent ? report.failed : report.gave_up);
@@ -131,9 +149,200 @@ Result<void> Failed(Context& ctx, store::OutboxRecord& row, const Error& error,
   }
   Logger("outbox")->warn("message {} to {}: {} ({})", row.id, row.to_email,
                          row.status, error.message);
-  if (auto ok = store::OutboxRepo(ctx.db).Save(row); !ok) return ok;
+  return store::OutboxRepo(ctx.db).Save(row);
+}
+
+Result<void> Failed(Context& ctx, store::OutboxRecord& row, const Error& error,
+                    SendReport& report) {
+  auto tx = store::Transaction::Begin(ctx.db);
+  if (!tx) return std::unexpected(tx.error());
+  if (auto ok = RecordFailure(ctx, row, error, report); !ok) return ok;
   return tx->Commit();
 }
+
+// The transport is down: counts an attempt on every due row, a page of
+// rows per transaction.
+Result<void> FailAllDue(Context& ctx, const Error& error, SendReport& report) {
+  store::OutboxRepo outbox(ctx.db);
+  auto last = outbox.LastId();  // what this records queues waits its turn
+  if (!last) return std::unexpected(last.error());
+  for (int64_t after = 0;;) {
+    auto due = outbox.Due(ctx.now, after, *last, kOutagePage);
+    if (!due) return std::unexpected(due.error());
+    if (due->empty()) return {};
+    auto tx = store::Transaction::Begin(ctx.db);
+    if (!tx) return std::unexpected(tx.error());
+    for (auto& row : *due) {
+      after = row.id;
+      if (auto ok = RecordFailure(ctx, row, error, report); !ok) return ok;
+    }
+    if (auto ok = tx->Commit(); !ok) return ok;
+  }
+}
+
+// One queued row on its way out.
+struct Job {
+  store::OutboxRecord row;
+  std::string recipient_key;                // read by the main thread
+  Result<std::string> raw = std::string();  // composed by a worker
+};
+
+using ComposePool = OrderedPool<crypto::GpgContext*, Job>;
+
+// One delivery: the main thread reads due rows a page at a time, workers
+// (each with its own GnuPG context) compose and sign them in parallel, and
+// the main thread sends them in queue order through the one transport and
+// records the results on its database connection.
+class Delivery {
+ public:
+  Delivery(Context& ctx, crypto::GpgContext& gpg, mail::Transport& transport)
+      : ctx_(ctx),
+        gpg_(gpg),
+        transport_(transport),
+        in_hand_(std::max(kMinInHand, kInHandPerWorker * Workers(ctx.config))) {
+    env_.from = mail::AddressOf(ctx.config.outbox.from);
+  }
+
+  Result<SendReport> Run() {
+    // Mail queued while this runs (a notice to the operator) waits for the
+    // next run, as a message that failed now does.
+    auto last = store::OutboxRepo(ctx_.db).LastId();
+    if (!last) return std::unexpected(last.error());
+    last_id_ = *last;
+    for (;;) {
+      if (auto ok = Refill(); !ok) return Abort(ok.error());
+      if (!pool_ || pool_->InFlight() == 0) break;
+      Job job = pool_->Take();
+      if (auto ok = Deliver(job); !ok) return Abort(ok.error());
+    }
+    if (auto ok = RecordSent(); !ok) return std::unexpected(ok.error());
+    return report_;
+  }
+
+ private:
+  static size_t Workers(const config::Config& config) {
+    return static_cast<size_t>(std::max(1, config.inbox.workers));
+  }
+
+  // Reads more due rows once half of those in hand are out.
+  Result<void> Refill() {
+    const size_t held = pool_ ? pool_->InFlight() : 0;
+    if (exhausted_ || held > in_hand_ / 2) return {};
+    auto rows = store::OutboxRepo(ctx_.db).Due(
+        ctx_.now, after_id_, last_id_, static_cast<int>(in_hand_ - held));
+    if (!rows) return std::unexpected(rows.error());
+    exhausted_ = rows->empty();
+    if (!exhausted_ && !pool_) {
+      if (auto ok = StartWorkers(rows->size()); !ok) return ok;
+    }
+    for (auto& row : *rows) {
+      after_id_ = row.id;
+      auto job = Prepare(std::move(row));
+      if (!job) return std::unexpected(job.error());
+      pool_->Submit(std::move(*job));
+    }
+    return {};
+  }
+
+  // What a worker needs that only the main thread may read.
+  Result<Job> Prepare(store::OutboxRecord row) {
+    if (row.message_id.empty()) {
+      // Queued by an older version: its Message-ID is saved before the
+      // first attempt, so that every attempt carries the same one.
+      row.message_id = NewMessageId(ctx_);
+      if (auto ok = store::OutboxRepo(ctx_.db).Save(row); !ok)
+        return std::unexpected(ok.error());
+    }
+    auto key = RecipientKey(ctx_, row);
+    if (!key) return std::unexpected(key.error());
+    return Job{std::move(row), std::move(*key)};
+  }
+
+  // One thread per worker, no more than there are rows: the caller's
+  // context and, for the others, contexts of their own.
+  Result<void> StartWorkers(size_t rows) {
+    const size_t n = std::min(Workers(ctx_.config), rows);
+    while (extra_.size() + 1 < n) {
+      auto opened = OpenGpg(ctx_);
+      if (!opened) return std::unexpected(opened.error());
+      extra_.push_back(std::move(*opened));
+    }
+    std::vector<crypto::GpgContext*> contexts{&gpg_};
+    for (auto& gpg : extra_) contexts.push_back(&gpg);
+    const Context* ctx = &ctx_;
+    pool_ = std::make_unique<ComposePool>(
+        std::move(contexts), [ctx](crypto::GpgContext*& gpg, Job& job) {
+          job.raw = Build(*ctx, *gpg, job.row, job.recipient_key);
+        });
+    return {};
+  }
+
+  Result<void> Deliver(Job& job) {
+    store::OutboxRecord& row = job.row;
+    if (!job.raw) return std::unexpected(job.raw.error());  // our keys
+    env_.to = {row.to_email};
+    env_.delivery_key = DeliveryKey(row);
+    auto sent = transport_.Send(env_, *job.raw);
+    if (!sent) {
+      if (sent.error().kind == ErrorKind::kConfig)
+        return std::unexpected(sent.error());
+      return Failed(ctx_, row, sent.error(), report_);
+    }
+    MaybeCrash("after-send");
+    const auto now = std::chrono::steady_clock::now();
+    if (unrecorded_.empty()) oldest_unrecorded_ = now;
+    unrecorded_.push_back({row.id, row.attempts + 1});
+    ++report_.sent;
+    if (unrecorded_.size() >= kSentBatch ||
+        now - oldest_unrecorded_ >= kSentAge)
+      return RecordSent();
+    return {};
+  }
+
+  // Makes the sent messages durable at the transport, then marks them
+  // sent, all in one transaction.
+  Result<void> RecordSent() {
+    if (unrecorded_.empty()) return {};
+    if (auto ok = transport_.Flush(); !ok) return ok;
+    auto tx = store::Transaction::Begin(ctx_.db);
+    if (!tx) return std::unexpected(tx.error());
+    store::OutboxRepo outbox(ctx_.db);
+    for (const auto& [id, attempts] : unrecorded_) {
+      if (auto ok = outbox.MarkSent(id, attempts, ctx_.now); !ok) return ok;
+    }
+    if (auto ok = tx->Commit(); !ok) return ok;
+    unrecorded_.clear();
+    return {};
+  }
+
+  // Stops on `error`, first recording what the transport took.
+  Result<SendReport> Abort(const Error& error) {
+    pool_.reset();  // workers stop before the database is written
+    if (auto ok = RecordSent(); !ok)
+      Logger("outbox")->error("recording sent messages: {}",
+                              ok.error().message);
+    return std::unexpected(error);
+  }
+
+  struct Unrecorded {
+    int64_t id;
+    int attempts;
+  };
+
+  Context& ctx_;
+  crypto::GpgContext& gpg_;
+  mail::Transport& transport_;
+  const size_t in_hand_;
+  mail::Envelope env_;
+  SendReport report_;
+  int64_t after_id_ = 0;
+  int64_t last_id_ = 0;
+  bool exhausted_ = false;
+  std::vector<crypto::GpgContext> extra_;  // outlives pool_ (declared first)
+  std::unique_ptr<ComposePool> pool_;
+  std::vector<Unrecorded> unrecorded_;  // sent, not yet marked sent
+  std::chrono::steady_clock::time_point oldest_unrecorded_;
+};
 
 }  // namespace
 
@@ -145,41 +354,7 @@ std::chrono::seconds Backoff(int attempts) {
 
 Result<SendReport> SendOutbox(Context& ctx, crypto::GpgContext& gpg,
                               mail::Transport& transport) {
-  SendReport report;
-  store::OutboxRepo outbox(ctx.db);
-  auto due = outbox.Due(ctx.now);
-  if (!due) return std::unexpected(due.error());
-  mail::Envelope env;
-  env.from = mail::AddressOf(ctx.config.outbox.from);
-  for (auto& row : *due) {
-    if (row.message_id.empty()) {
-      // Saved before the first attempt: a retry keeps the same Message-ID,
-      // so a receiver can recognise a message sent twice after a crash.
-      row.message_id = NewMessageId(ctx, row.id);
-      if (auto ok = outbox.Save(row); !ok) return std::unexpected(ok.error());
-    }
-    auto raw = Build(ctx, gpg, row);
-    if (!raw)
-      return std::unexpected(raw.error());  // our keys: operator must act
-    env.to = {row.to_email};
-    env.delivery_key = DeliveryKey(row);
-    auto sent = transport.Send(env, *raw);
-    if (!sent) {
-      if (sent.error().kind == ErrorKind::kConfig)
-        return std::unexpected(sent.error());
-      if (auto ok = Failed(ctx, row, sent.error(), report); !ok)
-        return std::unexpected(ok.error());
-      continue;
-    }
-    MaybeCrash("after-send");
-    ++row.attempts;
-    row.status = "sent";
-    row.sent_at = ctx.now;
-    row.last_error.clear();
-    if (auto ok = outbox.Save(row); !ok) return std::unexpected(ok.error());
-    ++report.sent;
-  }
-  return report;
+  return Delivery(ctx, gpg, transport).Run();
 }
 
 Result<SendReport> DeliverOutbox(Context& ctx, crypto::GpgContext& gpg) {
@@ -193,11 +368,8 @@ Result<SendReport> DeliverOutbox(Context& ctx, crypto::GpgContext& gpg) {
     // Server down: count the attempt on every due message (backoff, and
     // give-up after give_up_hours), then report the outage.
     SendReport report;
-    auto due = store::OutboxRepo(ctx.db).Due(ctx.now);
-    if (!due) return std::unexpected(due.error());
-    for (auto& row : *due)
-      if (auto ok = Failed(ctx, row, transport.error(), report); !ok)
-        return std::unexpected(ok.error());
+    if (auto ok = FailAllDue(ctx, transport.error(), report); !ok)
+      return std::unexpected(ok.error());
     report.outage = transport.error();
     return report;
   }

@@ -24,7 +24,12 @@ struct SendReport {
   std::optional<Error> outage;
 };
 
-// Sends every row due at ctx.now through `transport`.
+// Sends every row due at ctx.now through `transport`, in queue order.
+// Composing and signing run on inbox.workers threads: `gpg` serves one,
+// each other opens its own context. Only the calling thread sends and
+// touches ctx.db. Sent rows are marked sent a batch at a time, after
+// transport.Flush(): a crash re-sends at most a batch, under the same
+// Message-IDs (given when the rows were queued).
 Result<SendReport> SendOutbox(Context& ctx, crypto::GpgContext& gpg,
                               mail::Transport& transport);
 

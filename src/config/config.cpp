@@ -326,6 +326,7 @@ std::map<std::string, Setter> BuildKeys() {
       {"inbox.poll_interval", Whole(CT_FIELD(inbox.poll_interval), 1, 86400)},
       {"inbox.max_message_size",
        Whole(CT_FIELD(inbox.max_message_size), 1024, 1L << 30)},
+      {"inbox.workers", Whole(CT_FIELD(inbox.workers), 1, 256)},
 
       {"outbox.url",
        Url(CT_FIELD(outbox.url), {"smtp", "smtps", "sendmail", "dir"},

@@ -5,7 +5,9 @@
 #ifndef CYBERTROC_CONFIG_CONFIG_H_
 #define CYBERTROC_CONFIG_CONFIG_H_
 
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -29,6 +31,10 @@ struct InboxConfig {
   std::string processed_folder = "Processed";  // IMAP; empty: mark \Seen
   int poll_interval = 60;                      // seconds, daemon
   long max_message_size = 1048576;             // bytes; larger: quarantined
+  // Threads doing the GnuPG work (verifying, composing and signing), each
+  // with its own GPGME context; default: one per core.
+  int workers =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
 
 struct OutboxConfig {

@@ -16,7 +16,8 @@
 //   dir:///path                writes one .eml file per message, for tests
 //                              and for operators who relay by hand; a
 //                              message with a delivery key is written once
-//                              however often it is retried (Envelope).
+//                              however often it is retried (Envelope). Its
+//                              name is durable after Flush.
 #ifndef CYBERTROC_MAIL_TRANSPORT_H_
 #define CYBERTROC_MAIL_TRANSPORT_H_
 
@@ -67,7 +68,14 @@ class Transport {
   //                  key.
   virtual Result<void> Send(const Envelope& env, const std::string& raw) = 0;
 
-  // Ends the session (SMTP QUIT). The destructor closes too, but silently.
+  // Makes every message Send took so far durable, so that the caller may
+  // record them as sent. dir:// syncs its directory once for them all
+  // (each file is synced by Send); SMTP and sendmail have nothing to do:
+  // what the server or sendmail accepted is theirs. kIo on failure.
+  virtual Result<void> Flush() { return {}; }
+
+  // Ends the session (SMTP QUIT; dir:// flushes). The destructor closes
+  // too, but silently.
   virtual Result<void> Close() = 0;
 };
 

@@ -1,6 +1,8 @@
 // dir:///path: one file per message, written atomically: a dot-file in the
-// same directory, fsync, rename, fsync of the directory, so that a message
-// reported sent is on disk whole and a reader never sees half of one.
+// same directory, fsync, rename, so that a reader never sees half of one.
+// The directory is synced once for a batch of messages, by Flush (and
+// Close): until then a crash may lose a name, never leave half a file, and
+// the caller records messages as sent only after Flush.
 //
 // A message with a delivery key is named KEY.eml (the sender's keys start
 // with the zero-padded outbox row id, so `ls` lists them in queue order),
@@ -111,8 +113,8 @@ class DirTransport : public Transport {
     const fs::path file = dir_ / name;
     if (!env.delivery_key.empty() && IsRegularFile(file)) {
       // Written by an attempt that crashed before it was recorded: the file
-      // is whole (renamed after fsync); make sure its name is durable too.
-      if (Result<void> ok = SyncDirectory(dir_); !ok) return Where(file, ok);
+      // is whole (renamed after fsync); Flush makes its name durable too.
+      unsynced_ = true;
       return {};
     }
     const fs::path tmp = dir_ / ("." + std::string(name, 0, name.size() - 4) +
@@ -130,11 +132,20 @@ class DirTransport : public Transport {
       ::unlink(tmp.c_str());
       return Where(file, written);
     }
-    if (Result<void> ok = SyncDirectory(dir_); !ok) return Where(file, ok);
+    unsynced_ = true;
     return {};
   }
 
-  Result<void> Close() override { return {}; }
+  Result<void> Flush() override {
+    if (!unsynced_) return {};
+    if (Result<void> ok = SyncDirectory(dir_); !ok) return Where(dir_, ok);
+    unsynced_ = false;
+    return {};
+  }
+
+  Result<void> Close() override { return Flush(); }
+
+  ~DirTransport() override { (void)Flush(); }
 
  private:
   static Result<void> Where(const fs::path& file, const Result<void>& failed) {
@@ -143,6 +154,7 @@ class DirTransport : public Transport {
   }
 
   fs::path dir_;
+  bool unsynced_ = false;  // names renamed in since the last directory sync
 };
 
 }  // namespace

@@ -84,17 +84,28 @@ Result<std::vector<OutboxRecord>> OutboxRepo::OfDeal(
   return internal::CollectRows<OutboxRecord>(*st, ReadOutbox);
 }
 
-Result<std::vector<OutboxRecord>> OutboxRepo::Due(core::Time now) {
+Result<std::vector<OutboxRecord>> OutboxRepo::Due(core::Time now,
+                                                  int64_t after_id,
+                                                  int64_t last_id, int limit) {
   // Only "queued" is waiting: sent, failed and gave_up are final. A message
   // with no next_attempt has never been tried and is due at once.
   Result<Statement> st =
       db_.Prepare(std::string(kSelectOutbox) +
                   "WHERE status = 'queued' AND (next_attempt IS NULL OR "
-                  "next_attempt <= ?1) "
-                  "ORDER BY id");
+                  "next_attempt <= ?1) AND id > ?2 AND id <= ?3 "
+                  "ORDER BY id LIMIT ?4");
   if (!st) return std::unexpected(std::move(st.error()));
   BindTime(*st, 1, now);
+  st->Bind(2, after_id).Bind(3, last_id).Bind(4, int64_t{limit});
   return internal::CollectRows<OutboxRecord>(*st, ReadOutbox);
+}
+
+Result<int64_t> OutboxRepo::LastId() {
+  Result<Statement> st = db_.Prepare("SELECT coalesce(max(id), 0) FROM outbox");
+  if (!st) return std::unexpected(std::move(st.error()));
+  Result<bool> row = st->Step();
+  if (!row) return std::unexpected(std::move(row.error()));
+  return *row ? st->ColumnInt(0) : 0;
 }
 
 Result<void> OutboxRepo::Save(const OutboxRecord& message) {
@@ -111,6 +122,21 @@ Result<void> OutboxRepo::Save(const OutboxRecord& message) {
   if (db_.Changes() == 0) {
     return Fail(ErrorKind::kNotFound,
                 "unknown outbox message " + std::to_string(message.id));
+  }
+  return {};
+}
+
+Result<void> OutboxRepo::MarkSent(int64_t id, int attempts, core::Time at) {
+  Result<Statement> st = db_.Prepare(
+      "UPDATE outbox SET status = 'sent', attempts = ?2, sent_at = ?3, "
+      "last_error = '' WHERE id = ?1");
+  if (!st) return std::unexpected(std::move(st.error()));
+  st->Bind(1, id).Bind(2, int64_t{attempts});
+  BindTime(*st, 3, at);
+  CT_STORE_TRY(st->Run());
+  if (db_.Changes() == 0) {
+    return Fail(ErrorKind::kNotFound,
+                "unknown outbox message " + std::to_string(id));
   }
   return {};
 }

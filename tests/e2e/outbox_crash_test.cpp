@@ -9,12 +9,24 @@
 //                                 carrying that row's Message-ID, no temp.
 //   RandomKills                   `run` killed (SIGKILL) at random moments,
 //                                 again and again while deals keep queueing
-//                                 mail, then a normal run: the same.
+//                                 mail, then a normal run: the same; some
+//                                 kills leave several sent rows unrecorded.
 //   SendmailResendsTheSameMessageId  what sendmail (and SMTP) cannot avoid:
 //                                 the message handed over before the crash
 //                                 is handed over again, with the same
 //                                 Message-ID, so the recipient's client can
 //                                 drop the copy.
+//   MessageIdGivenWhenQueued      (issue 9) a row has its Message-ID from
+//                                 the transaction that queued it, not from
+//                                 a separate write before the first attempt.
+//   RowQueuedWithoutMessageIdKeepsTheOneItGets  a row an older version
+//                                 queued gets its Message-ID before its
+//                                 first attempt, as before.
+//   TwoWorkersSendInQueueOrder    (issue 9) with messages composed on two
+//                                 threads, the transport still gets them
+//                                 one by one in queue order, each once.
+// Every run has two workers ([inbox] workers = 2): sent rows are recorded
+// a batch at a time, so a kill leaves several sent, unrecorded rows.
 // Real gpg signs each message (an escrow key made for the test).
 #include <signal.h>
 #include <sys/wait.h>
@@ -23,6 +35,7 @@
 #include <chrono>
 #include <map>
 #include <random>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -66,6 +79,7 @@ class OutboxCrashTest : public CliTest {
     std::ofstream(dir_ / "ct.conf", std::ios::trunc)
         << "[store]\ndatabase = " << (dir_ / "db" / "ct.db").string() << "\n"
         << "[inbox]\nurl = maildir://" << (dir_ / "maildir").string() << "\n"
+        << "workers = 2\n"
         << "[outbox]\nurl = " << outbox_url << "\n"
         << "from = CyberTroc <escrow@example.test>\n"
         << "operator = operator@example.test\n"
@@ -186,6 +200,7 @@ TEST_F(OutboxCrashTest, RandomKills) {
   int max_delay_ms = 250;  // shrinks when runs finish before the kill
   const std::string config = (dir_ / "ct.conf").string();
   int killed = 0;
+  size_t most_unrecorded = 0;  // files of rows a kill left "queued"
   for (int round = 0; round < 40; ++round) {
     for (int queued = Queued(); queued < 8; queued += 2) Offer();
     const pid_t pid = fork();
@@ -214,9 +229,15 @@ TEST_F(OutboxCrashTest, RandomKills) {
       if (!name.starts_with(".")) ++copies[MessageId(dir_ / "out" / name)];
     for (const auto& [message_id, count] : copies)
       ASSERT_EQ(count, 1) << message_id << " written twice, round " << round;
+    size_t recorded = 0;
+    for (const Row& row : Rows()) recorded += row.status == "sent";
+    most_unrecorded = std::max(most_unrecorded, copies.size() - recorded);
   }
-  std::printf("%d of 40 runs killed\n", killed);
+  std::printf("%d of 40 runs killed, at most %zu sent and not recorded\n",
+              killed, most_unrecorded);
   EXPECT_GE(killed, 20) << "most runs must be killed midway";
+  EXPECT_GE(most_unrecorded, 2u)
+      << "some kills must fall after a batch of sends, before its record";
   CliRun last = Cli({"run"});
   ASSERT_EQ(last.status, 0) << last.err;
   ExpectOneFilePerRow();
@@ -248,6 +269,71 @@ TEST_F(OutboxCrashTest, SendmailResendsTheSameMessageId) {
     EXPECT_EQ(copies[row.message_id], row.id == rows[0].id ? 2 : 1)
         << row.message_id;
   }
+}
+
+// Issue 9: the Message-ID is written with the row, so that sending needs
+// no write of its own before the first attempt.
+TEST_F(OutboxCrashTest, MessageIdGivenWhenQueued) {
+  for (int i = 0; i < 2; ++i) Offer();
+  const std::vector<Row> queued = Rows();
+  ASSERT_EQ(queued.size(), 4u);
+  std::set<std::string> ids;
+  for (const Row& row : queued) {
+    EXPECT_EQ(row.status, "queued");
+    EXPECT_TRUE(std::regex_match(
+        row.message_id, std::regex("<ct\\.[0-9a-f]{32}@example\\.test>")))
+        << row.message_id;
+    ids.insert(row.message_id);
+  }
+  EXPECT_EQ(ids.size(), queued.size()) << "one Message-ID per row";
+  ASSERT_EQ(Cli({"run"}).status, 0);
+  ExpectOneFilePerRow();
+  const std::vector<Row> sent = Rows();
+  for (size_t i = 0; i < sent.size(); ++i)
+    EXPECT_EQ(sent[i].message_id, queued[i].message_id);
+}
+
+// A row queued by an older version has no Message-ID: it gets one, saved
+// before its first attempt, and keeps it across a crash.
+TEST_F(OutboxCrashTest, RowQueuedWithoutMessageIdKeepsTheOneItGets) {
+  for (int i = 0; i < 2; ++i) Offer();
+  ASSERT_EQ(Shell("sqlite3 " + Quote((dir_ / "db" / "ct.db").string()) +
+                  " \"UPDATE outbox SET message_id = ''\""),
+            0);
+  extra_env_ = "CYBERTROC_CRASH_AT=after-send";
+  ASSERT_EQ(Cli({"run"}).status, kCrashStatus);
+  extra_env_.clear();
+  const std::vector<Row> crashed = Rows();
+  ASSERT_FALSE(crashed[0].message_id.empty());
+  const std::vector<std::string> written = Names(dir_ / "out");
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(MessageId(dir_ / "out" / written[0]), crashed[0].message_id);
+  ASSERT_EQ(Cli({"run"}).status, 0);
+  ExpectOneFilePerRow();
+  EXPECT_EQ(Rows()[0].message_id, crashed[0].message_id);
+}
+
+// Issue 9: composed in parallel, sent in order, each message once.
+TEST_F(OutboxCrashTest, TwoWorkersSendInQueueOrder) {
+  const fs::path fake = dir_ / "sendmail";
+  const fs::path log = dir_ / "handed.log";
+  // Reads the whole message (sendmail must not see a broken pipe) and logs
+  // its Message-ID.
+  std::ofstream(fake) << "#!/bin/sh\ntr -d '\\r' | "
+                      << "awk '/^Message-ID: / && !n { print; n = 1 }' >> "
+                      << Quote(log.string()) << "\n";
+  fs::permissions(fake, fs::perms::owner_all);
+  WriteConfig("sendmail://" + fake.string());
+  for (int i = 0; i < 12; ++i) Offer();
+  CliRun run = Cli({"run"});
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.out.find(" 24 sent,"), std::string::npos) << run.out;
+  std::vector<std::string> expected;
+  for (const Row& row : Rows()) {
+    EXPECT_EQ(row.status, "sent");
+    expected.push_back(row.message_id);
+  }
+  EXPECT_EQ(All(ReadAll(log), "Message-ID: ([^\n]+)\n"), expected);
 }
 
 }  // namespace

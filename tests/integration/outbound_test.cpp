@@ -95,6 +95,7 @@ class OutboundTest : public ::testing::Test {
         << "[store]\ndatabase = " << ct_->db().string() << "\n"
         << "[inbox]\nurl = maildir://" << inbox_.string() << "\n"
         << "tls_ca_file = " << ServerEnv("CT_CA_FILE") << "\n"
+        << "workers = 2\n"  // composed on two threads, sent in order
         << "[outbox]\nurl = " << s.outbox_url << "\n"
         << "password_file = " << ServerEnv("CT_PASSWORD_FILE") << "\n"
         << "from = " << kFrom << "\n"
