@@ -139,6 +139,10 @@ ESCROW_HOME=$("$SOURCE/tests/harness/gpg.sh" party-home "$work/keys" escrow)
 ALICE_HOME=$("$SOURCE/tests/harness/gpg.sh" party-home "$work/keys" alice)
 BOB_HOME=$("$SOURCE/tests/harness/gpg.sh" party-home "$work/keys" bob)
 readonly ESCROW_HOME ALICE_HOME BOB_HOME
+# As the README advises operators with workers > 1: without it, two gpg
+# processes starting or exiting together wait ~250 ms on the random_seed
+# lock. The floor uses the same home, so both sides get it.
+echo no-random-seed-file >>"$ESCROW_HOME/gpg.conf"
 
 # write_config DIR [WORKERS]: DIR/ct.conf for DIR/ct.db, DIR/maildir, DIR/out.
 write_config() {
