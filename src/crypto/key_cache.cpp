@@ -12,11 +12,11 @@
 namespace ct::crypto {
 namespace {
 
-// Where gpg keeps public keys (keybox, legacy keyring, keyboxd's database)
-// and the disabled flag (trust database).
-constexpr const char* kKeyringFiles[] = {
-    "pubring.kbx", "pubring.gpg", "trustdb.gpg", "public-keys.d/pubring.db",
-    "public-keys.d/pubring.db-wal"};
+// Where gpg keeps public keys (keybox, legacy keyring, keyboxd's database).
+constexpr const char* kKeyFiles[] = {"pubring.kbx", "pubring.gpg",
+                                     "public-keys.d/pubring.db",
+                                     "public-keys.d/pubring.db-wal"};
+constexpr const char* kTrustFiles[] = {"trustdb.gpg"};
 
 std::string HomeDir(const std::string& home) {
   if (!home.empty()) return home;
@@ -47,6 +47,20 @@ SubkeyFacts SubkeyFactsOf(gpgme_subkey_t sub) {
   f.can_encrypt = sub->can_encrypt;
   f.expires = sub->expires;
   return f;
+}
+
+void AddFileState(const std::string& path, std::vector<int64_t>& out) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) {
+    out.insert(out.end(), {0, 0, 0, 0, 0});
+    return;
+  }
+  out.insert(out.end(), {1, static_cast<int64_t>(st.st_dev),
+                         static_cast<int64_t>(st.st_ino),
+                         static_cast<int64_t>(st.st_size),
+                         static_cast<int64_t>(st.st_mtim.tv_sec) *
+                                 1'000'000'000 +
+                             st.st_mtim.tv_nsec});
 }
 
 }  // namespace
@@ -99,35 +113,20 @@ KeyFacts FactsOf(gpgme_key_t key) {
 }
 
 KeyringStamp StampOf(const std::string& home) {
-  const std::string dir = HomeDir(home);
+  const std::string dir = HomeDir(home) + "/";
   KeyringStamp stamp;
-  for (const char* name : kKeyringFiles) {
-    struct stat st{};
-    if (::stat((dir + "/" + name).c_str(), &st) != 0) {
-      stamp.fields.insert(stamp.fields.end(), {0, 0, 0, 0, 0});
-      continue;
-    }
-    stamp.fields.insert(
-        stamp.fields.end(),
-        {1, static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino),
-         static_cast<int64_t>(st.st_size),
-         static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
-             st.st_mtim.tv_nsec});
-  }
+  for (const char* name : kKeyFiles) AddFileState(dir + name, stamp.keys);
+  for (const char* name : kTrustFiles) AddFileState(dir + name, stamp.trust);
   return stamp;
 }
 
 void KeyCache::Revalidate() {
   KeyringStamp now = StampOf(home_);
   if (stamp_ && *stamp_ == now) return;
-  Clear();
-  stamp_ = std::move(now);
-}
-
-void KeyCache::Clear() {
+  if (!stamp_ || stamp_->keys != now.keys) key_blocks_.clear();
   keys_.clear();
   signer_.clear();
-  key_blocks_.clear();
+  stamp_ = std::move(now);
 }
 
 std::shared_ptr<const CachedKey> KeyCache::Find(const std::string& id) {

@@ -65,9 +65,13 @@ struct CachedKey {
   KeyFacts facts;
 };
 
-// The state of the keyring files of one GnuPG home.
+// The state of the key files of one GnuPG home (per file: exists, dev,
+// inode, size, mtime). `keys`: where public keys live; `trust`: the trust
+// database, which holds the "disabled" flag and which gpg rewrites by
+// itself at the first operation after an import.
 struct KeyringStamp {
-  std::vector<int64_t> fields;  // per file: exists, dev, ino, size, mtime
+  std::vector<int64_t> keys;
+  std::vector<int64_t> trust;
   bool operator==(const KeyringStamp&) const = default;
 };
 KeyringStamp StampOf(const std::string& home);
@@ -95,11 +99,12 @@ class KeyCache {
   // the import changed is forgotten), then remembers the block.
   void RememberKeyBlock(const std::string& digest);
 
-  // Forgets everything when the keyring files changed.
+  // Forgets every key when the key files or the trust database changed,
+  // and the imported key blocks too when the key files did (a trust
+  // database update changes no key an import would add).
   void Revalidate();
 
  private:
-  void Clear();
 
   std::string home_;
   std::optional<KeyringStamp> stamp_;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mail_fixture.h"
+#include "maildir_world.h"  // IsoTime
 
 namespace cttest {
 
@@ -328,14 +329,6 @@ inline std::vector<fs::path> MaildirFiles(const fs::path& maildir) {
 }
 
 // ================================================================ the suite
-
-inline std::string IsoTime(std::time_t t) {
-  char buffer[32];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 inline constexpr char kFrom[] = "CyberTroc <escrow@example.test>";
 
