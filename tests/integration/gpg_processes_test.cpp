@@ -56,8 +56,6 @@ class GpgProcessesTest : public ::testing::Test {
     ct_ = std::make_unique<MaildirInstance>(*world_,
                                             "p" + std::to_string(++count));
     now_ = std::time(nullptr);
-    Cmd init = ct_->Run({"init"}, now_);
-    ASSERT_EQ(init.status, 0) << init.All();
   }
 
   void TearDown() override {
