@@ -26,9 +26,8 @@ std::string HomeDir(const std::string& home) {
 }
 
 bool IsHex(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isxdigit(c) != 0;
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](unsigned char c) { return std::isxdigit(c) != 0; });
 }
 
 std::string LowerEmail(const char* email) {
@@ -50,17 +49,16 @@ SubkeyFacts SubkeyFactsOf(gpgme_subkey_t sub) {
 }
 
 void AddFileState(const std::string& path, std::vector<int64_t>& out) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     out.insert(out.end(), {0, 0, 0, 0, 0});
     return;
   }
-  out.insert(out.end(), {1, static_cast<int64_t>(st.st_dev),
-                         static_cast<int64_t>(st.st_ino),
-                         static_cast<int64_t>(st.st_size),
-                         static_cast<int64_t>(st.st_mtim.tv_sec) *
-                                 1'000'000'000 +
-                             st.st_mtim.tv_nsec});
+  out.insert(out.end(),
+             {1, static_cast<int64_t>(st.st_dev),
+              static_cast<int64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
+              static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
+                  st.st_mtim.tv_nsec});
 }
 
 }  // namespace

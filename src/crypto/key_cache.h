@@ -105,7 +105,6 @@ class KeyCache {
   void Revalidate();
 
  private:
-
   std::string home_;
   std::optional<KeyringStamp> stamp_;
   std::map<std::string, std::shared_ptr<const CachedKey>> keys_;

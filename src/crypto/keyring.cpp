@@ -1,12 +1,12 @@
 #include "crypto/keyring.h"
 
-#include "crypto/key_cache.h"
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <mutex>
 #include <utility>
+
+#include "crypto/key_cache.h"
 
 namespace ct::crypto {
 namespace {

@@ -41,8 +41,7 @@ Result<Recipients> RecipientKeys(GpgContext& ctx,
 Result<DetachedSignature> SignDetached(GpgContext& ctx,
                                        const std::string& signer,
                                        std::string_view data) {
-  if (auto ok = UseSigner(ctx, signer); !ok)
-    return std::unexpected(ok.error());
+  if (auto ok = UseSigner(ctx, signer); !ok) return std::unexpected(ok.error());
   auto handle = ctx.Handle();
   if (!handle) return std::unexpected(handle.error());
   gpgme_set_armor(*handle, 1);
@@ -65,8 +64,7 @@ Result<DetachedSignature> SignDetached(GpgContext& ctx,
 Result<std::string> SignEncrypt(GpgContext& ctx, const std::string& signer,
                                 const std::vector<std::string>& recipients,
                                 std::string_view data) {
-  if (auto ok = UseSigner(ctx, signer); !ok)
-    return std::unexpected(ok.error());
+  if (auto ok = UseSigner(ctx, signer); !ok) return std::unexpected(ok.error());
   auto keys = RecipientKeys(ctx, recipients);
   if (!keys) return std::unexpected(keys.error());
   auto handle = ctx.Handle();
@@ -75,10 +73,9 @@ Result<std::string> SignEncrypt(GpgContext& ctx, const std::string& signer,
   auto in = GpgData::From(data);
   auto out = GpgData::Empty();
   if (!in || !out) return Fail(ErrorKind::kIo, "gpgme data");
-  if (gpgme_error_t err =
-          gpgme_op_encrypt_sign(*handle, keys->raw.data(),
-                                GPGME_ENCRYPT_ALWAYS_TRUST, in->get(),
-                                out->get()))
+  if (gpgme_error_t err = gpgme_op_encrypt_sign(*handle, keys->raw.data(),
+                                                GPGME_ENCRYPT_ALWAYS_TRUST,
+                                                in->get(), out->get()))
     return Fail(ErrorKind::kIo, GpgErrorText("signing and encryption", err));
   // GPGME reports a signer that could not sign as a result, not an error.
   gpgme_sign_result_t signed_by = gpgme_op_sign_result(*handle);

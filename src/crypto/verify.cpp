@@ -34,8 +34,7 @@ std::string Problem(gpgme_signature_t sig) {
 // Fills primary fingerprint and UID addresses from the key that holds the
 // signing (sub)key, from the context's key cache; a revoked, disabled or
 // (now) expired key makes the signature bad, whatever gpg said.
-Result<void> DescribeKey(GpgContext& ctx, Signature& out,
-                         bool key_missing) {
+Result<void> DescribeKey(GpgContext& ctx, Signature& out, bool key_missing) {
   if (out.fingerprint.empty() || key_missing) return {};
   auto key = PublicKey(ctx, out.fingerprint);
   if (!key) return std::unexpected(key.error());
@@ -96,7 +95,8 @@ Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
   auto sig = GpgData::From(signature);
   auto text = GpgData::From(signed_bytes);
   if (!sig || !text) return Fail(ErrorKind::kIo, "gpgme data");
-  gpgme_error_t err = gpgme_op_verify(*handle, sig->get(), text->get(), nullptr);
+  gpgme_error_t err =
+      gpgme_op_verify(*handle, sig->get(), text->get(), nullptr);
   if (err && gpgme_err_code(err) != GPG_ERR_NO_DATA)
     return Fail(ErrorKind::kInvalidInput, GpgErrorText("signature", err));
   auto signatures = Collect(ctx, gpgme_op_verify_result(*handle));
@@ -113,7 +113,8 @@ Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
   auto in = GpgData::From(armored);
   auto plain = CappedOutput::Open(max_plaintext);
   if (!in || !plain) return Fail(ErrorKind::kIo, "gpgme data");
-  gpgme_error_t err = gpgme_op_verify(*handle, in->get(), nullptr, plain->get());
+  gpgme_error_t err =
+      gpgme_op_verify(*handle, in->get(), nullptr, plain->get());
   if (plain->overflowed())
     return Fail(ErrorKind::kInvalidInput, TooLarge("signed text", *plain));
   if (err)

@@ -60,7 +60,8 @@ inline std::vector<Spawn> ParseSpawns(const std::string& text) {
     const size_t at = line.find(arg);
     if (at == std::string::npos || spawns.empty()) continue;
     const size_t eq = line.find("] = ", at);
-    if (eq != std::string::npos) spawns.back().argv.push_back(line.substr(eq + 4));
+    if (eq != std::string::npos)
+      spawns.back().argv.push_back(line.substr(eq + 4));
   }
   return spawns;
 }

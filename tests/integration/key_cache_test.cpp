@@ -8,13 +8,14 @@
 // In-process, with real GnuPG (tests/harness keys); gpg processes counted
 // from GPGME's debug log, which this test binary turns on for itself
 // before GPGME starts. Skips only when gpg is missing (gpg.sh exits 77).
+#include "crypto/key_cache.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <thread>
 
 #include "crypto/import.h"
-#include "crypto/key_cache.h"
 #include "crypto/verify.h"
 #include "gpgme_spawns.h"
 #include "mail/compose.h"
@@ -42,8 +43,8 @@ const bool kGpgmeLogSet =
 crypto::KeyFacts Facts(crypto::KeyTime primary_expires,
                        crypto::KeyTime encr_expires) {
   crypto::KeyFacts f;
-  f.subkeys.push_back({.fingerprint = std::string(40, 'A'),
-                       .expires = primary_expires});
+  f.subkeys.push_back(
+      {.fingerprint = std::string(40, 'A'), .expires = primary_expires});
   f.subkeys.push_back({.fingerprint = std::string(24, 'B') + "0123456789ABCDEF",
                        .can_encrypt = true,
                        .expires = encr_expires});
@@ -125,9 +126,9 @@ class KeyCacheTest : public ::testing::Test {
 
   // The revocation certificate gpg wrote for NAME when it made the key.
   fs::path Revocation(const std::string& name) const {
-    std::string rev = cttest::ReadFile(world_->gnupg_dir() /
-                                       "openpgp-revocs.d" /
-                                       (world_->Fpr(name) + ".rev"));
+    std::string rev =
+        cttest::ReadFile(world_->gnupg_dir() / "openpgp-revocs.d" /
+                         (world_->Fpr(name) + ".rev"));
     const size_t at = rev.find(":-----BEGIN");
     if (at != std::string::npos) rev.erase(at, 1);
     const fs::path file = home_ / (name + ".rev");
@@ -262,23 +263,25 @@ TEST_F(KeyCacheTest, ExpiryIsJudgedAtEachUseNotCached) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_FALSE(Usable(*gpg, fprs[0]));
   auto spawns = NewSpawns();
-  EXPECT_TRUE(spawns.empty()) << "judged from the cache: "
-                              << cttest::Describe(spawns);
+  EXPECT_TRUE(spawns.empty())
+      << "judged from the cache: " << cttest::Describe(spawns);
 }
 
 // alice's client sends her key with every mail (Autocrypt).
 TEST_F(KeyCacheTest, TheSameKeyBlockIsImportedOncePerKeyringState) {
   const std::string header = world_->AutocryptHeader("alice");
   std::string folded;
-  for (char c : header) folded += c == '\n' ? std::string("\r\n") : std::string(1, c);
-  const ct::mail::Entity mail = ct::mail::ParseEntity(
-      "From: alice@example.test\r\n" + folded +
-      "\r\nContent-Type: text/plain\r\n\r\nhello\r\n");
+  for (char c : header)
+    folded += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  const ct::mail::Entity mail =
+      ct::mail::ParseEntity("From: alice@example.test\r\n" + folded +
+                            "\r\nContent-Type: text/plain\r\n\r\nhello\r\n");
   Gpg("--delete-keys " + world_->Fpr("alice"));  // she arrives by mail
   auto gpg = crypto::GpgContext::Open(home_);
   ASSERT_TRUE(gpg.has_value());
   NewSpawns();
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(ct::verify::ImportOfferedKeys(*gpg, mail), 1);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(ct::verify::ImportOfferedKeys(*gpg, mail), 1);
   auto spawns = NewSpawns();
   EXPECT_EQ(CountIf(spawns, std::mem_fn(&Spawn::IsImport)), 1)
       << cttest::Describe(spawns);
@@ -309,15 +312,16 @@ TEST_F(KeyCacheTest, TheSignerIsFoundOnceForEveryMail) {
          {std::vector<std::string>{}, std::vector{world_->Fpr("alice")}}) {
       auto raw = ct::mail::Compose(*gpg, m, world_->Fpr("escrow"), to);
       ASSERT_TRUE(raw.has_value()) << raw.error().message;
-      EXPECT_NE(raw->find(to.empty() ? "multipart/signed" : "multipart/encrypted"),
-                std::string::npos);
+      EXPECT_NE(
+          raw->find(to.empty() ? "multipart/signed" : "multipart/encrypted"),
+          std::string::npos);
     }
   }
   auto spawns = NewSpawns();
   SCOPED_TRACE(cttest::Describe(spawns));
-  EXPECT_EQ(CountIf(spawns, [](const Spawn& s) {
-              return s.Has("--list-secret-keys");
-            }), 1);
+  EXPECT_EQ(CountIf(spawns,
+                    [](const Spawn& s) { return s.Has("--list-secret-keys"); }),
+            1);
   EXPECT_EQ(CountIf(spawns, std::mem_fn(&Spawn::IsSignOnly)), 3);
   EXPECT_EQ(CountIf(spawns, std::mem_fn(&Spawn::IsSignEncrypt)), 3);
   // A signer that is not here is the operator's problem, said as such.

@@ -202,9 +202,9 @@ struct Received {
   std::string subject;  // RFC 2047-decoded
   bool encrypted = false;
   bool combined = false;  // signed and encrypted in one (RFC 3156 6.2)
-  std::string signer;   // primary fingerprint of a good signature, or ""
-  std::string text;     // the signed text/plain, decoded, LF line ends
-  std::string problem;  // why it could not be opened or verified
+  std::string signer;     // primary fingerprint of a good signature, or ""
+  std::string text;       // the signed text/plain, decoded, LF line ends
+  std::string problem;    // why it could not be opened or verified
 };
 
 // The primary key fingerprint of the one good signature in gpg's status
@@ -283,10 +283,9 @@ inline Received OpenMail(const fs::path& file, const fs::path& home,
     return r;
   }
   WriteFile(dir / "encrypted.asc", ParseEntity(parts[1]).body);
-  Cmd decrypt = Shell("gpg --homedir " + Quote(home) +
-                      " --batch --status-fd 1 --output " +
-                      Quote(dir / "decrypted") + " --decrypt " +
-                      Quote(dir / "encrypted.asc"));
+  Cmd decrypt = Shell(
+      "gpg --homedir " + Quote(home) + " --batch --status-fd 1 --output " +
+      Quote(dir / "decrypted") + " --decrypt " + Quote(dir / "encrypted.asc"));
   if (decrypt.status != 0 ||
       decrypt.out.find("[GNUPG:] DECRYPTION_OKAY") == std::string::npos) {
     r.problem = "gpg --decrypt failed: " + decrypt.All();
@@ -305,8 +304,8 @@ inline Received OpenMail(const fs::path& file, const fs::path& home,
     return r;
   }
   if (!Lower(inner.Get("Content-Type")).starts_with("text/plain")) {
-    r.problem = "signed and encrypted, not text/plain: " +
-                inner.Get("Content-Type");
+    r.problem =
+        "signed and encrypted, not text/plain: " + inner.Get("Content-Type");
     return r;
   }
   r.text = PlainTextOf(inner);
