@@ -185,7 +185,7 @@ bold "4. What Alice received last (decrypted with her key)"
 last=$(grep -l '^To: alice@example.test' "$demo"/outbox/*.eml | tail -1)
 sed -n '/-----BEGIN PGP MESSAGE-----/,/-----END PGP MESSAGE-----/p' "$last" |
   gpg --homedir "$keys/alice" --batch --quiet --decrypt 2>/dev/null |
-  sed -n '/^Content-Transfer-Encoding/,/^--ct-/p' | sed '1,2d;$d' |
+  sed -n '/^Content-Transfer-Encoding/,/^--ct-/p' | sed '1,2d;/^--ct-/d' |
   perl -MMIME::QuotedPrint -e 'print decode_qp(join "", <STDIN>)' | tr -d '\r' | head -30
 
 bold "5. The support view of the sale"

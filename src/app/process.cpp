@@ -342,7 +342,10 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
 Result<crypto::GpgContext> OpenGpg(const Context& ctx) {
   auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home);
   if (!gpg) return gpg;
-  crypto::MakeOffline(*gpg);
+  // Made now (offline from the start), so that a GnuPG that cannot start
+  // fails the command before it touches anything; `run` opens lazily.
+  if (auto handle = gpg->Handle(); !handle)
+    return std::unexpected(handle.error());
   return gpg;
 }
 

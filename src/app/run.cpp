@@ -9,6 +9,7 @@
 #include "app/logging.h"
 #include "core/limits.h"
 #include "mail/url.h"
+#include "store/repos.h"
 #include "util/read_file.h"
 
 namespace ct::app {
@@ -60,6 +61,18 @@ Result<IntakeReport> Fetch(Context& ctx) {
   return intake;
 }
 
+// A GnuPG that cannot start is the operator's problem, not a message's:
+// found before the first stored message is tried (each attempt counts
+// towards its quarantine), and only when there is one.
+Result<void> ReadyForInbox(Context& ctx, crypto::GpgContext& gpg) {
+  auto pending = store::InboxRepo(ctx.db).Pending();
+  if (!pending) return std::unexpected(pending.error());
+  if (pending->empty()) return {};
+  auto handle = gpg.Handle();
+  if (!handle) return std::unexpected(handle.error());
+  return {};
+}
+
 }  // namespace
 
 Result<RunReport> RunOnce(Context& ctx) {
@@ -73,8 +86,11 @@ Result<RunReport> RunOnce(Context& ctx) {
   } else {
     return std::unexpected(intake.error());
   }
-  auto gpg = OpenGpg(ctx);
+  // Starts no process until GnuPG has work: an idle run costs none.
+  auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home);
   if (!gpg) return std::unexpected(gpg.error());
+  if (auto ready = ReadyForInbox(ctx, *gpg); !ready)
+    return std::unexpected(ready.error());
   auto processed = ProcessInbox(ctx, *gpg);
   if (!processed) return std::unexpected(processed.error());
   report.processed = *processed;

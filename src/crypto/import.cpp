@@ -1,26 +1,17 @@
 #include "crypto/import.h"
 
-#include <cctype>
-
 #include "crypto/data.h"
-#include "crypto/verify.h"
+#include "crypto/key_cache.h"
 
 namespace ct::crypto {
 namespace {
 
-KeyInfo Describe(gpgme_key_t key) {
+KeyInfo Describe(const KeyFacts& facts, KeyTime now) {
   KeyInfo info;
-  if (key->subkeys && key->subkeys->fpr) info.primary = key->subkeys->fpr;
-  for (gpgme_user_id_t uid = key->uids; uid; uid = uid->next) {
-    if (!uid->email || uid->revoked || uid->invalid) continue;
-    std::string e = uid->email;
-    for (char& c : e)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    info.emails.push_back(e);
-  }
-  info.usable =
-      !key->revoked && !key->expired && !key->disabled && !key->invalid;
-  info.can_encrypt = info.usable && key->can_encrypt;
+  info.primary = facts.primary();
+  info.emails = facts.emails;
+  info.usable = facts.UsableAt(now);
+  info.can_encrypt = facts.CanEncryptAt(now);
   return info;
 }
 
@@ -28,16 +19,24 @@ KeyInfo Describe(gpgme_key_t key) {
 
 Result<std::vector<std::string>> ImportKeys(GpgContext& ctx,
                                             std::string_view keydata) {
-  MakeOffline(ctx);
+  auto handle = ctx.Handle();
+  if (!handle) return std::unexpected(handle.error());
   auto in = GpgData::From(keydata);
   if (!in) return std::unexpected(in.error());
-  if (gpgme_error_t err = gpgme_op_import(ctx.get(), in->get()))
+  if (gpgme_error_t err = gpgme_op_import(*handle, in->get()))
     return Fail(ErrorKind::kInvalidInput, GpgErrorText("key import", err));
-  gpgme_import_result_t result = gpgme_op_import_result(ctx.get());
+  gpgme_import_result_t result = gpgme_op_import_result(*handle);
   std::vector<std::string> fprs;
+  std::vector<std::string> changed;
   for (gpgme_import_status_t s = result ? result->imports : nullptr; s;
-       s = s->next)
-    if (s->result == GPG_ERR_NO_ERROR && s->fpr) fprs.push_back(s->fpr);
+       s = s->next) {
+    if (s->result != GPG_ERR_NO_ERROR || !s->fpr) continue;
+    fprs.push_back(s->fpr);
+    if (s->status != 0) changed.push_back(s->fpr);  // 0: unchanged
+  }
+  // The keyring files changed too (KeyCache revalidates on that); dropping
+  // what the import names does not depend on file times.
+  ctx.keys().Drop(changed);
   if (fprs.empty())
     return Fail(ErrorKind::kInvalidInput, "no usable OpenPGP key in the data");
   return fprs;
@@ -45,25 +44,25 @@ Result<std::vector<std::string>> ImportKeys(GpgContext& ctx,
 
 Result<std::optional<KeyInfo>> LookupKey(GpgContext& ctx,
                                          const std::string& fingerprint) {
-  gpgme_key_t raw = nullptr;
-  gpgme_error_t err = gpgme_get_key(ctx.get(), fingerprint.c_str(), &raw, 0);
-  if (gpgme_err_code(err) == GPG_ERR_EOF || !raw)
-    return std::optional<KeyInfo>();
-  if (err) return Fail(ErrorKind::kIo, GpgErrorText("key lookup", err));
-  GpgKey key(raw);
-  return std::optional<KeyInfo>(Describe(key.get()));
+  auto key = PublicKey(ctx, fingerprint);
+  if (!key) return std::unexpected(key.error());
+  if (!*key) return std::optional<KeyInfo>();
+  return std::optional<KeyInfo>(Describe((*key)->facts, KeyClockNow()));
 }
 
 Result<std::vector<KeyInfo>> ListKeys(GpgContext& ctx) {
+  auto handle = ctx.Handle();
+  if (!handle) return std::unexpected(handle.error());
   std::vector<KeyInfo> keys;
-  if (gpgme_error_t err = gpgme_op_keylist_start(ctx.get(), nullptr, 0))
+  if (gpgme_error_t err = gpgme_op_keylist_start(*handle, nullptr, 0))
     return Fail(ErrorKind::kIo, GpgErrorText("key list", err));
+  const KeyTime now = KeyClockNow();
   gpgme_key_t raw = nullptr;
-  while (gpgme_op_keylist_next(ctx.get(), &raw) == GPG_ERR_NO_ERROR) {
+  while (gpgme_op_keylist_next(*handle, &raw) == GPG_ERR_NO_ERROR) {
     GpgKey key(raw);
-    keys.push_back(Describe(key.get()));
+    keys.push_back(Describe(FactsOf(key.get()), now));
   }
-  gpgme_op_keylist_end(ctx.get());
+  gpgme_op_keylist_end(*handle);
   return keys;
 }
 

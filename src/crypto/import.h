@@ -13,19 +13,22 @@
 
 namespace ct::crypto {
 
+// A key as judged now (crypto/key_cache.h: expiry against the clock).
 struct KeyInfo {
   std::string primary;              // primary fingerprint
   std::vector<std::string> emails;  // addresses of valid user IDs (lower)
   bool usable = false;              // not revoked, expired, disabled
-  bool can_encrypt = false;
+  bool can_encrypt = false;         // usable, with a usable encryption subkey
 };
 
 // Imports armoured or binary key data; returns the primary fingerprints it
 // contained (new or already known). kInvalidInput when nothing was usable.
+// The context's key cache forgets the keys the import changed.
 Result<std::vector<std::string>> ImportKeys(GpgContext& ctx,
                                             std::string_view keydata);
 
-// Public key by (primary or sub) fingerprint; nullopt when absent.
+// Public key by (primary or sub) fingerprint, through the context's key
+// cache (one key listing at a miss); nullopt when absent or ambiguous.
 Result<std::optional<KeyInfo>> LookupKey(GpgContext& ctx,
                                          const std::string& fingerprint);
 

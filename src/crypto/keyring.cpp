@@ -6,6 +6,8 @@
 #include <mutex>
 #include <utility>
 
+#include "crypto/key_cache.h"
+
 namespace ct::crypto {
 namespace {
 
@@ -13,7 +15,37 @@ std::string GpgError(const std::string& what, gpgme_error_t err) {
   return what + ": " + gpgme_strerror(err);
 }
 
-std::string NormalizeFingerprint(const std::string& text) {
+bool Matches(gpgme_key_t key, const std::string& fpr) {
+  return key->subkeys && key->subkeys->fpr &&
+         CanonicalFingerprint(key->subkeys->fpr) == fpr;
+}
+
+// A new OpenPGP context for `home`, offline: nothing cybertroc does with
+// GnuPG may reach the network (keyservers, WKD).
+Result<gpgme_ctx_t> NewContext(const std::string& home) {
+  static std::once_flag once;
+  std::call_once(once, [] { gpgme_check_version(nullptr); });
+  if (gpgme_error_t err = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP))
+    return Fail(ErrorKind::kIo, GpgError("GnuPG engine", err));
+  gpgme_ctx_t ctx = nullptr;
+  if (gpgme_error_t err = gpgme_new(&ctx))
+    return Fail(ErrorKind::kIo, GpgError("gpgme_new", err));
+  gpgme_error_t err = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP);
+  if (!err)
+    err = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, nullptr,
+                                    home.empty() ? nullptr : home.c_str());
+  if (err) {
+    gpgme_release(ctx);
+    return Fail(ErrorKind::kIo, GpgError("gpg home " + home, err));
+  }
+  gpgme_set_offline(ctx, 1);
+  gpgme_set_ctx_flag(ctx, "auto-key-retrieve", "0");
+  return ctx;
+}
+
+}  // namespace
+
+std::string CanonicalFingerprint(const std::string& text) {
   std::string out;
   for (char c : text) {
     if (std::isspace(static_cast<unsigned char>(c))) continue;
@@ -22,41 +54,37 @@ std::string NormalizeFingerprint(const std::string& text) {
   return out;
 }
 
-bool Matches(gpgme_key_t key, const std::string& fpr) {
-  return key->subkeys && key->subkeys->fpr &&
-         NormalizeFingerprint(key->subkeys->fpr) == fpr;
-}
-
-}  // namespace
+GpgContext::GpgContext(std::string home)
+    : home_(std::move(home)), keys_(std::make_unique<KeyCache>(home_)) {}
 
 Result<GpgContext> GpgContext::Open(const std::string& home) {
-  static std::once_flag once;
-  std::call_once(once, [] { gpgme_check_version(nullptr); });
-  if (gpgme_error_t err = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP)) {
-    return Fail(ErrorKind::kIo, GpgError("GnuPG engine", err));
-  }
-  gpgme_ctx_t ctx = nullptr;
-  if (gpgme_error_t err = gpgme_new(&ctx)) {
-    return Fail(ErrorKind::kIo, GpgError("gpgme_new", err));
-  }
-  GpgContext owned(ctx);
-  if (gpgme_error_t err = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)) {
-    return Fail(ErrorKind::kIo, GpgError("gpgme_set_protocol", err));
-  }
-  if (gpgme_error_t err = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP,
-                                                    nullptr, home.c_str())) {
-    return Fail(ErrorKind::kIo, GpgError("gpg home " + home, err));
-  }
-  return owned;
+  return GpgContext(home);
+}
+
+Result<gpgme_ctx_t> GpgContext::Handle() {
+  if (ctx_) return ctx_;
+  auto made = NewContext(home_);
+  if (!made) return made;
+  ctx_ = *made;
+  return ctx_;
+}
+
+gpgme_ctx_t GpgContext::get() {
+  auto handle = Handle();
+  return handle ? *handle : nullptr;
 }
 
 GpgContext::GpgContext(GpgContext&& other) noexcept
-    : ctx_(std::exchange(other.ctx_, nullptr)) {}
+    : home_(std::move(other.home_)),
+      ctx_(std::exchange(other.ctx_, nullptr)),
+      keys_(std::move(other.keys_)) {}
 
 GpgContext& GpgContext::operator=(GpgContext&& other) noexcept {
   if (this != &other) {
     if (ctx_) gpgme_release(ctx_);
+    home_ = std::move(other.home_);
     ctx_ = std::exchange(other.ctx_, nullptr);
+    keys_ = std::move(other.keys_);
   }
   return *this;
 }
@@ -82,30 +110,33 @@ GpgKey::~GpgKey() {
 
 Result<GpgKey> FindKey(GpgContext& ctx, const std::string& fingerprint,
                        bool secret) {
-  const std::string fpr = NormalizeFingerprint(fingerprint);
+  const std::string fpr = CanonicalFingerprint(fingerprint);
+  if (fpr.empty()) return GpgKey();  // an empty pattern would list them all
+  auto handle = ctx.Handle();
+  if (!handle) return std::unexpected(handle.error());
   if (gpgme_error_t err =
-          gpgme_op_keylist_start(ctx.get(), fpr.c_str(), secret ? 1 : 0)) {
+          gpgme_op_keylist_start(*handle, fpr.c_str(), secret ? 1 : 0)) {
     return Fail(ErrorKind::kIo, GpgError("key listing", err));
   }
   GpgKey found;
   for (;;) {
     gpgme_key_t raw = nullptr;
-    gpgme_error_t err = gpgme_op_keylist_next(ctx.get(), &raw);
+    gpgme_error_t err = gpgme_op_keylist_next(*handle, &raw);
     if (gpg_err_code(err) == GPG_ERR_EOF) break;
     if (err) {
-      gpgme_op_keylist_end(ctx.get());
+      gpgme_op_keylist_end(*handle);
       return Fail(ErrorKind::kIo, GpgError("key listing", err));
     }
     GpgKey key(raw);
     if (!found && Matches(raw, fpr)) found = std::move(key);
   }
-  gpgme_op_keylist_end(ctx.get());
+  gpgme_op_keylist_end(*handle);
   return found;
 }
 
 Result<void> CheckSigningKey(const std::string& home,
                              const std::string& fingerprint) {
-  if (NormalizeFingerprint(fingerprint).empty()) {
+  if (CanonicalFingerprint(fingerprint).empty()) {
     return Fail(ErrorKind::kConfig, "gpg.escrow_key is not set");
   }
   std::error_code ec;

@@ -1,22 +1,33 @@
-// A tiny RAII layer over the GPGME C API, enough for `check` to see whether a
-// key is present in gpg.home. Contexts and keys are released in destructors;
-// copying is deleted. The crypto stage (verify, sign, ...) builds on this.
+// A tiny RAII layer over the GPGME C API. Contexts and keys are released in
+// destructors; copying is deleted. The crypto stage (verify, sign, ...)
+// builds on this.
 #ifndef CYBERTROC_CRYPTO_KEYRING_H_
 #define CYBERTROC_CRYPTO_KEYRING_H_
 
 #include <gpgme.h>
 
+#include <memory>
 #include <string>
 
 #include "core/error.h"
 
 namespace ct::crypto {
 
-// Owns one gpgme_ctx_t bound to an OpenPGP engine with a given home.
+class KeyCache;
+
+// Owns one gpgme_ctx_t bound to an OpenPGP engine with a given home, and
+// the key cache that goes with it (crypto/key_cache.h). One per thread
+// (GPGME contexts are not shared between threads).
+//
+// The GPGME context is made at the first operation, not by Open: setting
+// up an engine starts gpgconf and `gpg --version` several times, which a
+// run with nothing to do should not pay. Every context is offline (no
+// keyserver, no automatic key retrieval) from its creation.
 class GpgContext {
  public:
-  // Calls gpgme_check_version once per process, then creates a context
-  // whose engine uses `home` (GNUPGHOME). kIo when GnuPG is unusable.
+  // Remembers `home` (GNUPGHOME; "" for GnuPG's default). Starts no
+  // process and does not fail today; GnuPG problems surface as kIo from
+  // the first operation (Handle).
   static Result<GpgContext> Open(const std::string& home);
 
   GpgContext(GpgContext&& other) noexcept;
@@ -25,11 +36,24 @@ class GpgContext {
   GpgContext& operator=(const GpgContext&) = delete;
   ~GpgContext();
 
-  gpgme_ctx_t get() const { return ctx_; }
+  // The GPGME context, made on first use: gpgme_check_version once per
+  // process, then an OpenPGP context whose engine uses the home. kIo when
+  // GnuPG is unusable.
+  Result<gpgme_ctx_t> Handle();
+  // Handle(), or nullptr when it failed (GPGME calls on nullptr fail with
+  // "Invalid value"). For callers that drive GPGME directly.
+  gpgme_ctx_t get();
+  bool is_open() const { return ctx_ != nullptr; }
+
+  const std::string& home() const { return home_; }
+  // What this context learnt about keys (never shared between contexts).
+  KeyCache& keys() { return *keys_; }
 
  private:
-  explicit GpgContext(gpgme_ctx_t ctx) : ctx_(ctx) {}
+  explicit GpgContext(std::string home);
+  std::string home_;
   gpgme_ctx_t ctx_ = nullptr;
+  std::unique_ptr<KeyCache> keys_;
 };
 
 // Owns one gpgme_key_t reference.
@@ -50,9 +74,13 @@ class GpgKey {
   gpgme_key_t key_ = nullptr;
 };
 
+// Upper-case hex without blanks ("ab12 CD34" -> "AB12CD34").
+std::string CanonicalFingerprint(const std::string& text);
+
 // Finds the key whose primary fingerprint is `fingerprint` (case-insensitive
-// hex, spaces ignored); with `secret`, only a key whose secret part is
-// present. An empty GpgKey when absent; kIo on GnuPG failures.
+// hex, spaces ignored) with one key listing, bypassing the cache; with
+// `secret`, only a key whose secret part is present. An empty GpgKey when
+// absent; kIo on GnuPG failures.
 Result<GpgKey> FindKey(GpgContext& ctx, const std::string& fingerprint,
                        bool secret);
 

@@ -1,9 +1,10 @@
 #include "crypto/sign.h"
 
 #include <cctype>
+#include <memory>
 
 #include "crypto/data.h"
-#include "crypto/verify.h"
+#include "crypto/key_cache.h"
 
 namespace ct::crypto {
 namespace {
@@ -15,29 +16,42 @@ std::string Lower(const char* s) {
   return out;
 }
 
+// The recipients' keys, held while GPGME uses the raw pointers.
+struct Recipients {
+  std::vector<std::shared_ptr<const CachedKey>> held;
+  std::vector<gpgme_key_t> raw;  // null-terminated, as GPGME wants
+};
+
+Result<Recipients> RecipientKeys(GpgContext& ctx,
+                                 const std::vector<std::string>& fprs) {
+  Recipients out;
+  for (const auto& fpr : fprs) {
+    auto key = PublicKey(ctx, fpr);
+    if (!key) return std::unexpected(key.error());
+    if (!*key) return Fail(ErrorKind::kNotFound, "no key " + fpr);
+    out.raw.push_back((*key)->key.get());
+    out.held.push_back(std::move(*key));
+  }
+  out.raw.push_back(nullptr);
+  return out;
+}
+
 }  // namespace
 
 Result<DetachedSignature> SignDetached(GpgContext& ctx,
                                        const std::string& signer,
                                        std::string_view data) {
-  MakeOffline(ctx);
-  auto key = FindKey(ctx, signer, true);
-  if (!key) return std::unexpected(key.error());
-  if (!*key)
-    return Fail(ErrorKind::kConfig,
-                "signing key " + signer + " has no secret part here");
-  gpgme_signers_clear(ctx.get());
-  if (gpgme_error_t err = gpgme_signers_add(ctx.get(), key->get()))
-    return Fail(ErrorKind::kIo, GpgErrorText("signer", err));
-  gpgme_set_armor(ctx.get(), 1);
+  if (auto ok = UseSigner(ctx, signer); !ok) return std::unexpected(ok.error());
+  auto handle = ctx.Handle();
+  if (!handle) return std::unexpected(handle.error());
+  gpgme_set_armor(*handle, 1);
   auto in = GpgData::From(data);
   auto out = GpgData::Empty();
   if (!in || !out) return Fail(ErrorKind::kIo, "gpgme data");
-  gpgme_error_t err =
-      gpgme_op_sign(ctx.get(), in->get(), out->get(), GPGME_SIG_MODE_DETACH);
-  gpgme_signers_clear(ctx.get());
-  if (err) return Fail(ErrorKind::kIo, GpgErrorText("signing", err));
-  gpgme_sign_result_t result = gpgme_op_sign_result(ctx.get());
+  if (gpgme_error_t err =
+          gpgme_op_sign(*handle, in->get(), out->get(), GPGME_SIG_MODE_DETACH))
+    return Fail(ErrorKind::kIo, GpgErrorText("signing", err));
+  gpgme_sign_result_t result = gpgme_op_sign_result(*handle);
   DetachedSignature sig;
   sig.armored = out->Contents();
   sig.micalg = "pgp-sha256";
@@ -47,28 +61,26 @@ Result<DetachedSignature> SignDetached(GpgContext& ctx,
   return sig;
 }
 
-Result<std::string> EncryptTo(GpgContext& ctx,
-                              const std::vector<std::string>& recipients,
-                              std::string_view data) {
-  MakeOffline(ctx);
-  std::vector<GpgKey> keys;
-  std::vector<gpgme_key_t> raw;
-  for (const auto& fpr : recipients) {
-    auto key = FindKey(ctx, fpr, false);
-    if (!key) return std::unexpected(key.error());
-    if (!*key) return Fail(ErrorKind::kNotFound, "no key " + fpr);
-    raw.push_back(key->get());
-    keys.push_back(std::move(*key));
-  }
-  raw.push_back(nullptr);
-  gpgme_set_armor(ctx.get(), 1);
+Result<std::string> SignEncrypt(GpgContext& ctx, const std::string& signer,
+                                const std::vector<std::string>& recipients,
+                                std::string_view data) {
+  if (auto ok = UseSigner(ctx, signer); !ok) return std::unexpected(ok.error());
+  auto keys = RecipientKeys(ctx, recipients);
+  if (!keys) return std::unexpected(keys.error());
+  auto handle = ctx.Handle();
+  if (!handle) return std::unexpected(handle.error());
+  gpgme_set_armor(*handle, 1);
   auto in = GpgData::From(data);
   auto out = GpgData::Empty();
   if (!in || !out) return Fail(ErrorKind::kIo, "gpgme data");
-  if (gpgme_error_t err =
-          gpgme_op_encrypt(ctx.get(), raw.data(), GPGME_ENCRYPT_ALWAYS_TRUST,
-                           in->get(), out->get()))
-    return Fail(ErrorKind::kIo, GpgErrorText("encryption", err));
+  if (gpgme_error_t err = gpgme_op_encrypt_sign(*handle, keys->raw.data(),
+                                                GPGME_ENCRYPT_ALWAYS_TRUST,
+                                                in->get(), out->get()))
+    return Fail(ErrorKind::kIo, GpgErrorText("signing and encryption", err));
+  // GPGME reports a signer that could not sign as a result, not an error.
+  gpgme_sign_result_t signed_by = gpgme_op_sign_result(*handle);
+  if (!signed_by || !signed_by->signatures || signed_by->invalid_signers)
+    return Fail(ErrorKind::kIo, "signing and encryption: nothing was signed");
   return out->Contents();
 }
 

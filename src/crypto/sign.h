@@ -1,5 +1,7 @@
-// Outgoing crypto: detached signatures (PGP/MIME multipart/signed) and
-// encryption to a party's key, both with ASCII armour.
+// Outgoing crypto: detached signatures (PGP/MIME multipart/signed), and
+// signing and encrypting in one OpenPGP message (RFC 3156 section 6.2, the
+// combined method), both with ASCII armour. The signer's secret key and
+// the recipients' keys come from the context's key cache.
 #ifndef CYBERTROC_CRYPTO_SIGN_H_
 #define CYBERTROC_CRYPTO_SIGN_H_
 
@@ -22,12 +24,15 @@ Result<DetachedSignature> SignDetached(GpgContext& ctx,
                                        const std::string& signer,
                                        std::string_view data);
 
-// Encrypts `data` to the keys `recipients` (fingerprints). Keys bound by
-// trust on first use are not certified in GnuPG's web of trust, so the
-// binding table, not GnuPG's validity, decides: ALWAYS_TRUST.
-Result<std::string> EncryptTo(GpgContext& ctx,
-                              const std::vector<std::string>& recipients,
-                              std::string_view data);
+// Signs `data` with `signer` and encrypts it to the keys `recipients`
+// (fingerprints), one gpg operation: the armoured OpenPGP message. Keys
+// bound by trust on first use are not certified in GnuPG's web of trust,
+// so the binding table, not GnuPG's validity, decides: ALWAYS_TRUST.
+// kConfig when the signer's secret key is missing, kNotFound when a
+// recipient's key is.
+Result<std::string> SignEncrypt(GpgContext& ctx, const std::string& signer,
+                                const std::vector<std::string>& recipients,
+                                std::string_view data);
 
 }  // namespace ct::crypto
 

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "crypto/data.h"
+#include "crypto/key_cache.h"
 
 namespace ct::crypto {
 namespace {
@@ -30,45 +31,48 @@ std::string Problem(gpgme_signature_t sig) {
   return "the signature is not valid";
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Fills primary fingerprint and UID addresses from the key that holds the
-// signing (sub)key; a revoked or expired primary makes the signature bad.
-void DescribeKey(GpgContext& ctx, Signature& out) {
-  gpgme_key_t raw = nullptr;
-  if (gpgme_get_key(ctx.get(), out.fingerprint.c_str(), &raw, 0) || !raw)
-    return;
-  GpgKey key(raw);
-  if (key.get()->subkeys && key.get()->subkeys->fpr)
-    out.primary = key.get()->subkeys->fpr;
-  for (gpgme_user_id_t uid = key.get()->uids; uid; uid = uid->next)
-    if (uid->email && !uid->revoked && !uid->invalid)
-      out.emails.push_back(Lower(uid->email));
-  if (out.good && (key.get()->revoked || key.get()->expired ||
-                   key.get()->disabled || key.get()->invalid)) {
+// signing (sub)key, from the context's key cache; a revoked, disabled or
+// (now) expired key makes the signature bad, whatever gpg said.
+Result<void> DescribeKey(GpgContext& ctx, Signature& out, bool key_missing) {
+  if (out.fingerprint.empty() || key_missing) return {};
+  auto key = PublicKey(ctx, out.fingerprint);
+  if (!key) return std::unexpected(key.error());
+  if (!*key) return {};
+  const KeyFacts& facts = (*key)->facts;
+  out.primary = facts.primary();
+  out.emails = facts.emails;
+  if (out.good && !facts.UsableAt(KeyClockNow())) {
     out.good = false;
-    out.problem = key.get()->revoked ? "the signing key is revoked"
-                                     : "the signing key has expired";
+    out.problem = facts.revoked ? "the signing key is revoked"
+                  : facts.disabled || facts.invalid
+                      ? "the signing key is disabled here"
+                      : "the signing key has expired";
   }
+  return {};
 }
 
-std::vector<Signature> Collect(GpgContext& ctx, gpgme_verify_result_t result) {
+// Copies the signatures out of GPGME's result first: a key listing on the
+// same context (DescribeKey at a cache miss) releases that result.
+Result<std::vector<Signature>> Collect(GpgContext& ctx,
+                                       gpgme_verify_result_t result) {
   std::vector<Signature> out;
-  if (!result) return out;
-  for (gpgme_signature_t sig = result->signatures; sig; sig = sig->next) {
+  std::vector<bool> missing;
+  for (gpgme_signature_t sig = result ? result->signatures : nullptr; sig;
+       sig = sig->next) {
     Signature s;
     s.fingerprint = sig->fpr ? sig->fpr : "";
     s.made = core::Time(std::chrono::seconds(sig->timestamp));
     s.good = sig->status == GPG_ERR_NO_ERROR &&
              (sig->summary & kDistrust) == 0 && !s.fingerprint.empty();
     if (!s.good) s.problem = Problem(sig);
-    DescribeKey(ctx, s);
+    missing.push_back((sig->summary & GPGME_SIGSUM_KEY_MISSING) ||
+                      gpgme_err_code(sig->status) == GPG_ERR_NO_PUBKEY);
     out.push_back(std::move(s));
   }
+  for (size_t i = 0; i < out.size(); ++i)
+    if (auto ok = DescribeKey(ctx, out[i], missing[i]); !ok)
+      return std::unexpected(ok.error());
   return out;
 }
 
@@ -79,67 +83,76 @@ std::string TooLarge(const char* what, const CappedOutput& out) {
 }  // namespace
 
 void MakeOffline(GpgContext& ctx) {
+  if (!ctx.is_open()) return;  // it will be made offline
   gpgme_set_offline(ctx.get(), 1);
   gpgme_set_ctx_flag(ctx.get(), "auto-key-retrieve", "0");
 }
 
 Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
                                 std::string_view signature) {
-  MakeOffline(ctx);
+  auto handle = ctx.Handle();
+  if (!handle) return std::unexpected(handle.error());
   auto sig = GpgData::From(signature);
   auto text = GpgData::From(signed_bytes);
   if (!sig || !text) return Fail(ErrorKind::kIo, "gpgme data");
   gpgme_error_t err =
-      gpgme_op_verify(ctx.get(), sig->get(), text->get(), nullptr);
+      gpgme_op_verify(*handle, sig->get(), text->get(), nullptr);
   if (err && gpgme_err_code(err) != GPG_ERR_NO_DATA)
     return Fail(ErrorKind::kInvalidInput, GpgErrorText("signature", err));
+  auto signatures = Collect(ctx, gpgme_op_verify_result(*handle));
+  if (!signatures) return std::unexpected(signatures.error());
   Verified v;
-  v.signatures = Collect(ctx, gpgme_op_verify_result(ctx.get()));
+  v.signatures = std::move(*signatures);
   return v;
 }
 
 Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
                                    size_t max_plaintext) {
-  MakeOffline(ctx);
+  auto handle = ctx.Handle();
+  if (!handle) return std::unexpected(handle.error());
   auto in = GpgData::From(armored);
   auto plain = CappedOutput::Open(max_plaintext);
   if (!in || !plain) return Fail(ErrorKind::kIo, "gpgme data");
   gpgme_error_t err =
-      gpgme_op_verify(ctx.get(), in->get(), nullptr, plain->get());
+      gpgme_op_verify(*handle, in->get(), nullptr, plain->get());
   if (plain->overflowed())
     return Fail(ErrorKind::kInvalidInput, TooLarge("signed text", *plain));
   if (err)
     return Fail(ErrorKind::kInvalidInput, GpgErrorText("signed text", err));
+  auto signatures = Collect(ctx, gpgme_op_verify_result(*handle));
+  if (!signatures) return std::unexpected(signatures.error());
   Verified v;
-  v.signatures = Collect(ctx, gpgme_op_verify_result(ctx.get()));
+  v.signatures = std::move(*signatures);
   v.plaintext = plain->Take();
   return v;
 }
 
 Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext,
                                size_t max_plaintext) {
-  MakeOffline(ctx);
+  auto handle = ctx.Handle();
+  if (!handle) return std::unexpected(handle.error());
   auto in = GpgData::From(ciphertext);
   auto plain = CappedOutput::Open(max_plaintext);
   if (!in || !plain) return Fail(ErrorKind::kIo, "gpgme data");
-  gpgme_error_t err =
-      gpgme_op_decrypt_verify(ctx.get(), in->get(), plain->get());
+  gpgme_error_t err = gpgme_op_decrypt_verify(*handle, in->get(), plain->get());
   // Checked first: the refused write is what made the operation fail.
   if (plain->overflowed())
     return Fail(ErrorKind::kInvalidInput,
                 TooLarge("decrypted content", *plain));
   if (err)
     return Fail(ErrorKind::kInvalidInput, GpgErrorText("decryption", err));
-  gpgme_decrypt_result_t dec = gpgme_op_decrypt_result(ctx.get());
-  Verified v;
+  gpgme_decrypt_result_t dec = gpgme_op_decrypt_result(*handle);
   // GnuPG 2.2 refuses to output data without MDC unless forced, and then
   // reports legacy_cipher_nomdc; refuse it ourselves as well.
-  v.integrity_protected = dec && !dec->legacy_cipher_nomdc;
-  if (!v.integrity_protected)
+  if (!dec || dec->legacy_cipher_nomdc)
     return Fail(ErrorKind::kInvalidInput,
                 "the encrypted message is not integrity protected");
-  v.signatures = Collect(ctx, gpgme_op_verify_result(ctx.get()));
+  auto signatures = Collect(ctx, gpgme_op_verify_result(*handle));
+  if (!signatures) return std::unexpected(signatures.error());
+  Verified v;
+  v.signatures = std::move(*signatures);
   v.plaintext = plain->Take();
+  v.integrity_protected = true;
   return v;
 }
 

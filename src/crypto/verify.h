@@ -19,7 +19,7 @@ struct Signature {
   std::string problem;      // why not good, for the sender
   std::string fingerprint;  // the signing (sub)key as GnuPG reports it
   std::string primary;      // primary key fingerprint ("" if key unknown)
-  std::vector<std::string> emails;  // addresses in the primary key's UIDs
+  std::vector<std::string> emails;  // addresses of the key's valid UIDs
   core::Time made{};
 };
 
@@ -46,8 +46,9 @@ Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
 Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext,
                                size_t max_plaintext);
 
-// Puts the context offline and turns automatic key retrieval off: a
-// verification must never reach the network.
+// Puts an open context offline and turns automatic key retrieval off: a
+// verification must never reach the network. Contexts are made that way
+// (GpgContext::Handle); this neither opens one nor starts a process.
 void MakeOffline(GpgContext& ctx);
 
 }  // namespace ct::crypto

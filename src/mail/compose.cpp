@@ -34,13 +34,17 @@ std::string Multipart(std::vector<std::string> type,
   return out + "--" + boundary + "--\r\n";
 }
 
+// The text/plain entity: what is signed (and encrypted), CRLF line ends.
+std::string TextEntity(const OutgoingMail& mail) {
+  return "Content-Type: text/plain; charset=utf-8\r\n"
+         "Content-Transfer-Encoding: quoted-printable\r\n\r\n" +
+         QuotedPrintable(mail.body);
+}
+
+// RFC 3156 section 5: multipart/signed, detached signature over `text`.
 Result<std::string> SignedEntity(crypto::GpgContext& gpg,
-                                 const OutgoingMail& mail,
+                                 const std::string& text,
                                  const std::string& signer) {
-  std::string text =
-      "Content-Type: text/plain; charset=utf-8\r\n"
-      "Content-Transfer-Encoding: quoted-printable\r\n\r\n" +
-      QuotedPrintable(mail.body);
   auto sig = crypto::SignDetached(gpg, signer, text);
   if (!sig) return std::unexpected(sig.error());
   std::string signature =
@@ -50,6 +54,25 @@ Result<std::string> SignedEntity(crypto::GpgContext& gpg,
   return Multipart({"multipart/signed;", "micalg=" + sig->micalg + ";",
                     "protocol=\"application/pgp-signature\";"},
                    Boundary(), {text, signature});
+}
+
+// RFC 3156 section 6.2, the combined method: `text` signed and encrypted
+// in one OpenPGP message inside multipart/encrypted, as Thunderbird, mutt
+// and neomutt send it; gpg --decrypt shows the signature (VALIDSIG).
+Result<std::string> SignedEncryptedEntity(
+    crypto::GpgContext& gpg, const std::string& text, const std::string& signer,
+    const std::vector<std::string>& encrypt_to) {
+  auto armored = crypto::SignEncrypt(gpg, signer, encrypt_to, text);
+  if (!armored) return std::unexpected(armored.error());
+  return Multipart(
+      {"multipart/encrypted;", "protocol=\"application/pgp-encrypted\";"},
+      Boundary(),
+      {"Content-Type: application/pgp-encrypted\r\n"
+       "Content-Description: PGP/MIME version identification\r\n\r\nVersion: "
+       "1\r\n",
+       "Content-Type: application/octet-stream; name=\"encrypted.asc\"\r\n"
+       "Content-Description: OpenPGP encrypted message\r\n\r\n" +
+           ToCrlf(*armored)});
 }
 
 }  // namespace
@@ -104,22 +127,11 @@ std::string Rfc5322Date(core::Time t) {
 Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
                             const std::string& signer,
                             const std::vector<std::string>& encrypt_to) {
-  auto entity = SignedEntity(gpg, mail, signer);
-  if (!entity) return entity;
-  std::string top = *entity;
-  if (!encrypt_to.empty()) {
-    auto armored = crypto::EncryptTo(gpg, encrypt_to, top);
-    if (!armored) return std::unexpected(armored.error());
-    top = Multipart(
-        {"multipart/encrypted;", "protocol=\"application/pgp-encrypted\";"},
-        Boundary(),
-        {"Content-Type: application/pgp-encrypted\r\n"
-         "Content-Description: PGP/MIME version identification\r\n\r\nVersion: "
-         "1\r\n",
-         "Content-Type: application/octet-stream; name=\"encrypted.asc\"\r\n"
-         "Content-Description: OpenPGP encrypted message\r\n\r\n" +
-             ToCrlf(*armored)});
-  }
+  const std::string text = TextEntity(mail);
+  auto top = encrypt_to.empty()
+                 ? SignedEntity(gpg, text, signer)
+                 : SignedEncryptedEntity(gpg, text, signer, encrypt_to);
+  if (!top) return top;
   auto from = core::ParseMailbox(mail.from);
   if (!from)
     return Fail(ErrorKind::kConfig,
@@ -140,7 +152,7 @@ Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
   headers += FoldedField("Auto-Submitted", {OneLine(mail.auto_submitted)});
   headers += FoldedField(kLoopHeader, {OneLine(mail.loop_token)});
   headers += "MIME-Version: 1.0\r\n";
-  return headers + top;
+  return headers + *top;
 }
 
 }  // namespace ct::mail

@@ -1,8 +1,9 @@
 // Building our outgoing mail: text/plain UTF-8 quoted-printable, signed
-// PGP/MIME (RFC 3156) and optionally encrypted. Composed byte by byte rather
-// than with vmime because the signature must cover exactly the bytes that
-// are sent: a library that re-serialises (re-folds, re-encodes) the signed
-// part after signing would break it.
+// PGP/MIME (RFC 3156): multipart/signed, or, when encrypted, signed and
+// encrypted in one OpenPGP message (section 6.2) in multipart/encrypted.
+// Composed byte by byte rather than with vmime because the signature must cover
+// exactly the bytes that are sent: a library that re-serialises (re-folds,
+// re-encodes) the signed part after signing would break it.
 #ifndef CYBERTROC_MAIL_COMPOSE_H_
 #define CYBERTROC_MAIL_COMPOSE_H_
 
@@ -31,10 +32,11 @@ struct OutgoingMail {
   core::Time date{};
 };
 
-// Signs with `signer` (fingerprint, secret key in `gpg`); encrypts to
-// `encrypt_to` (fingerprints) when not empty. Returns the whole message
-// with CRLF line ends, every header line within 998 octets (mail/headers.h).
-// kConfig when `mail.from` is not one mailbox.
+// Signs with `signer` (fingerprint, secret key in `gpg`): multipart/signed
+// when `encrypt_to` is empty, else one signed and encrypted OpenPGP message
+// to `encrypt_to` (fingerprints) in multipart/encrypted (RFC 3156 6.2). Returns
+// the whole message with CRLF line ends, every header line within 998 octets
+// (mail/headers.h). kConfig when `mail.from` is not one mailbox.
 Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
                             const std::string& signer,
                             const std::vector<std::string>& encrypt_to);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "crypto/import.h"
+#include "crypto/key_cache.h"
 #include "crypto/verify.h"
 #include "mail/signed_root.h"
 #include "util/sha256.h"
@@ -115,8 +116,18 @@ Result<SignedText> VerifyMessage(crypto::GpgContext& gpg,
 
 int ImportOfferedKeys(crypto::GpgContext& gpg, const mail::Entity& root) {
   int imported = 0;
-  for (const auto& keydata : mail::FindKeys(root))
-    if (crypto::ImportKeys(gpg, keydata)) ++imported;
+  for (const auto& keydata : mail::FindKeys(root)) {
+    // A party's client attaches the same key (Autocrypt) to every mail:
+    // importing it again would change nothing and cost a gpg process.
+    const std::string digest = util::Sha256Hex(keydata);
+    if (gpg.keys().KnowsKeyBlock(digest)) {
+      ++imported;
+      continue;
+    }
+    if (!crypto::ImportKeys(gpg, keydata)) continue;
+    gpg.keys().RememberKeyBlock(digest);
+    ++imported;
+  }
   return imported;
 }
 

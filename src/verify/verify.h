@@ -32,7 +32,8 @@ Result<SignedText> VerifyMessage(crypto::GpgContext& gpg,
 
 // Imports the keys a message offers (attachments, Autocrypt); returns how
 // many imports succeeded. Failures are ignored: a key is only ever used
-// after a signature binds it.
+// after a signature binds it. A key block this context already imported
+// (same SHA-256), with the keyring unchanged since, is not imported again.
 int ImportOfferedKeys(crypto::GpgContext& gpg, const mail::Entity& root);
 
 }  // namespace ct::verify

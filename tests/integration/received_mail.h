@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mail_fixture.h"
+#include "maildir_world.h"  // IsoTime
 
 namespace cttest {
 
@@ -200,13 +201,66 @@ struct Received {
   Entity top;           // the delivered message (trace fields included)
   std::string subject;  // RFC 2047-decoded
   bool encrypted = false;
-  std::string signer;   // primary fingerprint of a good signature, or ""
-  std::string text;     // the signed text/plain, decoded, LF line ends
-  std::string problem;  // why it could not be opened or verified
+  bool combined = false;  // signed and encrypted in one (RFC 3156 6.2)
+  std::string signer;     // primary fingerprint of a good signature, or ""
+  std::string text;       // the signed text/plain, decoded, LF line ends
+  std::string problem;    // why it could not be opened or verified
 };
 
+// The primary key fingerprint of the one good signature in gpg's status
+// output `status`, or "" when there is not exactly one.
+inline std::string GoodSigner(const std::string& status) {
+  const auto validsig = AllMatches(status, R"(\[GNUPG:\] VALIDSIG ([^\n]*))");
+  if (validsig.size() != 1 ||
+      status.find("[GNUPG:] GOODSIG") == std::string::npos ||
+      status.find("[GNUPG:] BADSIG") != std::string::npos ||
+      status.find("[GNUPG:] ERRSIG") != std::string::npos)
+    return "";
+  std::string fields = validsig.front();
+  while (!fields.empty() && (fields.back() == '\r' || fields.back() == ' '))
+    fields.pop_back();
+  return fields.substr(fields.rfind(' ') + 1);  // the primary key
+}
+
+// The decoded text of a text/plain entity, LF line ends.
+inline std::string PlainTextOf(const Entity& text) {
+  return ToLf(Lower(text.Get("Content-Transfer-Encoding")) == "quoted-printable"
+                  ? QuotedPrintableDecode(text.body)
+                  : text.body);
+}
+
+// RFC 3156 section 5: verifies `signed_entity` (multipart/signed) with the
+// public keys of `home`; fills signer and text, or problem.
+inline void VerifySigned(const Entity& signed_entity, const fs::path& home,
+                         const fs::path& dir, Received& r) {
+  const std::string signed_type = Lower(signed_entity.Get("Content-Type"));
+  const auto parts = Parts(signed_entity);
+  if (!signed_type.starts_with("multipart/signed") ||
+      Param(signed_type, "protocol") != "application/pgp-signature" ||
+      parts.size() != 2) {
+    r.problem = "not a two-part multipart/signed: " + signed_type;
+    return;
+  }
+  // RFC 3156: the first part's raw bytes, CRLF line ends, are signed.
+  WriteFile(dir / "signed-part", parts[0]);
+  WriteFile(dir / "signature.asc", ParseEntity(parts[1]).body);
+  Cmd verify = Shell(
+      "gpg --homedir " + Quote(home) + " --batch --status-fd 1 --verify " +
+      Quote(dir / "signature.asc") + " " + Quote(dir / "signed-part"));
+  const std::string signer = GoodSigner(verify.out);
+  if (verify.status != 0 || signer.empty()) {
+    r.problem = "gpg --verify failed: " + verify.All();
+    return;
+  }
+  r.signer = signer;
+  r.text = PlainTextOf(ParseEntity(parts[0]));
+}
+
 // Decrypts (in `home`, the recipient's GnuPG home) and verifies (with the
-// public keys of `home`) the message in `file`.
+// public keys of `home`) the message in `file`. An encrypted message is
+// either signed and encrypted in one OpenPGP message (RFC 3156 section
+// 6.2: the signer comes from gpg --decrypt's VALIDSIG, as mutt, neomutt
+// and Thunderbird show it) or an encrypted multipart/signed (section 6.1).
 inline Received OpenMail(const fs::path& file, const fs::path& home,
                          const fs::path& work) {
   static int counter = 0;
@@ -216,58 +270,45 @@ inline Received OpenMail(const fs::path& file, const fs::path& home,
   r.file = file;
   r.top = ParseEntity(ToCrlf(ReadFile(file)));
   r.subject = DecodeHeader(r.top.Get("Subject"));
-  Entity signed_entity = r.top;
   const std::string type = Lower(r.top.Get("Content-Type"));
-  if (type.starts_with("multipart/encrypted")) {
-    r.encrypted = true;
-    const auto parts = Parts(r.top);
-    if (parts.size() != 2 ||
-        Param(type, "protocol") != "application/pgp-encrypted") {
-      r.problem = "malformed multipart/encrypted";
-      return r;
-    }
-    WriteFile(dir / "encrypted.asc", ParseEntity(parts[1]).body);
-    Cmd decrypt =
-        Shell("gpg --homedir " + Quote(home) +
-              " --batch --status-fd 1 --output " + Quote(dir / "decrypted") +
-              " --decrypt " + Quote(dir / "encrypted.asc"));
-    if (decrypt.status != 0 ||
-        decrypt.out.find("[GNUPG:] DECRYPTION_OKAY") == std::string::npos) {
-      r.problem = "gpg --decrypt failed: " + decrypt.All();
-      return r;
-    }
-    signed_entity = ParseEntity(ToCrlf(ReadFile(dir / "decrypted")));
-  }
-  const std::string signed_type = Lower(signed_entity.Get("Content-Type"));
-  const auto parts = Parts(signed_entity);
-  if (!signed_type.starts_with("multipart/signed") ||
-      Param(signed_type, "protocol") != "application/pgp-signature" ||
-      parts.size() != 2) {
-    r.problem = "not a two-part multipart/signed: " + signed_type;
+  if (!type.starts_with("multipart/encrypted")) {
+    VerifySigned(r.top, home, dir, r);
     return r;
   }
-  // RFC 3156: the first part's raw bytes, CRLF line ends, are signed.
-  WriteFile(dir / "signed-part", parts[0]);
-  WriteFile(dir / "signature.asc", ParseEntity(parts[1]).body);
-  Cmd verify = Shell(
-      "gpg --homedir " + Quote(home) + " --batch --status-fd 1 --verify " +
-      Quote(dir / "signature.asc") + " " + Quote(dir / "signed-part"));
-  const auto validsig =
-      AllMatches(verify.out, R"(\[GNUPG:\] VALIDSIG ([^\n]*))");
-  if (verify.status != 0 || validsig.size() != 1 ||
-      verify.out.find("[GNUPG:] GOODSIG") == std::string::npos) {
-    r.problem = "gpg --verify failed: " + verify.All();
+  r.encrypted = true;
+  const auto parts = Parts(r.top);
+  if (parts.size() != 2 ||
+      Param(type, "protocol") != "application/pgp-encrypted") {
+    r.problem = "malformed multipart/encrypted";
     return r;
   }
-  std::string fields = validsig.front();
-  while (!fields.empty() && (fields.back() == '\r' || fields.back() == ' '))
-    fields.pop_back();
-  r.signer = fields.substr(fields.rfind(' ') + 1);  // the primary key
-  const Entity text = ParseEntity(parts[0]);
-  r.text = Lower(text.Get("Content-Transfer-Encoding")) == "quoted-printable"
-               ? QuotedPrintableDecode(text.body)
-               : text.body;
-  r.text = ToLf(r.text);
+  WriteFile(dir / "encrypted.asc", ParseEntity(parts[1]).body);
+  Cmd decrypt = Shell(
+      "gpg --homedir " + Quote(home) + " --batch --status-fd 1 --output " +
+      Quote(dir / "decrypted") + " --decrypt " + Quote(dir / "encrypted.asc"));
+  if (decrypt.status != 0 ||
+      decrypt.out.find("[GNUPG:] DECRYPTION_OKAY") == std::string::npos) {
+    r.problem = "gpg --decrypt failed: " + decrypt.All();
+    return r;
+  }
+  const Entity inner = ParseEntity(ToCrlf(ReadFile(dir / "decrypted")));
+  if (!std::regex_search(decrypt.out,
+                         std::regex(R"(\[GNUPG:\] [A-Z]*SIG\b)"))) {
+    VerifySigned(inner, home, dir, r);  // 6.1: signed, then encrypted
+    return r;
+  }
+  r.combined = true;
+  r.signer = GoodSigner(decrypt.out);
+  if (r.signer.empty()) {
+    r.problem = "gpg --decrypt: no single good signature: " + decrypt.All();
+    return r;
+  }
+  if (!Lower(inner.Get("Content-Type")).starts_with("text/plain")) {
+    r.problem =
+        "signed and encrypted, not text/plain: " + inner.Get("Content-Type");
+    return r;
+  }
+  r.text = PlainTextOf(inner);
   return r;
 }
 
@@ -287,14 +328,6 @@ inline std::vector<fs::path> MaildirFiles(const fs::path& maildir) {
 }
 
 // ================================================================ the suite
-
-inline std::string IsoTime(std::time_t t) {
-  char buffer[32];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 inline constexpr char kFrom[] = "CyberTroc <escrow@example.test>";
 
