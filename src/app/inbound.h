@@ -6,11 +6,15 @@
 #ifndef CYBERTROC_APP_INBOUND_H_
 #define CYBERTROC_APP_INBOUND_H_
 
+#include <functional>
 #include <string>
 
 #include "app/context.h"
 #include "crypto/keyring.h"
 #include "mail/source.h"
+#include "store/records.h"
+#include "verify/screen.h"
+#include "verify/verify.h"
 
 namespace ct::app {
 
@@ -48,7 +52,39 @@ inline constexpr int kMaxAttempts = 3;
 // the next runs and quarantined after kMaxAttempts; the others go on. Fails
 // only when the database cannot be written (not even that record) or stays
 // busy.
+//
+// With config.inbox.workers > 1, the GnuPG step of each message (key
+// imports, decryption, verification: ExamineMessage) runs on that many
+// worker threads, each with its own GnuPG context, while this thread keeps
+// the database and applies the results strictly in inbox order, one
+// transaction per message (app/pipeline.cpp). `gpg` serves as the first
+// worker's context. Whatever the number of workers, the end state is the
+// one serial processing gives (see pipeline.cpp for keys that arrive by
+// mail). Its commits are made durable once, before it returns.
 Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg);
+
+// What GnuPG made of a stored message: the first step of processing it,
+// which needs no database.
+struct Examined {
+  std::string from;          // the From address ("" when unusable)
+  verify::Screening screen;  // never_answer: GnuPG was not asked
+  bool oversized = false;    // stored unread: GnuPG was not asked
+  Result<verify::SignedText> signed_text =
+      Fail(ErrorKind::kInvalidInput, "not checked");
+};
+
+// Screens `row`, imports the keys it offers, then (after `before_verify`,
+// when given) decrypts and verifies it. Reads only `config`: safe on a
+// worker thread that owns `gpg`. May throw (std::bad_alloc...).
+Examined ExamineMessage(const config::Config& config, crypto::GpgContext& gpg,
+                        const store::InboxRecord& row,
+                        const std::function<void()>& before_verify = {});
+
+// The second step: identify, read the command, apply it, and record the
+// outcome on the row, in one transaction (nothing when the row is no
+// longer "new"). A kIo verdict from GnuPG is returned as the error.
+Result<void> ApplyMessage(Context& ctx, const store::InboxRecord& row,
+                          const Examined& examined, ProcessReport& report);
 
 // Processes one stored message, unguarded (ProcessInbox guards it); adds
 // its outcome to `report`. On an error nothing of it is committed and the

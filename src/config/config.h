@@ -20,6 +20,11 @@ struct StoreConfig {
   std::string database = "/var/lib/cybertroc/cybertroc.db";
 };
 
+// How many messages the inbound pipeline verifies at once by default: one
+// per core (std::thread::hardware_concurrency), within 1..kMaxWorkers.
+inline constexpr int kMaxWorkers = 64;
+int DefaultWorkers();
+
 struct InboxConfig {
   // imap://, imaps://, pop3://, pop3s://user@host[:port]/FOLDER or
   // maildir:///path.
@@ -29,6 +34,10 @@ struct InboxConfig {
   std::string processed_folder = "Processed";  // IMAP; empty: mark \Seen
   int poll_interval = 60;                      // seconds, daemon
   long max_message_size = 1048576;             // bytes; larger: quarantined
+  // Messages verified and decrypted in parallel, each worker with its own
+  // GnuPG context; their effects are still committed one by one, in
+  // mailbox order. 1 = one message at a time.
+  int workers = DefaultWorkers();
 };
 
 struct OutboxConfig {
