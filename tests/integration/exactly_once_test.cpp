@@ -29,7 +29,8 @@
 // The servers start once for the suite; each test gets a fresh cybertroc
 // directory (config, database, dir:// outbox) and a fresh escrow GnuPG home
 // that knows only the operator: the parties' keys arrive in Autocrypt
-// headers. Skips only when the harness exits 77.
+// headers. Every installation verifies with two GnuPG workers ([inbox]
+// workers = 2). Skips only when the harness exits 77.
 #include <gtest/gtest.h>
 
 #include <chrono>
