@@ -6,11 +6,11 @@
 #ifndef CYBERTROC_APP_INBOUND_H_
 #define CYBERTROC_APP_INBOUND_H_
 
-#include <functional>
 #include <string>
 
 #include "app/context.h"
 #include "crypto/keyring.h"
+#include "mail/mime.h"
 #include "mail/source.h"
 #include "store/records.h"
 #include "verify/screen.h"
@@ -73,12 +73,26 @@ struct Examined {
       Fail(ErrorKind::kInvalidInput, "not checked");
 };
 
-// Screens `row`, imports the keys it offers, then (after `before_verify`,
-// when given) decrypts and verifies it. Reads only `config`: safe on a
-// worker thread that owns `gpg`. May throw (std::bad_alloc...).
+// What ExamineMessage does to the GnuPG keyring. These defaults are for a
+// thread that has the keyring to itself; the pipeline shares it between
+// its workers (app/pipeline.cpp).
+class KeyringAccess {
+ public:
+  virtual ~KeyringAccess() = default;
+  // Imports the keys `root` offers (attachments, Autocrypt). Failures are
+  // ignored: a key only counts once a signature binds it.
+  virtual void Import(crypto::GpgContext& gpg, const mail::Entity& root);
+  // Decrypts and verifies `root` (verify::VerifyMessage).
+  virtual Result<verify::SignedText> Verify(crypto::GpgContext& gpg,
+                                            const mail::Entity& root,
+                                            size_t max_plaintext);
+};
+
+// Screens `row`, imports the keys it offers, then decrypts and verifies it,
+// through `keyring`. Reads only `config`: safe on a worker thread that owns
+// `gpg`. May throw (std::bad_alloc...).
 Examined ExamineMessage(const config::Config& config, crypto::GpgContext& gpg,
-                        const store::InboxRecord& row,
-                        const std::function<void()>& before_verify = {});
+                        const store::InboxRecord& row, KeyringAccess& keyring);
 
 // The second step: identify, read the command, apply it, and record the
 // outcome on the row, in one transaction (nothing when the row is no

@@ -289,20 +289,28 @@ void Count(const Job& job, ProcessReport& report) {
 
 }  // namespace
 
+void KeyringAccess::Import(crypto::GpgContext& gpg, const mail::Entity& root) {
+  verify::ImportOfferedKeys(gpg, root);
+}
+
+Result<verify::SignedText> KeyringAccess::Verify(crypto::GpgContext& gpg,
+                                                 const mail::Entity& root,
+                                                 size_t max_plaintext) {
+  return verify::VerifyMessage(gpg, root, max_plaintext);
+}
+
 Examined ExamineMessage(const config::Config& config, crypto::GpgContext& gpg,
-                        const store::InboxRecord& row,
-                        const std::function<void()>& before_verify) {
+                        const store::InboxRecord& row, KeyringAccess& keyring) {
   Examined out;
   const mail::Entity root = mail::ParseEntity(row.raw);
   out.from = mail::AddressOf(root.Header("From"));
   out.screen = verify::Screen(root, mail::AddressOf(config.outbox.from));
   out.oversized = row.outcome.rfind(kOversized, 0) == 0;
   if (out.screen.never_answer || out.oversized) return out;
-  verify::ImportOfferedKeys(gpg, root);
-  if (before_verify) before_verify();
+  keyring.Import(gpg, root);
   MaybeCrashOn("verifying", row.message_id);
   // Decrypted or signed text is held to the size of a message we accept.
-  out.signed_text = verify::VerifyMessage(
+  out.signed_text = keyring.Verify(
       gpg, root, static_cast<size_t>(config.inbox.max_message_size));
   return out;
 }
@@ -343,7 +351,8 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
   if (!row) return std::unexpected(row.error());
   if (row->status != "new") return {};  // another run got there first
   // GnuPG runs before the transaction: it is slow and touches no table.
-  const Examined examined = ExamineMessage(ctx.config, gpg, *row);
+  KeyringAccess alone;
+  const Examined examined = ExamineMessage(ctx.config, gpg, *row, alone);
   return ApplyMessage(ctx, *row, examined, report);
 }
 

@@ -70,8 +70,9 @@ class InboundWorkersTest : public ::testing::Test {
     return *instances_.back();
   }
 
-  static std::string Offer(const std::string& item) {
-    return "CT 10 SALE\nbuyer: bob@example.test\nitem: " + item +
+  static std::string Offer(const std::string& item,
+                           const std::string& buyer = "bob") {
+    return "CT 10 SALE\nbuyer: " + buyer + "@example.test\nitem: " + item +
            "\nprice: 25,00 EUR\nshipping: 5.00\ndelivery: post\nlang: en\n";
   }
 
@@ -171,6 +172,24 @@ TEST_F(InboundWorkersTest, KeyFromAnEarlierMessageIsSeenByLaterVerifications) {
   EXPECT_EQ(JsonInt(run.out, "failed"), 0) << run.out;
   EXPECT_NE(ReadFile(ct.log()).find("(2 GnuPG workers)"), std::string::npos)
       << "the run did not use two workers";
+}
+
+// Two parties' messages, each carrying its sender's key, so that imports
+// run side by side on the one keyring.
+TEST_F(InboundWorkersTest, KeysImportedSideBySideAreAllThere) {
+  MaildirInstance& ct = NewInstance(2);
+  constexpr int kOffers = 8;
+  for (int i = 0; i < kOffers; ++i)
+    ct.Deliver(i % 2 == 0
+                   ? Sign("alice", Offer("Record " + std::to_string(i)), i,
+                          /*with_key=*/true)
+                   : Sign("bob", Offer("Tape " + std::to_string(i), "alice"), i,
+                          /*with_key=*/true));
+  Cmd run = Run(ct);
+  ASSERT_EQ(run.status, 0) << run.All();
+  EXPECT_EQ(JsonInt(run.out, "applied"), kOffers) << run.out;
+  EXPECT_EQ(JsonInt(run.out, "quarantined"), 0) << run.out;
+  EXPECT_EQ(JsonInt(run.out, "failed"), 0) << run.out;
 }
 
 TEST_F(InboundWorkersTest, OneWorkerAndTwoGiveTheSameEndState) {
