@@ -272,11 +272,12 @@ Result<DeferredSync> DeferredSync::Begin(Database& db) {
   // durability"). Finish() gives the durability back at the one point where
   // it matters.
   CT_STORE_TRY(db.Exec("PRAGMA synchronous = NORMAL"));
-  return DeferredSync(&db);
+  // What was committed before was committed under FULL: already durable.
+  return DeferredSync(&db, sqlite3_total_changes64(db.handle()));
 }
 
 DeferredSync::DeferredSync(DeferredSync&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)) {}
+    : db_(std::exchange(other.db_, nullptr)), synced_(other.synced_) {}
 
 DeferredSync::~DeferredSync() {
   // A failure cannot be returned from here; the connection then stays at
@@ -288,7 +289,13 @@ DeferredSync::~DeferredSync() {
 Result<void> DeferredSync::Sync() {
   if (db_ == nullptr)
     return Fail(ErrorKind::kInternal, "database: sync of a finished deferral");
-  return db_->SyncWal();
+  // Rows changed by this connection: none since the last sync, nothing
+  // new to make durable.
+  const int64_t changes = sqlite3_total_changes64(db_->handle());
+  if (changes == synced_) return {};
+  CT_STORE_TRY(db_->SyncWal());
+  synced_ = changes;
+  return {};
 }
 
 Result<void> DeferredSync::Finish() {

@@ -127,14 +127,15 @@ class DeferredSync {
   ~DeferredSync();
 
   // Syncs, without ending the deferral (e.g. before acknowledging what was
-  // stored so far).
+  // stored so far). Nothing to do when nothing changed since the last sync.
   Result<void> Sync();
   // Syncs and restores FULL.
   Result<void> Finish();
 
  private:
-  explicit DeferredSync(Database* db) : db_(db) {}
+  DeferredSync(Database* db, int64_t changes) : db_(db), synced_(changes) {}
   Database* db_ = nullptr;
+  int64_t synced_ = 0;  // sqlite3_total_changes64 when last synced
 };
 
 }  // namespace ct::store
