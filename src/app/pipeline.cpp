@@ -13,33 +13,7 @@
 // kWindowPerWorker messages per worker are in flight, so memory stays flat
 // however long the backlog.
 //
-// The keyring. Every worker's gpg reads the one keyring in gpg.home, and
-// key imports write it. GnuPG 2.2 writes pubring.kbx by building a new
-// file and renaming it over the old one, under a lock that readers do not
-// take: a gpg that reopens the file meanwhile loses track of it ("keydb_
-// get_keyblock failed", "no writable keyring found"), which shows as an
-// import that imported nothing or a key "unknown here". So (SharedKeyring):
-//  - an import runs alone: no other gpg of ours runs beside it. A key block
-//    already imported in this run is not imported again (same bytes, same
-//    result), so that a backlog whose every message carries its sender's
-//    key (Autocrypt) still verifies in parallel;
-//  - verifications and decryptions only read the keyring and run side by
-//    side; one that fails is made again alone before it counts, since a
-//    failure beside other gpg processes may be theirs (gpg also rewrites
-//    the keyring on its own now and then: keybox compression).
-//
-// Keys that arrive by mail, and order. Serial processing verifies message
-// i after the imports of every message before it; here too, a worker
-// verifies message i only once every earlier message's import is over
-// (ImportOrder), so a message whose key came in an earlier one verifies
-// exactly as it does serially. Imports are not held back for later
-// messages: a later message's key may already be in the keyring when
-// message i is verified. That gives nothing serial processing cannot give
-// as well — the keyring is never part of a transaction; a message retried
-// after a failed run, or one processed after `keys import`, sees such keys
-// too — and a key is only trusted once a signature binds it, which happens
-// on the committer, in order. The one visible case: a revocation that comes
-// in a later message may already refuse message i, the safe side.
+// The keyring, and keys that arrive by mail: app/shared_keyring.h.
 //
 // Failures. What a worker throws is that message's failure, recorded by
 // EndAttempt like any other (issue 8). A message that an earlier attempt
@@ -52,17 +26,13 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <shared_mutex>
-#include <string>
 #include <system_error>
 #include <thread>
 
 #include "app/attempts.h"
 #include "app/faults.h"
 #include "app/logging.h"
-#include "crypto/import.h"
-#include "mail/signed_root.h"
-#include "util/sha256.h"
+#include "app/shared_keyring.h"
 
 namespace ct::app {
 namespace {
@@ -70,119 +40,6 @@ namespace {
 // Messages in flight per worker: one being examined, one waiting, so that
 // no worker idles while the committer applies.
 constexpr size_t kWindowPerWorker = 2;
-
-// Orders each verification after the key imports of every earlier message.
-class ImportOrder {
- public:
-  // Message `seq` (0, 1, 2... in inbox order) has imported the keys it
-  // offers, or offers none, or will not be examined.
-  void Imported(uint64_t seq) {
-    {
-      std::lock_guard lock(mutex_);
-      done_.insert(seq);
-      while (!done_.empty() && *done_.begin() == prefix_) {
-        done_.erase(done_.begin());
-        ++prefix_;
-      }
-    }
-    changed_.notify_all();
-  }
-
-  // Returns once every message before `seq` has imported, or on Abandon().
-  void WaitForEarlier(uint64_t seq) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return prefix_ >= seq || abandoned_; });
-  }
-
-  // The pipeline stops: nobody waits for messages that will not come.
-  void Abandon() {
-    {
-      std::lock_guard lock(mutex_);
-      abandoned_ = true;
-    }
-    changed_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::set<uint64_t> done_;  // imported, out of order
-  uint64_t prefix_ = 0;      // every message before it has imported
-  bool abandoned_ = false;
-};
-
-// What the workers share about the keyring (see the top of this file).
-struct Keyring {
-  std::shared_mutex access;  // imports exclusive, reads shared
-  ImportOrder order;
-  std::mutex mutex;                // guards `imported`
-  std::set<std::string> imported;  // SHA-256 of key blocks imported
-};
-
-// Marks a message's import as over, however its examination ends (an
-// exception included), so that later verifications never wait for it.
-class ImportTicket {
- public:
-  ImportTicket(ImportOrder& order, uint64_t seq) : order_(order), seq_(seq) {}
-  ImportTicket(const ImportTicket&) = delete;
-  ImportTicket& operator=(const ImportTicket&) = delete;
-  ~ImportTicket() { Done(); }
-
-  void Done() {
-    if (!done_) order_.Imported(seq_);
-    done_ = true;
-  }
-
- private:
-  ImportOrder& order_;
-  uint64_t seq_;
-  bool done_ = false;
-};
-
-// One message's use of the shared keyring.
-class SharedKeyring final : public KeyringAccess {
- public:
-  SharedKeyring(Keyring& keyring, ImportTicket& ticket, uint64_t seq)
-      : keyring_(keyring), ticket_(ticket), seq_(seq) {}
-
-  void Import(crypto::GpgContext& gpg, const mail::Entity& root) override {
-    for (const std::string& block : mail::FindKeys(root)) {
-      const std::string digest = util::Sha256Hex(block);
-      if (Known(digest)) continue;
-      std::unique_lock alone(keyring_.access);
-      if (Known(digest)) continue;  // imported while we waited
-      if (crypto::ImportKeys(gpg, block)) {
-        std::lock_guard lock(keyring_.mutex);
-        keyring_.imported.insert(digest);
-      }
-    }
-    ticket_.Done();
-  }
-
-  Result<verify::SignedText> Verify(crypto::GpgContext& gpg,
-                                    const mail::Entity& root,
-                                    size_t max_plaintext) override {
-    ticket_.Done();
-    keyring_.order.WaitForEarlier(seq_);
-    {
-      std::shared_lock beside_others(keyring_.access);
-      auto verified = verify::VerifyMessage(gpg, root, max_plaintext);
-      if (verified) return verified;
-    }
-    std::unique_lock alone(keyring_.access);
-    return verify::VerifyMessage(gpg, root, max_plaintext);
-  }
-
- private:
-  bool Known(const std::string& digest) {
-    std::lock_guard lock(keyring_.mutex);
-    return keyring_.imported.contains(digest);
-  }
-
-  Keyring& keyring_;
-  ImportTicket& ticket_;
-  uint64_t seq_;
-};
 
 // One message in flight.
 struct Task {
