@@ -10,6 +10,10 @@
 // "after-send" (the transport has taken an outgoing message, its outbox row
 // is not yet marked sent).
 //
+// CYBERTROC_CRASH_AT=verifying:<Message-ID>: the process dies when that
+// message's offered keys are imported and its verification is about to
+// start (on a GnuPG worker thread when inbox.workers > 1).
+//
 // CYBERTROC_FAIL_AT=<point>:<subject>: std::bad_alloc is thrown there, as
 // running out of memory would. Point: "process", subject the Message-ID of
 // the message being processed (its effects written, not yet committed).
@@ -27,13 +31,23 @@ inline void MaybeCrash(std::string_view point) {
   if (at && point == at) std::_Exit(137);
 }
 
+// `at` is "<point>:<subject>".
+inline bool FaultAt(std::string_view at, std::string_view point,
+                    std::string_view subject) {
+  return at.size() == point.size() + 1 + subject.size() &&
+         at.starts_with(point) && at[point.size()] == ':' &&
+         at.ends_with(subject);
+}
+
+inline void MaybeCrashOn(std::string_view point, std::string_view subject) {
+  const char* at = std::getenv("CYBERTROC_CRASH_AT");
+  if (at && FaultAt(at, point, subject)) std::_Exit(137);
+}
+
 inline void MaybeFail(std::string_view point, std::string_view subject) {
   const char* env = std::getenv("CYBERTROC_FAIL_AT");
   if (!env) return;
-  std::string_view at(env);
-  if (at.size() == point.size() + 1 + subject.size() && at.starts_with(point) &&
-      at[point.size()] == ':' && at.ends_with(subject))
-    throw std::bad_alloc();
+  if (FaultAt(env, point, subject)) throw std::bad_alloc();
 }
 
 }  // namespace ct::app

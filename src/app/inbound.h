@@ -10,7 +10,11 @@
 
 #include "app/context.h"
 #include "crypto/keyring.h"
+#include "mail/mime.h"
 #include "mail/source.h"
+#include "store/records.h"
+#include "verify/screen.h"
+#include "verify/verify.h"
 
 namespace ct::app {
 
@@ -48,7 +52,53 @@ inline constexpr int kMaxAttempts = 3;
 // the next runs and quarantined after kMaxAttempts; the others go on. Fails
 // only when the database cannot be written (not even that record) or stays
 // busy.
+//
+// With config.inbox.workers > 1, the GnuPG step of each message (key
+// imports, decryption, verification: ExamineMessage) runs on that many
+// worker threads, each with its own GnuPG context, while this thread keeps
+// the database and applies the results strictly in inbox order, one
+// transaction per message (app/pipeline.cpp). `gpg` serves as the first
+// worker's context. Whatever the number of workers, the end state is the
+// one serial processing gives (see pipeline.cpp for keys that arrive by
+// mail). Its commits are made durable once, before it returns.
 Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg);
+
+// What GnuPG made of a stored message: the first step of processing it,
+// which needs no database.
+struct Examined {
+  std::string from;          // the From address ("" when unusable)
+  verify::Screening screen;  // never_answer: GnuPG was not asked
+  bool oversized = false;    // stored unread: GnuPG was not asked
+  Result<verify::SignedText> signed_text =
+      Fail(ErrorKind::kInvalidInput, "not checked");
+};
+
+// What ExamineMessage does to the GnuPG keyring. These defaults are for a
+// thread that has the keyring to itself; the pipeline shares it between
+// its workers (app/pipeline.cpp).
+class KeyringAccess {
+ public:
+  virtual ~KeyringAccess() = default;
+  // Imports the keys `root` offers (attachments, Autocrypt). Failures are
+  // ignored: a key only counts once a signature binds it.
+  virtual void Import(crypto::GpgContext& gpg, const mail::Entity& root);
+  // Decrypts and verifies `root` (verify::VerifyMessage).
+  virtual Result<verify::SignedText> Verify(crypto::GpgContext& gpg,
+                                            const mail::Entity& root,
+                                            size_t max_plaintext);
+};
+
+// Screens `row`, imports the keys it offers, then decrypts and verifies it,
+// through `keyring`. Reads only `config`: safe on a worker thread that owns
+// `gpg`. May throw (std::bad_alloc...).
+Examined ExamineMessage(const config::Config& config, crypto::GpgContext& gpg,
+                        const store::InboxRecord& row, KeyringAccess& keyring);
+
+// The second step: identify, read the command, apply it, and record the
+// outcome on the row, in one transaction (nothing when the row is no
+// longer "new"). A kIo verdict from GnuPG is returned as the error.
+Result<void> ApplyMessage(Context& ctx, const store::InboxRecord& row,
+                          const Examined& examined, ProcessReport& report);
 
 // Processes one stored message, unguarded (ProcessInbox guards it); adds
 // its outcome to `report`. On an error nothing of it is committed and the

@@ -1,6 +1,16 @@
 // Fetching: raw bytes into the inbox table, committed, and only then
 // acknowledged on the server (SPEC section 6, "Nothing lost").
+//
+// Syncs. Each message is committed on its own (a crash keeps what was
+// stored), but not synced to disk on its own: the commits of a batch of
+// kAckBatch messages are made durable by one sync, and only then are those
+// messages acknowledged. Until the sync, a kill -9 loses nothing (the
+// commits are in the kernel's hands); a power cut may lose the rows of the
+// batch, but none of them was acknowledged, so the server offers them again
+// and the next run stores them: the end state is the same.
 #include <fmt/format.h>
+
+#include <vector>
 
 #include "app/faults.h"
 #include "app/inbound.h"
@@ -10,47 +20,100 @@
 #include "util/sha256.h"
 
 namespace ct::app {
+namespace {
+
+// Messages stored between two syncs (and their acknowledgements). Bounds
+// what a power cut can make us fetch again, and the uids held in memory.
+constexpr size_t kAckBatch = 100;
+
+// The inbox row of a fetched message.
+store::InboxRecord RowOf(const Context& ctx, mail::Fetched& fetched,
+                         const std::string& source_name) {
+  mail::Entity head = mail::ParseEntity(fetched.raw);
+  store::InboxRecord row;
+  row.source = source_name;
+  row.server_uid = fetched.uid;
+  row.message_id = head.Header("Message-ID");
+  row.digest = util::Sha256Hex(fetched.raw);
+  row.fetched = ctx.now;
+  row.raw = std::move(fetched.raw);
+  if (fetched.oversized)  // processed (quarantined) without parsing
+    row.outcome = fmt::format("{}: {} bytes (limit {}), not read", kOversized,
+                              fetched.size, ctx.config.inbox.max_message_size);
+  return row;
+}
+
+// Stores one fetched message in its own transaction (a duplicate is found
+// and counted, not stored again).
+Result<void> StoreOne(Context& ctx, mail::Fetched& fetched,
+                      const std::string& source_name, IntakeReport& report) {
+  const bool oversized = fetched.oversized;
+  store::InboxRecord row = RowOf(ctx, fetched, source_name);
+  auto tx = store::Transaction::Begin(ctx.db);
+  if (!tx) return std::unexpected(tx.error());
+  bool duplicate = false;
+  auto id = store::InboxRepo(ctx.db).Store(row, &duplicate);
+  if (!id) return std::unexpected(id.error());
+  if (auto ok = tx->Commit(); !ok) return ok;
+  MaybeCrash("after-store");
+  if (duplicate)
+    ++report.duplicates;
+  else if (oversized)
+    ++report.oversized;
+  else
+    ++report.fetched;
+  return {};
+}
+
+// Makes the stored batch durable, then acknowledges it on the server. Not
+// tried twice: after a failure the rest of the batch is left on the server
+// (a duplicate next time) rather than risk acknowledging one twice.
+Result<void> AcknowledgeBatch(store::DeferredSync& deferred,
+                              mail::Source& source,
+                              std::vector<std::string>& stored) {
+  if (stored.empty()) return {};
+  std::vector<std::string> batch = std::move(stored);
+  stored.clear();
+  if (auto synced = deferred.Sync(); !synced) return synced;
+  for (const auto& uid : batch)
+    if (auto ok = source.Acknowledge(uid); !ok) return ok;
+  return {};
+}
+
+}  // namespace
 
 Result<IntakeReport> Intake(Context& ctx, mail::Source& source,
                             const std::string& source_name) {
   IntakeReport report;
   auto uids = source.List();
   if (!uids) return std::unexpected(uids.error());
-  store::InboxRepo inbox(ctx.db);
+  auto deferred = store::DeferredSync::Begin(ctx.db);
+  if (!deferred) return std::unexpected(deferred.error());
+  std::vector<std::string> stored;  // committed, not yet acknowledged
+  Result<void> failure;
   for (const auto& uid : *uids) {
     if (ctx.StopRequested()) break;
     auto fetched = source.Fetch(uid, ctx.config.inbox.max_message_size);
+    if (!fetched && fetched.error().kind == ErrorKind::kNotFound) continue;
     if (!fetched) {
-      if (fetched.error().kind == ErrorKind::kNotFound) continue;  // gone
-      return std::unexpected(fetched.error());
+      failure = std::unexpected(fetched.error());
+      break;
     }
-    mail::Entity head = mail::ParseEntity(fetched->raw);
-    store::InboxRecord row;
-    row.source = source_name;
-    row.server_uid = uid;
-    row.message_id = head.Header("Message-ID");
-    row.digest = util::Sha256Hex(fetched->raw);
-    row.fetched = ctx.now;
-    row.raw = std::move(fetched->raw);
-    if (fetched->oversized)  // processed (quarantined) without parsing
-      row.outcome =
-          fmt::format("{}: {} bytes (limit {}), not read", kOversized,
-                      fetched->size, ctx.config.inbox.max_message_size);
-    auto tx = store::Transaction::Begin(ctx.db);
-    if (!tx) return std::unexpected(tx.error());
-    bool duplicate = false;
-    auto id = inbox.Store(row, &duplicate);
-    if (!id) return std::unexpected(id.error());
-    if (fetched->oversized && !duplicate) ++report.oversized;
-    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
-    MaybeCrash("after-store");
-    if (duplicate)
-      ++report.duplicates;
-    else if (!fetched->oversized)
-      ++report.fetched;
-    if (auto ok = source.Acknowledge(uid); !ok)
-      return std::unexpected(ok.error());
+    failure = StoreOne(ctx, *fetched, source_name, report);
+    if (!failure) break;
+    stored.push_back(uid);
+    if (stored.size() >= kAckBatch) {
+      failure = AcknowledgeBatch(*deferred, source, stored);
+      if (!failure) break;
+    }
   }
+  // What was stored before a failure is still acknowledged when the server
+  // lets us (a fetch error may be one message's); else it is a duplicate
+  // next time.
+  Result<void> acked = AcknowledgeBatch(*deferred, source, stored);
+  if (!failure) return std::unexpected(failure.error());
+  if (!acked) return std::unexpected(acked.error());
+  if (auto ok = deferred->Finish(); !ok) return std::unexpected(ok.error());
   return report;
 }
 

@@ -6,8 +6,10 @@
 // quarantined after kMaxAttempts; the run goes on with the next message.
 #include <fmt/format.h>
 
-#include <new>
+#include <algorithm>
+#include <chrono>
 
+#include "app/attempts.h"
 #include "app/faults.h"
 #include "app/inbound.h"
 #include "app/logging.h"
@@ -19,22 +21,6 @@ namespace {
 
 // What an attempt says until it finishes: still there if the run died.
 constexpr char kInterrupted[] = "the run stopped while processing it";
-
-// Turns what escapes the processing of one message into an error, so that
-// it stays that message's problem. Its transaction has rolled back.
-template <typename Work>
-Result<void> Guarded(Work&& work) {
-  try {
-    return work();
-  } catch (const std::bad_alloc&) {
-    return Fail(ErrorKind::kInternal, "out of memory (std::bad_alloc)");
-  } catch (const std::exception& e) {
-    return Fail(ErrorKind::kInternal,
-                fmt::format("unexpected error: {}", e.what()));
-  } catch (...) {
-    return Fail(ErrorKind::kInternal, "unexpected error");
-  }
-}
 
 // Quarantines a message that failed kMaxAttempts times. No reply: the
 // failure is ours, not the sender's, and the operator has to look at it
@@ -60,28 +46,6 @@ Result<void> GiveUp(Context& ctx, const store::InboxRecord& row,
   return {};
 }
 
-// Counts one more attempt at message `id`, committed. False when there is
-// nothing to do: no longer "new", or out of attempts (then quarantined).
-Result<bool> BeginAttempt(Context& ctx, int64_t id, ProcessReport& report) {
-  store::InboxRepo inbox(ctx.db);
-  auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
-  auto row = inbox.Load(id);
-  if (!row) return std::unexpected(row.error());
-  if (row->status != "new") return false;
-  if (row->attempts >= kMaxAttempts) {
-    const std::string why =
-        row->last_error.empty() ? kInterrupted : row->last_error;
-    if (auto ok = GiveUp(ctx, *row, why, report); !ok)
-      return std::unexpected(ok.error());
-  } else if (auto ok = inbox.SetAttempts(id, row->attempts + 1, kInterrupted);
-             !ok) {
-    return std::unexpected(ok.error());
-  }
-  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
-  return row->attempts < kMaxAttempts;
-}
-
 // Writes down why the attempt failed; the last allowed one quarantines.
 Result<void> RecordFailure(Context& ctx, int64_t id, const Error& failure,
                            ProcessReport& report) {
@@ -104,17 +68,46 @@ Result<void> RecordFailure(Context& ctx, int64_t id, const Error& failure,
   return tx->Commit();
 }
 
-// One message, isolated. An error here means the database cannot be
-// written (not even the failure's record) or another process keeps it
-// busy: that is nothing this message did, and the run stops.
+// One message, isolated, on this thread.
 Result<void> ProcessIsolated(Context& ctx, crypto::GpgContext& gpg, int64_t id,
                              ProcessReport& report) {
   auto begun = BeginAttempt(ctx, id, report);
   if (!begun) return std::unexpected(begun.error());
   if (!*begun) return {};
   MaybeCrash("processing");
-  Result<void> done =
+  const Result<void> done =
       Guarded([&] { return ProcessMessage(ctx, gpg, id, report); });
+  return EndAttempt(ctx, id, done, report);
+}
+
+}  // namespace
+
+Result<std::optional<store::InboxRecord>> BeginAttempt(Context& ctx, int64_t id,
+                                                       ProcessReport& report) {
+  using Row = std::optional<store::InboxRecord>;
+  store::InboxRepo inbox(ctx.db);
+  auto tx = store::Transaction::Begin(ctx.db);
+  if (!tx) return std::unexpected(tx.error());
+  auto row = inbox.Load(id);
+  if (!row) return std::unexpected(row.error());
+  if (row->status != "new") return Row();
+  if (row->attempts >= kMaxAttempts) {
+    const std::string why =
+        row->last_error.empty() ? kInterrupted : row->last_error;
+    if (auto ok = GiveUp(ctx, *row, why, report); !ok)
+      return std::unexpected(ok.error());
+  } else if (auto ok = inbox.SetAttempts(id, row->attempts + 1, kInterrupted);
+             !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  if (row->attempts >= kMaxAttempts) return Row();
+  return Row(std::move(*row));
+}
+
+Result<void> EndAttempt(Context& ctx, int64_t id, const Result<void>& done,
+                        ProcessReport& report) {
+  // kBusy is nothing this message did: another process keeps the database.
   if (done || done.error().kind == ErrorKind::kBusy) return done;
   if (auto recorded = RecordFailure(ctx, id, done.error(), report); !recorded)
     return Fail(recorded.error().kind,
@@ -123,17 +116,42 @@ Result<void> ProcessIsolated(Context& ctx, crypto::GpgContext& gpg, int64_t id,
   return {};
 }
 
-}  // namespace
-
 Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg) {
   ProcessReport report;
-  auto pending = store::InboxRepo(ctx.db).Pending();
+  store::InboxRepo inbox(ctx.db);
+  auto pending = inbox.Pending();
   if (!pending) return std::unexpected(pending.error());
-  for (int64_t id : *pending) {
-    if (ctx.StopRequested()) break;
-    if (auto ok = ProcessIsolated(ctx, gpg, id, report); !ok)
+  auto retried = inbox.Retried();
+  if (!retried) return std::unexpected(retried.error());
+  // Nothing outside sees a processing commit before DeliverOutbox sends
+  // what it queued: they are synced once, below, rather than one by one. A
+  // power cut before that undoes some of them, as if the run had stopped
+  // there: those messages are "new" again and nothing of them was sent.
+  auto deferred = store::DeferredSync::Begin(ctx.db);
+  if (!deferred) return std::unexpected(deferred.error());
+  const auto started = std::chrono::steady_clock::now();
+  const int workers = static_cast<int>(std::min<size_t>(
+      static_cast<size_t>(ctx.config.inbox.workers), pending->size()));
+  if (workers >= 2) {
+    if (auto ok =
+            ProcessInParallel(ctx, gpg, *pending, *retried, workers, report);
+        !ok)
       return std::unexpected(ok.error());
+  } else {
+    for (int64_t id : *pending) {
+      if (ctx.StopRequested()) break;
+      if (auto ok = ProcessIsolated(ctx, gpg, id, report); !ok)
+        return std::unexpected(ok.error());
+    }
   }
+  if (auto ok = deferred->Finish(); !ok) return std::unexpected(ok.error());
+  if (!pending->empty())
+    Logger("inbox")->info("{} messages processed in {} ms ({} GnuPG workers)",
+                          pending->size(),
+                          std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count(),
+                          std::max(workers, 1));
   return report;
 }
 

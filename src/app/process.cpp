@@ -26,8 +26,7 @@ constexpr auto kFutureSkew = std::chrono::minutes(10);
 
 // The message being processed and what became of it.
 struct Job {
-  store::InboxRecord row;
-  mail::Entity root;
+  const store::InboxRecord& row;
   std::string from;
   std::string status =
       "processed";  // processed | refused | quarantined | ignored
@@ -288,44 +287,51 @@ void Count(const Job& job, ProcessReport& report) {
     ++report.applied;
 }
 
-std::string OurAddress(const Context& ctx) {
-  return mail::AddressOf(ctx.config.outbox.from);
-}
-
 }  // namespace
 
-Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
-                            int64_t inbox_id, ProcessReport& report) {
-  store::InboxRepo inbox(ctx.db);
-  auto row = inbox.Load(inbox_id);
-  if (!row) return std::unexpected(row.error());
-  if (row->status != "new") return {};  // another run got there first
-  Job job{*row, mail::ParseEntity(row->raw), "", "processed", "", "", ""};
-  job.from = mail::AddressOf(job.root.Header("From"));
-  // GnuPG runs before the transaction: it is slow and touches no table.
-  verify::Screening screen = verify::Screen(job.root, OurAddress(ctx));
-  Result<verify::SignedText> signed_text =
-      Fail(ErrorKind::kInvalidInput, "not checked");
-  bool oversized = row->outcome.rfind(kOversized, 0) == 0;
-  if (!screen.never_answer && !oversized) {
-    verify::ImportOfferedKeys(gpg, job.root);
-    // Decrypted or signed text is held to the size of a message we accept.
-    signed_text = verify::VerifyMessage(
-        gpg, job.root, static_cast<size_t>(ctx.config.inbox.max_message_size));
-    if (!signed_text && signed_text.error().kind == ErrorKind::kIo)
-      return std::unexpected(signed_text.error());
-  }
+void KeyringAccess::Import(crypto::GpgContext& gpg, const mail::Entity& root) {
+  verify::ImportOfferedKeys(gpg, root);
+}
+
+Result<verify::SignedText> KeyringAccess::Verify(crypto::GpgContext& gpg,
+                                                 const mail::Entity& root,
+                                                 size_t max_plaintext) {
+  return verify::VerifyMessage(gpg, root, max_plaintext);
+}
+
+Examined ExamineMessage(const config::Config& config, crypto::GpgContext& gpg,
+                        const store::InboxRecord& row, KeyringAccess& keyring) {
+  Examined out;
+  const mail::Entity root = mail::ParseEntity(row.raw);
+  out.from = mail::AddressOf(root.Header("From"));
+  out.screen = verify::Screen(root, mail::AddressOf(config.outbox.from));
+  out.oversized = row.outcome.rfind(kOversized, 0) == 0;
+  if (out.screen.never_answer || out.oversized) return out;
+  keyring.Import(gpg, root);
+  MaybeCrashOn("verifying", row.message_id);
+  // Decrypted or signed text is held to the size of a message we accept.
+  out.signed_text = keyring.Verify(
+      gpg, root, static_cast<size_t>(config.inbox.max_message_size));
+  return out;
+}
+
+Result<void> ApplyMessage(Context& ctx, const store::InboxRecord& row,
+                          const Examined& examined, ProcessReport& report) {
+  const auto& signed_text = examined.signed_text;
+  if (!signed_text && signed_text.error().kind == ErrorKind::kIo)
+    return std::unexpected(signed_text.error());  // GnuPG broke: retry
   auto tx = store::Transaction::Begin(ctx.db);
   if (!tx) return std::unexpected(tx.error());
-  auto fresh = inbox.Load(inbox_id);  // re-read under the write lock
+  auto fresh = store::InboxRepo(ctx.db).Load(row.id);  // under the write lock
   if (!fresh) return std::unexpected(fresh.error());
-  if (fresh->status != "new") return {};
+  if (fresh->status != "new") return {};  // another run got there first
+  Job job{row, examined.from, "processed", "", "", ""};
   Result<void> done;
-  if (screen.never_answer) {
+  if (examined.screen.never_answer) {
     job.status = "ignored";
-    job.outcome = screen.why;
+    job.outcome = examined.screen.why;
     done = Finish(ctx, job, false);
-  } else if (job.row.outcome.rfind(kOversized, 0) == 0) {
+  } else if (examined.oversized) {
     done = Quarantine(ctx, job, job.row.outcome);
   } else if (!signed_text) {
     done = Quarantine(ctx, job, signed_text.error().message);
@@ -337,6 +343,17 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
   if (auto ok = tx->Commit(); !ok) return ok;
   Count(job, report);
   return {};
+}
+
+Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
+                            int64_t inbox_id, ProcessReport& report) {
+  auto row = store::InboxRepo(ctx.db).Load(inbox_id);
+  if (!row) return std::unexpected(row.error());
+  if (row->status != "new") return {};  // another run got there first
+  // GnuPG runs before the transaction: it is slow and touches no table.
+  KeyringAccess alone;
+  const Examined examined = ExamineMessage(ctx.config, gpg, *row, alone);
+  return ApplyMessage(ctx, *row, examined, report);
 }
 
 Result<crypto::GpgContext> OpenGpg(const Context& ctx) {

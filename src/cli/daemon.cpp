@@ -66,8 +66,8 @@ Result<void> RunDaemon(const Globals& globals, const Args& args) {
     return {};
   }
   auto log = app::Logger("cli");
-  log->info("daemon started, polling every {} s",
-            ctx->config.inbox.poll_interval);
+  log->info("daemon started, polling every {} s, {} GnuPG workers",
+            ctx->config.inbox.poll_interval, ctx->config.inbox.workers);
   while (!g_stop) {
     auto now = app::Now();
     if (!now) return std::unexpected(now.error());

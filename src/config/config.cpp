@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -326,7 +327,7 @@ std::map<std::string, Setter> BuildKeys() {
       {"inbox.poll_interval", Whole(CT_FIELD(inbox.poll_interval), 1, 86400)},
       {"inbox.max_message_size",
        Whole(CT_FIELD(inbox.max_message_size), 1024, 1L << 30)},
-      {"inbox.workers", Whole(CT_FIELD(inbox.workers), 1, 256)},
+      {"inbox.workers", Whole(CT_FIELD(inbox.workers), 1, kMaxWorkers)},
 
       {"outbox.url",
        Url(CT_FIELD(outbox.url), {"smtp", "smtps", "sendmail", "dir"},
@@ -476,6 +477,12 @@ Result<void> Apply(const std::string& path, std::vector<po::option> options,
 }
 
 }  // namespace
+
+int DefaultWorkers() {
+  // hardware_concurrency may answer 0 ("unknown"): then one worker.
+  const unsigned cores = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(cores, 1u, unsigned{kMaxWorkers}));
+}
 
 Result<Config> Load(const std::string& path, bool missing_ok) {
   auto text = ReadFile(path);

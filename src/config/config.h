@@ -5,9 +5,7 @@
 #ifndef CYBERTROC_CONFIG_CONFIG_H_
 #define CYBERTROC_CONFIG_CONFIG_H_
 
-#include <algorithm>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -22,6 +20,11 @@ struct StoreConfig {
   std::string database = "/var/lib/cybertroc/cybertroc.db";
 };
 
+// How many messages the inbound pipeline verifies at once by default: one
+// per core (std::thread::hardware_concurrency), within 1..kMaxWorkers.
+inline constexpr int kMaxWorkers = 64;
+int DefaultWorkers();
+
 struct InboxConfig {
   // imap://, imaps://, pop3://, pop3s://user@host[:port]/FOLDER or
   // maildir:///path.
@@ -31,10 +34,11 @@ struct InboxConfig {
   std::string processed_folder = "Processed";  // IMAP; empty: mark \Seen
   int poll_interval = 60;                      // seconds, daemon
   long max_message_size = 1048576;             // bytes; larger: quarantined
-  // Threads doing the GnuPG work (verifying, composing and signing), each
-  // with its own GPGME context; default: one per core.
-  int workers =
-      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Threads doing the GnuPG work, each with its own GPGME context:
+  // incoming messages are verified and decrypted in parallel (their effects
+  // still committed one by one, in mailbox order), outgoing ones composed
+  // and signed in parallel (still sent in queue order). 1 = one at a time.
+  int workers = DefaultWorkers();
 };
 
 struct OutboxConfig {

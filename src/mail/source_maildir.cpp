@@ -121,6 +121,7 @@ bool ReadPrefix(int fd, size_t want, std::string& out) {
 class MaildirSource : public Source {
  public:
   explicit MaildirSource(fs::path root) : root_(std::move(root)) {}
+  ~MaildirSource() override { (void)Close(); }
 
   Result<std::vector<std::string>> List() override {
     listed_.clear();
@@ -182,13 +183,21 @@ class MaildirSource : public Source {
       if (errno == ENOENT) return Gone(uid);
       return Fail(ErrorKind::kIo, Where(uid) + ": " + strerror(errno));
     }
-    SyncDirectory(root_ / "cur");
-    if (entry->in_new) SyncDirectory(root_ / "new");
+    // The directories are synced once, at Close(): a rename lost to a power
+    // cut only makes us fetch the message again, and the store recognises
+    // it (same server uid, same Message-ID and digest).
+    renamed_in_new_ = renamed_in_new_ || entry->in_new;
+    renamed_ = true;
     listed_[uid] = Entry{target, flags, false};  // a re-Fetch finds it there
     return {};
   }
 
-  Result<void> Close() override { return {}; }
+  Result<void> Close() override {
+    if (renamed_) SyncDirectory(root_ / "cur");
+    if (renamed_in_new_) SyncDirectory(root_ / "new");
+    renamed_ = renamed_in_new_ = false;
+    return {};
+  }
 
  private:
   std::string Prefix() const { return "maildir://" + root_.string() + ": "; }
@@ -229,6 +238,8 @@ class MaildirSource : public Source {
 
   fs::path root_;
   std::map<std::string, Entry> listed_;  // uid -> where List() saw it
+  bool renamed_ = false;                 // acknowledged since the last Close()
+  bool renamed_in_new_ = false;          // ... a message that was in new/
 };
 
 }  // namespace

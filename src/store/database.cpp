@@ -112,6 +112,24 @@ Result<int> Database::UserVersion() {
   return static_cast<int>(st->ColumnInt(0));
 }
 
+Result<void> Database::SyncWal() {
+  // What a commit under synchronous = FULL does to the log, on demand: the
+  // log's sqlite3_file, synced by the VFS (fdatasync; on a log file created
+  // since it was opened, the directory too). A checkpoint would also sync
+  // the log, but only when it can copy frames; one blocked by a reader
+  // syncs nothing, so it is no guarantee.
+  sqlite3_file* log = nullptr;
+  int rc =
+      sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log);
+  if (rc != SQLITE_OK)
+    return std::unexpected(internal::SqliteError(db_, rc, "sync: journal"));
+  if (log == nullptr || log->pMethods == nullptr) return {};  // no log open
+  rc = log->pMethods->xSync(log, SQLITE_SYNC_NORMAL);
+  if (rc != SQLITE_OK)
+    return std::unexpected(internal::SqliteError(nullptr, rc, "sync"));
+  return {};
+}
+
 // ---- Statement -------------------------------------------------------------
 
 Statement::Statement(Statement&& other) noexcept
@@ -241,6 +259,49 @@ Result<void> Transaction::Commit() {
   // On failure the transaction stays open and the destructor rolls it back.
   CT_STORE_TRY(db_->Exec("COMMIT"));
   done_ = true;
+  return {};
+}
+
+// ---- DeferredSync
+// ------------------------------------------------------------
+
+Result<DeferredSync> DeferredSync::Begin(Database& db) {
+  // NORMAL in WAL mode keeps every commit atomic and the database
+  // consistent; it only postpones the sync to the next checkpoint (SQLite's
+  // "WAL mode is always consistent with synchronous=NORMAL, but does lose
+  // durability"). Finish() gives the durability back at the one point where
+  // it matters.
+  CT_STORE_TRY(db.Exec("PRAGMA synchronous = NORMAL"));
+  // What was committed before was committed under FULL: already durable.
+  return DeferredSync(&db, sqlite3_total_changes64(db.handle()));
+}
+
+DeferredSync::DeferredSync(DeferredSync&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), synced_(other.synced_) {}
+
+DeferredSync::~DeferredSync() {
+  // A failure cannot be returned from here; the connection then stays at
+  // NORMAL, which is still consistent, and Database::Open sets FULL again
+  // for the next process.
+  if (db_ != nullptr) (void)db_->Exec("PRAGMA synchronous = FULL");
+}
+
+Result<void> DeferredSync::Sync() {
+  if (db_ == nullptr)
+    return Fail(ErrorKind::kInternal, "database: sync of a finished deferral");
+  // Rows changed by this connection: none since the last sync, nothing
+  // new to make durable.
+  const int64_t changes = sqlite3_total_changes64(db_->handle());
+  if (changes == synced_) return {};
+  CT_STORE_TRY(db_->SyncWal());
+  synced_ = changes;
+  return {};
+}
+
+Result<void> DeferredSync::Finish() {
+  CT_STORE_TRY(Sync());
+  CT_STORE_TRY(db_->Exec("PRAGMA synchronous = FULL"));
+  db_ = nullptr;
   return {};
 }
 

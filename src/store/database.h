@@ -44,6 +44,13 @@ class Database {
   // Schema version after migrations.
   Result<int> UserVersion();
 
+  // Makes every transaction committed so far durable, power loss included:
+  // one sync of the write-ahead log through SQLite's own file object (which
+  // also syncs the directory the first time a new log file is synced). Only
+  // needed after commits made while a DeferredSync is alive; without a WAL
+  // (":memory:") there is nothing to do.
+  Result<void> SyncWal();
+
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_ = nullptr;
@@ -100,6 +107,35 @@ class Transaction {
   explicit Transaction(Database* db) : db_(db) {}
   Database* db_ = nullptr;
   bool done_ = false;
+};
+
+// While alive, commits on `db` are not synced to disk one by one
+// (PRAGMA synchronous = NORMAL in WAL mode): they survive the process dying
+// (kill -9, abort), but a power cut or a kernel crash may undo the last of
+// them, never part of one. For work that nothing outside the database sees
+// until Finish(): Finish() syncs once (Database::SyncWal) and turns the
+// per-commit sync back on (FULL, as Database::Open sets it). The destructor
+// restores FULL without syncing: the next FULL commit, or SyncWal, syncs
+// the log, earlier commits included.
+class DeferredSync {
+ public:
+  static Result<DeferredSync> Begin(Database& db);
+  DeferredSync(DeferredSync&& other) noexcept;
+  DeferredSync& operator=(DeferredSync&&) = delete;
+  DeferredSync(const DeferredSync&) = delete;
+  DeferredSync& operator=(const DeferredSync&) = delete;
+  ~DeferredSync();
+
+  // Syncs, without ending the deferral (e.g. before acknowledging what was
+  // stored so far). Nothing to do when nothing changed since the last sync.
+  Result<void> Sync();
+  // Syncs and restores FULL.
+  Result<void> Finish();
+
+ private:
+  DeferredSync(Database* db, int64_t changes) : db_(db), synced_(changes) {}
+  Database* db_ = nullptr;
+  int64_t synced_ = 0;  // sqlite3_total_changes64 when last synced
 };
 
 }  // namespace ct::store

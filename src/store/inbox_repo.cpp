@@ -120,6 +120,27 @@ Result<std::vector<int64_t>> InboxRepo::Pending() {
       *st, [](const Statement& row) { return row.ColumnInt(0); });
 }
 
+Result<std::vector<int64_t>> InboxRepo::Retried() {
+  Result<Statement> st = db_.Prepare(
+      "SELECT id FROM inbox WHERE status = 'new' AND attempts > 0 ORDER BY id");
+  if (!st) return std::unexpected(std::move(st.error()));
+  return internal::CollectRows<int64_t>(
+      *st, [](const Statement& row) { return row.ColumnInt(0); });
+}
+
+Result<bool> InboxRepo::KnownSender(const std::string& email) {
+  // EXISTS stops at the first row: bindings by its primary key (addresses
+  // stored in lower case), parties by parties_email (COLLATE NOCASE); never
+  // a scan of the deals.
+  Result<Statement> st = db_.Prepare(
+      "SELECT EXISTS (SELECT 1 FROM bindings WHERE email = ?1) OR "
+      "EXISTS (SELECT 1 FROM parties WHERE email = ?1)");
+  if (!st) return std::unexpected(std::move(st.error()));
+  Result<bool> row = st->Bind(1, internal::AsciiLower(email)).Step();
+  if (!row) return std::unexpected(std::move(row.error()));
+  return *row && st->ColumnInt(0) != 0;
+}
+
 Result<void> InboxRepo::SetStatus(int64_t id, const std::string& status,
                                   const std::string& outcome,
                                   const std::string& deal_id) {

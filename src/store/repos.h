@@ -142,6 +142,11 @@ class InboxRepo {
   Result<InboxRecord> Load(int64_t id);
   Result<std::optional<InboxRecord>> FindByMessageId(const std::string& mid);
   Result<std::vector<int64_t>> Pending();  // status "new", oldest first
+  // The pending ones at least one attempt of which did not finish.
+  Result<std::vector<int64_t>> Retried();
+  // `email` is bound to a key or is a party of some deal: such a sender's
+  // mail that cannot be verified gets an explanation. Two index lookups.
+  Result<bool> KnownSender(const std::string& email);
   // Also clears last_error: an outcome supersedes an unfinished attempt.
   Result<void> SetStatus(int64_t id, const std::string& status,
                          const std::string& outcome,

@@ -29,7 +29,8 @@
 // The servers start once for the suite; each test gets a fresh cybertroc
 // directory (config, database, dir:// outbox) and a fresh escrow GnuPG home
 // that knows only the operator: the parties' keys arrive in Autocrypt
-// headers. Skips only when the harness exits 77.
+// headers. Every installation verifies with two GnuPG workers ([inbox]
+// workers = 2). Skips only when the harness exits 77.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -52,6 +53,9 @@ using cttest::Lines;
 using cttest::ReadFile;
 
 constexpr int kMessages = 5;  // per scenario: one offer, four status requests
+// Verified by two GnuPG workers whatever the machine (issue 9): exactly once
+// must hold with several.
+constexpr char kWorkers[] = "[inbox]\nworkers = 2\n";
 constexpr int kCrashStatus = 137;
 
 enum class Kind { kImapProcessed, kImapSeen, kImaps, kPop3, kPop3s, kMaildir };
@@ -148,7 +152,7 @@ class ExactlyOnceTest : public ::testing::Test {
       s.maildir = s.ct->dir() / "Maildir";
       for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(s.maildir / sub);
     }
-    s.ct->WriteConfig(Inbox(kind, s.maildir));
+    s.ct->WriteConfig(Inbox(kind, s.maildir), kWorkers);
     Cmd init = s.ct->Run({"init"});  // `open` does not create the database
     EXPECT_EQ(init.status, 0) << init.All();
     Cmd open = s.ct->Run({"--json", "open", "sale", "--seller", "alice@example.test", "--buyer",
@@ -485,7 +489,7 @@ TEST_F(ExactlyOnceTest, NeomuttAndClearsignedMailAcceptDealsOverImap) {
   world().Empty("escrow", "INBOX");
   world().Empty("escrow", "Processed");
   s.ct = std::make_unique<Instance>(world(), Label("clients"));
-  s.ct->WriteConfig(Inbox(s.kind));
+  s.ct->WriteConfig(Inbox(s.kind), kWorkers);
   const fs::path dir = s.ct->dir();
   auto offer = [](const std::string& item) {
     return "CT 10 SALE\nbuyer: bob@example.test\nitem: " + item +
@@ -584,7 +588,7 @@ TEST_F(ExactlyOnceTest, UnreachableServerLosesNothing) {
     SCOPED_TRACE(scheme + " on closed port " + std::to_string(port));
     cttest::InboxSettings dead = Inbox(Kind::kImapProcessed);
     dead.url = scheme + "://escrow@127.0.0.1:" + std::to_string(port) + "/INBOX";
-    s.ct->WriteConfig(dead);
+    s.ct->WriteConfig(dead, kWorkers);
     Cmd run = RunOnce(s);
     EXPECT_EQ(run.status, 1) << run.All() << Diagnostics(s);
     const auto err = Lines(run.err);
@@ -606,7 +610,7 @@ TEST_F(ExactlyOnceTest, UnreachableServerLosesNothing) {
   ExpectAllWaiting(s);  // nothing was acknowledged meanwhile
 
   // The server is back: the rest arrives, the stored one is a duplicate.
-  s.ct->WriteConfig(Inbox(Kind::kImapProcessed));
+  s.ct->WriteConfig(Inbox(Kind::kImapProcessed), kWorkers);
   Cmd back = RunOnce(s);
   ASSERT_EQ(back.status, 0) << back.All() << Diagnostics(s);
   EXPECT_EQ(JsonInt(back.out, "fetched"), kMessages - 1) << back.out;

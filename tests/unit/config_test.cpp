@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace ct::config {
 namespace {
@@ -67,6 +69,7 @@ TEST_F(ConfigTest, MissingFileWithMissingOkGivesDefaults) {
   EXPECT_EQ(config->store.database, "/var/lib/cybertroc/cybertroc.db");
   EXPECT_EQ(config->inbox.poll_interval, 60);
   EXPECT_EQ(config->inbox.max_message_size, 1048576);
+  EXPECT_EQ(config->inbox.workers, DefaultWorkers());
   EXPECT_EQ(config->outbox.max_replies_per_day, 10);
   EXPECT_EQ(config->templates.default_language, "fr");
   EXPECT_EQ(config->policy.money.currency, "EUR");
@@ -74,6 +77,16 @@ TEST_F(ConfigTest, MissingFileWithMissingOkGivesDefaults) {
   EXPECT_EQ(config->policy.deadlines.days.at("dispute_max_days"), 366);
   EXPECT_EQ(config->policy.deadlines.reminder_days, (std::vector<int>{7, 1}));
   EXPECT_EQ(config->log.level, "info");
+}
+
+// inbox.workers defaults to one worker per core, never 0 (an unknown core
+// count) and never more than the key accepts.
+TEST(ConfigDefaults, WorkersFollowTheCoresWithinBounds) {
+  const unsigned cores = std::thread::hardware_concurrency();
+  const int expected = cores == 0 ? 1 : static_cast<int>(std::min(cores, 64u));
+  EXPECT_EQ(DefaultWorkers(), expected);
+  EXPECT_GE(Config().inbox.workers, 1);
+  EXPECT_LE(Config().inbox.workers, kMaxWorkers);
 }
 
 TEST_F(ConfigTest, MissingFileIsAnErrorUnlessMissingOk) {
@@ -101,6 +114,7 @@ tls_ca_file = /etc/ct/ca.pem
 processed_folder = Done
 poll_interval = 30   # seconds
 max_message_size = 2048
+workers = 3
 [outbox]
 url = smtps://escrow@mail.example.net:465
 password_file = /etc/ct/smtp.pw
@@ -153,6 +167,7 @@ TEST_F(ConfigTest, EveryKeyParsed) {
   EXPECT_EQ(c.inbox.processed_folder, "Done");
   EXPECT_EQ(c.inbox.poll_interval, 30);
   EXPECT_EQ(c.inbox.max_message_size, 2048);
+  EXPECT_EQ(c.inbox.workers, 3);
   EXPECT_EQ(c.outbox.url, "smtps://escrow@mail.example.net:465");
   EXPECT_EQ(c.outbox.password_file, "/etc/ct/smtp.pw");
   EXPECT_EQ(c.outbox.from, "Escrow <escrow@example.net>");
@@ -301,6 +316,9 @@ TEST_F(ConfigTest, BadValuesNameTheKey) {
        "deadlines.fortnight_days: unknown key"},
       {"[inbox]\npoll_interval = -5\n", "inbox.poll_interval: expected"},
       {"[inbox]\npoll_interval = soon\n", "inbox.poll_interval: expected"},
+      {"[inbox]\nworkers = 0\n", "inbox.workers: expected"},
+      {"[inbox]\nworkers = 65\n", "inbox.workers: expected"},
+      {"[inbox]\nworkers = two\n", "inbox.workers: expected"},
       {"[inbox]\nmax_message_size = 99999999999999999999\n",
        "inbox.max_message_size: expected"},
       {"[outbox]\ngive_up_hours = 0\n", "outbox.give_up_hours: expected"},

@@ -1,0 +1,190 @@
+// The parallel inbound pipeline (issue 9): GnuPG on N worker threads, the
+// database on this one.
+//
+// Roles. A worker runs ExamineMessage — screening, key imports, decryption,
+// verification: everything GnuPG does for a message — with its own
+// crypto::GpgContext (GPGME allows one thread per context at a time;
+// gpgme_check_version ran in GpgContext::Open before any thread starts).
+// This thread, the committer, owns the SQLite connection: it counts each
+// attempt (BeginAttempt, committed) before handing the message to a worker,
+// and applies the results strictly in inbox order, each in its own
+// transaction (ApplyMessage reads bindings, remembered signatures and
+// deals: it must see the previous message's commit). At most
+// kWindowPerWorker messages per worker are in flight, so memory stays flat
+// however long the backlog.
+//
+// The keyring, and keys that arrive by mail: app/shared_keyring.h.
+//
+// Failures. What a worker throws is that message's failure, recorded by
+// EndAttempt like any other (issue 8). A message that an earlier attempt
+// did not finish is examined alone, with nothing else in flight: should it
+// be what kills the run, the messages around it are not charged attempts
+// for it more than once.
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <system_error>
+#include <thread>
+
+#include "app/attempts.h"
+#include "app/faults.h"
+#include "app/logging.h"
+#include "app/shared_keyring.h"
+
+namespace ct::app {
+namespace {
+
+// Messages in flight per worker: one being examined, one waiting, so that
+// no worker idles while the committer applies.
+constexpr size_t kWindowPerWorker = 2;
+
+// One message in flight.
+struct Task {
+  uint64_t seq = 0;
+  bool alone = false;      // examined with nothing else in flight
+  store::InboxRecord row;  // raw bytes included, loaded by the committer
+  std::optional<Result<Examined>> result;  // the worker's, under the mutex
+};
+
+// The worker threads and the queue they take messages from, in order.
+class Pool {
+ public:
+  Pool(const config::Config& config,
+       const std::vector<crypto::GpgContext*>& contexts)
+      : config_(config) {
+    try {
+      for (crypto::GpgContext* gpg : contexts)
+        threads_.emplace_back([this, gpg] { Work(*gpg); });
+    } catch (const std::system_error& e) {  // work with those that started
+      Logger("inbox")->warn("started {} of {} GnuPG workers: {}",
+                            threads_.size(), contexts.size(), e.what());
+    }
+  }
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Queued messages are dropped; those being examined finish first.
+  ~Pool() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_.notify_all();
+    keyring_.order.Abandon();
+    for (std::thread& thread : threads_) thread.join();
+  }
+
+  size_t size() const { return threads_.size(); }
+
+  void Submit(std::shared_ptr<Task> task) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(task));
+    }
+    work_.notify_one();
+  }
+
+  // Returns once `task` has its result.
+  void Wait(const Task& task) {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return task.result.has_value(); });
+  }
+
+ private:
+  void Work(crypto::GpgContext& gpg) {
+    for (;;) {
+      std::shared_ptr<Task> task;
+      {
+        std::unique_lock lock(mutex_);
+        work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        task = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      Result<Examined> result = Examine(gpg, *task);
+      {
+        std::lock_guard lock(mutex_);
+        task->result = std::move(result);
+      }
+      done_.notify_all();
+    }
+  }
+
+  Result<Examined> Examine(crypto::GpgContext& gpg, const Task& task) {
+    ImportTicket ticket(keyring_.order, task.seq);
+    SharedKeyring access(keyring_, ticket, task.seq);
+    return Guarded([&]() -> Result<Examined> {
+      return ExamineMessage(config_, gpg, task.row, access);
+    });
+  }
+
+  const config::Config& config_;
+  Keyring keyring_;
+  std::mutex mutex_;
+  std::condition_variable work_, done_;
+  std::deque<std::shared_ptr<Task>> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;  // last: they use everything above
+};
+
+// Applies the examined head of the flight, in its transaction.
+Result<void> Apply(Context& ctx, const Task& task, ProcessReport& report) {
+  const Result<void> done = Guarded([&]() -> Result<void> {
+    if (!*task.result) return std::unexpected(task.result->error());
+    return ApplyMessage(ctx, task.row, **task.result, report);
+  });
+  return EndAttempt(ctx, task.row.id, done, report);
+}
+
+}  // namespace
+
+Result<void> ProcessInParallel(Context& ctx, crypto::GpgContext& gpg,
+                               const std::vector<int64_t>& ids,
+                               const std::vector<int64_t>& retried, int workers,
+                               ProcessReport& report) {
+  // One context per worker, all opened here before any thread starts.
+  std::vector<crypto::GpgContext> more;
+  for (int i = 1; i < workers; ++i) {
+    auto opened = OpenGpg(ctx);
+    if (!opened) return std::unexpected(opened.error());
+    more.push_back(std::move(*opened));
+  }
+  std::vector<crypto::GpgContext*> contexts = {&gpg};
+  for (auto& context : more) contexts.push_back(&context);
+  Pool pool(ctx.config, contexts);
+  if (pool.size() == 0)
+    return Fail(ErrorKind::kIo, "cannot start any GnuPG worker thread");
+
+  const std::set<int64_t> alone(retried.begin(), retried.end());
+  const size_t window = kWindowPerWorker * pool.size();
+  std::deque<std::shared_ptr<Task>> flight;  // in inbox order
+  uint64_t seq = 0;
+  size_t next = 0;
+  for (;;) {
+    while (next < ids.size() && flight.size() < window &&
+           !ctx.StopRequested()) {
+      const bool by_itself = alone.contains(ids[next]);
+      if (!flight.empty() && (by_itself || flight.back()->alone)) break;
+      auto begun = BeginAttempt(ctx, ids[next++], report);
+      if (!begun) return std::unexpected(begun.error());
+      if (!*begun) continue;
+      MaybeCrash("processing");
+      auto task = std::make_shared<Task>();
+      task->seq = seq++;
+      task->alone = by_itself;
+      task->row = std::move(**begun);
+      pool.Submit(task);
+      flight.push_back(std::move(task));
+    }
+    if (flight.empty()) return {};  // all done, or asked to stop
+    const std::shared_ptr<Task> head = std::move(flight.front());
+    flight.pop_front();
+    pool.Wait(*head);
+    if (auto ok = Apply(ctx, *head, report); !ok) return ok;
+  }
+}
+
+}  // namespace ct::app
