@@ -31,22 +31,14 @@ constexpr std::time_t kMinute = 60;
 constexpr std::time_t kDay = 86400;
 constexpr int kOffers = 25;
 
-class OutOfOrderTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    world_ = new cttest::KeyWorld;
-    why_ = world_->Start("order");
-  }
-  static void TearDownTestSuite() {
-    delete world_;
-    world_ = nullptr;
-  }
+class OutOfOrderTest : public cttest::KeyWorldSuite<OutOfOrderTest> {
+ public:
+  static constexpr const char* kWorldLabel = "order";
 
+ protected:
   void SetUp() override {
-    if (!why_.empty()) {
-      if (world_->Skipped()) GTEST_SKIP() << why_;
-      FAIL() << why_;
-    }
+    KeyWorldSuite::SetUp();
+    if (Stopped()) return;
     static int count = 0;
     // Two GnuPG workers whatever the machine (issue 9): the isolation and
     // ordering guarantees must hold with several.
@@ -102,15 +94,10 @@ class OutOfOrderTest : public ::testing::Test {
                             : "(" + std::to_string(rows.size()) + " rows)";
   }
 
-  static cttest::KeyWorld* world_;
-  static std::string why_;
   std::unique_ptr<MaildirInstance> ct_;
   std::time_t base_ = 0;
   int files_ = 0;
 };
-
-cttest::KeyWorld* OutOfOrderTest::world_ = nullptr;
-std::string OutOfOrderTest::why_;
 
 // The issue: offers signed by one party, delivered in another order, were
 // refused as "older than your last accepted command". All must apply, in

@@ -36,22 +36,14 @@ namespace fs = std::filesystem;
 
 constexpr int kOffers = 5;
 
-class GpgProcessesTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    world_ = new cttest::KeyWorld;
-    why_ = world_->Start("gpgproc");
-  }
-  static void TearDownTestSuite() {
-    delete world_;
-    world_ = nullptr;
-  }
+class GpgProcessesTest : public cttest::KeyWorldSuite<GpgProcessesTest> {
+ public:
+  static constexpr const char* kWorldLabel = "gpgproc";
 
+ protected:
   void SetUp() override {
-    if (!why_.empty()) {
-      if (world_->Skipped()) GTEST_SKIP() << why_;
-      FAIL() << why_;
-    }
+    KeyWorldSuite::SetUp();
+    if (Stopped()) return;
     static int count = 0;
     // One worker: the counts below are per message for one GnuPG context
     // (issue 9 goal 1); every further worker pays its own engine set-up and
@@ -87,14 +79,9 @@ class GpgProcessesTest : public ::testing::Test {
     return files;
   }
 
-  static cttest::KeyWorld* world_;
-  static std::string why_;
   std::unique_ptr<MaildirInstance> ct_;
   std::time_t now_ = 0;
 };
-
-cttest::KeyWorld* GpgProcessesTest::world_ = nullptr;
-std::string GpgProcessesTest::why_;
 
 // The issue: 15 gpg processes per offer. Now the floor: one verification
 // per offer, one signing operation per notification, plus a constant.

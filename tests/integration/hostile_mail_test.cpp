@@ -41,22 +41,14 @@ constexpr int kBombMiB = 512;
 // the bomb's plaintext takes, ample for a run that never does.
 constexpr long kAddressSpace = 256L << 20;
 
-class HostileMailTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    world_ = new cttest::KeyWorld;
-    why_ = world_->Start("hostile");
-  }
-  static void TearDownTestSuite() {
-    delete world_;
-    world_ = nullptr;
-  }
+class HostileMailTest : public cttest::KeyWorldSuite<HostileMailTest> {
+ public:
+  static constexpr const char* kWorldLabel = "hostile";
 
+ protected:
   void SetUp() override {
-    if (!why_.empty()) {
-      if (world_->Skipped()) GTEST_SKIP() << why_;
-      FAIL() << why_;
-    }
+    KeyWorldSuite::SetUp();
+    if (Stopped()) return;
     static int count = 0;
     // Two GnuPG workers whatever the machine (issue 9): the isolation and
     // ordering guarantees must hold with several.
@@ -139,15 +131,10 @@ class HostileMailTest : public ::testing::Test {
     return ct_->Run({"--json", "run"}, now_, env, prefix);
   }
 
-  static cttest::KeyWorld* world_;
-  static std::string why_;
   std::unique_ptr<MaildirInstance> ct_;
   std::time_t now_ = 0;
   int files_ = 0;
 };
-
-cttest::KeyWorld* HostileMailTest::world_ = nullptr;
-std::string HostileMailTest::why_;
 
 TEST_F(HostileMailTest, CompressedBombIsQuarantinedAndMailBehindItApplied) {
   ASSERT_LT(BombCiphertext().size(), 8192u) << "not a small message";

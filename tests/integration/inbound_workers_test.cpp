@@ -36,22 +36,14 @@ namespace fs = std::filesystem;
 constexpr std::time_t kMinute = 60;
 constexpr int kCrashStatus = 137;
 
-class InboundWorkersTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    world_ = new cttest::KeyWorld;
-    why_ = world_->Start("workers");
-  }
-  static void TearDownTestSuite() {
-    delete world_;
-    world_ = nullptr;
-  }
+class InboundWorkersTest : public cttest::KeyWorldSuite<InboundWorkersTest> {
+ public:
+  static constexpr const char* kWorldLabel = "workers";
 
+ protected:
   void SetUp() override {
-    if (!why_.empty()) {
-      if (world_->Skipped()) GTEST_SKIP() << why_;
-      FAIL() << why_;
-    }
+    KeyWorldSuite::SetUp();
+    if (Stopped()) return;
     // Later than the keys, by far more than gpg's running faked clock.
     base_ = std::time(nullptr) + 10 * kMinute;
   }
@@ -149,15 +141,10 @@ class InboundWorkersTest : public ::testing::Test {
     return state;
   }
 
-  static cttest::KeyWorld* world_;
-  static std::string why_;
   std::vector<std::unique_ptr<MaildirInstance>> instances_;
   std::time_t base_ = 0;
   int files_ = 0;
 };
-
-cttest::KeyWorld* InboundWorkersTest::world_ = nullptr;
-std::string InboundWorkersTest::why_;
 
 TEST_F(InboundWorkersTest, KeyFromAnEarlierMessageIsSeenByLaterVerifications) {
   MaildirInstance& ct = NewInstance(2);

@@ -85,24 +85,20 @@ TEST(KeyFactsTest, HoldsPrimarySubkeysAndKeyIds) {
 
 // ---------------------------------------------------------------- GnuPG
 
-class KeyCacheTest : public ::testing::Test {
+class KeyCacheTest : public cttest::KeyWorldSuite<KeyCacheTest> {
+ public:
+  static constexpr const char* kWorldLabel = "keycache";
+
  protected:
-  static void SetUpTestSuite() {
-    world_ = new cttest::KeyWorld;
-    why_ = world_->Start("keycache");
-  }
   static void TearDownTestSuite() {
-    delete world_;
-    world_ = nullptr;
+    KeyWorldSuite::TearDownTestSuite();
     std::remove(kGpgmeLog.c_str());
   }
 
   void SetUp() override {
     ASSERT_TRUE(kGpgmeLogSet);
-    if (!why_.empty()) {
-      if (world_->Skipped()) GTEST_SKIP() << why_;
-      FAIL() << why_;
-    }
+    KeyWorldSuite::SetUp();
+    if (Stopped()) return;
     static int count = 0;
     // The escrow's home with alice's public key added.
     home_ = world_->NewEscrowHome("k" + std::to_string(++count));
@@ -164,14 +160,9 @@ class KeyCacheTest : public ::testing::Test {
     return spawns;
   }
 
-  static cttest::KeyWorld* world_;
-  static std::string why_;
   fs::path home_;
   size_t offset_ = 0;
 };
-
-cttest::KeyWorld* KeyCacheTest::world_ = nullptr;
-std::string KeyCacheTest::why_;
 
 TEST_F(KeyCacheTest, AKeyIsListedOnceByPrimaryOrSubkeyFingerprint) {
   auto gpg = crypto::GpgContext::Open(home_);

@@ -15,6 +15,8 @@
 #ifndef CYBERTROC_TESTS_INTEGRATION_MAILDIR_WORLD_H_
 #define CYBERTROC_TESTS_INTEGRATION_MAILDIR_WORLD_H_
 
+#include <gtest/gtest.h>
+
 #include <ctime>
 #include <map>
 #include <stdexcept>
@@ -254,6 +256,34 @@ class MaildirInstance {
  private:
   fs::path dir_;
   fs::path gpg_home_;
+};
+
+// A test suite whose tests share one KeyWorld, made once per suite (making
+// keys is slow). `Suite` derives from it and names its world's label in
+// `static constexpr const char* kWorldLabel`. A derived SetUp calls
+// KeyWorldSuite::SetUp() first and returns when the test was skipped (no
+// root, a package missing: the reason is printed) or failed.
+template <typename Suite>
+class KeyWorldSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    world_ = new KeyWorld;
+    why_ = world_->Start(Suite::kWorldLabel);
+  }
+  static void TearDownTestSuite() {
+    delete world_;
+    world_ = nullptr;
+  }
+  void SetUp() override {
+    if (why_.empty()) return;
+    if (world_->Skipped()) GTEST_SKIP() << why_;
+    FAIL() << why_;
+  }
+  // True when SetUp already skipped or failed the test.
+  bool Stopped() const { return IsSkipped() || HasFatalFailure(); }
+
+  static inline KeyWorld* world_ = nullptr;
+  static inline std::string why_;
 };
 
 }  // namespace cttest
