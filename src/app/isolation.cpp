@@ -130,8 +130,9 @@ Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg) {
   auto deferred = store::DeferredSync::Begin(ctx.db);
   if (!deferred) return std::unexpected(deferred.error());
   const auto started = std::chrono::steady_clock::now();
-  const int workers = static_cast<int>(std::min<size_t>(
+  int workers = static_cast<int>(std::min<size_t>(
       static_cast<size_t>(ctx.config.inbox.workers), pending->size()));
+  if (workers >= 2 && !ParallelGnupgReady(ctx)) workers = 1;
   if (workers >= 2) {
     if (auto ok =
             ProcessInParallel(ctx, gpg, *pending, *retried, workers, report);
@@ -146,7 +147,7 @@ Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg) {
   }
   if (auto ok = deferred->Finish(); !ok) return std::unexpected(ok.error());
   if (!pending->empty())
-    Logger("inbox")->info("{} messages processed in {} ms ({} GnuPG workers)",
+    Logger("inbox")->info("{} messages processed in {} ms (GnuPG workers: {})",
                           pending->size(),
                           std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)

@@ -71,13 +71,16 @@ env_name() {
 }
 
 # A home that never talks to the network or a card, and never asks for a
-# passphrase: keys have none, and loopback lets GPGME callers pass one.
+# passphrase: keys have none, and loopback lets GPGME callers pass one. No
+# random_seed file, as the README asks for [inbox] workers > 1: gpg
+# processes side by side would wait for each other's lock on it.
 write_config() {
   local home=$1
   mkdir -p "$home"
   chmod 700 "$home"
   cat >"$home/gpg.conf" <<'EOF'
 no-greeting
+no-random-seed-file
 pinentry-mode loopback
 no-auto-key-retrieve
 no-auto-key-import

@@ -56,10 +56,17 @@ class InboundWorkersTest : public cttest::KeyWorldSuite<InboundWorkersTest> {
 
   MaildirInstance& NewInstance(int workers) {
     static int count = 0;
+    label_ = "w" + std::to_string(++count);
     instances_.push_back(std::make_unique<MaildirInstance>(
-        *world_, "w" + std::to_string(++count),
+        *world_, label_,
         "[inbox]\nworkers = " + std::to_string(workers) + "\n"));
     return *instances_.back();
+  }
+
+  // The GnuPG home of the instance NewInstance made last (KeyWorld's
+  // NewEscrowHome).
+  fs::path EscrowHome() const {
+    return world_->gnupg_dir() / "party" / ("escrow-" + label_);
   }
 
   static std::string Offer(const std::string& item,
@@ -142,6 +149,7 @@ class InboundWorkersTest : public cttest::KeyWorldSuite<InboundWorkersTest> {
   }
 
   std::vector<std::unique_ptr<MaildirInstance>> instances_;
+  std::string label_;
   std::time_t base_ = 0;
   int files_ = 0;
 };
@@ -157,8 +165,44 @@ TEST_F(InboundWorkersTest, KeyFromAnEarlierMessageIsSeenByLaterVerifications) {
   EXPECT_EQ(JsonInt(run.out, "applied"), kOffers) << run.out;
   EXPECT_EQ(JsonInt(run.out, "quarantined"), 0) << run.out;
   EXPECT_EQ(JsonInt(run.out, "failed"), 0) << run.out;
-  EXPECT_NE(ReadFile(ct.log()).find("(2 GnuPG workers)"), std::string::npos)
+  EXPECT_NE(ReadFile(ct.log()).find("(GnuPG workers: 2)"), std::string::npos)
       << "the run did not use two workers";
+}
+
+// The other way round: an earlier message revokes the key that later ones
+// are signed with. Serial processing imports the revocation first and
+// refuses them all; so must the workers, though the later messages import
+// nothing and could be verified at once.
+TEST_F(InboundWorkersTest, RevocationInAnEarlierMessageStopsTheLaterOnes) {
+  MaildirInstance& ct = NewInstance(2);
+  const std::string name = "mallory-revoked";
+  // The escrow knows the key from before its revocation (the party's own
+  // home holds that version, and can still sign with it).
+  Cmd known = cttest::Shell(
+      "gpg --homedir " + cttest::Quote(world_->PartyHome(name)) +
+      " --batch --export " + world_->Fpr(name) + " | gpg --homedir " +
+      cttest::Quote(EscrowHome()) + " --batch --import");
+  ASSERT_EQ(known.status, 0) << known.All();
+  constexpr int kMessages = 6;
+  std::vector<fs::path> mail;
+  // The first carries carol's key, then the revocation: two imports, with
+  // room between them for a verification that would not wait.
+  const fs::path first =
+      world_->dir() / ("m" + std::to_string(++files_) + ".eml");
+  mail.push_back(world_->Clearsign(
+      name, Offer("Record 0"), first, base_,
+      world_->AutocryptHeader("carol") + "\n" + world_->AutocryptHeader(name)));
+  for (int i = 1; i < kMessages; ++i)
+    mail.push_back(Sign(name, Offer("Record " + std::to_string(i)), i,
+                        /*with_key=*/false));
+  for (const auto& file : mail) ct.Deliver(file);
+  Cmd run = Run(ct);
+  ASSERT_EQ(run.status, 0) << run.All();
+  EXPECT_EQ(JsonInt(run.out, "applied"), 0) << run.out;
+  EXPECT_EQ(JsonInt(run.out, "quarantined"), kMessages) << run.out;
+  EXPECT_EQ(ct.SqlCount("SELECT count(*) FROM inbox WHERE status = "
+                        "'quarantined' AND outcome LIKE '%revoked%'"),
+            kMessages);
 }
 
 // Two parties' messages, each carrying its sender's key, so that imports
@@ -177,6 +221,29 @@ TEST_F(InboundWorkersTest, KeysImportedSideBySideAreAllThere) {
   EXPECT_EQ(JsonInt(run.out, "applied"), kOffers) << run.out;
   EXPECT_EQ(JsonInt(run.out, "quarantined"), 0) << run.out;
   EXPECT_EQ(JsonInt(run.out, "failed"), 0) << run.out;
+}
+
+// Side by side, gpg processes wait for each other's lock on random_seed
+// unless gpg.conf says `no-random-seed-file`: without it, one worker, and
+// the log says what to add.
+TEST_F(InboundWorkersTest, WithoutNoRandomSeedFileOneWorkerAndAWarning) {
+  MaildirInstance& ct = NewInstance(2);
+  const fs::path conf = EscrowHome() / "gpg.conf";
+  std::string text = ReadFile(conf);
+  const std::string option = "no-random-seed-file\n";
+  ASSERT_NE(text.find(option), std::string::npos) << conf << ": " << text;
+  text.erase(text.find(option), option.size());
+  cttest::WriteFile(conf, text);
+  for (int i = 0; i < 3; ++i)
+    ct.Deliver(Sign("alice", Offer("Record " + std::to_string(i)), i,
+                    /*with_key=*/i == 0));
+  Cmd run = Run(ct);
+  ASSERT_EQ(run.status, 0) << run.All();
+  EXPECT_EQ(JsonInt(run.out, "applied"), 3) << run.out;
+  const std::string log = ReadFile(ct.log());
+  EXPECT_NE(log.find("lacks the line `no-random-seed-file`"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("(GnuPG workers: 1)"), std::string::npos) << log;
 }
 
 TEST_F(InboundWorkersTest, OneWorkerAndTwoGiveTheSameEndState) {
