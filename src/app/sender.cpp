@@ -277,8 +277,21 @@ class Delivery {
     return {};
   }
 
+  // GnuPG sometimes fails when several gpg processes use one agent at once
+  // (seen: "Unmatched parentheses in S-expression" from the agent): such a
+  // row is composed once more, alone, in a context of its own (every
+  // worker's context may be busy), before the run gives up on our keys.
+  void RecomposeAlone(Job& job) {
+    Logger("outbox")->warn("composing message {} failed ({}); once more alone",
+                           job.row.id, job.raw.error().message);
+    auto alone = OpenGpg(ctx_);
+    if (!alone) return;
+    job.raw = Build(ctx_, *alone, job.row, job.recipient_key);
+  }
+
   Result<void> Deliver(Job& job) {
     store::OutboxRecord& row = job.row;
+    if (!job.raw && job.raw.error().kind == ErrorKind::kIo) RecomposeAlone(job);
     if (!job.raw) return std::unexpected(job.raw.error());  // our keys
     env_.to = {row.to_email};
     env_.delivery_key = DeliveryKey(row);
