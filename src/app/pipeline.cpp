@@ -178,7 +178,7 @@ bool ParallelGnupgReady(const Context& ctx) {
     Logger("inbox")->warn(
         "inbox.workers = {}, but {} lacks the line `no-random-seed-file`: "
         "parallel gpg processes would wait for each other's lock on "
-        "random_seed; verifying one message at a time",
+        "random_seed; running one gpg process at a time",
         ctx.config.inbox.workers, conf);
   });
   return false;

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/attempts.h"
 #include "app/faults.h"
 #include "app/identity.h"
 #include "app/inbound.h"
@@ -261,7 +262,12 @@ class Delivery {
   // One thread per worker, no more than there are rows: the caller's
   // context and, for the others, contexts of their own.
   Result<void> StartWorkers(size_t rows) {
-    const size_t n = std::min(Workers(ctx_.config), rows);
+    // As for incoming mail: side by side, gpg processes wait for each
+    // other's random_seed lock unless gpg.conf says no-random-seed-file.
+    const size_t workers = Workers(ctx_.config) > 1 && ParallelGnupgReady(ctx_)
+                               ? Workers(ctx_.config)
+                               : 1;
+    const size_t n = std::min(workers, rows);
     while (extra_.size() + 1 < n) {
       auto opened = OpenGpg(ctx_);
       if (!opened) return std::unexpected(opened.error());
