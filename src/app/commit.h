@@ -18,7 +18,7 @@ struct Origin {
   std::string actor_email;  // who sent it, "" when nobody (timer)
   std::string message_ref;  // Message-ID of the mail, or kCliRef / kTimerRef
   // The command arrived encrypted: its free text (tracking, reason) is kept
-  // in the history but never quoted in outgoing mail (SPEC section 2).
+  // in the history but never quoted in outgoing mail (docs/security.md).
   bool confidential = false;
 };
 inline constexpr char kCliRef[] = "cli";
@@ -45,7 +45,7 @@ Result<int64_t> WriteRefusal(Context& ctx, const core::Deal& deal,
                              const core::Refusal& refusal,
                              const Origin& origin);
 
-// The money invariants of SPEC section 3 for one step, checked against the
+// The money invariants of docs/money.md for one step, checked against the
 // ledger already stored for the deal: in = out + held, nothing held is
 // negative, a final state holds zero, payout orders match payout moves.
 Result<void> CheckConservation(const core::CaseRules& rules,

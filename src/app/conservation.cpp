@@ -1,4 +1,4 @@
-// Money conservation, checked before anything is written (SPEC section 3).
+// Money conservation, checked before anything is written (docs/money.md).
 #include <fmt/format.h>
 
 #include "app/commit.h"

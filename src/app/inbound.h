@@ -1,7 +1,7 @@
-// The inbound pipeline (SPEC section 2): fetch raw mail and store it
-// durably before acknowledging it on the server; then process each stored
-// message exactly once — screen, verify, identify the signer, read the one
-// command, apply it through the engine — committing its effects, the
+// The inbound pipeline (docs/protocol.md, docs/security.md): fetch raw mail and
+// store it durably before acknowledging it on the server; then process each
+// stored message exactly once — screen, verify, identify the signer, read the
+// one command, apply it through the engine — committing its effects, the
 // signature's replay mark and the inbox row's outcome in one transaction.
 #ifndef CYBERTROC_APP_INBOUND_H_
 #define CYBERTROC_APP_INBOUND_H_

@@ -1,5 +1,5 @@
 // Fetching: raw bytes into the inbox table, committed, and only then
-// acknowledged on the server (SPEC section 6, "Nothing lost").
+// acknowledged on the server (docs/operator.md, "Guarantees": nothing lost).
 //
 // Syncs. Each message is committed on its own (a crash keeps what was
 // stored), but not synced to disk on its own: the commits of a batch of

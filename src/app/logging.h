@@ -1,4 +1,4 @@
-// Logging for the shell (SPEC: never in core/): spdlog, one named logger per
+// Logging for the shell (DESIGN: never in core/): spdlog, one named logger per
 // stage, all writing through the same sinks so that one switch (log.file,
 // SIGHUP) moves every stage at once. Nothing here ever logs a secret; callers
 // must not log passwords or whole message bodies either.

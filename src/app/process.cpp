@@ -128,9 +128,9 @@ core::Refusal Keyed(std::string reason, std::string key,
   return r;
 }
 
-// SPEC replay rules: once per signature (applied or refused, it is
-// remembered), not made more than gpg.max_signature_age_days ago, not from
-// the future. Nothing else: mail is delivered out of order, so a command
+// The replay rules (docs/security.md): once per signature (applied or refused,
+// it is remembered), not made more than gpg.max_signature_age_days ago, not
+// from the future. Nothing else: mail is delivered out of order, so a command
 // signed before one already applied is still applied. An empty reason when
 // fine.
 Result<core::Refusal> ReplayProblem(Context& ctx, const verify::SignedText& s,

@@ -2,7 +2,7 @@
 // know the recipient's key, encrypted) PGP/MIME message, handed to the
 // transport and marked sent. Failures retry with exponential backoff; a
 // message still undelivered after outbox.give_up_hours is given up and the
-// operator is told (SPEC section 2, "Outgoing mail").
+// operator is told (docs/security.md, "Outgoing mail").
 #ifndef CYBERTROC_APP_SENDER_H_
 #define CYBERTROC_APP_SENDER_H_
 

@@ -25,7 +25,7 @@ Result<void> RunRun(const Globals& globals, const Args& args) {
     if (lock.error().kind != ErrorKind::kBusy)
       return std::unexpected(lock.error());
     std::cout << "run: busy: " << lock.error().message << "\n";
-    return {};  // SPEC: a second run exits 0 saying it is busy
+    return {};  // docs/operator.md: a second run exits 0 saying it is busy
   }
   auto report = app::RunOnce(*ctx);
   if (!report) return std::unexpected(report.error());

@@ -1,7 +1,7 @@
-// Reads the INI file of SPEC section 5 into Config. Boost.Program_options
-// splits the file into "section.key" = value pairs; every value is then
-// checked here by a small parser per key so that each error can name the
-// file, the key, what was expected and what was found.
+// Reads the INI file of docs/operator.md ("Configuration") into Config.
+// Boost.Program_options splits the file into "section.key" = value pairs; every
+// value is then checked here by a small parser per key so that each error can
+// name the file, the key, what was expected and what was found.
 #include "config/config.h"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
-// The one configuration struct (SPEC section 5). Every field has its default
-// here; config/config.cpp is the only place that includes
+// The one configuration struct (docs/operator.md, "Configuration"). Every field
+// has its default here; config/config.cpp is the only place that includes
 // Boost.Program_options. Secrets are never stored here: only the paths of
 // the files that hold them.
 #ifndef CYBERTROC_CONFIG_CONFIG_H_

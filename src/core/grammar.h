@@ -1,6 +1,6 @@
-// The e-mail command grammar (SPEC section 2, "Command line"): finds the one
-// command line of a message's signed text and reads its arguments. Pure: the
-// caller passes only text that GnuPG says is signed.
+// The e-mail command grammar (docs/protocol.md, "Deal ids and command lines"):
+// finds the one command line of a message's signed text and reads its
+// arguments. Pure: the caller passes only text that GnuPG says is signed.
 #ifndef CYBERTROC_CORE_GRAMMAR_H_
 #define CYBERTROC_CORE_GRAMMAR_H_
 

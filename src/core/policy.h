@@ -1,5 +1,5 @@
 // Operator settings the engine needs (from [money] and [deadlines]); the
-// config module fills this in. Plain data, defaults as SPEC section 5.
+// config module fills this in. Plain data, defaults as docs/operator.md.
 #ifndef CYBERTROC_CORE_POLICY_H_
 #define CYBERTROC_CORE_POLICY_H_
 

@@ -13,7 +13,7 @@
 
 namespace ct::core {
 
-// Codes of SPEC section 2, plus internal ones that never come from mail.
+// Codes of docs/protocol.md, plus internal ones that never come from mail.
 namespace code {
 inline constexpr int kStatus = 0;
 inline constexpr int kOffer = 10;
@@ -75,8 +75,8 @@ struct StateRule {
   std::string timeout_to;  // state entered when the deadline passes
   // Entered instead when the deadline passes after some but not all of the
   // waiting roles left `waits_mark` (one shipped, the other not): the one
-  // who performed must not lose to the one who did not (SPEC "Deadlines and
-  // silence"). Required where several roles wait with a mark.
+  // who performed must not lose to the one who did not (docs/protocol.md
+  // "Deadlines and silence"). Required where several roles wait with a mark.
   std::string partial_timeout_to;
   std::vector<std::string> waits_for;  // roles (or "operator") who must act
   std::string waits_mark;              // exchange: only roles lacking this mark

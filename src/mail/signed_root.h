@@ -1,6 +1,6 @@
-// Finds the one place a message may carry a command (SPEC "What counts as
-// signed"): the root itself must be signed. Anything else — a signed part
-// inside an unsigned container, text around a clear-signed block, an
+// Finds the one place a message may carry a command (docs/security.md, "What
+// counts as signed"): the root itself must be signed. Anything else — a signed
+// part inside an unsigned container, text around a clear-signed block, an
 // HTML-only mail — is refused here with a reason for the sender. Pure.
 #ifndef CYBERTROC_MAIL_SIGNED_ROOT_H_
 #define CYBERTROC_MAIL_SIGNED_ROOT_H_

@@ -1,5 +1,5 @@
 // Where incoming mail is fetched from: one mailbox behind IMAP, POP3 or a
-// local maildir (SPEC sections 5 and 6). The pipeline is
+// local maildir (docs/operator.md). The pipeline is
 //   List() -> Fetch() -> store durably in our database -> Acknowledge()
 // so a crash anywhere leaves the message on the server, to be fetched again
 // and recognised as a duplicate by the store.

@@ -1,4 +1,5 @@
-// Where outgoing mail goes (SPEC sections 2 "Outgoing mail", 5 and 6):
+// Where outgoing mail goes (docs/security.md "Outgoing mail",
+// docs/operator.md):
 //   smtp://[user@]host[:587]   SMTP submission. STARTTLS is required unless
 //                              the host is loopback (localhost, 127.0.0.0/8,
 //                              ::1); on loopback it is used when the server

@@ -1,6 +1,6 @@
-// Inbox and outbox URLs (SPEC section 5) and the TLS policy they imply.
-// A MailUrl never holds a password: secrets come from password files, so a
-// URL can be logged and put into error messages as it is.
+// Inbox and outbox URLs (docs/operator.md, "Configuration") and the TLS policy
+// they imply. A MailUrl never holds a password: secrets come from password
+// files, so a URL can be logged and put into error messages as it is.
 #ifndef CYBERTROC_MAIL_URL_H_
 #define CYBERTROC_MAIL_URL_H_
 

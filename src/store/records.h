@@ -19,7 +19,7 @@ struct EventRecord {
   int64_t id = 0;
   std::string deal_id;
   core::Time at{};
-  int code = 0;             // SPEC code or core::code::kTimeout...
+  int code = 0;             // protocol code or core::code::kTimeout...
   std::string actor;        // role, "operator", "timer"
   std::string actor_email;  // who, when known
   std::string from_state;

@@ -106,7 +106,7 @@ class OutboxRepo {
   // Marks a message sent at `at`, after `attempts` attempts.
   Result<void> MarkSent(int64_t id, int attempts, core::Time at);
   // Replies of kind "refusal" (refusals, help, unverifiable mail) queued
-  // to `email` since `since`: the daily cap of SPEC section 2.
+  // to `email` since `since`: the daily cap of docs/protocol.md.
   Result<int> CountReplies(const std::string& email, core::Time since);
 
  private:
