@@ -53,14 +53,15 @@ inline constexpr int kMaxAttempts = 3;
 // only when the database cannot be written (not even that record) or stays
 // busy.
 //
-// With config.inbox.workers > 1, the GnuPG step of each message (key
+// With config.inbox.workers > 1 (and `no-random-seed-file` in gpg.home's
+// gpg.conf: ParallelGnupgReady), the GnuPG step of each message (key
 // imports, decryption, verification: ExamineMessage) runs on that many
 // worker threads, each with its own GnuPG context, while this thread keeps
 // the database and applies the results strictly in inbox order, one
 // transaction per message (app/pipeline.cpp). `gpg` serves as the first
 // worker's context. Whatever the number of workers, the end state is the
-// one serial processing gives (see pipeline.cpp for keys that arrive by
-// mail). Its commits are made durable once, before it returns.
+// one serial processing gives (app/shared_keyring.h: keys that arrive by
+// mail). Its commits are synced to disk once, before it returns.
 Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg);
 
 // What GnuPG made of a stored message: the first step of processing it,
@@ -75,7 +76,7 @@ struct Examined {
 
 // What ExamineMessage does to the GnuPG keyring. These defaults are for a
 // thread that has the keyring to itself; the pipeline shares it between
-// its workers (app/pipeline.cpp).
+// its workers (app/shared_keyring.h).
 class KeyringAccess {
  public:
   virtual ~KeyringAccess() = default;

@@ -262,8 +262,7 @@ Result<void> Transaction::Commit() {
   return {};
 }
 
-// ---- DeferredSync
-// ------------------------------------------------------------
+// ---- DeferredSync ----------------------------------------------------------
 
 Result<DeferredSync> DeferredSync::Begin(Database& db) {
   // NORMAL in WAL mode keeps every commit atomic and the database
