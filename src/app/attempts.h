@@ -45,8 +45,11 @@ Result<std::optional<store::InboxRecord>> BeginAttempt(Context& ctx, int64_t id,
 Result<void> EndAttempt(Context& ctx, int64_t id, const Result<void>& done,
                         ProcessReport& report);
 
-// Whether gpg.home is set up for gpg processes side by side (its gpg.conf
-// says `no-random-seed-file`); when not, says so in the log, once.
+// Whether gpg.home is set up for gpg processes side by side: its gpg.conf
+// says `no-random-seed-file`. Quiet (for `check`).
+bool GpgConfAllowsParallel(const config::Config& config);
+
+// The same, and when not, says so in the log, once.
 bool ParallelGnupgReady(const Context& ctx);
 
 // ProcessInbox's loop with `workers` (>= 2) GnuPG workers over `ids`

@@ -162,17 +162,22 @@ bool HasOption(const std::string& text, std::string_view name) {
 
 }  // namespace
 
-bool ParallelGnupgReady(const Context& ctx) {
+bool GpgConfAllowsParallel(const config::Config& config) {
   // Every gpg process locks gpg.home/random_seed to read it at start and to
   // write it at exit, and libgcrypt backs off 250 ms when another process
   // holds it: side by side, gpg processes keep waiting for each other
   // (measured: two workers twice as slow as one). `no-random-seed-file` in
   // gpg.conf does without the file (getrandom still seeds each process).
   // Read at every run, so that the fix needs no restart.
-  const std::string conf = ctx.config.gpg.home + "/gpg.conf";
+  const std::string conf = config.gpg.home + "/gpg.conf";
   auto text = util::ReadFileLimited(conf, core::kMaxConfigFileBytes,
                                     "GnuPG configuration");
-  if (text && HasOption(*text, "no-random-seed-file")) return true;
+  return text && HasOption(*text, "no-random-seed-file");
+}
+
+bool ParallelGnupgReady(const Context& ctx) {
+  if (GpgConfAllowsParallel(ctx.config)) return true;
+  const std::string conf = ctx.config.gpg.home + "/gpg.conf";
   static std::once_flag once;
   std::call_once(once, [&] {
     Logger("inbox")->warn(

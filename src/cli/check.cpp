@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "app/attempts.h"
 #include "app/context.h"
 #include "app/run.h"
 #include "cli/common.h"
@@ -107,6 +108,18 @@ Result<std::string> CheckOutbox(const config::Config& config) {
   return std::string("reachable");
 }
 
+// Never a failure: says how many GnuPG workers a run will use, and what to
+// add to gpg.conf when it is fewer than configured.
+Result<std::string> CheckWorkers(const config::Config& config) {
+  const int wanted = config.inbox.workers;
+  if (wanted <= 1) return std::string("1");
+  if (app::GpgConfAllowsParallel(config)) return std::to_string(wanted);
+  return fmt::format(
+      "1 of {}: add the line `no-random-seed-file` to {}/gpg.conf, or gpg "
+      "processes side by side wait for each other's random_seed lock",
+      wanted, config.gpg.home);
+}
+
 std::vector<CheckLine> RunChecks(const Globals& globals) {
   std::vector<CheckLine> lines;
   auto config = app::LoadConfig(globals.config_path);
@@ -124,6 +137,7 @@ std::vector<CheckLine> RunChecks(const Globals& globals) {
   lines.push_back({"database", false, CheckDatabase(*config)});
   lines.push_back({"escrow key", false, CheckEscrowKey(*config)});
   lines.push_back({"operator key", false, CheckOperatorKey(*config)});
+  lines.push_back({"workers", false, CheckWorkers(*config)});
   lines.push_back({"inbox", false, CheckInbox(*config)});
   lines.push_back({"outbox", false, CheckOutbox(*config)});
   return lines;

@@ -241,6 +241,22 @@ TEST_F(CliTest, CheckReportsEachPart) {
   EXPECT_EQ(Cli({"check"}).status, 2);
 }
 
+// Issue 9: side by side, gpg processes wait on random_seed unless gpg.conf
+// says no-random-seed-file; check says how many workers a run will use.
+TEST_F(CliTest, CheckSaysWhatWorkersNeed) {
+  std::ofstream(dir_ / "ct.conf", std::ios::app) << "[inbox]\nworkers = 2\n";
+  CliRun without = Cli({"check"});
+  EXPECT_NE(without.out.find("workers: ok (1 of 2: add the line "
+                             "`no-random-seed-file` to"),
+            std::string::npos)
+      << without.out;
+  fs::create_directories(dir_ / "gpg");
+  std::ofstream(dir_ / "gpg" / "gpg.conf", std::ios::app)
+      << "no-random-seed-file\n";
+  CliRun with = Cli({"check"});
+  EXPECT_NE(with.out.find("workers: ok (2)"), std::string::npos) << with.out;
+}
+
 TEST_F(CliTest, CheckNamesAMistakeInARulesFile) {
   const fs::path rules = dir_ / "rules";
   fs::create_directories(rules);
