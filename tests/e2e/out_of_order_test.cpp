@@ -39,18 +39,11 @@ class OutOfOrderTest : public cttest::KeyWorldSuite<OutOfOrderTest> {
   void SetUp() override {
     KeyWorldSuite::SetUp();
     if (Stopped()) return;
-    static int count = 0;
     // Two GnuPG workers whatever the machine (issue 9): the isolation and
     // ordering guarantees must hold with several.
-    ct_ = std::make_unique<MaildirInstance>(
-        *world_, "o" + std::to_string(++count), "[inbox]\nworkers = 2\n");
+    StartInstance("o", "[inbox]\nworkers = 2\n");
     // Later than the keys, by far more than gpg's running faked clock.
     base_ = std::time(nullptr) + 10 * kMinute;
-  }
-
-  void TearDown() override {
-    if (ct_ && HasFailure()) std::cerr << ct_->LogTail();
-    ct_.reset();
   }
 
   static std::string Offer(const std::string& item) {
@@ -94,7 +87,6 @@ class OutOfOrderTest : public cttest::KeyWorldSuite<OutOfOrderTest> {
                             : "(" + std::to_string(rows.size()) + " rows)";
   }
 
-  std::unique_ptr<MaildirInstance> ct_;
   std::time_t base_ = 0;
   int files_ = 0;
 };

@@ -44,18 +44,11 @@ class GpgProcessesTest : public cttest::KeyWorldSuite<GpgProcessesTest> {
   void SetUp() override {
     KeyWorldSuite::SetUp();
     if (Stopped()) return;
-    static int count = 0;
     // One worker: the counts below are per message for one GnuPG context
     // (issue 9 goal 1); every further worker pays its own engine set-up and
     // key listings once.
-    ct_ = std::make_unique<MaildirInstance>(
-        *world_, "p" + std::to_string(++count), "[inbox]\nworkers = 1\n");
+    StartInstance("p", "[inbox]\nworkers = 1\n");
     now_ = std::time(nullptr);
-  }
-
-  void TearDown() override {
-    if (ct_ && HasFailure()) std::cerr << ct_->LogTail();
-    ct_.reset();
   }
 
   static std::string Offer(int i) {
@@ -79,7 +72,6 @@ class GpgProcessesTest : public cttest::KeyWorldSuite<GpgProcessesTest> {
     return files;
   }
 
-  std::unique_ptr<MaildirInstance> ct_;
   std::time_t now_ = 0;
 };
 

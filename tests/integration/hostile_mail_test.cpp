@@ -49,17 +49,10 @@ class HostileMailTest : public cttest::KeyWorldSuite<HostileMailTest> {
   void SetUp() override {
     KeyWorldSuite::SetUp();
     if (Stopped()) return;
-    static int count = 0;
     // Two GnuPG workers whatever the machine (issue 9): the isolation and
     // ordering guarantees must hold with several.
-    ct_ = std::make_unique<MaildirInstance>(
-        *world_, "h" + std::to_string(++count), "[inbox]\nworkers = 2\n");
+    StartInstance("h", "[inbox]\nworkers = 2\n");
     now_ = std::time(nullptr);
-  }
-
-  void TearDown() override {
-    if (ct_ && HasFailure()) std::cerr << ct_->LogTail();
-    ct_.reset();
   }
 
   // alice's offer of `item` to bob, clear-signed now, key attached.
@@ -131,7 +124,6 @@ class HostileMailTest : public cttest::KeyWorldSuite<HostileMailTest> {
     return ct_->Run({"--json", "run"}, now_, env, prefix);
   }
 
-  std::unique_ptr<MaildirInstance> ct_;
   std::time_t now_ = 0;
   int files_ = 0;
 };

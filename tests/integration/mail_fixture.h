@@ -405,6 +405,43 @@ struct ServerMessage {
   bool Deleted() const { return flags.find("\\Deleted") != std::string::npos; }
 };
 
+// Helpers over a gpg.sh key directory (tests/harness/gpg.sh make-home),
+// shared by MailWorld and KeyWorld.
+
+// The primary fingerprint of harness key `name` ("alice", "operator"...)
+// in `keys` (gpg.sh's keys.env: CT_FPR_ALICE...); "" when unknown.
+inline std::string HarnessFpr(const std::map<std::string, std::string>& keys,
+                              std::string name) {
+  for (char& c : name) c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  auto it = keys.find("CT_FPR_" + name);
+  return it == keys.end() ? "" : it->second;
+}
+
+// `gpg.sh party-home GNUPG NAME`: NAME's own GnuPG home (its secret key,
+// every public key). Throws when the script fails.
+inline fs::path MakePartyHome(const fs::path& gnupg_dir,
+                              const std::string& name) {
+  Cmd home = Shell(Quote(kHarnessDir + "/gpg.sh") + " party-home " +
+                   Quote(gnupg_dir) + " " + name);
+  if (home.status != 0 || Lines(home.out).empty())
+    throw std::runtime_error("gpg.sh party-home " + name + ": " + home.All());
+  return Lines(home.out).back();
+}
+
+// A new escrow home (escrow's secret key, the operator's public key only:
+// parties' keys must arrive by mail) under `gnupg_dir`, so that `gpg.sh
+// kill` stops its agent. `label` makes it unique.
+inline fs::path MakeEscrowHome(const fs::path& gnupg_dir,
+                               const std::string& label) {
+  const fs::path dest = gnupg_dir / "party" / ("escrow-" + label);
+  Cmd home =
+      Shell("CT_PARTY_PUBLIC_KEYS=operator " + Quote(kHarnessDir + "/gpg.sh") +
+            " party-home " + Quote(gnupg_dir) + " escrow " + Quote(dest));
+  if (home.status != 0)
+    throw std::runtime_error("gpg.sh party-home escrow: " + home.All());
+  return dest;
+}
+
 // The mail servers and GnuPG keys of tests/harness, for a whole test suite.
 class MailWorld {
  public:
@@ -461,37 +498,22 @@ class MailWorld {
     return it == env_.end() ? "" : it->second;
   }
   // gpg.sh's keys.env: Fpr("alice") = CT_FPR_ALICE.
-  std::string Fpr(std::string name) const {
-    for (char& c : name)
-      c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
-    auto it = keys_.find("CT_FPR_" + name);
-    return it == keys_.end() ? "" : it->second;
+  std::string Fpr(const std::string& name) const {
+    return HarnessFpr(keys_, name);
   }
 
   // NAME's own GnuPG home (its secret key, every public key), made once.
   fs::path PartyHome(const std::string& name) {
     auto it = party_homes_.find(name);
     if (it != party_homes_.end()) return it->second;
-    Cmd home = Shell(Script("gpg.sh") + " party-home " + Quote(gnupg_dir()) +
-                     " " + name);
-    if (home.status != 0 || Lines(home.out).empty()) {
-      throw std::runtime_error("gpg.sh party-home " + name + ": " + home.All());
-    }
-    return party_homes_[name] = Lines(home.out).back();
+    return party_homes_[name] = MakePartyHome(gnupg_dir(), name);
   }
 
   // A new escrow home (escrow's secret key, the operator's public key
   // only: parties' keys must arrive by mail) under the gnupg dir, so that
   // `gpg.sh kill` stops its agent. `label` makes it unique.
   fs::path NewEscrowHome(const std::string& label) {
-    const fs::path dest = gnupg_dir() / "party" / ("escrow-" + label);
-    Cmd home =
-        Shell("CT_PARTY_PUBLIC_KEYS=operator " + Script("gpg.sh") +
-              " party-home " + Quote(gnupg_dir()) + " escrow " + Quote(dest));
-    if (home.status != 0) {
-      throw std::runtime_error("gpg.sh party-home escrow: " + home.All());
-    }
-    return dest;
+    return MakeEscrowHome(gnupg_dir(), label);
   }
 
   // "Autocrypt: addr=NAME@example.test; keydata=..." (folded, no final

@@ -18,7 +18,9 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <iostream>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -85,35 +87,22 @@ class KeyWorld {
   fs::path gnupg_dir() const { return dir_ / "gnupg"; }
 
   // Primary fingerprint of a harness key ("alice", "operator"...).
-  std::string Fpr(std::string name) const {
-    for (char& c : name)
-      c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
-    auto it = keys_.find("CT_FPR_" + name);
-    return it == keys_.end() ? "" : it->second;
+  std::string Fpr(const std::string& name) const {
+    return HarnessFpr(keys_, name);
   }
 
   // NAME's own GnuPG home (its secret key, every public key), made once.
   fs::path PartyHome(const std::string& name) {
     auto it = homes_.find(name);
     if (it != homes_.end()) return it->second;
-    Cmd home = Shell(MailWorld::Script("gpg.sh") + " party-home " +
-                     Quote(gnupg_dir()) + " " + name);
-    if (home.status != 0 || Lines(home.out).empty())
-      throw std::runtime_error("gpg.sh party-home " + name + ": " + home.All());
-    return homes_[name] = Lines(home.out).back();
+    return homes_[name] = MakePartyHome(gnupg_dir(), name);
   }
 
   // A new escrow home: its secret key and the operator's public key only
   // (parties' keys arrive by mail). Under the gnupg dir, so that `gpg.sh
   // kill` stops its agent.
   fs::path NewEscrowHome(const std::string& label) {
-    const fs::path dest = gnupg_dir() / "party" / ("escrow-" + label);
-    Cmd home =
-        Shell("CT_PARTY_PUBLIC_KEYS=operator " + MailWorld::Script("gpg.sh") +
-              " party-home " + Quote(gnupg_dir()) + " escrow " + Quote(dest));
-    if (home.status != 0)
-      throw std::runtime_error("gpg.sh party-home escrow: " + home.All());
-    return dest;
+    return MakeEscrowHome(gnupg_dir(), label);
   }
 
   // "Autocrypt: addr=NAME@example.test; keydata=..." (folded), made once.
@@ -281,6 +270,21 @@ class KeyWorldSuite : public ::testing::Test {
   }
   // True when SetUp already skipped or failed the test.
   bool Stopped() const { return IsSkipped() || HasFatalFailure(); }
+
+  // This test's own cybertroc (maildir in, dir:// out) in ct_, named by
+  // `prefix` and a count; `extra` is added to its config.
+  void StartInstance(const std::string& prefix, const std::string& extra) {
+    static int count = 0;
+    ct_ = std::make_unique<MaildirInstance>(
+        *world_, prefix + std::to_string(++count), extra);
+  }
+  // A failed test shows the end of its cybertroc's log.
+  void TearDown() override {
+    if (ct_ && HasFailure()) std::cerr << ct_->LogTail();
+    ct_.reset();
+  }
+
+  std::unique_ptr<MaildirInstance> ct_;
 
   static inline KeyWorld* world_ = nullptr;
   static inline std::string why_;
