@@ -17,6 +17,8 @@ const char* LedgerKindName(core::LedgerKind kind) {
       return "commission";
     case core::LedgerKind::kPayout:
       return "payout";
+    case core::LedgerKind::kShare:
+      return "share";
   }
   return "payout";
 }

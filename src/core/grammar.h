@@ -33,11 +33,13 @@ struct Parsed {
     kHelp,     // "CT HELP"
     kCommand,  // a code for an existing deal
     kOffer,    // "CT 10 SALE" / "CT 10 EXCHANGE"
+    kReputation,  // "CT 00 REPUTATION EMAIL|FPR"
   };
   Kind kind = Kind::kNone;
   std::string deal_id;  // kCommand
   Command command;      // kCommand: code and arguments (actor left empty)
   OfferText offer;      // kOffer
+  std::string query;    // kReputation: the address or fingerprint asked
 };
 
 // Reads `text`: lines starting with '>' and everything after a "-- " line

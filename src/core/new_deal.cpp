@@ -4,6 +4,7 @@
 
 #include "core/engine_internal.h"
 #include "core/limits.h"
+#include "core/trust.h"
 
 namespace ct::core {
 namespace {
@@ -135,6 +136,8 @@ Result<Deal> NewDeal(const CaseRules& rules, const Policy& policy,
     party.due = *due + shares[role];
     deal.parties.push_back(party);
   }
+  if (auto ok = internal::AddTrustTerms(rules, policy, offer, deal); !ok)
+    return std::unexpected(ok.error());
   Policy p = policy;
   internal::EnterState(rules, p, deal, rules.initial_state, now);
   return deal;
