@@ -4,6 +4,7 @@
 
 #include "app/logging.h"
 #include "app/outbox.h"
+#include "app/trust.h"
 #include "store/repos.h"
 
 namespace ct::app {
@@ -141,6 +142,9 @@ Result<int64_t> WriteStep(Context& ctx, const core::Deal& before,
   auto event_id = history.AppendEvent(event);
   if (!event_id) return std::unexpected(event_id.error());
   if (auto ok = WriteMoney(ctx, outcome, *event_id); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = RecordReputation(ctx, **rules, before, outcome, cmd); !ok) {
     return std::unexpected(ok.error());
   }
   if (auto ok = EnqueueNotifications(ctx, **rules, outcome, cmd, origin); !ok) {

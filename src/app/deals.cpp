@@ -11,6 +11,7 @@
 #include "app/ids.h"
 #include "app/logging.h"
 #include "app/outbox.h"
+#include "app/trust.h"
 #include "core/limits.h"
 #include "mail/mime.h"
 
@@ -172,6 +173,8 @@ Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
                   fmt::format("{}: '{}' is not an e-mail address", role,
                               core::Excerpt(email, 60)));
   if (auto ok = CheckNotOurs(ctx, offer, /*cli=*/false); !ok)
+    return std::unexpected(ok.error());
+  if (auto ok = FillTrustTerms(ctx, offer); !ok)
     return std::unexpected(ok.error());
   if (offer.lang.empty()) offer.lang = ctx.config.templates.default_language;
   if (!IsLanguage(offer.lang))

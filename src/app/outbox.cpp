@@ -5,6 +5,7 @@
 #include <random>
 
 #include "app/logging.h"
+#include "app/trust.h"
 #include "mail/mime.h"
 #include "store/repos.h"
 
@@ -60,7 +61,8 @@ std::string AddressOf(const Context& ctx, const core::Deal& deal,
                       const std::string& role) {
   if (role == core::kOperatorRole) return ctx.config.outbox.operator_address;
   const core::PartyState* party = deal.Party(role);
-  return party ? party->email : std::string();
+  if (party) return party->email;
+  return TrustAddressOf(ctx, deal, role);
 }
 
 Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
@@ -86,14 +88,19 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
                           deal.id, note.to);
       continue;
     }
-    auto text = ctx.renderer.Render(note.templates, deal.lang, in);
+    // The counterparty of an offer reads the offerer's record in it.
+    auto record = OfferRecord(ctx, deal, cmd, note);
+    if (!record) return std::unexpected(record.error());
+    in.reputation = record->has_value() ? &**record : nullptr;
+    const std::string lang = RecipientLanguage(ctx, deal, note.to);
+    auto text = ctx.renderer.Render(note.templates, lang, in);
     if (!text) return std::unexpected(text.error());
     store::OutboxRecord row;
     row.deal_id = deal.id;
     row.created = ctx.now;
     row.to_email = in.recipient_email;
     row.to_role = note.to;
-    row.lang = deal.lang;
+    row.lang = lang;
     row.kind =
         IsFromMail(origin) && !IsTimerCode(cmd.code) ? "reply" : "notice";
     row.templates = Join(note.templates);

@@ -11,6 +11,9 @@
 #include "app/inbound.h"
 #include "app/logging.h"
 #include "app/replies.h"
+#include "app/trust.h"
+#include "core/limits.h"
+#include "core/trust.h"
 #include "core/grammar.h"
 #include "crypto/verify.h"
 #include "mail/mime.h"
@@ -188,6 +191,41 @@ Result<void> ApplyOffer(Context& ctx, Job& job, const core::OfferText& text,
   return Finish(ctx, job, false);
 }
 
+// A party's 70 once the deal is over: recorded, confirmed to the rater
+// only (the comment is never mailed).
+Result<void> ApplyRating(Context& ctx, Job& job, const core::CaseRules& rules,
+                         const core::Deal& deal, const core::Command& cmd,
+                         const Identity& who) {
+  auto refusal = RecordRating(ctx, rules, deal, cmd, who.email);
+  if (!refusal) return std::unexpected(refusal.error());
+  if (!refusal->reason.empty())
+    return Refuse(ctx, job, refusal->reason, who.email, &deal, cmd, &*refusal);
+  ReplyRequest reply = Reply("rated", who.email, "", job, &deal);
+  reply.command = cmd;
+  if (auto queued = QueueReply(ctx, reply); !queued)
+    return std::unexpected(queued.error());
+  job.outcome = fmt::format("70 by {}: rated {:+d}", cmd.actor, cmd.score);
+  if (auto ok = MarkApplied(ctx, job); !ok) return ok;
+  return Finish(ctx, job, false);
+}
+
+// CT 00 REPUTATION: the record of an address or key, to a bound sender.
+Result<void> ApplyReputation(Context& ctx, Job& job, const std::string& query,
+                             const Identity& who) {
+  auto summary = Reputation(ctx, query);
+  if (!summary) {
+    if (summary.error().kind != ErrorKind::kInvalidInput)
+      return std::unexpected(summary.error());
+    return Refuse(ctx, job, summary.error().message, who.email, nullptr, {});
+  }
+  ReplyRequest reply = Reply("reputation", who.email, "", job, nullptr);
+  reply.reputation = std::move(*summary);
+  if (auto queued = QueueReply(ctx, reply); !queued)
+    return std::unexpected(queued.error());
+  job.outcome = "reputation of " + core::Excerpt(query, 60) + " sent";
+  return Finish(ctx, job, false);
+}
+
 Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
                           const Identity& who, bool encrypted) {
   core::Command cmd = parsed.command;
@@ -201,14 +239,22 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   }
   job.deal_id = deal->id;
   const core::PartyState* party = deal->PartyByEmail(who.email);
-  if (!who.is_operator && !party) {
+  auto rules = ctx.rules.Find(deal->case_name);
+  if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
+  // The deal's moderator acts in its own role (rules: [moderation]).
+  const bool moderator = !who.is_operator && !party &&
+                         !core::ModeratorOf(*deal).empty() &&
+                         core::ModeratorOf(*deal) == who.email;
+  if (!who.is_operator && !party && !moderator) {
     auto r = Keyed(fmt::format("{} is not a party of {}", who.email, deal->id),
                    "not_party", {{"email", who.email}, {"id", deal->id}});
     return Refuse(ctx, job, r.reason, who.email, nullptr, cmd, &r);
   }
-  cmd.actor = who.is_operator ? core::kOperatorRole : party->role;
-  auto rules = ctx.rules.Find(deal->case_name);
-  if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
+  cmd.actor = who.is_operator ? core::kOperatorRole
+              : moderator     ? (*rules)->moderation.role
+                              : party->role;
+  if (cmd.code == core::code::kRate)
+    return ApplyRating(ctx, job, **rules, *deal, cmd, who);
   auto step = core::Step(**rules, ctx.config.policy, *deal, cmd, ctx.now);
   Origin origin{who.email, job.row.message_id, encrypted};
   if (auto* refusal = std::get_if<core::Refusal>(&step)) {
@@ -270,6 +316,8 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
       return ApplyOffer(ctx, job, parsed->offer, who);
     case core::Parsed::Kind::kCommand:
       return ApplyCommand(ctx, job, *parsed, who, s.encrypted);
+    case core::Parsed::Kind::kReputation:
+      return ApplyReputation(ctx, job, parsed->query, who);
   }
   return Fail(ErrorKind::kInternal, "unreachable");
 }

@@ -157,11 +157,17 @@ Result<core::Refusal> RecordRating(Context& ctx, const core::CaseRules& rules,
   return core::Refusal{};
 }
 
-Result<void> FillModerator(Context& ctx, core::Offer& offer) {
+Result<void> FillTrustTerms(Context& ctx, core::Offer& offer) {
+  const std::string& ref = offer.referrer;
+  if (!ref.empty() &&
+      (!IsAddress(ref) || ref == mail::AddressOf(ctx.config.outbox.from) ||
+       ref == ctx.config.outbox.operator_address))
+    return Fail(ErrorKind::kInvalidInput,
+                "referrer: '" + core::Excerpt(ref, 60) +
+                    "' is not an address that can be paid");
   if (offer.moderator.empty()) return {};
   const std::string& email = offer.moderator;
-  if (!IsAddress(email) ||
-      email == mail::AddressOf(ctx.config.outbox.from) ||
+  if (!IsAddress(email) || email == mail::AddressOf(ctx.config.outbox.from) ||
       email == ctx.config.outbox.operator_address)
     return Fail(ErrorKind::kInvalidInput,
                 "moderator: '" + core::Excerpt(email, 60) +
@@ -169,9 +175,9 @@ Result<void> FillModerator(Context& ctx, core::Offer& offer) {
   auto entry = store::ModeratorRepo(ctx.db).Find(email);
   if (!entry) return std::unexpected(entry.error());
   if (!*entry)
-    return Fail(ErrorKind::kInvalidInput,
-                "moderator: " + email +
-                    " is not one of the operator's moderators");
+    return Fail(
+        ErrorKind::kInvalidInput,
+        "moderator: " + email + " is not one of the operator's moderators");
   offer.moderator_fee = {
       .is_percent = true, .basis_points = (*entry)->fee_bp, .fixed = {}};
   return {};
@@ -186,14 +192,35 @@ std::string RecipientLanguage(Context& ctx, const core::Deal& deal,
   return (*entry)->lang;
 }
 
+std::string TrustAddressOf(const Context& ctx, const core::Deal& deal,
+                           const std::string& role) {
+  if (role == core::kReferrerPayee) return core::ReferrerOf(deal);
+  auto rules = ctx.rules.Find(deal.case_name);
+  if (rules && (*rules)->IsModeratorRole(role)) return core::ModeratorOf(deal);
+  return "";
+}
+
+Result<std::optional<core::ReputationSummary>> OfferRecord(
+    Context& ctx, const core::Deal& deal, const core::Command& cmd,
+    const core::Notification& note) {
+  using Record = std::optional<core::ReputationSummary>;
+  const core::PartyState* offerer = deal.Party(cmd.actor);
+  if (cmd.code != core::code::kOffer || note.to_actor || !offerer ||
+      !deal.Party(note.to))
+    return Record();
+  auto summary = Reputation(ctx, offerer->email);
+  if (!summary) return std::unexpected(summary.error());
+  return Record(std::move(*summary));
+}
+
 Result<void> LinkKeys(Context& ctx, const std::string& old_text,
                       const std::string& new_text) {
   const std::string old_fpr = NormalizeFingerprint(old_text);
   const std::string new_fpr = NormalizeFingerprint(new_text);
   for (const auto& f : {old_fpr, new_fpr})
     if (f.size() != 40 && f.size() != 64)
-      return Fail(ErrorKind::kUsage, "reputation link: '" + f +
-                                         "' is not a key fingerprint");
+      return Fail(ErrorKind::kUsage,
+                  "reputation link: '" + f + "' is not a key fingerprint");
   if (old_fpr == new_fpr)
     return Fail(ErrorKind::kUsage, "reputation link: the same key twice");
   store::ReputationRepo repo(ctx.db);
@@ -201,9 +228,8 @@ Result<void> LinkKeys(Context& ctx, const std::string& old_text,
   auto above = repo.LinkedKeys(old_fpr);
   if (!above) return std::unexpected(above.error());
   if (std::find(above->begin(), above->end(), new_fpr) != above->end())
-    return Fail(ErrorKind::kUsage,
-                "reputation link: " + new_fpr + " is already an old key of " +
-                    old_fpr);
+    return Fail(ErrorKind::kUsage, "reputation link: " + new_fpr +
+                                       " is already an old key of " + old_fpr);
   return repo.Link(old_fpr, new_fpr, ctx.now);
 }
 

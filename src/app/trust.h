@@ -39,13 +39,25 @@ Result<core::Refusal> RecordRating(Context& ctx, const core::CaseRules& rules,
                                    const std::string& email);
 
 // Fills the fee of the moderator an offer names from the operator's list;
-// kInvalidInput when it is not listed, is ours, or is not an address.
-Result<void> FillModerator(Context& ctx, core::Offer& offer);
+// kInvalidInput when it is not listed, or when the moderator or referrer is
+// not an address or is the escrow's or the operator's.
+Result<void> FillTrustTerms(Context& ctx, core::Offer& offer);
 
 // The language mail to `role` of `deal` is written in: the moderator's own
 // (its entry), else the deal's.
 std::string RecipientLanguage(Context& ctx, const core::Deal& deal,
                               const std::string& role);
+
+// The address of the deal's moderator or referrer ("referrer" payee);
+// "" for any other name.
+std::string TrustAddressOf(const Context& ctx, const core::Deal& deal,
+                           const std::string& role);
+
+// The offerer's record, for the counterparty's copy of an offer (code 10,
+// not to the actor); nullopt for every other notification.
+Result<std::optional<core::ReputationSummary>> OfferRecord(
+    Context& ctx, const core::Deal& deal, const core::Command& cmd,
+    const core::Notification& note);
 
 // Operator: counts of `old_fpr`'s deals and ratings go to `new_fpr`.
 Result<void> LinkKeys(Context& ctx, const std::string& old_fpr,

@@ -61,6 +61,7 @@ Result<DealView> ShowDeal(Context& ctx, const std::string& id) {
   if (ok) ok = Fill(store::PayoutRepo(ctx.db).OfDeal(id), view.payouts);
   if (ok) ok = Fill(store::InboxRepo(ctx.db).OfDeal(id), view.inbox);
   if (ok) ok = Fill(store::OutboxRepo(ctx.db).OfDeal(id), view.outbox);
+  if (ok) ok = Fill(store::ReputationRepo(ctx.db).RatingsOf(id), view.ratings);
   if (!ok) return std::unexpected(ok.error());
   if (auto rules = ctx.rules.Find(view.deal.case_name)) {
     view.waiting_for = core::WaitingFor(**rules, view.deal);

@@ -40,6 +40,11 @@ constexpr std::array kCommands = {
     CommandSpec{"reprocess", RunReprocess,
                 "process a stored message again: MESSAGE-ID"},
     CommandSpec{"tick", RunTick, "fire due deadlines and reminders only"},
+    CommandSpec{"reputation", RunReputation,
+                "a party's record: EMAIL|FPR [--json] | link OLD NEW"},
+    CommandSpec{"moderators", RunModerators,
+                "moderators: add EMAIL FPR [--fee P%] [--lang L] | list | "
+                "remove EMAIL"},
 };
 
 }  // namespace

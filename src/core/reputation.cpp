@@ -13,10 +13,10 @@ std::string FormatReputationLine(const ReputationSummary& s) {
   const std::string who = Excerpt(s.who, kWhoChars);
   if (s.funded == 0 && s.plus + s.minus + s.neutral == 0)
     return fmt::format("{}: no funded deal yet", who);
-  std::string line = fmt::format(
-      "{}: {} deal{} completed, {} returned, {} dispute{}", who, s.completed,
-      s.completed == 1 ? "" : "s", s.returned, s.disputed,
-      s.disputed == 1 ? "" : "s");
+  std::string line =
+      fmt::format("{}: {} deal{} completed, {} returned, {} dispute{}", who,
+                  s.completed, s.completed == 1 ? "" : "s", s.returned,
+                  s.disputed, s.disputed == 1 ? "" : "s");
   if (s.defaults > 0)
     line += fmt::format(", {} deadline{} missed", s.defaults,
                         s.defaults == 1 ? "" : "s");

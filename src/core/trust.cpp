@@ -33,8 +33,8 @@ Result<void> CheckOutsider(const Offer& offer, const std::string& email,
                            const char* field) {
   for (const auto& [role, party] : offer.emails)
     if (party == email)
-      return Bad(fmt::format("{}: {} is the {} of this deal", field, email,
-                             role));
+      return Bad(
+          fmt::format("{}: {} is the {} of this deal", field, email, role));
   return {};
 }
 
@@ -84,15 +84,13 @@ Result<void> CheckDeliveryTexts(const CaseRules& rules, Deal& deal) {
           return Bad(fmt::format("{}: only with delivery: {}", field, mode));
         continue;
       }
-      if (!has)
-        return Bad(fmt::format("delivery: {} needs {}:", mode, field));
+      if (!has) return Bad(fmt::format("delivery: {} needs {}:", mode, field));
       if (field == trust_key::kSha256 && !IsSha256(it->second))
         return Bad("sha256: expected 64 hexadecimal digits");
       if (field == trust_key::kSha256)
-        std::transform(it->second.begin(), it->second.end(),
-                       it->second.begin(), [](unsigned char c) {
-                         return static_cast<char>(std::tolower(c));
-                       });
+        std::transform(
+            it->second.begin(), it->second.end(), it->second.begin(),
+            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     }
   }
   return {};
@@ -138,9 +136,8 @@ std::string ReferrerOf(const Deal& deal) {
 
 bool IsSha256(std::string_view text) {
   return text.size() == 64 &&
-         std::all_of(text.begin(), text.end(), [](unsigned char c) {
-           return std::isxdigit(c) != 0;
-         });
+         std::all_of(text.begin(), text.end(),
+                     [](unsigned char c) { return std::isxdigit(c) != 0; });
 }
 
 namespace internal {

@@ -16,12 +16,12 @@
 namespace ct::core {
 
 namespace trust_key {
-inline constexpr char kModerator[] = "moderator";          // text: address
-inline constexpr char kFeeFrom[] = "moderator_fee_from";   // commission|held
-inline constexpr char kReferrer[] = "referrer";            // text: address
-inline constexpr char kSha256[] = "sha256";                // text: hex digest
-inline constexpr char kModeratorFee[] = "moderator_fee";   // amount
-inline constexpr char kReferral[] = "referral";            // amount
+inline constexpr char kModerator[] = "moderator";         // text: address
+inline constexpr char kFeeFrom[] = "moderator_fee_from";  // commission|held
+inline constexpr char kReferrer[] = "referrer";           // text: address
+inline constexpr char kSha256[] = "sha256";               // text: hex digest
+inline constexpr char kModeratorFee[] = "moderator_fee";  // amount
+inline constexpr char kReferral[] = "referral";           // amount
 // Amount kept out of every split: the moderator's fee when it is paid from
 // the held funds (Deal::Splittable()).
 inline constexpr char kReserved[] = "reserved";

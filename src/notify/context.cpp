@@ -360,6 +360,7 @@ Data BuildContext(const MessageInput& in) {
   SetNextSteps(ctx, in);
   SetProgress(ctx, in);
   SetPayouts(ctx, in);
+  SetTrust(ctx, in);
   return ctx;
 }
 
@@ -448,6 +449,7 @@ Data SampleContext(bool exchange) {
   ctx.set("deadline_outcome_label", "disputed");
   ctx.set("from_progress", ProgressList(in, progress));
   ctx.set("has_from_progress", Data(true));
+  SetSampleTrust(ctx);  // every trust section shown too
   return ctx;
 }
 

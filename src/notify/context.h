@@ -11,6 +11,7 @@
 
 #include "core/deal.h"
 #include "core/engine.h"
+#include "core/reputation.h"
 #include "core/rules.h"
 
 namespace ct::notify {
@@ -49,6 +50,9 @@ struct MessageInput {
   // How amounts are written for people ("30,25" in French); command lines
   // to type accept either mark.
   char decimal_mark = '.';
+  // A party's record (an offer's counterparty, CT 00 REPUTATION); null
+  // when the message shows none.
+  const core::ReputationSummary* reputation = nullptr;
 };
 
 // Every key of templates/CONTEXT.md, always set (empty or false when it does
@@ -64,6 +68,11 @@ struct NextStep {
 std::vector<NextStep> NextSteps(const core::CaseRules& rules,
                                 const core::Deal& deal,
                                 const std::string& role);
+
+// The keys of issue 11 (notify/trust_context.cpp): moderator, referrer,
+// digital delivery, the rating just sent, and a party's record.
+void SetTrust(Data& ctx, const MessageInput& in);
+void SetSampleTrust(Data& ctx);
 
 // A fully populated context (every list non-empty) of a sale or an exchange,
 // used by CheckTemplates to render each template once.

@@ -19,8 +19,7 @@ std::string Placeholders(size_t n, int first) {
   return out.empty() ? "NULL" : out;
 }
 
-void BindAll(Statement& st, const std::vector<std::string>& values,
-             int first) {
+void BindAll(Statement& st, const std::vector<std::string>& values, int first) {
   for (size_t i = 0; i < values.size(); ++i)
     st.Bind(first + static_cast<int>(i), values[i]);
 }
@@ -131,10 +130,9 @@ Result<std::optional<std::string>> ReputationRepo::DealFingerprint(
 }
 
 Result<bool> ReputationRepo::AddRating(const RatingRecord& r) {
-  auto st = db_.Prepare(
-      "INSERT INTO ratings (" + std::string(kRatingColumns) +
-      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-      "ON CONFLICT (deal_id, rater_role) DO NOTHING");
+  auto st = db_.Prepare("INSERT INTO ratings (" + std::string(kRatingColumns) +
+                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                        "ON CONFLICT (deal_id, rater_role) DO NOTHING");
   if (!st) return std::unexpected(st.error());
   st->Bind(1, r.deal_id).Bind(2, r.rater_role).Bind(3, r.rater_fpr);
   st->Bind(4, r.rated_email).Bind(5, r.rated_fpr).Bind(6, int64_t{r.score});
@@ -186,8 +184,8 @@ Result<core::ReputationSummary> ReputationRepo::Summarize(
   const std::string in = Placeholders(fprs.size(), 2);
   auto facts = db_.Prepare(
       "SELECT kind, role, COUNT(DISTINCT deal_id), MIN(at) FROM "
-      "reputation_facts WHERE fingerprint IN (" + in +
-      ") OR (fingerprint = '' AND email = ?1) GROUP BY kind, role");
+      "reputation_facts WHERE fingerprint IN (" +
+      in + ") OR (fingerprint = '' AND email = ?1) GROUP BY kind, role");
   if (!facts) return std::unexpected(facts.error());
   facts->Bind(1, email);
   BindAll(*facts, fprs, 2);

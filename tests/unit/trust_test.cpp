@@ -30,7 +30,8 @@ Offer SaleOffer() {
 
 Offer Moderated(Offer o) {
   o.moderator = "mod@example.test";
-  o.moderator_fee = {.is_percent = true, .basis_points = 500, .fixed = {}};  // 5 %
+  o.moderator_fee = {
+      .is_percent = true, .basis_points = 500, .fixed = {}};  // 5 %
   return o;
 }
 
@@ -45,7 +46,8 @@ class Scenario {
   }
   static Policy Commission10() {
     Policy p;
-    p.money.commission = {.is_percent = true, .basis_points = 1000, .fixed = {}};
+    p.money.commission = {
+        .is_percent = true, .basis_points = 1000, .fixed = {}};
     p.money.commission_payer = "seller";
     return p;
   }
@@ -149,8 +151,8 @@ TEST(ModeratorTest, FeeFromHeldIsKeptOutOfEverySplit) {
   const Money all = run.Deal().Held();
   EXPECT_EQ(run.Deal().Splittable(), all - M(500));
   run.No("seller", code::kPropose, "", {{"seller", all}, {"buyer", M(0)}});
-  run.Ok("seller", code::kPropose, "", {{"seller", all - M(500)},
-                                        {"buyer", M(0)}});
+  run.Ok("seller", code::kPropose, "",
+         {{"seller", all - M(500)}, {"buyer", M(0)}});
   auto out = run.Ok("moderator", code::kAcceptProposal);
   EXPECT_EQ(Sum(out.effects, LedgerKind::kPayout, "moderator_fee"), M(500));
   EXPECT_EQ(Sum(out.effects, LedgerKind::kShare, "moderator_fee"), Money());
@@ -182,8 +184,8 @@ TEST(ModeratorTest, ModeratorHearsOfTheDispute) {
   std::vector<std::string> heard;
   for (const auto& n : out.effects.notifications)
     if (n.to == "moderator") heard = n.templates;
-  EXPECT_EQ(heard, (std::vector<std::string>{"not_received",
-                                             "dispute_opened"}));
+  EXPECT_EQ(heard,
+            (std::vector<std::string>{"not_received", "dispute_opened"}));
 }
 
 TEST(ModeratorTest, NotAPartyAndNotInACaseWithout) {
@@ -227,7 +229,8 @@ TEST(DigitalTest, SatisfiedMayQuoteTheDigest) {
   o.texts["sha256"] = kDigest;
   Scenario run(o);
   run.ToShipped();
-  Refusal r = run.No("buyer", code::kSatisfied, "sha256:" + std::string(64, 'd'));
+  Refusal r =
+      run.No("buyer", code::kSatisfied, "sha256:" + std::string(64, 'd'));
   EXPECT_EQ(r.key, "digest_mismatch");
   EXPECT_EQ(run.Ok("buyer", code::kSatisfied, "SHA256:" + std::string(64, 'C'))
                 .deal.state,
@@ -294,8 +297,9 @@ TEST(TrustRulesTest, ModeratorMayNotEndADealAlone) {
 
 TEST(TrustRulesTest, NothingWaitsForTheModerator) {
   auto bad = rules::LoadString(
-      Replace(SaleText(), "waits_for = [\"seller\", \"buyer\"]\non_enter = "
-                          "[\"dispute_opened\"]",
+      Replace(SaleText(),
+              "waits_for = [\"seller\", \"buyer\"]\non_enter = "
+              "[\"dispute_opened\"]",
               "waits_for = [\"seller\", \"buyer\", \"moderator\"]\non_enter "
               "= [\"dispute_opened\"]"),
       "sale.toml");
@@ -312,10 +316,10 @@ TEST(TrustRulesTest, SplitStatesPayTheFeeAndModesAreKnown) {
   ASSERT_FALSE(no_fee);
   EXPECT_NE(no_fee.error().message.find("must pay the moderator's fee"),
             std::string::npos);
-  auto bad_mode = rules::LoadString(
-      Replace(SaleText(), "delivery = [\"digital\"]",
-              "delivery = [\"pigeon\"]"),
-      "sale.toml");
+  auto bad_mode =
+      rules::LoadString(Replace(SaleText(), "delivery = [\"digital\"]",
+                                "delivery = [\"pigeon\"]"),
+                        "sale.toml");
   ASSERT_FALSE(bad_mode);
   EXPECT_NE(bad_mode.error().message.find("unknown delivery mode 'pigeon'"),
             std::string::npos);
