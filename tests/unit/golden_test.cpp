@@ -33,7 +33,9 @@
 #include <vector>
 
 #include "core/engine.h"
+#include "core/reputation.h"
 #include "core/time.h"
+#include "core/trust.h"
 #include "notify/render.h"
 #include "rules/loader.h"
 
@@ -166,6 +168,15 @@ class Script {
     return p ? p->email : "";
   }
 
+  // As app/outbox.cpp AddressOf: a role, the operator, the deal's
+  // moderator or referrer.
+  std::string Email(const core::Deal& deal, const std::string& role) const {
+    if (role == core::kOperatorRole) return kOperator;
+    if (const core::PartyState* p = deal.Party(role)) return p->email;
+    if (role == core::kReferrerPayee) return core::ReferrerOf(deal);
+    return rules_.IsModeratorRole(role) ? core::ModeratorOf(deal) : "";
+  }
+
   void Emit(const std::string& step, const core::Outcome& outcome,
             const core::Command& cmd) {
     const core::Deal& deal = outcome.deal;
@@ -175,19 +186,14 @@ class Script {
     in.command = cmd;
     in.from_state = outcome.effects.from_state;
     in.to_state = outcome.effects.to_state;
-    for (const auto& order : outcome.effects.payouts) {
-      std::string email = order.payee == core::kOperatorRole
-                              ? kOperator
-                              : deal.Party(order.payee)->email;
-      in.payouts.push_back({order.payee, email, order.amount, order.reason});
-    }
+    for (const auto& order : outcome.effects.payouts)
+      in.payouts.push_back(
+          {order.payee, Email(deal, order.payee), order.amount, order.reason});
     EXPECT_FALSE(outcome.effects.notifications.empty())
         << name_ << " " << step << ": no message";
     for (const auto& note : outcome.effects.notifications) {
       in.recipient_role = note.to;
-      in.recipient_email = note.to == core::kOperatorRole
-                               ? kOperator
-                               : deal.Party(note.to)->email;
+      in.recipient_email = Email(deal, note.to);
       in.to_actor = note.to_actor;
       Append(step, note.to, in, note.templates);
     }
@@ -404,6 +410,34 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
     }
   }
 
+  // Issue 11: a digital sale with a moderator (5 %, from the commission)
+  // and a referrer; the file is not as described (62: straight to dispute),
+  // the moderator proposes and the buyer accepts.
+  void Trust() {
+    Script s = New("sale", "sale-moderated-digital");
+    core::Offer offer = SaleOffer("digital");
+    offer.texts["sha256"] = std::string(64, 'e');
+    offer.moderator = "carol@example.test";
+    offer.moderator_fee = {.is_percent = true, .basis_points = 500, .fixed = {}};
+    offer.referrer = "dave@example.test";
+    s.Offer(offer, 0);
+    s.Quiet(true);
+    s.Do("11-accepted", Cmd(core::code::kAccept, "buyer"), 1);
+    s.Do("21-deposit-seller", Deposit("seller", 3025, ""), 2);
+    s.Do("21-deposit-buyer-funded", Deposit("buyer", 6025, ""), 3);
+    s.Quiet(false);
+    s.Do("40-shipped", Cmd(core::code::kShipped, "seller",
+                           "https://files.example.test/kind-of-blue.flac"),
+         4);
+    s.Do("62-digital-rejected",
+         Cmd(core::code::kNotSatisfied, "buyer", "the file is truncated"), 5);
+    s.Do("90-proposal",
+         Split(core::code::kPropose, "moderator",
+               {{"seller", M(4000)}, {"buyer", M(5000)}}),
+         6);
+    s.Do("91-settled", Cmd(core::code::kAcceptProposal, "buyer"), 7);
+  }
+
   void Exchanges() {
     {
       Script s = New("exchange", "exchange-completed");
@@ -514,6 +548,36 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
         "2027-01-31 12:00 UTC, 9 attempts; last error: smtp://127.0.0.1:25: "
         "connection refused";
     one("reply-delivery-failed", "delivery_failed", failed);
+    // app/process.cpp ApplyRating and ApplyReputation (issue 11).
+    auto rules = book_.Find("sale");
+    ASSERT_TRUE(rules);
+    core::Offer offer = SaleOffer();
+    offer.id = kId;
+    offer.lang = lang;
+    auto deal = core::NewDeal(**rules, core::Policy{}, offer, At(0));
+    ASSERT_TRUE(deal);
+    notify::MessageInput rated;
+    rated.deal = &*deal;
+    rated.rules = *rules;
+    rated.recipient_role = "buyer";
+    rated.recipient_email = "bob@example.test";
+    rated.to_actor = true;
+    rated.command.code = core::code::kRate;
+    rated.command.actor = "buyer";
+    rated.command.score = 1;
+    one("reply-rated", "rated", rated);
+    core::ReputationSummary record;
+    record.who = "alice@example.test";
+    record.funded = 14;
+    record.completed = 12;
+    record.returned = 1;
+    record.plus = 11;
+    record.since = *core::ParseIsoTime("2026-03-14T09:00:00Z");
+    notify::MessageInput asked;
+    asked.recipient_email = "bob@example.test";
+    asked.to_actor = true;
+    asked.reputation = &record;
+    one("reply-reputation", "reputation", asked);
   }
 
   rules::RuleBook book_;
@@ -525,6 +589,7 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
 TEST_P(GoldenTest, EveryMessageMatchesItsGoldenText) {
   Sales();
   Exchanges();
+  Trust();
   Replies();
   ASSERT_FALSE(HasFailure());
   const fs::path dir = kGoldenDir / GetParam();
@@ -579,6 +644,7 @@ TEST_P(GoldenTest, EveryMessageMatchesItsGoldenText) {
 TEST_P(GoldenTest, TextsAreWellFormed) {
   Sales();
   Exchanges();
+  Trust();
   Replies();
   for (const auto& [name, text] : files_) {
     std::istringstream lines(text);

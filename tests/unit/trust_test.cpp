@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/grammar.h"
+#include "core/reputation.h"
 #include "rules/loader.h"
 #include "test_rules.h"
 #include "util/read_file.h"
@@ -352,6 +353,28 @@ TEST(TrustGrammarTest, RatingsReputationAndOfferFields) {
   EXPECT_EQ(offer->moderator, "mod@example.test");
   EXPECT_EQ(offer->referrer, "blog@example.test");
   EXPECT_EQ(offer->texts.at("sha256"), kDigest);
+}
+
+// The one-line record shared by the offer, CT 00 REPUTATION, the CLI and,
+// later, the marketplace's search results.
+TEST(ReputationLineTest, CountsRatingsAndSince) {
+  ReputationSummary s;
+  s.who = "bob@example.org";
+  EXPECT_EQ(FormatReputationLine(s), "bob@example.org: no funded deal yet");
+  s.funded = 14;
+  s.completed = 12;
+  s.returned = 1;
+  s.plus = 11;
+  s.since = *ParseIsoTime("2026-03-14T09:00:00Z");
+  EXPECT_EQ(FormatReputationLine(s),
+            "bob@example.org: 12 deals completed, 1 returned, 0 disputes; "
+            "11 +, 0 \u2212; since 2026-03");
+  s.completed = 1;
+  s.disputed = 1;
+  s.defaults = 2;
+  EXPECT_EQ(FormatReputationLine(s),
+            "bob@example.org: 1 deal completed, 1 returned, 1 dispute, 2 "
+            "deadlines missed; 11 +, 0 \u2212; since 2026-03");
 }
 
 }  // namespace
