@@ -121,6 +121,7 @@ class TrustMailTest : public ::testing::Test {
                          " --batch --armor --export " + world_->Fpr("carol") +
                          " > " + Quote(key));
     ASSERT_EQ(exported.status, 0) << exported.All();
+    Ok({"init"});
     Ok({"keys", "import", key.string()});
     Ok({"moderators", "add", "carol@example.test", world_->Fpr("carol"),
         "--fee", fee, "--lang", "fr"});
