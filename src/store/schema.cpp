@@ -247,7 +247,9 @@ CREATE INDEX deals_timer ON deals(reminders_fired, deadline)
 // Kinds Of Table Schema Changes". RESET makes this connection re-read it.
 // Reputation is kept per key fingerprint: facts about funded deals, the
 // parties' ratings, and the operator's links from an old key to a new one;
-// the operator's moderators are a table too.
+// the operator's moderators are a table too. Every statement may run twice
+// (IF NOT EXISTS; the replaced text no longer matches): a database rewound
+// to an older version by hand, as tests do, migrates again.
 constexpr std::string_view kSchemaTrust = R"sql(
 PRAGMA writable_schema = ON;
 UPDATE sqlite_schema SET sql = replace(sql,
@@ -261,7 +263,7 @@ UPDATE sqlite_schema SET sql = replace(sql,
 PRAGMA writable_schema = RESET;
 PRAGMA writable_schema = OFF;
 
-CREATE TABLE moderators (
+CREATE TABLE IF NOT EXISTS moderators (
   email TEXT PRIMARY KEY NOT NULL,
   fingerprint TEXT NOT NULL,
   fee_bp INTEGER NOT NULL CHECK (fee_bp >= 0 AND fee_bp <= 10000),
@@ -271,7 +273,7 @@ CREATE TABLE moderators (
 
 -- One row per party, deal and kind of fact (funded, completed, refunded,
 -- disputed, settled, expired, cancelled, default), only for funded deals.
-CREATE TABLE reputation_facts (
+CREATE TABLE IF NOT EXISTS reputation_facts (
   deal_id TEXT NOT NULL REFERENCES deals(id),
   email TEXT NOT NULL COLLATE NOCASE,
   fingerprint TEXT NOT NULL,
@@ -280,10 +282,10 @@ CREATE TABLE reputation_facts (
   at INTEGER NOT NULL,
   PRIMARY KEY (deal_id, email, kind)
 ) STRICT;
-CREATE INDEX reputation_facts_fpr ON reputation_facts(fingerprint);
-CREATE INDEX reputation_facts_email ON reputation_facts(email);
+CREATE INDEX IF NOT EXISTS reputation_facts_fpr ON reputation_facts(fingerprint);
+CREATE INDEX IF NOT EXISTS reputation_facts_email ON reputation_facts(email);
 
-CREATE TABLE ratings (
+CREATE TABLE IF NOT EXISTS ratings (
   deal_id TEXT NOT NULL REFERENCES deals(id),
   rater_role TEXT NOT NULL,
   rater_fpr TEXT NOT NULL,
@@ -294,10 +296,10 @@ CREATE TABLE ratings (
   at INTEGER NOT NULL,
   PRIMARY KEY (deal_id, rater_role)
 ) STRICT;
-CREATE INDEX ratings_rated_fpr ON ratings(rated_fpr);
-CREATE INDEX ratings_rated_email ON ratings(rated_email);
+CREATE INDEX IF NOT EXISTS ratings_rated_fpr ON ratings(rated_fpr);
+CREATE INDEX IF NOT EXISTS ratings_rated_email ON ratings(rated_email);
 
-CREATE TABLE key_links (
+CREATE TABLE IF NOT EXISTS key_links (
   old_fpr TEXT PRIMARY KEY NOT NULL,
   new_fpr TEXT NOT NULL CHECK (new_fpr <> old_fpr),
   linked_at INTEGER NOT NULL
