@@ -49,6 +49,8 @@ void SetTrust(Data& ctx, const MessageInput& in) {
   ctx.set("has_moderator", Data(!moderator.empty()));
   ctx.set("is_moderator",
           Data(in.rules && in.rules->IsModeratorRole(in.recipient_role)));
+  ctx.set("actor_is_moderator",
+          Data(in.rules && in.rules->IsModeratorRole(in.command.actor)));
   std::string fee;
   if (deal && deal->amounts.contains(core::trust_key::kModeratorFee))
     fee = deal->amounts.at(core::trust_key::kModeratorFee).ToString();
@@ -75,6 +77,7 @@ void SetSampleTrust(Data& ctx) {
   ctx.set("moderator", "mod@example.org");
   ctx.set("has_moderator", Data(true));
   ctx.set("is_moderator", Data(true));
+  ctx.set("actor_is_moderator", Data(true));
   ctx.set("moderator_fee", "1.25");
   ctx.set("referrer", "blog@example.org");
   ctx.set("has_referrer", Data(true));
