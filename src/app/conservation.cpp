@@ -38,7 +38,8 @@ Totals SumMoves(const std::vector<core::LedgerMove>& moves) {
     } else if (move.kind == core::LedgerKind::kShare) {
       t.shares += move.amount;
     } else {
-      if (move.kind == core::LedgerKind::kCommission) t.commission += move.amount;
+      if (move.kind == core::LedgerKind::kCommission)
+        t.commission += move.amount;
       t.out += move.amount;
       if (move.kind == core::LedgerKind::kPayout) t.payouts += move.amount;
     }

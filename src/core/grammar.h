@@ -29,10 +29,10 @@ struct OfferText {
 
 struct Parsed {
   enum class Kind {
-    kNone,     // no command line at all (the sender gets the help text)
-    kHelp,     // "CT HELP"
-    kCommand,  // a code for an existing deal
-    kOffer,    // "CT 10 SALE" / "CT 10 EXCHANGE"
+    kNone,        // no command line at all (the sender gets the help text)
+    kHelp,        // "CT HELP"
+    kCommand,     // a code for an existing deal
+    kOffer,       // "CT 10 SALE" / "CT 10 EXCHANGE"
     kReputation,  // "CT 00 REPUTATION EMAIL|FPR"
   };
   Kind kind = Kind::kNone;

@@ -110,8 +110,8 @@ struct TransitionRule {
 // (one of the operator's moderators), that may take part in a dispute:
 // two of the three release the money (docs/protocol.md "Moderators").
 struct ModerationRule {
-  std::string role;            // "moderator"; "" = the case has none
-  LinearExpr fee_base;         // the moderator's percentage applies to this
+  std::string role;     // "moderator"; "" = the case has none
+  LinearExpr fee_base;  // the moderator's percentage applies to this
   std::vector<std::string> fee_on;     // final states that pay the fee
   std::vector<std::string> notify_in;  // states the moderator hears about
 };

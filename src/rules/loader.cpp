@@ -244,8 +244,8 @@ void ReadTrust(const toml::table& root, Reader& r, CaseRules& rules) {
         r.Strings(ref->get("share_on"), "referral.share_on", true);
   if (const toml::table* dt = root["delivery_texts"].as_table())
     for (const auto& [mode, node] : *dt)
-      rules.delivery_texts[std::string(mode.str())] = r.Strings(
-          &node, fmt::format("delivery_texts.{}", mode.str()), true);
+      rules.delivery_texts[std::string(mode.str())] =
+          r.Strings(&node, fmt::format("delivery_texts.{}", mode.str()), true);
 }
 
 // "*" in a transition's `from` stands for every state.

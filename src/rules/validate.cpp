@@ -46,8 +46,7 @@ class Checker {
     return r_.FindState(s) != nullptr;
   }
   bool IsActor(const std::string& s) const {
-    return r_.HasRole(s) || s == core::kOperatorRole ||
-           r_.IsModeratorRole(s);
+    return r_.HasRole(s) || s == core::kOperatorRole || r_.IsModeratorRole(s);
   }
 
   void CheckCase() {

@@ -55,12 +55,11 @@ TEST_F(CliTest, ReputationLinkAndBadInput) {
 TEST_F(CliTest, ModeratorsNeedAnImportedKeyThatCarriesTheAddress) {
   CliRun add = Cli({"moderators", "add", "mod@example.test", kFprOld});
   EXPECT_EQ(add.status, 2) << add.out;
-  EXPECT_NE(add.err.find("keys import it first"), std::string::npos)
-      << add.err;
-  EXPECT_EQ(Cli({"moderators", "add", "mod@example.test", kFprOld, "--fee",
-                 "150%"})
-                .status,
-            2);
+  EXPECT_NE(add.err.find("keys import it first"), std::string::npos) << add.err;
+  EXPECT_EQ(
+      Cli({"moderators", "add", "mod@example.test", kFprOld, "--fee", "150%"})
+          .status,
+      2);
   CliRun list = Cli({"moderators", "list"});
   ASSERT_EQ(list.status, 0) << list.err;
   EXPECT_EQ(list.out, "no moderator yet\n");

@@ -174,7 +174,8 @@ class TrustMailTest : public ::testing::Test {
       EXPECT_EQ(m.problem, "");
       EXPECT_EQ(m.signer, world_->Fpr("escrow"));
       // Bob's key arrives with his first mail, after the offer reached him.
-      EXPECT_EQ(m.encrypted, !(user == "bob" && templates[message_id] == "offer"))
+      EXPECT_EQ(m.encrypted,
+                !(user == "bob" && templates[message_id] == "offer"))
           << m.subject;
     }
     EXPECT_FALSE(queued.empty());
@@ -239,10 +240,10 @@ TEST_F(TrustMailTest, ModeratedDisputeSettledTwoOfThree) {
   Mail("bob", id + " 91\n");
   ASSERT_NO_FATAL_FAILURE(Run(1));
   EXPECT_EQ(State(id), "settled");
-  EXPECT_EQ(Payouts(id), (std::multiset<Payout>{
-                             {"seller", "37.50", "settlement"},
-                             {"buyer", "50.00", "settlement"},
-                             {"moderator", "2.50", "moderator_fee"}}));
+  EXPECT_EQ(Payouts(id),
+            (std::multiset<Payout>{{"seller", "37.50", "settlement"},
+                                   {"buyer", "50.00", "settlement"},
+                                   {"moderator", "2.50", "moderator_fee"}}));
   Cmd show = Ct({"--json", "show", id});
   EXPECT_NE(show.out.find("\"email\": \"carol@example.test\""),
             std::string::npos);
@@ -286,11 +287,11 @@ TEST_F(TrustMailTest, DigitalSaleWithReferralPayout) {
   Mail("bob", id + " 61 sha256:" + digest + "\n");
   ASSERT_NO_FATAL_FAILURE(Run(1));
   EXPECT_EQ(State(id), "completed");
-  EXPECT_EQ(Payouts(id), (std::multiset<Payout>{
-                             {"seller", "20.00", "payment"},
-                             {"seller", "20.00", "bond_refund"},
-                             {"buyer", "20.00", "bond_refund"},
-                             {"referrer", "0.50", "referral"}}));
+  EXPECT_EQ(Payouts(id),
+            (std::multiset<Payout>{{"seller", "20.00", "payment"},
+                                   {"seller", "20.00", "bond_refund"},
+                                   {"buyer", "20.00", "bond_refund"},
+                                   {"referrer", "0.50", "referral"}}));
   EXPECT_EQ(ct_->SqlCount("SELECT count(*) FROM payouts WHERE payee_email = "
                           "'carol@example.test' AND reason = 'referral'"),
             1);
@@ -320,8 +321,9 @@ TEST_F(TrustMailTest, DigitalSaleWithReferralPayout) {
   EXPECT_NE(rep.out.find(comment), std::string::npos) << "operator sees it";
 
   // Her next offer shows bob her record.
-  Mail("alice", "CT 10 SALE\nbuyer: bob@example.test\nitem: Another book\n"
-                "price: 10.00\n");
+  Mail("alice",
+       "CT 10 SALE\nbuyer: bob@example.test\nitem: Another book\n"
+       "price: 10.00\n");
   ASSERT_NO_FATAL_FAILURE(Run(1));
   std::string second;
   for (const auto& d : Deals())

@@ -128,8 +128,8 @@ class Explorer {
     }
     for (const auto& s : rules_.states)
       EXPECT_EQ(states_.contains(s.name), !unreachable_.contains(s.name))
-          << s.name << (unreachable_.contains(s.name) ? " reached"
-                                                       : " never reached");
+          << s.name
+          << (unreachable_.contains(s.name) ? " reached" : " never reached");
     fmt::print(
         "{}: explored {} deals, {} transitions ({} refused) to depth "
         "{}; {} timeouts from a partly performed state, {} unfair\n",
@@ -406,20 +406,22 @@ TEST(ExhaustiveTest, ModeratedAndReferredVariants) {
     for (const std::string from : {"commission", "held"}) {
       for (const bool digital : {false, true}) {
         if (digital && !rules.delivery_texts.contains("digital")) continue;
-        SCOPED_TRACE(fmt::format("{} fee_from={} digital={}", name, from,
-                                 digital));
+        SCOPED_TRACE(
+            fmt::format("{} fee_from={} digital={}", name, from, digital));
         Policy policy;
         policy.trust.moderator_fee_from = from;
         Offer offer = AnyOffer(rules);
         offer.moderator = "mod@example.test";
-        offer.moderator_fee = {.is_percent = true, .basis_points = 500, .fixed = {}};
+        offer.moderator_fee = {
+            .is_percent = true, .basis_points = 500, .fixed = {}};
         offer.referrer = "ref@example.test";
         if (digital) {
           offer.delivery = "digital";
           offer.texts["sha256"] = std::string(64, 'a');
         }
         Explorer explorer(rules, kShallowDepth + 2, policy);
-        if (digital) explorer.set_unreachable({"returning", "return_shipped", "refunded"});
+        if (digital)
+          explorer.set_unreachable({"returning", "return_shipped", "refunded"});
         explorer.Run(offer);
         EXPECT_TRUE(explorer.unfair().empty()) << explorer.unfair().front();
         EXPECT_GT(explorer.moderator_probes(), 0)

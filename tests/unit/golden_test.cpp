@@ -418,7 +418,8 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
     core::Offer offer = SaleOffer("digital");
     offer.texts["sha256"] = std::string(64, 'e');
     offer.moderator = "carol@example.test";
-    offer.moderator_fee = {.is_percent = true, .basis_points = 500, .fixed = {}};
+    offer.moderator_fee = {
+        .is_percent = true, .basis_points = 500, .fixed = {}};
     offer.referrer = "dave@example.test";
     s.Offer(offer, 0);
     s.Quiet(true);
@@ -426,8 +427,9 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
     s.Do("21-deposit-seller", Deposit("seller", 3025, ""), 2);
     s.Do("21-deposit-buyer-funded", Deposit("buyer", 6025, ""), 3);
     s.Quiet(false);
-    s.Do("40-shipped", Cmd(core::code::kShipped, "seller",
-                           "https://files.example.test/kind-of-blue.flac"),
+    s.Do("40-shipped",
+         Cmd(core::code::kShipped, "seller",
+             "https://files.example.test/kind-of-blue.flac"),
          4);
     s.Do("62-digital-rejected",
          Cmd(core::code::kNotSatisfied, "buyer", "the file is truncated"), 5);

@@ -102,8 +102,8 @@ TEST_F(TrustStoreTest, FactsCountOncePerDealAndFollowLinkedKeys) {
 TEST_F(TrustStoreTest, EachPartyRatesADealOnce) {
   ASSERT_TRUE(DealRepo(db()).Insert(Deal("CT-00000001", "post")));
   ReputationRepo rep(db());
-  RatingRecord r{"CT-00000001", "buyer", "BOB", "alice@example.org",
-                 "ALICE", 1, "fine", At(kT0)};
+  RatingRecord r{"CT-00000001", "buyer", "BOB",  "alice@example.org",
+                 "ALICE",       1,       "fine", At(kT0)};
   EXPECT_EQ(*rep.AddRating(r), true);
   r.score = -1;
   EXPECT_EQ(*rep.AddRating(r), false);
