@@ -57,6 +57,12 @@ void SetTrust(Data& ctx, const MessageInput& in) {
   if (in.decimal_mark != '.' && !fee.empty())
     fee.replace(fee.find('.'), 1, 1, in.decimal_mark);
   ctx.set("moderator_fee", fee);
+  // What a split (90, resolve) must add up to: held less excess deposits
+  // and less a moderator's fee set aside from the held funds.
+  std::string split_total = deal ? deal->Splittable().ToString() : "";
+  if (in.decimal_mark != '.' && !split_total.empty())
+    split_total.replace(split_total.find('.'), 1, 1, in.decimal_mark);
+  ctx.set("split_total", split_total);
   ctx.set("referrer", referrer);
   ctx.set("has_referrer", Data(!referrer.empty()));
   ctx.set("digital_delivery", Data(deal && deal->delivery == "digital"));
@@ -79,6 +85,7 @@ void SetSampleTrust(Data& ctx) {
   ctx.set("is_moderator", Data(true));
   ctx.set("actor_is_moderator", Data(true));
   ctx.set("moderator_fee", "1.25");
+  ctx.set("split_total", "88.75");
   ctx.set("referrer", "blog@example.org");
   ctx.set("has_referrer", Data(true));
   ctx.set("digital_delivery", Data(true));

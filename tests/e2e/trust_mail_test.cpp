@@ -235,6 +235,7 @@ TEST_F(TrustMailTest, ModeratedDisputeSettledTwoOfThree) {
   EXPECT_EQ(State(id), "disputed");
 
   // Held 90.00; the moderator's 2.50 is kept out of the split: 87.50.
+  EXPECT_EQ(MailOf("bob", "where X + Y is exactly 87.50 EUR").size(), 1u);
   Mail("carol", id + " 90 seller=37.50 buyer=50.00\n");
   ASSERT_NO_FATAL_FAILURE(Run(1));
   Mail("bob", id + " 91\n");
