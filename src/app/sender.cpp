@@ -323,6 +323,7 @@ class Delivery {
   Result<void> RecordSent() {
     if (unrecorded_.empty()) return {};
     if (auto ok = transport_.Flush(); !ok) return ok;
+    MaybeCrash("after-flush");
     auto tx = store::Transaction::Begin(ctx_.db);
     if (!tx) return std::unexpected(tx.error());
     store::OutboxRepo outbox(ctx_.db);
