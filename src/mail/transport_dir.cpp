@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -123,7 +124,8 @@ class DirTransport : public Transport {
     const fs::path file = dir_ / name;
     // Written and named by an attempt that crashed before it was recorded:
     // the file is whole, it was synced before it got its name.
-    if (!env.delivery_key.empty() && IsRegularFile(file)) return {};
+    if (!env.delivery_key.empty() && (IsRegularFile(file) || IsPending(file)))
+      return {};
     const fs::path tmp = dir_ / ("." + std::string(name, 0, name.size() - 4) +
                                  std::string(kTempSuffix));
     const int fd =
@@ -166,6 +168,11 @@ class DirTransport : public Transport {
   struct Pending {
     fs::path tmp, file;
   };
+
+  bool IsPending(const fs::path& file) const {
+    return std::any_of(pending_.begin(), pending_.end(),
+                       [&](const auto& p) { return p.file == file; });
+  }
 
   // After a failed rename: the rest of the batch is not named, the caller
   // sends those messages again.

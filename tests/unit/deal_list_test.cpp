@@ -290,9 +290,11 @@ class StepCounter {
   static int OnStmt(unsigned, void* self, void* stmt, void*) {
     auto* counter = static_cast<StepCounter*>(self);
     auto* st = static_cast<sqlite3_stmt*>(stmt);
-    counter->vm_steps += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
+    // Read and reset: a compiled statement is kept and used again
+    // (Database::Prepare), and its counters would add up across uses.
+    counter->vm_steps += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);
     counter->fullscan_steps +=
-        sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+        sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
     return 0;
   }
   Database& db_;
