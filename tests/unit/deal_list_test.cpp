@@ -343,6 +343,7 @@ TEST(DealListMigrationTest, PartiesOfOldDealsGetTheirCreationTime) {
     ASSERT_TRUE(db->Exec(
         "DROP INDEX parties_email_created; DROP INDEX deals_created; "
         "DROP INDEX deals_state_created; DROP INDEX deals_timer; "
+        "DROP INDEX outbox_queued; "
         "ALTER TABLE parties DROP COLUMN deal_created; "
         "CREATE INDEX parties_email ON parties(email); "
         "CREATE INDEX deals_state ON deals(state); PRAGMA user_version = 2;"));
