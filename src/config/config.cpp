@@ -242,7 +242,7 @@ Setter Parsed(Field field, Parse parse) {
   return [field, parse](std::string_view value, const Context&,
                         Config& config) -> Result<void> {
     auto parsed = parse(value);
-    if (!parsed) return std::unexpected(parsed.error());
+    CT_TRY(parsed);
     using Target = std::remove_reference_t<decltype(field(config))>;
     field(config) = static_cast<Target>(*parsed);
     return {};
@@ -303,7 +303,7 @@ Setter Rate(Field field) {
   return [field](std::string_view value, const Context&,
                  Config& config) -> Result<void> {
     auto rate = ParseRateValue(value, config.policy.money.currency);
-    if (!rate) return std::unexpected(rate.error());
+    CT_TRY(rate);
     field(config) = *rate;
     return {};
   };
@@ -486,17 +486,15 @@ int DefaultWorkers() {
 
 Result<Config> Load(const std::string& path, bool missing_ok) {
   auto text = ReadFile(path);
-  if (!text) return std::unexpected(text.error());
+  CT_TRY(text);
   Config config;
   if (!text->has_value()) {
     if (missing_ok) return config;
     return Fail(ErrorKind::kConfig, path + ": no such file");
   }
   auto options = SplitIni(path, **text);
-  if (!options) return std::unexpected(options.error());
-  if (auto applied = Apply(path, std::move(*options), config); !applied) {
-    return std::unexpected(applied.error());
-  }
+  CT_TRY(options);
+  CT_TRY(Apply(path, std::move(*options), config));
   config.path = path;
   return config;
 }

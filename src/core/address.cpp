@@ -80,7 +80,7 @@ Result<std::vector<Token>> Tokenize(std::string_view value) {
     }
     if (c == '(') {
       auto next = SkipComment(value, i);
-      if (!next) return std::unexpected(next.error());
+      CT_TRY(next);
       space = true;
       i = *next;
       continue;
@@ -90,7 +90,7 @@ Result<std::vector<Token>> Tokenize(std::string_view value) {
     if (c == '"' || c == '[') {
       token.kind = c == '"' ? Token::kQuoted : Token::kLiteral;
       auto next = ReadDelimited(value, i, token);
-      if (!next) return std::unexpected(next.error());
+      CT_TRY(next);
       i = *next;
     } else if (IsAtext(c)) {
       token.kind = Token::kAtom;
@@ -118,8 +118,7 @@ class Parser {
         ++pos_;
         continue;
       }
-      if (auto ok = Address(out, false); !ok)
-        return std::unexpected(ok.error());
+      CT_TRY(Address(out, false));
       if (!AtEnd() && !Special(','))
         return Bad(fmt::format("unexpected '{}' after an address",
                                tokens_[pos_].text));
@@ -157,7 +156,7 @@ class Parser {
       ++pos_;
       if (Special('@')) return Bad("source routes ('<@…:') are not supported");
       auto address = AddrSpec();
-      if (!address) return std::unexpected(address.error());
+      CT_TRY(address);
       if (!Special('>')) return Bad("unclosed '<' (no '>')");
       ++pos_;
       out.mailboxes.push_back({phrase, *address});
@@ -166,7 +165,7 @@ class Parser {
     if (Special('@')) {
       pos_ = start;
       auto address = AddrSpec();
-      if (!address) return std::unexpected(address.error());
+      CT_TRY(address);
       out.mailboxes.push_back({"", *address});
       return {};
     }
@@ -190,7 +189,7 @@ class Parser {
         ++pos_;
         continue;
       }
-      if (auto ok = Address(out, true); !ok) return ok;
+      CT_TRY(Address(out, true));
       if (!Special(',') && !Special(';'))
         return Bad(fmt::format("group '{}' without its closing ';'", name));
     }
@@ -234,11 +233,11 @@ class Parser {
 
   Result<std::string> AddrSpec() {
     auto local = LocalPart();
-    if (!local) return local;
+    CT_TRY(local);
     if (!Special('@')) return Bad(fmt::format("no '@' after '{}'", *local));
     ++pos_;
     auto domain = Domain();
-    if (!domain) return domain;
+    CT_TRY(domain);
     const std::string address = *local + "@" + *domain;
     if (local->size() > 64 || address.size() > kMaxAddressOctets)
       return Bad(
@@ -256,13 +255,13 @@ class Parser {
 
 Result<AddressList> ParseAddressList(std::string_view value) {
   auto tokens = Tokenize(value);
-  if (!tokens) return std::unexpected(tokens.error());
+  CT_TRY(tokens);
   return Parser(std::move(*tokens)).List();
 }
 
 Result<Mailbox> ParseMailbox(std::string_view value) {
   auto list = ParseAddressList(value);
-  if (!list) return std::unexpected(list.error());
+  CT_TRY(list);
   if (list->groups > 0) return Bad("a group ('name: …;') is not one address");
   if (list->mailboxes.empty()) return Bad("no address");
   if (list->mailboxes.size() > 1)

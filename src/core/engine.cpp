@@ -118,8 +118,7 @@ Result<void> MoveTo(const CaseRules& rules, const Policy& policy, Deal& deal,
   internal::EnterState(rules, policy, deal, to, now);
   if (target->is_final) {
     deal.proposal.reset();
-    if (auto ok = internal::Settle(*target, deal, split, effects); !ok)
-      return ok;
+    CT_TRY(internal::Settle(*target, deal, split, effects));
   }
   effects.to_state = to;
   return {};

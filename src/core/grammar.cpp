@@ -279,8 +279,7 @@ Result<Parsed> ParseCommandText(std::string_view raw,
         parsed.command.code == code::kResolve)
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("unknown code {}", w[1]));
-    if (auto ok = ReadArguments(lines[i], w, currency, parsed.command); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(ReadArguments(lines[i], w, currency, parsed.command));
   }
   if (found > 1)
     return Fail(ErrorKind::kInvalidInput,
@@ -319,8 +318,7 @@ Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
   for (const auto& t : rules.texts) {
     auto v = take(t);
     if (!v) continue;
-    if (auto ok = CheckFreeText(t, *v, kMaxItemChars); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(CheckFreeText(t, *v, kMaxItemChars));
     offer.texts[t] = *v;
   }
   if (auto v = take("delivery")) offer.delivery = Lower(*v);

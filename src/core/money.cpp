@@ -127,7 +127,7 @@ Result<Rate> ParseRate(std::string_view text, std::string_view currency) {
     return rate;
   }
   auto amount = ParseMoney(s, currency);
-  if (!amount) return std::unexpected(amount.error());
+  CT_TRY(amount);
   rate.fixed = *amount;
   return rate;
 }

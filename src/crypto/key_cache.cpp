@@ -170,7 +170,7 @@ Result<std::shared_ptr<const CachedKey>> PublicKey(GpgContext& ctx,
   if (wanted.size() < 16 || !IsHex(wanted)) return nullptr;
   if (auto hit = ctx.keys().Find(wanted)) return hit;
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   if (gpgme_error_t err = gpgme_op_keylist_start(*handle, wanted.c_str(), 0))
     return Fail(ErrorKind::kIo, GpgErrorText("key listing", err));
   std::vector<std::shared_ptr<CachedKey>> holders;
@@ -196,9 +196,9 @@ Result<void> UseSigner(GpgContext& ctx, const std::string& fingerprint) {
   if (fpr.empty()) return Fail(ErrorKind::kConfig, "no signing key is set");
   if (ctx.keys().Signer() == fpr) return {};
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   auto key = FindKey(ctx, fpr, /*secret=*/true);
-  if (!key) return std::unexpected(key.error());
+  CT_TRY(key);
   if (!*key)
     return Fail(ErrorKind::kConfig,
                 "signing key " + fingerprint + " has no secret part here");

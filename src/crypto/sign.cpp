@@ -27,7 +27,7 @@ Result<Recipients> RecipientKeys(GpgContext& ctx,
   Recipients out;
   for (const auto& fpr : fprs) {
     auto key = PublicKey(ctx, fpr);
-    if (!key) return std::unexpected(key.error());
+    CT_TRY(key);
     if (!*key) return Fail(ErrorKind::kNotFound, "no key " + fpr);
     out.raw.push_back((*key)->key.get());
     out.held.push_back(std::move(*key));
@@ -41,9 +41,9 @@ Result<Recipients> RecipientKeys(GpgContext& ctx,
 Result<DetachedSignature> SignDetached(GpgContext& ctx,
                                        const std::string& signer,
                                        std::string_view data) {
-  if (auto ok = UseSigner(ctx, signer); !ok) return std::unexpected(ok.error());
+  CT_TRY(UseSigner(ctx, signer));
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   gpgme_set_armor(*handle, 1);
   auto in = GpgData::From(data);
   auto out = GpgData::Empty();
@@ -64,11 +64,11 @@ Result<DetachedSignature> SignDetached(GpgContext& ctx,
 Result<std::string> SignEncrypt(GpgContext& ctx, const std::string& signer,
                                 const std::vector<std::string>& recipients,
                                 std::string_view data) {
-  if (auto ok = UseSigner(ctx, signer); !ok) return std::unexpected(ok.error());
+  CT_TRY(UseSigner(ctx, signer));
   auto keys = RecipientKeys(ctx, recipients);
-  if (!keys) return std::unexpected(keys.error());
+  CT_TRY(keys);
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   gpgme_set_armor(*handle, 1);
   auto in = GpgData::From(data);
   auto out = GpgData::Empty();

@@ -353,9 +353,9 @@ std::string ToCrlf(std::string_view text) {
 
 Result<std::string> PlainText(const Entity& entity) {
   auto bytes = DecodeBody(entity);
-  if (!bytes) return bytes;
+  CT_TRY(bytes);
   auto text = ToUtf8(*bytes, entity.type.Param("charset"));
-  if (!text) return text;
+  CT_TRY(text);
   if (Lower(entity.type.Param("format")) == "flowed")
     return Unflow(*text, Lower(entity.type.Param("delsp")) == "yes");
   return text;

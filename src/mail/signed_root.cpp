@@ -40,7 +40,7 @@ Result<SignedRoot> FromPgpMime(const Entity& root) {
     return Fail(ErrorKind::kInvalidInput,
                 "multipart/signed is not OpenPGP (S/MIME is not supported)");
   auto parts = SplitMultipart(root);
-  if (!parts) return std::unexpected(parts.error());
+  CT_TRY(parts);
   if (parts->size() != 2)
     return Fail(ErrorKind::kInvalidInput,
                 "a signed message must have exactly two parts");
@@ -49,7 +49,7 @@ Result<SignedRoot> FromPgpMime(const Entity& root) {
     return Fail(ErrorKind::kInvalidInput,
                 "the second part is not an OpenPGP signature");
   auto sig_bytes = DecodeBody(sig);
-  if (!sig_bytes) return std::unexpected(sig_bytes.error());
+  CT_TRY(sig_bytes);
   SignedRoot out;
   out.kind = SignedRoot::Kind::kPgpMime;
   out.signed_bytes = ToCrlf((*parts)[0]);
@@ -61,7 +61,7 @@ Result<SignedRoot> FromEncrypted(const Entity& root) {
   if (root.type.Param("protocol") != "application/pgp-encrypted")
     return Fail(ErrorKind::kInvalidInput, "multipart/encrypted is not OpenPGP");
   auto parts = SplitMultipart(root);
-  if (!parts) return std::unexpected(parts.error());
+  CT_TRY(parts);
   if (parts->size() != 2)
     return Fail(ErrorKind::kInvalidInput,
                 "an encrypted message must have exactly two parts");
@@ -72,7 +72,7 @@ Result<SignedRoot> FromEncrypted(const Entity& root) {
     return Fail(ErrorKind::kInvalidInput,
                 "malformed PGP/MIME encrypted message");
   auto data = DecodeBody(payload);
-  if (!data) return std::unexpected(data.error());
+  CT_TRY(data);
   SignedRoot out;
   out.kind = SignedRoot::Kind::kEncrypted;
   out.ciphertext = *data;
@@ -82,7 +82,7 @@ Result<SignedRoot> FromEncrypted(const Entity& root) {
 // A text/plain part that is exactly one clear-signed block.
 Result<SignedRoot> FromInline(const Entity& text) {
   auto bytes = DecodeBody(text);
-  if (!bytes) return std::unexpected(bytes.error());
+  CT_TRY(bytes);
   std::string_view body = TrimWs(*bytes);
   size_t begins = Count(body, kBeginSigned);
   if (begins == 0)
@@ -131,7 +131,7 @@ Result<SignedRoot> FindSignedRoot(const Entity& root, bool inside_encryption) {
   if (t.Is("text", "plain")) return FromInline(root);
   if (t.Is("multipart", "alternative")) {
     auto parts = SplitMultipart(root);
-    if (!parts) return std::unexpected(parts.error());
+    CT_TRY(parts);
     for (auto part : *parts) {
       Entity e = ParseEntity(part);
       if (e.type.Is("text", "plain")) return FromInline(e);
@@ -162,7 +162,7 @@ Result<std::string> SignedEntityText(std::string_view signed_bytes) {
       return PlainText(entity);
     if (entity.type.type != "multipart" || depth >= kMaxDepth) continue;
     auto parts = SplitMultipart(entity);
-    if (!parts) return std::unexpected(parts.error());
+    CT_TRY(parts);
     for (auto part : *parts) queue.emplace_back(ParseEntity(part), depth + 1);
   }
   return Fail(ErrorKind::kInvalidInput, "the signed part holds no plain text");

@@ -149,7 +149,7 @@ Result<void> ParseHostPort(std::string_view text, const std::string& shown,
   }
   if (port_text.empty()) return {};
   Result<int> port = ParsePort(port_text, shown);
-  if (!port) return std::unexpected(port.error());
+  CT_TRY(port);
   url.port = *port;
   return {};
 }
@@ -256,7 +256,7 @@ Result<MailUrl> ParseMailUrl(const std::string& text) {
                   "a " + url.scheme + " URL has no user, got " + shown);
     }
     Result<void> local = ParseLocal(authority, path, shown, url);
-    if (!local) return std::unexpected(local.error());
+    CT_TRY(local);
     return url;
   }
   std::optional<std::string> user = Decode(userinfo);
@@ -264,9 +264,9 @@ Result<MailUrl> ParseMailUrl(const std::string& text) {
   url.user = *user;
   url.port = info->default_port;
   Result<void> host = ParseHostPort(hostport, shown, url);
-  if (!host) return std::unexpected(host.error());
+  CT_TRY(host);
   Result<void> folder = ParseNetworkPath(path, shown, url);
-  if (!folder) return std::unexpected(folder.error());
+  CT_TRY(folder);
   return url;
 }
 

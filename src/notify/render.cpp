@@ -148,9 +148,9 @@ Result<std::string> Renderer::RenderOne(const std::string& lang,
                                         const std::string& name,
                                         const Data& ctx) const {
   auto path = Locate(lang, name);
-  if (!path) return std::unexpected(path.error());
+  CT_TRY(path);
   auto source = ReadFile(*path);
-  if (!source) return std::unexpected(source.error());
+  CT_TRY(source);
   return RenderText(*path, *source, ctx, nullptr);
 }
 
@@ -187,13 +187,13 @@ Result<RenderedMessage> Renderer::Render(
   RenderedMessage msg;
   for (size_t i = 0; i < templates.size(); ++i) {
     auto text = RenderOne(lang, templates[i], ctx);
-    if (!text) return std::unexpected(text.error());
+    CT_TRY(text);
     Split split = SplitSubject(*text);
     if (i == 0) msg.subject = OneLine(split.subject);
     AppendSection(msg.body, split.body);
   }
   auto footer = RenderOne(lang, kFooter, ctx);
-  if (!footer) return std::unexpected(footer.error());
+  CT_TRY(footer);
   AppendSection(msg.body, *footer);
   msg.body += '\n';
   if (in.deal && !in.deal->id.empty()) {

@@ -19,15 +19,6 @@
 #include "core/time.h"
 #include "store/database.h"
 
-// Returns early from a function returning Result<...> when `expr` (a
-// Result<...>) holds an error. Keeps the repositories' bodies short.
-#define CT_STORE_TRY(expr)                                         \
-  do {                                                             \
-    if (auto ct_store_result_ = (expr); !ct_store_result_) {       \
-      return std::unexpected(std::move(ct_store_result_.error())); \
-    }                                                              \
-  } while (false)
-
 namespace ct::store::internal {
 
 // kBusy for SQLITE_BUSY / SQLITE_LOCKED (another process holds the lock: try
@@ -93,7 +84,7 @@ Result<std::vector<T>> CollectRows(Statement& st, ReadRow read) {
   std::vector<T> rows;
   for (;;) {
     Result<bool> has_row = st.Step();
-    if (!has_row) return std::unexpected(std::move(has_row.error()));
+    CT_TRY(has_row);
     if (!*has_row) return rows;
     rows.push_back(read(st));
   }
