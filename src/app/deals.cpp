@@ -5,7 +5,6 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "app/commit.h"
 #include "app/ids.h"
@@ -13,15 +12,10 @@
 #include "app/outbox.h"
 #include "core/limits.h"
 #include "mail/mime.h"
+#include "util/text.h"
 
 namespace ct::app {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A plain addr-spec: one '@', something on both sides, nothing that could
 // break a header or a command line.
@@ -44,7 +38,7 @@ bool LooksLikeAddress(const std::string& email) {
 Result<void> CheckNotOurs(const Context& ctx, const core::Offer& offer,
                           bool cli) {
   const std::string escrow = mail::AddressOf(ctx.config.outbox.from);
-  const std::string op = Lower(ctx.config.outbox.operator_address);
+  const std::string op = util::AsciiLower(ctx.config.outbox.operator_address);
   for (const auto& [role, email] : offer.emails) {
     if (email != escrow && email != op) continue;
     const bool ours = email == escrow;
@@ -71,7 +65,7 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
   core::Offer offer;
   offer.id = std::move(id);
   for (const auto& [role, email] : request.emails) {
-    std::string address = Lower(email);
+    std::string address = util::AsciiLower(email);
     if (!LooksLikeAddress(address)) {
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("--{}: '{}' is not an e-mail address", role,
@@ -84,7 +78,7 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
   offer.texts = request.texts;
   offer.delivery = request.delivery;
   offer.lang = request.lang.empty() ? ctx.config.templates.default_language
-                                    : Lower(request.lang);
+                                    : util::AsciiLower(request.lang);
   if (!IsLanguage(offer.lang)) {
     return Fail(
         ErrorKind::kInvalidInput,
@@ -222,7 +216,7 @@ Result<core::Deal> Deposit(Context& ctx, const std::string& id,
   core::Command cmd;
   cmd.code = core::code::kDeposit;
   cmd.actor = core::kOperatorRole;
-  cmd.deposit_role = Lower(role);
+  cmd.deposit_role = util::AsciiLower(role);
   cmd.amount = amount;
   cmd.reference = reference;
   auto deal = store::DealRepo(ctx.db).Load(id);

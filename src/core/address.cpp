@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/limits.h"
+#include "util/text.h"
 
 namespace ct::core {
 namespace {
@@ -16,12 +17,6 @@ bool IsAtext(unsigned char c) {
   if (c >= 0x80 || std::isalnum(c)) return true;
   return std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) !=
          std::string_view::npos;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 struct Token {
@@ -244,7 +239,7 @@ class Parser {
           fmt::format("an address longer than {} octets (local part "
                       "64)",
                       kMaxAddressOctets));
-    return Lower(address);
+    return util::AsciiLower(address);
   }
 
   std::vector<Token> tokens_;

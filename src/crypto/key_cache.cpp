@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "crypto/data.h"
+#include "util/text.h"
 
 namespace ct::crypto {
 namespace {
@@ -28,13 +29,6 @@ std::string HomeDir(const std::string& home) {
 bool IsHex(const std::string& s) {
   return std::all_of(s.begin(), s.end(),
                      [](unsigned char c) { return std::isxdigit(c) != 0; });
-}
-
-std::string LowerEmail(const char* email) {
-  std::string e = email;
-  for (char& c : e)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return e;
 }
 
 SubkeyFacts SubkeyFactsOf(gpgme_subkey_t sub) {
@@ -103,7 +97,7 @@ KeyFacts FactsOf(gpgme_key_t key) {
     facts.subkeys.push_back(SubkeyFactsOf(sub));
   for (gpgme_user_id_t uid = key->uids; uid; uid = uid->next)
     if (uid->email && !uid->revoked && !uid->invalid)
-      facts.emails.push_back(LowerEmail(uid->email));
+      facts.emails.push_back(util::AsciiLower(uid->email));
   facts.revoked = key->revoked;
   facts.disabled = key->disabled;
   facts.invalid = key->invalid;

@@ -1,20 +1,13 @@
 #include "crypto/sign.h"
 
-#include <cctype>
 #include <memory>
 
 #include "crypto/data.h"
 #include "crypto/key_cache.h"
+#include "util/text.h"
 
 namespace ct::crypto {
 namespace {
-
-std::string Lower(const char* s) {
-  std::string out = s ? s : "";
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The recipients' keys, held while GPGME uses the raw pointers.
 struct Recipients {
@@ -55,9 +48,10 @@ Result<DetachedSignature> SignDetached(GpgContext& ctx,
   DetachedSignature sig;
   sig.armored = out->Contents();
   sig.micalg = "pgp-sha256";
-  if (result && result->signatures)
-    sig.micalg =
-        "pgp-" + Lower(gpgme_hash_algo_name(result->signatures->hash_algo));
+  if (result && result->signatures) {
+    const char* algo = gpgme_hash_algo_name(result->signatures->hash_algo);
+    sig.micalg = "pgp-" + util::AsciiLower(algo ? algo : "");
+  }
   return sig;
 }
 

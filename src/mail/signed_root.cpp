@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "util/text.h"
+
 namespace ct::mail {
 namespace {
 
@@ -12,14 +14,6 @@ constexpr std::string_view kEndSignature = "-----END PGP SIGNATURE-----";
 // Deep nesting is an attack, not a mail client: stop looking past this.
 constexpr int kMaxDepth = 8;
 constexpr size_t kMaxParts = 64;
-
-std::string_view TrimWs(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
 
 size_t Count(std::string_view hay, std::string_view needle) {
   size_t n = 0;
@@ -83,7 +77,7 @@ Result<SignedRoot> FromEncrypted(const Entity& root) {
 Result<SignedRoot> FromInline(const Entity& text) {
   auto bytes = DecodeBody(text);
   CT_TRY(bytes);
-  std::string_view body = TrimWs(*bytes);
+  std::string_view body = util::Trim(*bytes);
   size_t begins = Count(body, kBeginSigned);
   if (begins == 0)
     return Fail(ErrorKind::kInvalidInput, "the message is not signed");

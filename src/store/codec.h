@@ -18,6 +18,7 @@
 #include "core/money.h"
 #include "core/time.h"
 #include "store/database.h"
+#include "util/text.h"
 
 namespace ct::store::internal {
 
@@ -75,8 +76,8 @@ inline core::Money ColumnMoney(const Statement& st, int col) {
 
 // ASCII case folding: e-mail addresses and hex fingerprints are ASCII, and
 // SQLite's NOCASE collation folds ASCII only, so both sides agree.
-std::string AsciiLower(std::string_view text);
-std::string AsciiUpper(std::string_view text);
+using util::AsciiLower;
+using util::AsciiUpper;
 
 // Steps `st` to completion and turns every row into a T with `read`.
 template <typename T, typename ReadRow>

@@ -1,6 +1,5 @@
 #include "store/database.h"
 
-#include <cctype>
 #include <string>
 #include <utility>
 
@@ -28,20 +27,6 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context) {
     message += sqlite3_errstr(rc);
   }
   return Error{kind, std::move(message)};
-}
-
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string AsciiUpper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace internal
