@@ -9,7 +9,8 @@ set -euo pipefail
 build_packages=(
   cmake g++ pkg-config
   libvmime-dev libgpgme-dev libsqlite3-dev libboost-program-options-dev
-  libspdlog-dev libtomlplusplus-dev libkainjow-mustache-dev
+  libspdlog-dev libfmt-dev libtomlplusplus-dev libkainjow-mustache-dev
+  libgnutls28-dev
   libgtest-dev googletest
 )
 # Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP

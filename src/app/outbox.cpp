@@ -87,7 +87,7 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
       continue;
     }
     auto text = ctx.renderer.Render(note.templates, deal.lang, in);
-    if (!text) return std::unexpected(text.error());
+    CT_TRY(text);
     store::OutboxRecord row;
     row.deal_id = deal.id;
     row.created = ctx.now;
@@ -101,8 +101,7 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
     row.body = std::move(text->body);
     row.in_reply_to = IsFromMail(origin) ? origin.message_ref : "";
     row.next_attempt = ctx.now;
-    if (auto id = QueueMail(ctx, std::move(row)); !id)
-      return std::unexpected(id.error());
+    CT_TRY(QueueMail(ctx, std::move(row)));
   }
   return {};
 }

@@ -9,7 +9,7 @@ namespace {
 
 template <typename T>
 Result<void> Fill(Result<T> from, T& into) {
-  if (!from) return std::unexpected(from.error());
+  CT_TRY(from);
   into = std::move(*from);
   return {};
 }
@@ -18,7 +18,7 @@ Result<void> FillFingerprints(Context& ctx, DealView& view) {
   store::KeyRepo keys(ctx.db);
   for (const auto& party : view.deal.parties) {
     auto binding = keys.Find(party.email);
-    if (!binding) return std::unexpected(binding.error());
+    CT_TRY(binding);
     if (*binding) view.fingerprints[party.role] = (*binding)->fingerprint;
   }
   return {};
@@ -61,7 +61,7 @@ Result<DealView> ShowDeal(Context& ctx, const std::string& id) {
   if (ok) ok = Fill(store::PayoutRepo(ctx.db).OfDeal(id), view.payouts);
   if (ok) ok = Fill(store::InboxRepo(ctx.db).OfDeal(id), view.inbox);
   if (ok) ok = Fill(store::OutboxRepo(ctx.db).OfDeal(id), view.outbox);
-  if (!ok) return std::unexpected(ok.error());
+  CT_TRY(ok);
   if (auto rules = ctx.rules.Find(view.deal.case_name)) {
     view.waiting_for = core::WaitingFor(**rules, view.deal);
     FillProgress(**rules, view);

@@ -12,12 +12,12 @@ Result<void> RunTick(const Globals& globals, const Args& args) {
   Syntax syntax("tick");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto report = app::Tick(*ctx);
-  if (!report) return std::unexpected(report.error());
+  CT_TRY(report);
   if (globals.json) {
     PrintJson(util::Json::Object()
                   .Set("deals", report->deals)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/limits.h"
+#include "util/text.h"
 
 namespace ct::core {
 namespace {
@@ -18,13 +19,6 @@ std::string_view TrimView(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
     s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Folds what phones and some clients produce into plain ASCII: a BOM or
@@ -147,12 +141,13 @@ Result<void> ReadArguments(std::string_view line,
     case code::kDeposit: {
       if (w.size() < 4 || w.size() > 5)
         return bad("expected 21 ROLE AMOUNT [ref=TEXT]");
-      cmd.deposit_role = Lower(w[2]);
+      cmd.deposit_role = util::AsciiLower(w[2]);
       auto amount = ReadAmount(w[3], currency);
       if (!amount) return bad(amount.error().message);
       cmd.amount = *amount;
       if (w.size() == 5) {
-        if (Lower(w[4].substr(0, 4)) != "ref=") return bad("expected ref=TEXT");
+        if (util::AsciiLower(w[4].substr(0, 4)) != "ref=")
+          return bad("expected ref=TEXT");
         cmd.reference = std::string(w[4].substr(4));
         if (auto ok = CheckFreeText("ref", cmd.reference, kMaxReferenceChars);
             !ok)
@@ -167,7 +162,7 @@ Result<void> ReadArguments(std::string_view line,
         if (eq == std::string_view::npos || eq == 0)
           return bad(
               fmt::format("expected ROLE=AMOUNT, got '{}'", Excerpt(w[i])));
-        std::string role = Lower(w[i].substr(0, eq));
+        std::string role = util::AsciiLower(w[i].substr(0, eq));
         auto amount = ReadAmount(w[i].substr(eq + 1), currency);
         if (!amount) return bad(amount.error().message);
         if (cmd.split.contains(role))
@@ -233,9 +228,9 @@ Result<Parsed> ParseCommandText(std::string_view raw,
   for (size_t i = 0; i < lines.size(); ++i) {
     auto w = Words(lines[i]);
     if (w.empty()) continue;
-    std::string head = Lower(w[0]);
+    std::string head = util::AsciiLower(w[0]);
     if (head == "ct" && w.size() >= 2) {
-      std::string second = Lower(w[1]);
+      std::string second = util::AsciiLower(w[1]);
       if (second == "help" && w.size() == 2) {
         ++found;
         parsed.kind = Parsed::Kind::kHelp;
@@ -248,14 +243,15 @@ Result<Parsed> ParseCommandText(std::string_view raw,
           return Fail(ErrorKind::kInvalidInput,
                       "expected CT 10 SALE or CT 10 EXCHANGE");
         parsed.kind = Parsed::Kind::kOffer;
-        parsed.offer = {Lower(w[2]), {}};
+        parsed.offer = {util::AsciiLower(w[2]), {}};
         for (size_t j = i + 1; j < lines.size() && !lines[j].empty(); ++j) {
           size_t colon = lines[j].find(':');
           if (colon == std::string_view::npos)
             return Fail(ErrorKind::kInvalidInput,
                         fmt::format("offer: expected 'field: value', got '{}'",
                                     Excerpt(lines[j])));
-          std::string key = Lower(TrimView(lines[j].substr(0, colon)));
+          std::string key =
+              util::AsciiLower(TrimView(lines[j].substr(0, colon)));
           if (parsed.offer.fields.contains(key))
             return Fail(ErrorKind::kInvalidInput,
                         fmt::format("offer: '{}' given twice", Excerpt(key)));
@@ -279,8 +275,7 @@ Result<Parsed> ParseCommandText(std::string_view raw,
         parsed.command.code == code::kResolve)
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("unknown code {}", w[1]));
-    if (auto ok = ReadArguments(lines[i], w, currency, parsed.command); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(ReadArguments(lines[i], w, currency, parsed.command));
   }
   if (found > 1)
     return Fail(ErrorKind::kInvalidInput,
@@ -292,7 +287,7 @@ Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
                             const std::string& sender,
                             std::string_view currency) {
   Offer offer;
-  offer.emails[rules.initiator] = Lower(sender);
+  offer.emails[rules.initiator] = util::AsciiLower(sender);
   std::map<std::string, std::string> fields = text.fields;
   auto take = [&](const std::string& key) -> std::optional<std::string> {
     auto it = fields.find(key);
@@ -305,7 +300,7 @@ Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
     if (role == rules.initiator) continue;
     std::string key =
         rules.counterparty_field.empty() ? role : rules.counterparty_field;
-    if (auto v = take(key)) offer.emails[role] = Lower(*v);
+    if (auto v = take(key)) offer.emails[role] = util::AsciiLower(*v);
   }
   for (const auto& term : rules.terms) {
     auto v = take(term.name);
@@ -319,12 +314,11 @@ Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
   for (const auto& t : rules.texts) {
     auto v = take(t);
     if (!v) continue;
-    if (auto ok = CheckFreeText(t, *v, kMaxItemChars); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(CheckFreeText(t, *v, kMaxItemChars));
     offer.texts[t] = *v;
   }
-  if (auto v = take("delivery")) offer.delivery = Lower(*v);
-  if (auto v = take("lang")) offer.lang = Lower(*v);
+  if (auto v = take("delivery")) offer.delivery = util::AsciiLower(*v);
+  if (auto v = take("lang")) offer.lang = util::AsciiLower(*v);
   if (!fields.empty())
     return Fail(ErrorKind::kInvalidInput,
                 fmt::format("offer: unknown field '{}'",

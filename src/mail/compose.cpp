@@ -46,7 +46,7 @@ Result<std::string> SignedEntity(crypto::GpgContext& gpg,
                                  const std::string& text,
                                  const std::string& signer) {
   auto sig = crypto::SignDetached(gpg, signer, text);
-  if (!sig) return std::unexpected(sig.error());
+  CT_TRY(sig);
   std::string signature =
       "Content-Type: application/pgp-signature; name=\"signature.asc\"\r\n"
       "Content-Description: OpenPGP digital signature\r\n\r\n" +
@@ -63,7 +63,7 @@ Result<std::string> SignedEncryptedEntity(
     crypto::GpgContext& gpg, const std::string& text, const std::string& signer,
     const std::vector<std::string>& encrypt_to) {
   auto armored = crypto::SignEncrypt(gpg, signer, encrypt_to, text);
-  if (!armored) return std::unexpected(armored.error());
+  CT_TRY(armored);
   return Multipart(
       {"multipart/encrypted;", "protocol=\"application/pgp-encrypted\";"},
       Boundary(),
@@ -131,7 +131,7 @@ Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
   auto top = encrypt_to.empty()
                  ? SignedEntity(gpg, text, signer)
                  : SignedEncryptedEntity(gpg, text, signer, encrypt_to);
-  if (!top) return top;
+  CT_TRY(top);
   auto from = core::ParseMailbox(mail.from);
   if (!from)
     return Fail(ErrorKind::kConfig,

@@ -146,7 +146,7 @@ class MaildirSource : public Source {
 
   Result<Fetched> Fetch(const std::string& uid, size_t max_size) override {
     Result<Entry> entry = Locate(uid);
-    if (!entry) return std::unexpected(entry.error());
+    CT_TRY(entry);
     const int fd = ::open(entry->path.c_str(),
                           O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
     if (fd < 0 && errno == ENOENT) return Gone(uid);  // moved just now
@@ -171,7 +171,7 @@ class MaildirSource : public Source {
 
   Result<void> Acknowledge(const std::string& uid) override {
     Result<Entry> entry = Locate(uid);
-    if (!entry) return std::unexpected(entry.error());
+    CT_TRY(entry);
     if (!entry->in_new && entry->flags.find('S') != std::string::npos) {
       return {};  // already acknowledged
     }

@@ -126,7 +126,7 @@ Result<std::shared_ptr<StrictCertificateVerifier>> MakeCertificateVerifier(
     const std::string& host, const std::string& ca_file) {
   Result<std::vector<X509Ptr>> roots =
       LoadCertificates(ca_file.empty() ? kSystemCaBundle : ca_file);
-  if (!roots) return std::unexpected(roots.error());
+  CT_TRY(roots);
   return std::make_shared<StrictCertificateVerifier>(host, std::move(*roots));
 }
 

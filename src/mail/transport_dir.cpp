@@ -118,7 +118,7 @@ class DirTransport : public Transport {
   explicit DirTransport(fs::path dir) : dir_(std::move(dir)) {}
 
   Result<void> Send(const Envelope& env, const std::string& raw) override {
-    if (Result<void> ok = CheckEnvelope(env); !ok) return ok;
+    CT_TRY(CheckEnvelope(env));
     const std::string name =
         env.delivery_key.empty() ? UniqueName() : env.delivery_key + ".eml";
     const fs::path file = dir_ / name;

@@ -3,22 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/engine.h"
 #include "core/time.h"
+#include "util/text.h"
 
 namespace ct::notify {
 namespace {
 
 using kainjow::mustache::list;
 using kainjow::mustache::object;
-
-std::string Upper(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Lookup(const std::map<std::string, std::string>& m,
                    const std::string& key) {
@@ -245,8 +239,9 @@ void SetRecipientAmounts(Data& ctx, const core::Deal& deal,
   ctx.set("my_deposited", money(me ? me->deposited : core::Money()));
   ctx.set("my_remaining", money(remaining));
   ctx.set("my_commission", money(me ? me->commission : core::Money()));
-  ctx.set("payment_reference",
-          me ? deal.id + "-" + Upper(in.recipient_role) : std::string());
+  ctx.set(
+      "payment_reference",
+      me ? deal.id + "-" + util::AsciiUpper(in.recipient_role) : std::string());
 }
 
 void SetNextSteps(Data& ctx, const MessageInput& in) {

@@ -82,7 +82,7 @@ Result<std::string> RenderText(const std::string& path,
                                const std::string& source, const Data& ctx,
                                std::set<std::string>* missing) {
   auto tmpl = Parse(path, source);
-  if (!tmpl) return std::unexpected(tmpl.error());
+  CT_TRY(tmpl);
   return RenderParsed(path, *tmpl, ctx, missing);
 }
 
@@ -177,11 +177,11 @@ Result<std::shared_ptr<Renderer::Parsed>> Renderer::Load(
   auto& slot = cache_->parsed[{lang, name}];
   if (slot) return slot;
   auto path = Locate(lang, name);
-  if (!path) return std::unexpected(path.error());
+  CT_TRY(path);
   auto source = ReadFile(*path);
-  if (!source) return std::unexpected(source.error());
+  CT_TRY(source);
   auto tmpl = Parse(*path, *source);
-  if (!tmpl) return std::unexpected(tmpl.error());
+  CT_TRY(tmpl);
   slot = std::make_shared<Parsed>(Parsed{*path, std::move(*tmpl)});
   return slot;
 }
@@ -193,7 +193,7 @@ Result<std::string> Renderer::RenderOne(const std::string& lang,
   // of its last render, so it renders one message at a time.
   std::lock_guard lock(cache_->mutex);
   auto parsed = Load(lang, name);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   return RenderParsed((*parsed)->path, (*parsed)->tmpl, ctx, nullptr);
 }
 
@@ -230,13 +230,13 @@ Result<RenderedMessage> Renderer::Render(
   RenderedMessage msg;
   for (size_t i = 0; i < templates.size(); ++i) {
     auto text = RenderOne(lang, templates[i], ctx);
-    if (!text) return std::unexpected(text.error());
+    CT_TRY(text);
     Split split = SplitSubject(*text);
     if (i == 0) msg.subject = OneLine(split.subject);
     AppendSection(msg.body, split.body);
   }
   auto footer = RenderOne(lang, kFooter, ctx);
-  if (!footer) return std::unexpected(footer.error());
+  CT_TRY(footer);
   AppendSection(msg.body, *footer);
   msg.body += '\n';
   if (in.deal && !in.deal->id.empty()) {

@@ -1,6 +1,5 @@
 #include "store/database.h"
 
-#include <cctype>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -30,20 +29,6 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context) {
     message += sqlite3_errstr(rc);
   }
   return Error{kind, std::move(message)};
-}
-
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string AsciiUpper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Compiled statements of one connection, one idle statement per SQL text.
@@ -184,9 +169,9 @@ int Database::Changes() const { return sqlite3_changes(db_); }
 
 Result<int> Database::UserVersion() {
   Result<Statement> st = Prepare("PRAGMA user_version");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row)
     return Fail(ErrorKind::kIo,
                 "database: PRAGMA user_version returned nothing");
@@ -293,7 +278,7 @@ Result<bool> Statement::Step() {
 Result<void> Statement::Run() {
   for (;;) {
     Result<bool> row = Step();
-    if (!row) return std::unexpected(std::move(row.error()));
+    CT_TRY(row);
     if (!*row) return {};
   }
 }
@@ -327,7 +312,7 @@ bool Statement::ColumnIsNull(int col) const {
 // ---- Transaction -----------------------------------------------------------
 
 Result<Transaction> Transaction::Begin(Database& db) {
-  CT_STORE_TRY(db.Exec("BEGIN IMMEDIATE"));
+  CT_TRY(db.Exec("BEGIN IMMEDIATE"));
   return Transaction(&db);
 }
 
@@ -351,7 +336,7 @@ Result<void> Transaction::Commit() {
                 "database: commit of a finished transaction");
   }
   // On failure the transaction stays open and the destructor rolls it back.
-  CT_STORE_TRY(db_->Exec("COMMIT"));
+  CT_TRY(db_->Exec("COMMIT"));
   done_ = true;
   return {};
 }
@@ -364,7 +349,7 @@ Result<DeferredSync> DeferredSync::Begin(Database& db) {
   // "WAL mode is always consistent with synchronous=NORMAL, but does lose
   // durability"). Finish() gives the durability back at the one point where
   // it matters.
-  CT_STORE_TRY(db.Exec("PRAGMA synchronous = NORMAL"));
+  CT_TRY(db.Exec("PRAGMA synchronous = NORMAL"));
   // What was committed before was committed under FULL: already durable.
   return DeferredSync(&db, sqlite3_total_changes64(db.handle()));
 }
@@ -386,14 +371,14 @@ Result<void> DeferredSync::Sync() {
   // new to make durable.
   const int64_t changes = sqlite3_total_changes64(db_->handle());
   if (changes == synced_) return {};
-  CT_STORE_TRY(db_->SyncWal());
+  CT_TRY(db_->SyncWal());
   synced_ = changes;
   return {};
 }
 
 Result<void> DeferredSync::Finish() {
-  CT_STORE_TRY(Sync());
-  CT_STORE_TRY(db_->Exec("PRAGMA synchronous = FULL"));
+  CT_TRY(Sync());
+  CT_TRY(db_->Exec("PRAGMA synchronous = FULL"));
   db_ = nullptr;
   return {};
 }

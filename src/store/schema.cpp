@@ -264,18 +264,17 @@ Error FutureSchema(int version) {
 // Applies the next migration if one is missing; false when up to date.
 Result<bool> ApplyNext(Database& db) {
   Result<Transaction> tx = Transaction::Begin(db);
-  if (!tx) return std::unexpected(std::move(tx.error()));
+  CT_TRY(tx);
   // Read again under the write lock: another process may have migrated
   // between our first look and BEGIN IMMEDIATE.
   Result<int> version = db.UserVersion();
-  if (!version) return std::unexpected(std::move(version.error()));
+  CT_TRY(version);
   if (*version > LatestSchemaVersion())
     return std::unexpected(FutureSchema(*version));
   if (*version == LatestSchemaVersion()) return false;
-  CT_STORE_TRY(db.Exec(kMigrations[static_cast<size_t>(*version)]));
-  CT_STORE_TRY(
-      db.Exec("PRAGMA user_version = " + std::to_string(*version + 1)));
-  CT_STORE_TRY(tx->Commit());
+  CT_TRY(db.Exec(kMigrations[static_cast<size_t>(*version)]));
+  CT_TRY(db.Exec("PRAGMA user_version = " + std::to_string(*version + 1)));
+  CT_TRY(tx->Commit());
   return true;
 }
 
@@ -287,13 +286,13 @@ Result<void> Migrate(Database& db) {
   // A first look without a write lock, so that opening an up-to-date
   // database never waits behind a running daemon.
   Result<int> version = db.UserVersion();
-  if (!version) return std::unexpected(std::move(version.error()));
+  CT_TRY(version);
   if (*version > LatestSchemaVersion())
     return std::unexpected(FutureSchema(*version));
   if (*version == LatestSchemaVersion()) return {};
   for (;;) {
     Result<bool> applied = ApplyNext(db);
-    if (!applied) return std::unexpected(std::move(applied.error()));
+    CT_TRY(applied);
     if (!*applied) return {};
   }
 }
