@@ -10,7 +10,7 @@ build_packages=(
   cmake g++ pkg-config
   libvmime-dev libgpgme-dev libsqlite3-dev libboost-program-options-dev
   libspdlog-dev libtomlplusplus-dev libkainjow-mustache-dev
-  libgtest-dev googletest
+  libgtest-dev googletest nlohmann-json3-dev
 )
 # Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP
 # server (OpenSMTPD), a real mail client (neomutt driven in tmux).
