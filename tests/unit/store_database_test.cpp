@@ -184,6 +184,9 @@ TEST(DatabaseTest, VersionOneInboxIsMigrated) {
         "role TEXT NOT NULL, email TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY "
         "(deal_id, role)) STRICT;"
         "CREATE INDEX parties_email ON parties(email);"
+        // ... and of its outbox (v4).
+        "CREATE TABLE outbox (id INTEGER PRIMARY KEY, status TEXT NOT NULL) "
+        "STRICT;"
         "INSERT INTO inbox VALUES (1, 's', '1:1', '<a@x>', 'd', 0, "
         "CAST('x' AS BLOB), 'new', '', '');"
         "PRAGMA user_version = 1;";
