@@ -11,7 +11,7 @@ build_packages=(
   libvmime-dev libgpgme-dev libsqlite3-dev libboost-program-options-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libkainjow-mustache-dev
   libgnutls28-dev
-  libgtest-dev googletest
+  libgtest-dev googletest nlohmann-json3-dev
 )
 # Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP
 # server (OpenSMTPD), a real mail client (neomutt driven in tmux).
