@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/listings.h"
 #include "app/logging.h"
 #include "app/outbox.h"
 #include "store/repos.h"
@@ -144,6 +145,8 @@ Result<int64_t> WriteStep(Context& ctx, const core::Deal& before,
   if (auto ok = EnqueueNotifications(ctx, **rules, outcome, cmd, origin); !ok) {
     return std::unexpected(ok.error());
   }
+  if (auto ok = OnDealStep(ctx, before, outcome.deal); !ok)  // its listing
+    return std::unexpected(ok.error());
   Logger("app")->info("{}: {} by {}: {} -> {}", before.id, CodeName(cmd.code),
                       cmd.actor, before.state, outcome.deal.state);
   return *event_id;

@@ -59,6 +59,8 @@ struct TickReport {
   int timeouts = 0;   // deadlines that fired
   int reminders = 0;  // reminders that fired
   int failures = 0;   // deals skipped after an error (logged)
+  int listings_expired = 0;   // listings past their date (app/listings.h)
+  int listing_reminders = 0;  // listers reminded before the date
 };
 
 // Fires every due deadline and reminder, each exactly once (guarded by

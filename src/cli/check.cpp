@@ -46,7 +46,8 @@ Result<std::string> CheckTemplatesOf(const config::Config& config,
   if (std::find(langs.begin(), langs.end(), fallback) == langs.end()) {
     langs.push_back(fallback);
   }
-  const auto names = book.TemplateNames();
+  auto names = book.TemplateNames();
+  for (auto& name : notify::ListingTemplateNames()) names.push_back(name);
   if (auto ok = notify::CheckTemplates(dir, langs, names); !ok) {
     return std::unexpected(ok.error());
   }
