@@ -91,6 +91,7 @@ struct DealView {
   bool partial = false;
   std::string deadline_outcome;  // state the deal enters if the deadline
                                  // passes now; "" without a deadline
+  std::string listing_id;  // the listing it was opened from, "" when none
 };
 Result<DealView> ShowDeal(Context& ctx, const std::string& id);
 

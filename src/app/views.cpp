@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "app/deals.h"
+#include "store/listing_repo.h"
 #include "app/logging.h"
 
 namespace ct::app {
@@ -61,7 +62,10 @@ Result<DealView> ShowDeal(Context& ctx, const std::string& id) {
   if (ok) ok = Fill(store::PayoutRepo(ctx.db).OfDeal(id), view.payouts);
   if (ok) ok = Fill(store::InboxRepo(ctx.db).OfDeal(id), view.inbox);
   if (ok) ok = Fill(store::OutboxRepo(ctx.db).OfDeal(id), view.outbox);
+  std::optional<std::string> listing;
+  if (ok) ok = Fill(store::ListingRepo(ctx.db).ListingOfDeal(id), listing);
   if (!ok) return std::unexpected(ok.error());
+  view.listing_id = listing.value_or("");
   if (auto rules = ctx.rules.Find(view.deal.case_name)) {
     view.waiting_for = core::WaitingFor(**rules, view.deal);
     FillProgress(**rules, view);
