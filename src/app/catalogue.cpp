@@ -33,7 +33,8 @@ Result<void> WriteAtomically(const fs::path& path, const std::string& text) {
 
 // Deletes l/CL-XXXXXXXX.html pages not in `keep`; only names of that shape,
 // so that nothing else the operator put in DIR is touched.
-Result<int> RemoveStale(const fs::path& pages, const std::set<std::string>& keep) {
+Result<int> RemoveStale(const fs::path& pages,
+                        const std::set<std::string>& keep) {
   int removed = 0;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(pages, ec)) {
@@ -44,8 +45,8 @@ Result<int> RemoveStale(const fs::path& pages, const std::set<std::string>& keep
     if (fs::remove(entry.path(), ec)) ++removed;
   }
   if (ec)
-    return Fail(ErrorKind::kIo, "catalogue: " + pages.string() + ": " +
-                                    ec.message());
+    return Fail(ErrorKind::kIo,
+                "catalogue: " + pages.string() + ": " + ec.message());
   return removed;
 }
 
@@ -55,8 +56,9 @@ Result<CatalogueReport> WriteCatalogue(Context& ctx, const std::string& dir) {
   auto open = store::ListingRepo(ctx.db).List(core::kListingOpen);
   if (!open) return std::unexpected(open.error());
   notify::CatalogueInput in;
-  in.listings = std::move(*open);
-  std::reverse(in.listings.begin(), in.listings.end());  // newest first
+  // Newest first; one past its date is over even before `tick` says so.
+  for (auto it = open->rbegin(); it != open->rend(); ++it)
+    if (it->expires > ctx.now) in.listings.push_back(std::move(*it));
   in.escrow_address = mail::AddressOf(ctx.config.outbox.from);
   in.currency = ctx.config.policy.money.currency;
   in.show_lister = ctx.config.catalogue.show_lister;
@@ -65,9 +67,9 @@ Result<CatalogueReport> WriteCatalogue(Context& ctx, const std::string& dir) {
   std::error_code ec;
   fs::create_directories(root / "l", ec);
   if (ec)
-    return Fail(ErrorKind::kIo,
-                "catalogue: cannot create " + (root / "l").string() + ": " +
-                    ec.message());
+    return Fail(ErrorKind::kIo, "catalogue: cannot create " +
+                                    (root / "l").string() + ": " +
+                                    ec.message());
   std::set<std::string> pages;
   for (const auto& file : notify::BuildCatalogue(in)) {
     if (file.path.starts_with("l/")) pages.insert(file.path.substr(2));

@@ -59,8 +59,9 @@ struct TickReport {
   int timeouts = 0;   // deadlines that fired
   int reminders = 0;  // reminders that fired
   int failures = 0;   // deals skipped after an error (logged)
-  int listings_expired = 0;   // listings past their date (app/listings.h)
-  int listing_reminders = 0;  // listers reminded before the date
+  // Listings past their date, listers reminded before it (app/listings.h).
+  int listings_expired = 0;
+  int listing_reminders = 0;
 };
 
 // Fires every due deadline and reminder, each exactly once (guarded by
@@ -91,7 +92,8 @@ struct DealView {
   bool partial = false;
   std::string deadline_outcome;  // state the deal enters if the deadline
                                  // passes now; "" without a deadline
-  std::string listing_id;  // the listing it was opened from, "" when none
+  // The listing it was opened from, "" when none.
+  std::string listing_id;
 };
 Result<DealView> ShowDeal(Context& ctx, const std::string& id);
 

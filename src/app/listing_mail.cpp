@@ -45,9 +45,9 @@ ListingOutcome Applied(std::string outcome, std::string deal_id = "") {
 Result<void> CheckDealTerms(Context& ctx, const core::Listing& listing) {
   auto rules = ctx.rules.Find(listing.case_name);
   if (!rules)
-    return Fail(ErrorKind::kInvalidInput,
-                fmt::format("CT 05 {}: {}", listing.case_name,
-                            rules.error().message));
+    return Fail(
+        ErrorKind::kInvalidInput,
+        fmt::format("CT 05 {}: {}", listing.case_name, rules.error().message));
   core::Offer offer =
       core::OfferFromListing(listing, **rules, "counterparty@invalid");
   offer.id = "CT-00000000";
@@ -58,9 +58,9 @@ Result<void> CheckDealTerms(Context& ctx, const core::Listing& listing) {
 
 Result<ListingOutcome> Post(Context& ctx, const core::OfferText& text,
                             const std::string& email, const Origin& origin) {
-  auto listing = core::ListingFromFields(text.case_name, text.fields, email,
-                                         ctx.config.policy.money.currency,
-                                         ctx.now);
+  auto listing =
+      core::ListingFromFields(text.case_name, text.fields, email,
+                              ctx.config.policy.money.currency, ctx.now);
   if (!listing) return Refused(listing.error().message);
   if (listing->lang.empty())
     listing->lang = ctx.config.templates.default_language;
@@ -97,7 +97,8 @@ Result<ListingOutcome> Search(Context& ctx, const core::SearchQuery& query,
                               const std::string& email, const Origin& origin,
                               const std::string& typed) {
   auto found =
-      store::ListingRepo(ctx.db).Search(query, core::kMaxSearchResults);
+      store::ListingRepo(ctx.db).Search(query, core::kMaxSearchResults,
+                                        ctx.now);
   if (!found) return std::unexpected(found.error());
   notify::ListingInput in;
   in.search_text = typed;
@@ -141,9 +142,9 @@ Result<void> TellOthers(Context& ctx, const core::Listing& listing) {
   in.listing = &listing;
   for (const auto& interest : *interests) {
     if (interest.email == listing.locked_to) continue;
-    if (auto ok = QueueListingMail(ctx, "listing_taken", interest.email,
-                                   ctx.config.templates.default_language, in,
-                                   "");
+    if (auto ok =
+            QueueListingMail(ctx, "listing_taken", interest.email,
+                             ctx.config.templates.default_language, in, "");
         !ok)
       return ok;
   }
@@ -205,7 +206,8 @@ Result<ListingOutcome> OnListing(Context& ctx, const core::Parsed& parsed,
       cmd.code == core::listing_code::kLock ? cmd.email : email;
   auto interested = repo.IsInterested(listing->id, asked);
   if (!interested) return std::unexpected(interested.error());
-  if (auto why = core::WhyNot(*listing, cmd, email, *interested); !why.empty())
+  if (auto why = core::WhyNot(*listing, cmd, email, *interested, ctx.now);
+      !why.empty())
     return Refused(why);
   switch (cmd.code) {
     case core::listing_code::kInterest:
@@ -221,7 +223,8 @@ Result<ListingOutcome> OnListing(Context& ctx, const core::Parsed& parsed,
 std::string Typed(const core::SearchQuery& query) {
   std::string out;
   for (const auto& w : query.words) out += (out.empty() ? "" : " ") + w;
-  if (query.max) out += (out.empty() ? "" : " ") + ("max: " + query.max->ToString());
+  if (query.max)
+    out += (out.empty() ? "" : " ") + ("max: " + query.max->ToString());
   if (!query.case_name.empty())
     out += (out.empty() ? "" : " ") + ("case: " + query.case_name);
   return out.empty() ? "(all open listings)" : out;

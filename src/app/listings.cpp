@@ -52,8 +52,8 @@ Result<Fired> FireOne(Context& ctx, const std::string& id) {
   if (auto ok = repo.Update(*listing); !ok) return std::unexpected(ok.error());
   notify::ListingInput in;
   in.listing = &*listing;
-  const char* name = fired == Fired::kExpired ? "listing_expired"
-                                              : "listing_expiry_reminder";
+  const char* name =
+      fired == Fired::kExpired ? "listing_expired" : "listing_expiry_reminder";
   if (auto ok =
           QueueListingMail(ctx, name, listing->lister, listing->lang, in, "");
       !ok)

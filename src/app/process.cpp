@@ -232,8 +232,10 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
 Result<void> ApplyListing(Context& ctx, Job& job, const core::Parsed& parsed,
                           const Identity& who) {
   if (who.is_operator)
-    return Refuse(ctx, job, "the operator reads listings with `cybertroc "
-                  "listings`", who.email, nullptr, {});
+    return Refuse(ctx, job,
+                  "the operator reads listings with `cybertroc "
+                  "listings`",
+                  who.email, nullptr, {});
   auto done = ApplyListingMail(ctx, parsed, who.email, job.row.message_id);
   if (!done) return std::unexpected(done.error());
   if (done->refused)

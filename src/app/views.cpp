@@ -2,8 +2,8 @@
 #include <algorithm>
 
 #include "app/deals.h"
-#include "store/listing_repo.h"
 #include "app/logging.h"
+#include "store/listing_repo.h"
 
 namespace ct::app {
 namespace {

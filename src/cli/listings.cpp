@@ -1,11 +1,12 @@
 // listings [--state S] [--json], listing CL-… [--json], catalogue --out DIR:
 // the operator's and support's view of the marketplace (docs/operator.md).
+#include "app/listings.h"
+
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "app/catalogue.h"
-#include "app/listings.h"
 #include "cli/common.h"
 #include "store/listing_repo.h"
 
@@ -28,7 +29,8 @@ util::Json ListingJson(const core::Listing& l, const std::string& currency) {
       .Set("lang", l.lang)
       .Set("created", core::FormatIsoTime(l.created))
       .Set("expires", core::FormatIsoTime(l.expires))
-      .Set("deal", l.deal_id.empty() ? util::Json::Null() : util::Json(l.deal_id))
+      .Set("deal",
+           l.deal_id.empty() ? util::Json::Null() : util::Json(l.deal_id))
       .Set("locked_to",
            l.locked_to.empty() ? util::Json::Null() : util::Json(l.locked_to))
       .Set("interest_line", core::InterestLine(l.id));
@@ -91,10 +93,9 @@ util::Json ViewJson(const app::ListingView& view, const std::string& currency) {
 
 Result<void> RunListings(const Globals& globals, const Args& args) {
   Syntax syntax("listings [--state open|locked|closed|expired|withdrawn]");
-  syntax.options.add_options()("state",
-                               po::value<std::string>()->value_name("S"),
-                               "only listings in state S")(
-      "json", "print JSON (as the global --json)");
+  syntax.options.add_options()(
+      "state", po::value<std::string>()->value_name("S"),
+      "only listings in state S")("json", "print JSON (as the global --json)");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
   if (!parsed) return std::unexpected(parsed.error());
@@ -103,7 +104,8 @@ Result<void> RunListings(const Globals& globals, const Args& args) {
   if (!state.empty() && !core::IsListingState(state))
     return Fail(ErrorKind::kUsage,
                 "listings: --state is open, locked, closed, expired or "
-                "withdrawn, not '" + state + "'");
+                "withdrawn, not '" +
+                    state + "'");
   auto ctx = OpenContext(globals);
   if (!ctx) return std::unexpected(ctx.error());
   auto listings = store::ListingRepo(ctx->db).List(state);
@@ -146,7 +148,8 @@ Result<void> RunListing(const Globals& globals, const Args& args) {
 
 Result<void> RunCatalogue(const Globals& globals, const Args& args) {
   Syntax syntax("catalogue --out DIR");
-  syntax.options.add_options()("out", po::value<std::string>()->value_name("DIR"),
+  syntax.options.add_options()("out",
+                               po::value<std::string>()->value_name("DIR"),
                                "where to write the static catalogue");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);

@@ -39,11 +39,11 @@ struct Parsed {
     kListingCommand,  // "CL-XXXXXXXX 07|08|13 …"
   };
   Kind kind = Kind::kNone;
-  std::string deal_id;  // kCommand
-  Command command;      // kCommand: code and arguments (actor left empty)
-  OfferText offer;      // kOffer, kListing
-  SearchQuery search;   // kSearch
-  std::string listing_id;          // kListingCommand
+  std::string deal_id;     // kCommand
+  Command command;         // kCommand: code and arguments (actor left empty)
+  OfferText offer;         // kOffer, kListing
+  SearchQuery search;      // kSearch
+  std::string listing_id;  // kListingCommand
   ListingCommand listing_command;  // kListingCommand
 };
 

@@ -44,8 +44,7 @@ Result<Money> Amount(std::string_view field, std::string_view text,
     return Bad(fmt::format("{}: bad amount '{}': too long", field,
                            Excerpt(text, kLongestAmount)));
   auto money = ParseMoney(text, currency);
-  if (!money)
-    return Bad(fmt::format("{}: {}", field, money.error().message));
+  if (!money) return Bad(fmt::format("{}: {}", field, money.error().message));
   if ((money->IsZero() || money->IsNegative()) && field != "shipping")
     return Bad(fmt::format("the {} must be more than zero", field));
   if (money->IsNegative()) return Bad("the shipping cannot be negative");
@@ -155,8 +154,8 @@ Result<Listing> ListingFromFields(const std::string& case_name,
     }
   if (auto delivery = Take(fields, "delivery")) l.delivery = Lower(*delivery);
   if (l.delivery != "post" && l.delivery != "hand")
-    return Bad(fmt::format("delivery: post or hand, not '{}'",
-                           Excerpt(l.delivery)));
+    return Bad(
+        fmt::format("delivery: post or hand, not '{}'", Excerpt(l.delivery)));
   if (auto lang = Take(fields, "lang")) l.lang = Lower(*lang);
   int days = kListingDefaultDays;
   if (auto expires = Take(fields, "expires")) {
@@ -201,16 +200,17 @@ Result<ListingCommand> ParseListingCommand(int code, std::string_view rest) {
   switch (code) {
     case listing_code::kInterest:
       cmd.text = std::string(rest);
-      if (auto ok = CheckFreeText("text after 07", cmd.text,
-                                  kMaxInterestTextChars);
+      if (auto ok =
+              CheckFreeText("text after 07", cmd.text, kMaxInterestTextChars);
           !ok)
         return std::unexpected(ok.error());
       return cmd;
     case listing_code::kLock:
       if (words.size() != 1 || words[0].find('@') == std::string_view::npos ||
           words[0].size() > kMaxAddressOctets)
-        return Bad("expected CL-XXXXXXXX 08 EMAIL (the address of one of the "
-                   "people interested)");
+        return Bad(
+            "expected CL-XXXXXXXX 08 EMAIL (the address of one of the "
+            "people interested)");
       cmd.email = Lower(words[0]);
       return cmd;
     case listing_code::kWithdraw:
@@ -243,8 +243,8 @@ Result<SearchQuery> ParseSearch(std::string_view rest,
       } else {
         query.case_name = Lower(value);
         if (query.case_name != "sale" && query.case_name != "exchange")
-          return Bad(fmt::format("case: sale or exchange, not '{}'",
-                                 Excerpt(value)));
+          return Bad(
+              fmt::format("case: sale or exchange, not '{}'", Excerpt(value)));
       }
       continue;
     }
@@ -260,16 +260,21 @@ std::string FtsQuery(const std::vector<std::string>& words) {
   for (const auto& word : words) {
     if (!HasWordCharacter(word)) continue;
     std::string quoted = "\"";
-    for (char c : word) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    for (char c : word)
+      quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
     out += (out.empty() ? "" : " AND ") + quoted + "\"*";
   }
   return out;
 }
 
 std::string WhyNot(const Listing& listing, const ListingCommand& cmd,
-                   const std::string& sender, bool interested) {
+                   const std::string& sender, bool interested, Time now) {
   const bool lister = Lower(sender) == listing.lister;
   const std::string& id = listing.id;
+  if (listing.state == kListingOpen && now >= listing.expires &&
+      cmd.code != listing_code::kWithdraw)
+    return fmt::format("{} has expired ({})", id,
+                       FormatHumanTime(listing.expires));
   if (cmd.code == listing_code::kInterest) {
     if (lister) return "you posted " + id + " yourself";
     if (listing.state == kListingLocked)
@@ -280,8 +285,8 @@ std::string WhyNot(const Listing& listing, const ListingCommand& cmd,
       return fmt::format("you already said you are interested in {}", id);
     return "";
   }
-  if (!lister) return fmt::format("only the lister of {} may send {:02}", id,
-                                  cmd.code);
+  if (!lister)
+    return fmt::format("only the lister of {} may send {:02}", id, cmd.code);
   if (listing.state == kListingLocked)
     return fmt::format(
         "{} is locked to {} in deal {}; the offer can be withdrawn with "
@@ -295,8 +300,7 @@ std::string WhyNot(const Listing& listing, const ListingCommand& cmd,
   return "";
 }
 
-std::string StateAfterDeal(const Listing& listing, bool deal_funded,
-                           Time now) {
+std::string StateAfterDeal(const Listing& listing, bool deal_funded, Time now) {
   if (deal_funded) return kListingClosed;
   return now >= listing.expires ? kListingExpired : kListingOpen;
 }

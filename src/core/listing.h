@@ -110,10 +110,11 @@ Result<SearchQuery> ParseSearch(std::string_view rest,
 // bound parameter). "" when no word holds a letter or digit.
 std::string FtsQuery(const std::vector<std::string>& words);
 
-// Why `sender` may not do `cmd` on `listing` now ("" = allowed).
+// Why `sender` may not do `cmd` on `listing` at `now` ("" = allowed).
 // `interested`: whether cmd.email (08) or the sender (07) already said so.
+// An open listing past its date is over even before `tick` expires it.
 std::string WhyNot(const Listing& listing, const ListingCommand& cmd,
-                   const std::string& sender, bool interested);
+                   const std::string& sender, bool interested, Time now);
 
 // The state a locked listing takes when its deal ended: closed when the deal
 // was funded, else open again, or expired when past its date.

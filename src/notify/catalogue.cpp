@@ -35,8 +35,8 @@ std::string Terms(const CatalogueInput& in, const core::Listing& l) {
       l.delivery == "hand" ? "hand delivery" : "by post";
   if (l.IsSale())
     return fmt::format("For sale · {} {} + shipping {} {} · {}",
-                       l.amount.ToString(), in.currency,
-                       l.shipping.ToString(), in.currency, delivery);
+                       l.amount.ToString(), in.currency, l.shipping.ToString(),
+                       in.currency, delivery);
   return fmt::format("To exchange · value {} {} · {}", l.amount.ToString(),
                      in.currency, delivery);
 }
@@ -53,9 +53,9 @@ std::string ListingBody(const CatalogueInput& in, const core::Listing& l,
   const std::string title = EscapeMarkup(l.title);
   std::string html = fmt::format(
       "<h2>{}</h2>\n<p class=\"terms\">{}</p>\n",
-      heading_link ? fmt::format("<a href=\"{}l/{}.html\">{}</a>", base, l.id,
-                                 title)
-                   : title,
+      heading_link
+          ? fmt::format("<a href=\"{}l/{}.html\">{}</a>", base, l.id, title)
+          : title,
       EscapeMarkup(Terms(in, l)));
   if (!l.IsSale())
     html += "<p class=\"wants\">Wanted in exchange: " + EscapeMarkup(l.wants) +
@@ -63,8 +63,8 @@ std::string ListingBody(const CatalogueInput& in, const core::Listing& l,
   if (!l.tags.empty())
     html += "<p class=\"tags\">Tags: " + EscapeMarkup(l.tags) + "</p>\n";
   if (in.show_lister)
-    html += "<p class=\"lister\">Listed by " + EscapeMarkup(l.lister) +
-            "</p>\n";
+    html +=
+        "<p class=\"lister\">Listed by " + EscapeMarkup(l.lister) + "</p>\n";
   html += fmt::format(
       "<p class=\"expires\">Open until {}</p>\n"
       "<p class=\"interest\"><a class=\"mailto\" href=\"{}\">I am "
@@ -152,12 +152,23 @@ std::string EscapeMarkup(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

@@ -65,9 +65,9 @@ void SetOthers(data& ctx, const MessageInput& in, const ListingInput& li) {
 }  // namespace
 
 std::vector<std::string> ListingTemplateNames() {
-  return {"listing_posted",   "listing_withdrawn", "search_results",
-          "interest_sent",    "interest_notice",   "listing_taken",
-          "listing_reopened", "listing_closed",    "listing_expired",
+  return {"listing_posted",         "listing_withdrawn", "search_results",
+          "interest_sent",          "interest_notice",   "listing_taken",
+          "listing_reopened",       "listing_closed",    "listing_expired",
           "listing_expiry_reminder"};
 }
 

@@ -15,9 +15,9 @@ namespace {
 using internal::BindMoney;
 using internal::BindTextOrNull;
 using internal::BindTime;
+using internal::CollectRows;
 using internal::ColumnMoney;
 using internal::ColumnTime;
-using internal::CollectRows;
 
 constexpr std::string_view kColumns = R"sql(
   l.id, l.case_name, l.state, l.lister, l.title, l.wants, l.tags, l.amount,
@@ -138,15 +138,16 @@ Result<std::vector<core::Listing>> ListingRepo::List(const std::string& state) {
 }
 
 Result<std::vector<core::Listing>> ListingRepo::Search(
-    const core::SearchQuery& query, size_t limit) {
+    const core::SearchQuery& query, size_t limit, core::Time now) {
   const std::string match = core::FtsQuery(query.words);
   // ?1 case ("" = any), ?2 max amount (-1 = none), ?3 limit, ?4 the MATCH.
   const std::string filters =
-      "l.state = 'open' AND (?1 = '' OR l.case_name = ?1) "
+      "l.state = 'open' AND l.expires > ?5 AND (?1 = '' OR l.case_name = ?1) "
       "AND (?2 < 0 OR l.amount <= ?2) ";
   const std::string sql =
       match.empty()
-          ? Select("WHERE " + filters + "ORDER BY l.created DESC, l.id LIMIT ?3")
+          ? Select("WHERE " + filters +
+                   "ORDER BY l.created DESC, l.id LIMIT ?3")
           : "SELECT " + std::string(kColumns) +
                 " FROM listing_words w JOIN listings l ON l.id = w.id "
                 "WHERE listing_words MATCH ?4 AND " +
@@ -157,6 +158,7 @@ Result<std::vector<core::Listing>> ListingRepo::Search(
   st->Bind(2, query.max ? query.max->minor() : int64_t{-1});
   st->Bind(3, static_cast<int64_t>(limit));
   if (!match.empty()) st->Bind(4, match);
+  BindTime(*st, 5, now);
   return CollectRows<core::Listing>(*st, ReadListing);
 }
 
@@ -174,9 +176,9 @@ Result<void> ListingRepo::AddInterest(const InterestRecord& interest) {
   Result<bool> already = IsInterested(interest.listing_id, interest.email);
   if (!already) return std::unexpected(std::move(already.error()));
   if (*already)
-    return Fail(ErrorKind::kInvalidInput,
-                interest.email + " is already interested in " +
-                    interest.listing_id);
+    return Fail(
+        ErrorKind::kInvalidInput,
+        interest.email + " is already interested in " + interest.listing_id);
   Result<Statement> st = db_.Prepare(
       "INSERT INTO listing_interest (listing_id, email, note, at) "
       "VALUES (?1, ?2, ?3, ?4)");

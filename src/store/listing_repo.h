@@ -38,10 +38,11 @@ class ListingRepo {
   Result<int> CountActive(const std::string& lister);
   // Every listing, or those in `state`, oldest first.
   Result<std::vector<core::Listing>> List(const std::string& state);
-  // Open listings matching `query`, best first (FTS5 rank; newest first when
-  // there are no words), at most `limit`.
+  // Open listings not past their date at `now` matching `query`, best
+  // first (FTS5 rank; newest first when there are no words), at most
+  // `limit`.
   Result<std::vector<core::Listing>> Search(const core::SearchQuery& query,
-                                            size_t limit);
+                                            size_t limit, core::Time now);
   // Ids of open listings whose expiry or expiry reminder is due at `now`.
   Result<std::vector<std::string>> TimerCandidates(core::Time now);
 

@@ -195,8 +195,8 @@ TEST_F(CatalogueBrowserTest, FilterHidesListingsThatDoNotMatch) {
 TEST_F(CatalogueBrowserTest, MailtoLinksCarryTheInterestLine) {
   const std::string dom = Dom("index.html");
   for (const std::string id : {"CL-0000000A", "CL-0000000B", "CL-0000000C"}) {
-    const std::string href = "href=\"mailto:escrow@example.test?subject=" +
-                             id + "&amp;body=" + id + "%2007\"";
+    const std::string href = "href=\"mailto:escrow@example.test?subject=" + id +
+                             "&amp;body=" + id + "%2007\"";
     EXPECT_NE(dom.find(href), std::string::npos) << id << "\n" << dom;
   }
   const std::string page = Dom("l/CL-0000000A.html");

@@ -179,8 +179,8 @@ class MarketMailTest : public ::testing::Test {
     // Locked: it has left the search.
     Mail("carol", "CT 06 blue\n");
     Run(1);
-    EXPECT_TRUE(AnyHas(MailOf("carol", "Search results"),
-                       "No open listing matches"));
+    EXPECT_TRUE(
+        AnyHas(MailOf("carol", "Search results"), "No open listing matches"));
     return {id, deal};
   }
 
@@ -206,11 +206,10 @@ TEST_F(MarketMailTest, ListedFoundLockedDealCompletedListingClosed) {
   Run(1);
   Mail("bob", deal + " 61\n");
   Run(1);
-  EXPECT_EQ(JsonString(Ct({"--json", "show", deal}).out, "state"),
-            "completed");
+  EXPECT_EQ(JsonString(Ct({"--json", "show", deal}).out, "state"), "completed");
   EXPECT_EQ(ListingState(id), "closed");
-  EXPECT_TRUE(AnyHas(MailOf("alice", "Listing " + id + " closed"),
-                     "Deal " + deal));
+  EXPECT_TRUE(
+      AnyHas(MailOf("alice", "Listing " + id + " closed"), "Deal " + deal));
   Cmd closed = Ct({"--json", "listings", "--state", "closed"});
   EXPECT_NE(closed.out.find(id), std::string::npos) << closed.out;
   EXPECT_EQ(Ct({"--json", "listings", "--state", "open"}).out.find(id),
@@ -222,11 +221,10 @@ TEST_F(MarketMailTest, DealDeclinedListingReopens) {
   ASSERT_FALSE(deal.empty());
   Mail("bob", deal + " 12\n");
   Run(1);
-  EXPECT_EQ(JsonString(Ct({"--json", "show", deal}).out, "state"),
-            "cancelled");
+  EXPECT_EQ(JsonString(Ct({"--json", "show", deal}).out, "state"), "cancelled");
   EXPECT_EQ(ListingState(id), "open");
-  EXPECT_TRUE(AnyHas(MailOf("alice", "Listing " + id + " open again"),
-                     "Deal " + deal));
+  EXPECT_TRUE(
+      AnyHas(MailOf("alice", "Listing " + id + " open again"), "Deal " + deal));
   // Back in the search; alice may lock it to carol now.
   Mail("carol", "CT 06 miles\n");
   Run(1);
@@ -248,8 +246,8 @@ TEST_F(MarketMailTest, StrangersUnsignedInterestGetsNoAnswer) {
        "CT 05 EXCHANGE\ngive: Kind of Blue (CD)\nwants: any Coltrane LP\n"
        "value: 20\ndelivery: hand\n");
   Run(1);
-  const auto ids =
-      AllMatches(Ct({"--json", "listings"}).out, R"re("id": "(CL-[0-9A-Z]{8})")re");
+  const auto ids = AllMatches(Ct({"--json", "listings"}).out,
+                              R"re("id": "(CL-[0-9A-Z]{8})")re");
   ASSERT_EQ(ids.size(), 1u);
   const fs::path file = work_ / "stranger.eml";
   WriteFile(file, ToCrlf("From: stranger@elsewhere.test\n"

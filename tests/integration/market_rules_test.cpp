@@ -50,8 +50,8 @@ class MarketRulesTest : public KeyWorldSuite<MarketRulesTest> {
   std::string Post(const std::string& extra = "") {
     // Each post its own text: the same signed text twice is a replay.
     Mail("alice", "CT 05 SALE\nitem: Kind of Blue, CD #" +
-                      std::to_string(++posts_) +
-                      "\nprice: 25\nshipping: 5\n" + extra);
+                      std::to_string(++posts_) + "\nprice: 25\nshipping: 5\n" +
+                      extra);
     EXPECT_EQ(Run(), std::make_pair(1L, 0L)) << Outcome();
     auto ids = ct_->Sql("SELECT id FROM listings ORDER BY created DESC, id");
     return ids.empty() ? "" : ids.front();
@@ -84,17 +84,18 @@ TEST_F(MarketRulesTest, RefusalsSayWhyAndChangeNothing) {
             std::string::npos);
   EXPECT_EQ(ct_->SqlCount("SELECT count(*) FROM listings"), 2);
 
-  Mail("bob", id + " 08 bob@example.test\n");  // not the lister
+  Mail("bob", id + " 08 bob@example.test\n");      // not the lister
   Mail("alice", id + " 08 carol@example.test\n");  // carol not interested
-  Mail("alice", id + " 07\n");  // own listing
-  Mail("bob", "CL-ZZZZZZZZ 07\n");  // no such listing
+  Mail("alice", id + " 07\n");                     // own listing
+  Mail("bob", "CL-ZZZZZZZZ 07\n");                 // no such listing
   EXPECT_EQ(Run(), std::make_pair(0L, 4L));
   for (const char* why :
-       {"only the lister of", "has not said they are interested",
-        "you posted", "there is no listing CL-ZZZZZZZZ"})
+       {"only the lister of", "has not said they are interested", "you posted",
+        "there is no listing CL-ZZZZZZZZ"})
     EXPECT_EQ(ct_->SqlCount(std::string("SELECT count(*) FROM inbox WHERE "
                                         "status = 'refused' AND outcome LIKE "
-                                        "'%") + why + "%'"),
+                                        "'%") +
+                            why + "%'"),
               1)
         << why;
   EXPECT_EQ(ct_->SqlCount("SELECT count(*) FROM deals"), 0);

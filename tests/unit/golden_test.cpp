@@ -547,21 +547,21 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
       auto msg = renderer_.Render({tmpl}, lang, in);
       ASSERT_TRUE(msg) << msg.error().message;
       used_.insert(tmpl);
-      files_[name] = "=== to <" + to + "> [" + tmpl + "]\nSubject: " +
-                     msg->subject + "\n\n" + msg->body;
+      files_[name] = "=== to <" + to + "> [" + tmpl +
+                     "]\nSubject: " + msg->subject + "\n\n" + msg->body;
     };
     notify::ListingInput about_sale{&sale, "", "", "", {}, ""};
     notify::ListingInput about_swap{&swap, "", "", "", {}, ""};
     const std::string alice = "alice@example.test";
     one("listing-05-posted-sale", "listing_posted", alice, about_sale);
     one("listing-05-posted-exchange", "listing_posted", alice, about_swap);
-    notify::ListingInput search{nullptr, "", "", "blue max: 40", {sale, swap},
-                                ""};
+    notify::ListingInput search{nullptr,        "",           "",
+                                "blue max: 40", {sale, swap}, ""};
     one("listing-06-search", "search_results", "bob@example.test", search);
     notify::ListingInput none{nullptr, "", "", "harpsichord", {}, ""};
     one("listing-06-search-none", "search_results", "bob@example.test", none);
-    notify::ListingInput interest{&sale, "bob@example.test",
-                                  "Still available?", "", {}, ""};
+    notify::ListingInput interest{
+        &sale, "bob@example.test", "Still available?", "", {}, ""};
     one("listing-07-interest-sent", "interest_sent", "bob@example.test",
         interest);
     one("listing-07-interest-notice", "interest_notice", alice, interest);

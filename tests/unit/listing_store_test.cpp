@@ -1,13 +1,12 @@
 // ListingRepo over a real SQLite (in memory): the row round trip, FTS5
 // search (ranking, filters, escaping of hostile words), interests, the
 // deals a listing opened, and the timer candidates of `tick`.
-#include "store/listing_repo.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "store/database.h"
+#include "store/listing_repo.h"
 #include "store/repos.h"
 
 namespace ct::store {
@@ -27,8 +26,8 @@ class ListingStoreTest : public ::testing::Test {
     db_ = std::make_unique<Database>(std::move(*db));
   }
 
-  Listing Make(const std::string& id, const std::string& title,
-               int64_t amount, const std::string& tags = "",
+  Listing Make(const std::string& id, const std::string& title, int64_t amount,
+               const std::string& tags = "",
                const std::string& case_name = "sale") {
     Listing l;
     l.id = id;
@@ -47,7 +46,7 @@ class ListingStoreTest : public ::testing::Test {
   }
 
   std::vector<std::string> Ids(const core::SearchQuery& q) {
-    auto found = repo().Search(q, core::kMaxSearchResults);
+    auto found = repo().Search(q, core::kMaxSearchResults, kNow);
     EXPECT_TRUE(found) << found.error().message;
     std::vector<std::string> ids;
     if (found)
@@ -106,6 +105,9 @@ TEST_F(ListingStoreTest, SearchRanksFiltersAndFoldsAccents) {
 
 TEST_F(ListingStoreTest, OnlyOpenListingsAreFound) {
   Listing l = Make("CL-00000001", "Kind of Blue", 2500);
+  // Past its date, not yet expired by tick: no longer found.
+  EXPECT_TRUE(repo().Search({{"blue"}, {}, ""}, 20, l.expires)->empty());
+  EXPECT_EQ(repo().Search({{"blue"}, {}, ""}, 20, kNow)->size(), 1u);
   l.state = core::kListingExpired;
   ASSERT_TRUE(repo().Update(l));
   EXPECT_TRUE(Ids({{"blue"}, {}, ""}).empty());
@@ -115,14 +117,20 @@ TEST_F(ListingStoreTest, OnlyOpenListingsAreFound) {
 TEST_F(ListingStoreTest, HostileSearchWordsAreNeverSyntax) {
   Make("CL-00000001", "Kind of Blue", 2500);
   for (const std::vector<std::string> words :
-       {std::vector<std::string>{"title:blue"}, {"\"blue"}, {"blue\""},
-        {"NEAR(blue", "kind)"}, {"blue", "OR", "x"}, {"*"}, {"-blue"},
-        {"'", ";", "DROP", "TABLE", "listings", "--"}, {"^blue"},
+       {std::vector<std::string>{"title:blue"},
+        {"\"blue"},
+        {"blue\""},
+        {"NEAR(blue", "kind)"},
+        {"blue", "OR", "x"},
+        {"*"},
+        {"-blue"},
+        {"'", ";", "DROP", "TABLE", "listings", "--"},
+        {"^blue"},
         {"{title}", ":", "blue"}}) {
-    auto found = repo().Search({words, {}, ""}, 20);
+    auto found = repo().Search({words, {}, ""}, 20, kNow);
     ASSERT_TRUE(found) << words.front() << ": " << found.error().message;
   }
-  EXPECT_EQ(Ids({{"title:blue"}, {}, ""}).size(), 0u);  // no column filter
+  EXPECT_EQ(Ids({{"title:blue"}, {}, ""}).size(), 0u);       // no column filter
   EXPECT_EQ(Ids({{"blue", "OR", "x"}, {}, ""}).size(), 0u);  // OR is a word
   EXPECT_TRUE(*repo().Exists("CL-00000001"));
 }

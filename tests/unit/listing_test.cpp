@@ -24,8 +24,8 @@ std::map<std::string, std::string> SaleFields() {
 }
 
 TEST(ListingTest, SaleFromFields) {
-  auto l = ListingFromFields("sale", SaleFields(), "Alice@Example.org", "EUR",
-                             kNow);
+  auto l =
+      ListingFromFields("sale", SaleFields(), "Alice@Example.org", "EUR", kNow);
   ASSERT_TRUE(l) << l.error().message;
   EXPECT_EQ(l->lister, "alice@example.org");
   EXPECT_EQ(l->title, "Kind of Blue, CD, mint");
@@ -38,9 +38,10 @@ TEST(ListingTest, SaleFromFields) {
 }
 
 TEST(ListingTest, ExchangeNeedsGiveWantsAndValue) {
-  std::map<std::string, std::string> f = {
-      {"give", "Kind of Blue (CD)"}, {"wants", "any Coltrane LP"},
-      {"value", "20"}, {"expires", "90"}};
+  std::map<std::string, std::string> f = {{"give", "Kind of Blue (CD)"},
+                                          {"wants", "any Coltrane LP"},
+                                          {"value", "20"},
+                                          {"expires", "90"}};
   auto l = ListingFromFields("exchange", f, "alice@example.org", "EUR", kNow);
   ASSERT_TRUE(l) << l.error().message;
   EXPECT_EQ(l->wants, "any Coltrane LP");
@@ -90,8 +91,8 @@ TEST(ListingTest, ShortListingNeedsNoReminder) {
 TEST(ListingTest, OfferFromListingIsTheOfferACode10WouldMake) {
   auto book = rules::LoadDir(kSource + "/rules");
   ASSERT_TRUE(book) << book.error().message;
-  auto l = ListingFromFields("sale", SaleFields(), "alice@example.org", "EUR",
-                             kNow);
+  auto l =
+      ListingFromFields("sale", SaleFields(), "alice@example.org", "EUR", kNow);
   ASSERT_TRUE(l);
   const Offer offer = OfferFromListing(*l, **book->Find("sale"), "Bob@X.org");
   EXPECT_EQ(offer.emails.at("seller"), "alice@example.org");
@@ -99,9 +100,10 @@ TEST(ListingTest, OfferFromListingIsTheOfferACode10WouldMake) {
   EXPECT_EQ(offer.texts.at("item"), "Kind of Blue, CD, mint");
   EXPECT_EQ(offer.terms.at("price"), Money::FromMinor(2500));
   EXPECT_EQ(offer.terms.at("shipping"), Money::FromMinor(500));
-  std::map<std::string, std::string> f = {
-      {"give", "Kind of Blue (CD)"}, {"wants", "A Love Supreme"},
-      {"value", "20"}, {"delivery", "hand"}};
+  std::map<std::string, std::string> f = {{"give", "Kind of Blue (CD)"},
+                                          {"wants", "A Love Supreme"},
+                                          {"value", "20"},
+                                          {"delivery", "hand"}};
   auto x = ListingFromFields("exchange", f, "alice@example.org", "EUR", kNow);
   ASSERT_TRUE(x);
   const Offer swap = OfferFromListing(*x, **book->Find("exchange"), "b@x.org");
@@ -187,23 +189,31 @@ TEST(ListingTest, WhoMayDoWhat) {
   const ListingCommand interest{listing_code::kInterest, "", ""};
   const ListingCommand lock{listing_code::kLock, "", "bob@example.org"};
   const ListingCommand withdraw{listing_code::kWithdraw, "", ""};
-  EXPECT_EQ(WhyNot(l, interest, "bob@example.org", false), "");
-  EXPECT_NE(WhyNot(l, interest, "bob@example.org", true), "");
-  EXPECT_NE(WhyNot(l, interest, "alice@example.org", false), "");
-  EXPECT_NE(WhyNot(l, lock, "bob@example.org", true), "");  // not the lister
-  EXPECT_NE(WhyNot(l, lock, "alice@example.org", false), "");  // not interested
-  EXPECT_EQ(WhyNot(l, lock, "ALICE@example.org", true), "");
-  EXPECT_EQ(WhyNot(l, withdraw, "alice@example.org", false), "");
-  EXPECT_NE(WhyNot(l, withdraw, "carol@example.org", false), "");
+  EXPECT_EQ(WhyNot(l, interest, "bob@example.org", false, kNow), "");
+  EXPECT_NE(WhyNot(l, interest, "bob@example.org", true, kNow), "");
+  EXPECT_NE(WhyNot(l, interest, "alice@example.org", false, kNow), "");
+  EXPECT_NE(WhyNot(l, lock, "bob@example.org", true, kNow), "");     // not the lister
+  EXPECT_NE(WhyNot(l, lock, "alice@example.org", false, kNow), "");  // not interested
+  EXPECT_EQ(WhyNot(l, lock, "ALICE@example.org", true, kNow), "");
+  EXPECT_EQ(WhyNot(l, withdraw, "alice@example.org", false, kNow), "");
+  EXPECT_NE(WhyNot(l, withdraw, "carol@example.org", false, kNow), "");
   l.state = kListingLocked;
   l.deal_id = "CT-AAAAAAAA";
   l.locked_to = "bob@example.org";
-  EXPECT_NE(WhyNot(l, interest, "carol@example.org", false).find("taken"),
+  EXPECT_NE(WhyNot(l, interest, "carol@example.org", false, kNow).find("taken"),
             std::string::npos);
-  EXPECT_NE(WhyNot(l, withdraw, "alice@example.org", false).find("CT-AAAAAAAA 13"),
-            std::string::npos);
+  EXPECT_NE(
+      WhyNot(l, withdraw, "alice@example.org", false, kNow).find("CT-AAAAAAAA 13"),
+      std::string::npos);
   l.state = kListingWithdrawn;
-  EXPECT_NE(WhyNot(l, lock, "alice@example.org", true), "");
+  EXPECT_NE(WhyNot(l, lock, "alice@example.org", true, kNow), "");
+  // Past its date, before tick expired it: over, but it may be withdrawn.
+  l = Open();
+  EXPECT_NE(WhyNot(l, interest, "bob@example.org", false, l.expires)
+                .find("has expired"),
+            std::string::npos);
+  EXPECT_NE(WhyNot(l, lock, "alice@example.org", true, l.expires), "");
+  EXPECT_EQ(WhyNot(l, withdraw, "alice@example.org", false, l.expires), "");
 }
 
 TEST(ListingTest, AfterItsDealAListingClosesReopensOrExpires) {
@@ -216,7 +226,8 @@ TEST(ListingTest, AfterItsDealAListingClosesReopensOrExpires) {
 
 TEST(ListingTest, ExpiryAndReminderTimes) {
   Listing l = Open();
-  EXPECT_FALSE(ExpiryReminderDue(l, l.expires - Days(3) - std::chrono::seconds(1)));
+  EXPECT_FALSE(
+      ExpiryReminderDue(l, l.expires - Days(3) - std::chrono::seconds(1)));
   EXPECT_TRUE(ExpiryReminderDue(l, l.expires - Days(3)));
   EXPECT_FALSE(ExpiryDue(l, l.expires - std::chrono::seconds(1)));
   EXPECT_TRUE(ExpiryDue(l, l.expires));
