@@ -242,9 +242,11 @@ CREATE INDEX deals_timer ON deals(reminders_fired, deadline)
 // the interest shown in it, the deals it opened (a listing may be locked
 // again after a deal that was never funded), and a full-text index of its
 // words (FTS5, accents folded so that "cafe" finds "café"). A listing's
-// text never changes, so its index row is written once with it.
+// text never changes, so its index row is written once with it. IF NOT
+// EXISTS: a database rewound to an earlier version by hand (as
+// deal_list_test does) migrates forward again.
 constexpr std::string_view kSchemaListings = R"sql(
-CREATE TABLE listings (
+CREATE TABLE IF NOT EXISTS listings (
   id TEXT PRIMARY KEY NOT NULL,
   case_name TEXT NOT NULL CHECK (case_name IN ('sale', 'exchange')),
   state TEXT NOT NULL
@@ -265,11 +267,11 @@ CREATE TABLE listings (
   updated INTEGER NOT NULL,
   CHECK ((state = 'locked') = (deal_id IS NOT NULL))
 ) STRICT;
-CREATE INDEX listings_state_created ON listings(state, created, id);
-CREATE INDEX listings_state_expires ON listings(state, expires);
-CREATE INDEX listings_lister_state ON listings(lister, state);
+CREATE INDEX IF NOT EXISTS listings_state_created ON listings(state, created, id);
+CREATE INDEX IF NOT EXISTS listings_state_expires ON listings(state, expires);
+CREATE INDEX IF NOT EXISTS listings_lister_state ON listings(lister, state);
 
-CREATE TABLE listing_interest (
+CREATE TABLE IF NOT EXISTS listing_interest (
   listing_id TEXT NOT NULL REFERENCES listings(id),
   email TEXT NOT NULL COLLATE NOCASE,
   note TEXT NOT NULL,
@@ -277,13 +279,13 @@ CREATE TABLE listing_interest (
   PRIMARY KEY (listing_id, email)
 ) STRICT;
 
-CREATE TABLE listing_deals (
+CREATE TABLE IF NOT EXISTS listing_deals (
   deal_id TEXT PRIMARY KEY NOT NULL REFERENCES deals(id),
   listing_id TEXT NOT NULL REFERENCES listings(id)
 ) STRICT;
-CREATE INDEX listing_deals_listing ON listing_deals(listing_id);
+CREATE INDEX IF NOT EXISTS listing_deals_listing ON listing_deals(listing_id);
 
-CREATE VIRTUAL TABLE listing_words USING fts5(
+CREATE VIRTUAL TABLE IF NOT EXISTS listing_words USING fts5(
   id UNINDEXED, title, wants, tags,
   tokenize = 'unicode61 remove_diacritics 2');
 )sql";
