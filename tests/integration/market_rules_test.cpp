@@ -188,4 +188,43 @@ TEST_F(MarketRulesTest, OfferTimeoutAfterTheDateExpiresTheListing) {
             1);
 }
 
+// A deal of a lock that ends unfunded in other ways (the lister withdraws
+// the offer; the deposits never come) opens the listing again.
+TEST_F(MarketRulesTest, WithdrawnOfferOrMissingDepositsReopenTheListing) {
+  const std::string id = Post();
+  Mail("bob", id + " 07\n");
+  Mail("carol", id + " 07\n");
+  EXPECT_EQ(Run(), std::make_pair(2L, 0L));
+  Mail("alice", id + " 08 bob@example.test\n");
+  EXPECT_EQ(Run(), std::make_pair(1L, 0L));
+  auto deal = ct_->Sql("SELECT deal_id FROM listings WHERE id = " +
+                       MaildirInstance::SqlText(id));
+  ASSERT_EQ(deal.size(), 1u);
+  // The listing itself cannot be withdrawn while locked: the offer can.
+  Mail("alice", id + " 13\n", kT0 + 100);
+  EXPECT_EQ(Run(kT0 + 160), std::make_pair(0L, 1L));
+  EXPECT_NE(Outcome().find(deal.front() + " 13"), std::string::npos);
+  Mail("alice", deal.front() + " 13\n", kT0 + 200);
+  EXPECT_EQ(Run(kT0 + 260), std::make_pair(1L, 0L));
+  EXPECT_EQ(State(id), "open");
+  EXPECT_EQ(Sent("listing_reopened", "alice@example.test"), 1);
+
+  Mail("alice", id + " 08 carol@example.test\n", kT0 + 300);
+  EXPECT_EQ(Run(kT0 + 360), std::make_pair(1L, 0L));
+  auto second = ct_->Sql("SELECT deal_id FROM listings WHERE id = " +
+                         MaildirInstance::SqlText(id));
+  ASSERT_EQ(second.size(), 1u);
+  Mail("carol", second.front() + " 11\n", kT0 + 400);
+  EXPECT_EQ(Run(kT0 + 460), std::make_pair(1L, 0L));
+  EXPECT_EQ(State(id), "locked");
+  Cmd lapse = ct_->Run({"--json", "tick"}, kT0 + 8 * kDay);  // deposit_days 7
+  EXPECT_EQ(JsonInt(lapse.out, "timeouts"), 1) << lapse.All();
+  EXPECT_EQ(State(id), "open");
+  EXPECT_EQ(Sent("listing_reopened", "alice@example.test"), 2);
+  Cmd show = ct_->Run({"--json", "listing", id}, kT0 + 8 * kDay);
+  EXPECT_EQ(AllMatches(show.out, R"re("(CT-[0-9A-Z]{8})")re"),
+            (std::vector<std::string>{deal.front(), second.front()}))
+      << show.All();
+}
+
 }  // namespace
