@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/listings.h"
 #include "app/logging.h"
 #include "app/outbox.h"
 #include "store/repos.h"
@@ -136,6 +137,7 @@ Result<int64_t> WriteStep(Context& ctx, const core::Deal& before,
   CT_TRY(event_id);
   CT_TRY(WriteMoney(ctx, outcome, *event_id));
   CT_TRY(EnqueueNotifications(ctx, **rules, outcome, cmd, origin));
+  CT_TRY(OnDealStep(ctx, before, outcome.deal));  // its listing
   Logger("app")->info("{}: {} by {}: {} -> {}", before.id, CodeName(cmd.code),
                       cmd.actor, before.state, outcome.deal.state);
   return *event_id;

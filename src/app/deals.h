@@ -59,6 +59,9 @@ struct TickReport {
   int timeouts = 0;   // deadlines that fired
   int reminders = 0;  // reminders that fired
   int failures = 0;   // deals skipped after an error (logged)
+  // Listings past their date, listers reminded before it (app/listings.h).
+  int listings_expired = 0;
+  int listing_reminders = 0;
 };
 
 // Fires every due deadline and reminder, each exactly once (guarded by
@@ -89,6 +92,8 @@ struct DealView {
   bool partial = false;
   std::string deadline_outcome;  // state the deal enters if the deadline
                                  // passes now; "" without a deadline
+  // The listing it was opened from, "" when none.
+  std::string listing_id;
 };
 Result<DealView> ShowDeal(Context& ctx, const std::string& id);
 

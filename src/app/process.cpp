@@ -9,6 +9,7 @@
 #include "app/faults.h"
 #include "app/identity.h"
 #include "app/inbound.h"
+#include "app/listings.h"
 #include "app/logging.h"
 #include "app/replies.h"
 #include "core/grammar.h"
@@ -223,6 +224,25 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   return Finish(ctx, job, false);
 }
 
+// CT 05, CT 06, CL-… (app/listings.h): the same signing, binding and
+// replay rules as a deal's commands have already been applied.
+Result<void> ApplyListing(Context& ctx, Job& job, const core::Parsed& parsed,
+                          const Identity& who) {
+  if (who.is_operator)
+    return Refuse(ctx, job,
+                  "the operator reads listings with `cybertroc "
+                  "listings`",
+                  who.email, nullptr, {});
+  auto done = ApplyListingMail(ctx, parsed, who.email, job.row.message_id);
+  if (!done) return std::unexpected(done.error());
+  if (done->refused)
+    return Refuse(ctx, job, done->reason, who.email, nullptr, {});
+  job.outcome = done->outcome;
+  job.deal_id = done->deal_id;
+  if (auto ok = MarkApplied(ctx, job); !ok) return ok;
+  return Finish(ctx, job, false);
+}
+
 // Everything after a good signature, inside the message's transaction.
 Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   auto identity = Identify(ctx, s, job.from);
@@ -265,6 +285,10 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
       return ApplyOffer(ctx, job, parsed->offer, who);
     case core::Parsed::Kind::kCommand:
       return ApplyCommand(ctx, job, *parsed, who, s.encrypted);
+    case core::Parsed::Kind::kListing:
+    case core::Parsed::Kind::kSearch:
+    case core::Parsed::Kind::kListingCommand:
+      return ApplyListing(ctx, job, *parsed, who);
   }
   return Fail(ErrorKind::kInternal, "unreachable");
 }

@@ -4,6 +4,7 @@
 #include "app/commit.h"
 #include "app/deals.h"
 #include "app/faults.h"
+#include "app/listings.h"
 #include "app/logging.h"
 
 namespace ct::app {
@@ -83,6 +84,11 @@ Result<TickReport> Tick(Context& ctx) {
     Logger("app")->error("{}: timer failed: {}", id, ok.error().message);
     ++report.failures;
   }
+  auto listings = TickListings(ctx);
+  if (!listings) return std::unexpected(listings.error());
+  report.listings_expired = listings->expired;
+  report.listing_reminders = listings->reminders;
+  report.failures += listings->failures;
   Logger("app")->info("tick: {} deals, {} deadlines, {} reminders, {} failed",
                       report.deals, report.timeouts, report.reminders,
                       report.failures);

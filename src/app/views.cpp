@@ -3,6 +3,7 @@
 
 #include "app/deals.h"
 #include "app/logging.h"
+#include "store/listing_repo.h"
 
 namespace ct::app {
 namespace {
@@ -61,7 +62,10 @@ Result<DealView> ShowDeal(Context& ctx, const std::string& id) {
   if (ok) ok = Fill(store::PayoutRepo(ctx.db).OfDeal(id), view.payouts);
   if (ok) ok = Fill(store::InboxRepo(ctx.db).OfDeal(id), view.inbox);
   if (ok) ok = Fill(store::OutboxRepo(ctx.db).OfDeal(id), view.outbox);
+  std::optional<std::string> listing;
+  if (ok) ok = Fill(store::ListingRepo(ctx.db).ListingOfDeal(id), listing);
   CT_TRY(ok);
+  view.listing_id = listing.value_or("");
   if (auto rules = ctx.rules.Find(view.deal.case_name)) {
     view.waiting_for = core::WaitingFor(**rules, view.deal);
     FillProgress(**rules, view);

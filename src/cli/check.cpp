@@ -46,7 +46,8 @@ Result<std::string> CheckTemplatesOf(const config::Config& config,
   if (std::find(langs.begin(), langs.end(), fallback) == langs.end()) {
     langs.push_back(fallback);
   }
-  const auto names = book.TemplateNames();
+  auto names = book.TemplateNames();
+  for (auto& name : notify::ListingTemplateNames()) names.push_back(name);
   CT_TRY(notify::CheckTemplates(dir, langs, names));
   return fmt::format("{} ({} templates in {})", dir, names.size() + 1,
                      fmt::join(langs, ", "));

@@ -57,6 +57,7 @@ void PrintSummary(const app::DealView& view, const app::Context& ctx) {
   Line("Created   " + core::FormatHumanTime(d.created) +
        ", in this state since " + Short(d.state_entered));
   Line("Deadline  " + DeadlineText(d.deadline, ctx.now));
+  if (!view.listing_id.empty()) Line("Listing   " + view.listing_id);
   if (!view.waiting_for.empty()) {
     Line(fmt::format("Waiting   {}", fmt::join(view.waiting_for, ", ")));
   }

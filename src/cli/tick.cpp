@@ -23,11 +23,15 @@ Result<void> RunTick(const Globals& globals, const Args& args) {
                   .Set("deals", report->deals)
                   .Set("timeouts", report->timeouts)
                   .Set("reminders", report->reminders)
-                  .Set("failures", report->failures));
+                  .Set("failures", report->failures)
+                  .Set("listings_expired", report->listings_expired)
+                  .Set("listing_reminders", report->listing_reminders));
   } else {
     std::cout << fmt::format(
-        "tick: {} deals examined, {} deadlines passed, {} reminders sent\n",
-        report->deals, report->timeouts, report->reminders);
+        "tick: {} deals examined, {} deadlines passed, {} reminders sent, "
+        "{} listings expired, {} listing reminders\n",
+        report->deals, report->timeouts, report->reminders,
+        report->listings_expired, report->listing_reminders);
   }
   if (report->failures > 0) {
     return Fail(ErrorKind::kIo, fmt::format("tick: {} deals failed (see log)",

@@ -354,6 +354,11 @@ std::map<std::string, Setter> BuildKeys() {
       {"deadlines.reminder_days",
        Parsed(CT_FIELD(policy.deadlines.reminder_days), ParseDayList)},
 
+      {"listings.max_open_per_party",
+       Whole(CT_FIELD(listings.max_open_per_party), 0, 100000)},
+      {"catalogue.show_lister",
+       Parsed(CT_FIELD(catalogue.show_lister), ParseBool)},
+
       {"log.level", Parsed(CT_FIELD(log.level), ParseLogLevel)},
       {"log.file", Path(CT_FIELD(log.file), true)},
   };

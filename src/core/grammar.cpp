@@ -192,6 +192,27 @@ Result<void> ReadArguments(std::string_view line,
   }
 }
 
+// The "field: value" lines under "CT 10 …" / "CT 05 …" (line `i`), up to
+// the first empty line; `i` ends on the last one read.
+Result<void> ReadFields(const std::vector<std::string_view>& lines, size_t& i,
+                        const char* what,
+                        std::map<std::string, std::string>& fields) {
+  for (size_t j = i + 1; j < lines.size() && !lines[j].empty(); ++j) {
+    size_t colon = lines[j].find(':');
+    if (colon == std::string_view::npos)
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("{}: expected 'field: value', got '{}'", what,
+                              Excerpt(lines[j])));
+    std::string key = util::AsciiLower(TrimView(lines[j].substr(0, colon)));
+    if (fields.contains(key))
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("{}: '{}' given twice", what, Excerpt(key)));
+    fields[key] = std::string(TrimView(lines[j].substr(colon + 1)));
+    i = j;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::optional<std::string> NormalizeDealId(std::string_view text) {
@@ -235,31 +256,41 @@ Result<Parsed> ParseCommandText(std::string_view raw,
         ++found;
         parsed.kind = Parsed::Kind::kHelp;
       } else if (IsCodeWord(w[1]) &&
-                 std::stoi(std::string(w[1])) == code::kOffer) {
+                 (std::stoi(std::string(w[1])) == code::kOffer ||
+                  std::stoi(std::string(w[1])) == listing_code::kPost)) {
         ++found;
+        const bool offer = std::stoi(std::string(w[1])) == code::kOffer;
+        const char* what = offer ? "offer" : "listing";
         // A case is a short name of a rules file; a longer word is not one
         // and is not echoed back.
         if (w.size() != 3 || w[2].size() > 32)
           return Fail(ErrorKind::kInvalidInput,
-                      "expected CT 10 SALE or CT 10 EXCHANGE");
-        parsed.kind = Parsed::Kind::kOffer;
+                      offer ? "expected CT 10 SALE or CT 10 EXCHANGE"
+                            : "expected CT 05 SALE or CT 05 EXCHANGE");
+        parsed.kind = offer ? Parsed::Kind::kOffer : Parsed::Kind::kListing;
         parsed.offer = {util::AsciiLower(w[2]), {}};
-        for (size_t j = i + 1; j < lines.size() && !lines[j].empty(); ++j) {
-          size_t colon = lines[j].find(':');
-          if (colon == std::string_view::npos)
-            return Fail(ErrorKind::kInvalidInput,
-                        fmt::format("offer: expected 'field: value', got '{}'",
-                                    Excerpt(lines[j])));
-          std::string key =
-              util::AsciiLower(TrimView(lines[j].substr(0, colon)));
-          if (parsed.offer.fields.contains(key))
-            return Fail(ErrorKind::kInvalidInput,
-                        fmt::format("offer: '{}' given twice", Excerpt(key)));
-          parsed.offer.fields[key] =
-              std::string(TrimView(lines[j].substr(colon + 1)));
-          i = j;
-        }
+        CT_TRY(ReadFields(lines, i, what, parsed.offer.fields));
+      } else if (IsCodeWord(w[1]) &&
+                 std::stoi(std::string(w[1])) == listing_code::kSearch) {
+        ++found;
+        auto query = ParseSearch(Rest(lines[i], 2), currency);
+        CT_TRY(query);
+        parsed.kind = Parsed::Kind::kSearch;
+        parsed.search = std::move(*query);
       }
+      continue;
+    }
+    if (auto listing = NormalizeListingId(w[0])) {
+      ++found;
+      if (w.size() < 2 || !IsCodeWord(w[1]))
+        return Fail(ErrorKind::kInvalidInput,
+                    fmt::format("expected a code after {}", *listing));
+      auto cmd =
+          ParseListingCommand(std::stoi(std::string(w[1])), Rest(lines[i], 2));
+      if (!cmd) return std::unexpected(cmd.error());
+      parsed.kind = Parsed::Kind::kListingCommand;
+      parsed.listing_id = *listing;
+      parsed.listing_command = std::move(*cmd);
       continue;
     }
     auto id = NormalizeDealId(w[0]);

@@ -340,8 +340,18 @@ std::vector<NextStep> NextSteps(const core::CaseRules& rules,
   return steps;
 }
 
+std::string FormatAmount(const MessageInput& in, core::Money m) {
+  return Fmt(in, m);
+}
+
+std::string LabelOf(const MessageInput& in, const std::string& kind,
+                    const std::string& name) {
+  return Label(in, kind, name);
+}
+
 Data BuildContext(const MessageInput& in) {
   Data ctx{object{}};
+  SetListingContext(ctx, in);
   SetDeal(ctx, in);
   ctx.set("currency", in.currency);
   ctx.set("role", in.recipient_role);
@@ -443,6 +453,7 @@ Data SampleContext(bool exchange) {
   ctx.set("deadline_outcome_label", "disputed");
   ctx.set("from_progress", ProgressList(in, progress));
   ctx.set("has_from_progress", Data(true));
+  SetSampleListingContext(ctx, in);
   return ctx;
 }
 

@@ -248,10 +248,62 @@ constexpr std::string_view kSchemaV4 = R"sql(
 CREATE INDEX outbox_queued ON outbox(id) WHERE status = 'queued';
 )sql";
 
+// Issue 10. Listings (docs/protocol.md, "Listings"): one row per listing,
+// the interest shown in it, the deals it opened (a listing may be locked
+// again after a deal that was never funded), and a full-text index of its
+// words (FTS5, accents folded so that "cafe" finds "café"). A listing's
+// text never changes, so its index row is written once with it. IF NOT
+// EXISTS: a database rewound to an earlier version by hand (as
+// deal_list_test does) migrates forward again.
+constexpr std::string_view kSchemaListings = R"sql(
+CREATE TABLE IF NOT EXISTS listings (
+  id TEXT PRIMARY KEY NOT NULL,
+  case_name TEXT NOT NULL CHECK (case_name IN ('sale', 'exchange')),
+  state TEXT NOT NULL
+    CHECK (state IN ('open', 'locked', 'closed', 'expired', 'withdrawn')),
+  lister TEXT NOT NULL COLLATE NOCASE,
+  title TEXT NOT NULL,
+  wants TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  shipping INTEGER NOT NULL CHECK (shipping >= 0),
+  delivery TEXT NOT NULL CHECK (delivery IN ('post', 'hand')),
+  lang TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  reminded INTEGER NOT NULL CHECK (reminded IN (0, 1)),
+  deal_id TEXT REFERENCES deals(id),
+  locked_to TEXT COLLATE NOCASE,
+  updated INTEGER NOT NULL,
+  CHECK ((state = 'locked') = (deal_id IS NOT NULL))
+) STRICT;
+CREATE INDEX IF NOT EXISTS listings_state_created ON listings(state, created, id);
+CREATE INDEX IF NOT EXISTS listings_state_expires ON listings(state, expires);
+CREATE INDEX IF NOT EXISTS listings_lister_state ON listings(lister, state);
+
+CREATE TABLE IF NOT EXISTS listing_interest (
+  listing_id TEXT NOT NULL REFERENCES listings(id),
+  email TEXT NOT NULL COLLATE NOCASE,
+  note TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (listing_id, email)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS listing_deals (
+  deal_id TEXT PRIMARY KEY NOT NULL REFERENCES deals(id),
+  listing_id TEXT NOT NULL REFERENCES listings(id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS listing_deals_listing ON listing_deals(listing_id);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS listing_words USING fts5(
+  id UNINDEXED, title, wants, tags,
+  tokenize = 'unicode61 remove_diacritics 2');
+)sql";
+
 // Append only: a released version's script is never edited, a change is a
 // new entry.
-constexpr std::array<std::string_view, 4> kMigrations = {
-    kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+constexpr std::array<std::string_view, 5> kMigrations = {
+    kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaListings};
 
 Error FutureSchema(int version) {
   return Error{ErrorKind::kConfig, "database: schema version " +

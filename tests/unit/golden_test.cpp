@@ -320,6 +320,65 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
     one("reply-delivery-failed", "delivery_failed", failed);
   }
 
+  // Listing mail (app/listing_mail.cpp, app/listings.cpp): one fixed sale
+  // listing and one exchange listing, each template once.
+  void Listings() {
+    const std::string lang = GetParam();
+    core::Listing sale;
+    sale.id = "CL-4M2ZK8PD";
+    sale.case_name = "sale";
+    sale.lister = "alice@example.test";
+    sale.title = "Kind of Blue, CD, mint";
+    sale.tags = "jazz miles davis";
+    sale.amount = Money::FromMinor(2500);
+    sale.shipping = Money::FromMinor(500);
+    sale.lang = lang;
+    sale.created = *core::ParseIsoTime(kT0);
+    sale.expires = sale.created + core::Days(30);
+    core::Listing swap = sale;
+    swap.id = "CL-9P4RT7B1";
+    swap.case_name = "exchange";
+    swap.title = "Kind of Blue (CD)";
+    swap.wants = "any Coltrane LP";
+    swap.tags = "";
+    swap.amount = Money::FromMinor(2000);
+    swap.delivery = "hand";
+    auto one = [&](const std::string& name, const std::string& tmpl,
+                   const std::string& to, const notify::ListingInput& li) {
+      notify::MessageInput in;
+      in.recipient_email = to;
+      in.listing_input = &li;
+      auto msg = renderer_.Render({tmpl}, lang, in);
+      ASSERT_TRUE(msg) << msg.error().message;
+      used_.insert(tmpl);
+      files_[name] = "=== to <" + to + "> [" + tmpl +
+                     "]\nSubject: " + msg->subject + "\n\n" + msg->body;
+    };
+    notify::ListingInput about_sale{&sale, "", "", "", {}, ""};
+    notify::ListingInput about_swap{&swap, "", "", "", {}, ""};
+    const std::string alice = "alice@example.test";
+    one("listing-05-posted-sale", "listing_posted", alice, about_sale);
+    one("listing-05-posted-exchange", "listing_posted", alice, about_swap);
+    notify::ListingInput search{nullptr,        "",           "",
+                                "blue max: 40", {sale, swap}, ""};
+    one("listing-06-search", "search_results", "bob@example.test", search);
+    notify::ListingInput none{nullptr, "", "", "harpsichord", {}, ""};
+    one("listing-06-search-none", "search_results", "bob@example.test", none);
+    notify::ListingInput interest{
+        &sale, "bob@example.test", "Still available?", "", {}, ""};
+    one("listing-07-interest-sent", "interest_sent", "bob@example.test",
+        interest);
+    one("listing-07-interest-notice", "interest_notice", alice, interest);
+    one("listing-08-taken", "listing_taken", "carol@example.test", about_sale);
+    notify::ListingInput ended{&sale, "", "", "", {}, kId};
+    one("listing-deal-declined-reopened", "listing_reopened", alice, ended);
+    one("listing-deal-completed-closed", "listing_closed", alice, ended);
+    one("listing-13-withdrawn", "listing_withdrawn", alice, about_sale);
+    one("listing-expiry-reminder", "listing_expiry_reminder", alice,
+        about_sale);
+    one("listing-expired", "listing_expired", alice, about_sale);
+  }
+
   rules::RuleBook book_;
   notify::Renderer renderer_{kSource + "/templates", "fr"};
   std::map<std::string, std::string> files_;  // script-step -> text
@@ -330,6 +389,7 @@ TEST_P(GoldenTest, EveryMessageMatchesItsGoldenText) {
   Sales();
   Exchanges();
   Replies();
+  Listings();
   ASSERT_FALSE(HasFailure());
   const fs::path dir = kGoldenDir / GetParam();
 
