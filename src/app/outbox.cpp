@@ -90,11 +90,11 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
     }
     // The counterparty of an offer reads the offerer's record in it.
     auto record = OfferRecord(ctx, deal, cmd, note);
-    if (!record) return std::unexpected(record.error());
+    CT_TRY(record);
     in.reputation = record->has_value() ? &**record : nullptr;
     const std::string lang = RecipientLanguage(ctx, deal, note.to);
     auto text = ctx.renderer.Render(note.templates, lang, in);
-    if (!text) return std::unexpected(text.error());
+    CT_TRY(text);
     store::OutboxRecord row;
     row.deal_id = deal.id;
     row.created = ctx.now;
@@ -108,8 +108,7 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
     row.body = std::move(text->body);
     row.in_reply_to = IsFromMail(origin) ? origin.message_ref : "";
     row.next_attempt = ctx.now;
-    if (auto id = QueueMail(ctx, std::move(row)); !id)
-      return std::unexpected(id.error());
+    CT_TRY(QueueMail(ctx, std::move(row)));
   }
   return {};
 }

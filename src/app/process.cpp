@@ -9,6 +9,7 @@
 #include "app/faults.h"
 #include "app/identity.h"
 #include "app/inbound.h"
+#include "app/listings.h"
 #include "app/logging.h"
 #include "app/replies.h"
 #include "app/trust.h"
@@ -67,7 +68,7 @@ Result<void> Finish(Context& ctx, Job& job, bool quarantine) {
     q.from_addr = job.from;
     q.reason = job.outcome;
     q.at = ctx.now;
-    if (auto id = inbox.Quarantine(q); !id) return std::unexpected(id.error());
+    CT_TRY(inbox.Quarantine(q));
   }
   Logger("inbox")->info("message {} from {}: {} ({})", job.row.id, job.from,
                         job.status, job.outcome);
@@ -101,7 +102,7 @@ Result<void> Refuse(Context& ctx, Job& job, const std::string& reason,
       reply.reason_args = refusal->args;
     }
     auto queued = QueueReply(ctx, reply);
-    if (!queued) return std::unexpected(queued.error());
+    CT_TRY(queued);
   }
   return Finish(ctx, job, true);
 }
@@ -111,11 +112,10 @@ Result<void> Quarantine(Context& ctx, Job& job, const std::string& reason) {
   job.status = "quarantined";
   job.outcome = reason;
   auto known = IsKnownAddress(ctx, job.from);
-  if (!known) return std::unexpected(known.error());
+  CT_TRY(known);
   if (*known) {
     ReplyRequest reply = Reply("unsigned", job.from, reason, job, nullptr);
-    if (auto queued = QueueReply(ctx, reply); !queued)
-      return std::unexpected(queued.error());
+    CT_TRY(QueueReply(ctx, reply));
   }
   return Finish(ctx, job, true);
 }
@@ -140,7 +140,7 @@ Result<core::Refusal> ReplayProblem(Context& ctx, const verify::SignedText& s,
                                     bool* seen) {
   store::KeyRepo keys(ctx.db);
   auto fresh = keys.RememberSignature(s.digest, s.fingerprint, s.made, ctx.now);
-  if (!fresh) return std::unexpected(fresh.error());
+  CT_TRY(fresh);
   *seen = !*fresh;
   if (*seen)
     return Keyed("this signed message was already processed (replay)",
@@ -187,7 +187,7 @@ Result<void> ApplyOffer(Context& ctx, Job& job, const core::OfferText& text,
   }
   job.deal_id = *id;
   job.outcome = "offer: opened " + *id;
-  if (auto ok = MarkApplied(ctx, job); !ok) return ok;
+  CT_TRY(MarkApplied(ctx, job));
   return Finish(ctx, job, false);
 }
 
@@ -197,13 +197,12 @@ Result<void> ApplyRating(Context& ctx, Job& job, const core::CaseRules& rules,
                          const core::Deal& deal, const core::Command& cmd,
                          const Identity& who) {
   auto refusal = RecordRating(ctx, rules, deal, cmd, who.email);
-  if (!refusal) return std::unexpected(refusal.error());
+  CT_TRY(refusal);
   if (!refusal->reason.empty())
     return Refuse(ctx, job, refusal->reason, who.email, &deal, cmd, &*refusal);
   ReplyRequest reply = Reply("rated", who.email, "", job, &deal);
   reply.command = cmd;
-  if (auto queued = QueueReply(ctx, reply); !queued)
-    return std::unexpected(queued.error());
+  CT_TRY(QueueReply(ctx, reply));
   job.outcome = fmt::format("70 by {}: rated {:+d}", cmd.actor, cmd.score);
   if (auto ok = MarkApplied(ctx, job); !ok) return ok;
   return Finish(ctx, job, false);
@@ -220,8 +219,7 @@ Result<void> ApplyReputation(Context& ctx, Job& job, const std::string& query,
   }
   ReplyRequest reply = Reply("reputation", who.email, "", job, nullptr);
   reply.reputation = std::move(*summary);
-  if (auto queued = QueueReply(ctx, reply); !queued)
-    return std::unexpected(queued.error());
+  CT_TRY(QueueReply(ctx, reply));
   job.outcome = "reputation of " + core::Excerpt(query, 60) + " sent";
   return Finish(ctx, job, false);
 }
@@ -258,16 +256,33 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   auto step = core::Step(**rules, ctx.config.policy, *deal, cmd, ctx.now);
   Origin origin{who.email, job.row.message_id, encrypted};
   if (auto* refusal = std::get_if<core::Refusal>(&step)) {
-    if (auto ok = WriteRefusal(ctx, *deal, cmd, *refusal, origin); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(WriteRefusal(ctx, *deal, cmd, *refusal, origin));
     return Refuse(ctx, job, refusal->reason, who.email, &*deal, cmd, refusal);
   }
   const auto& outcome = std::get<core::Outcome>(step);
-  if (auto ok = WriteStep(ctx, *deal, outcome, cmd, origin); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(WriteStep(ctx, *deal, outcome, cmd, origin));
   job.outcome =
       fmt::format("{} by {}: {} -> {}", CodeName(cmd.code), cmd.actor,
                   outcome.effects.from_state, outcome.effects.to_state);
+  CT_TRY(MarkApplied(ctx, job));
+  return Finish(ctx, job, false);
+}
+
+// CT 05, CT 06, CL-… (app/listings.h): the same signing, binding and
+// replay rules as a deal's commands have already been applied.
+Result<void> ApplyListing(Context& ctx, Job& job, const core::Parsed& parsed,
+                          const Identity& who) {
+  if (who.is_operator)
+    return Refuse(ctx, job,
+                  "the operator reads listings with `cybertroc "
+                  "listings`",
+                  who.email, nullptr, {});
+  auto done = ApplyListingMail(ctx, parsed, who.email, job.row.message_id);
+  CT_TRY(done);
+  if (done->refused)
+    return Refuse(ctx, job, done->reason, who.email, nullptr, {});
+  job.outcome = done->outcome;
+  job.deal_id = done->deal_id;
   if (auto ok = MarkApplied(ctx, job); !ok) return ok;
   return Finish(ctx, job, false);
 }
@@ -275,7 +290,7 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
 // Everything after a good signature, inside the message's transaction.
 Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   auto identity = Identify(ctx, s, job.from);
-  if (!identity) return std::unexpected(identity.error());
+  CT_TRY(identity);
   if (auto* problem = std::get_if<IdentityProblem>(&*identity)) {
     auto deal = DealForReply(ctx, s.text, problem->reply_to);
     auto r = Keyed(problem->reason, problem->key, problem->args);
@@ -289,7 +304,7 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   job.signature = s.digest;
   bool seen = false;
   auto replay = ReplayProblem(ctx, s, &seen);
-  if (!replay) return std::unexpected(replay.error());
+  CT_TRY(replay);
   if (seen) {  // a replay gets no answer: it would let anyone spam a party
     job.status = "quarantined";
     job.outcome = replay->reason;
@@ -297,8 +312,7 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   }
   if (!replay->reason.empty())
     return Refuse(ctx, job, replay->reason, who.email, about_ptr, {}, &*replay);
-  if (who.bind_now)
-    if (auto ok = BindOnFirstUse(ctx, who.email, s.fingerprint); !ok) return ok;
+  if (who.bind_now) CT_TRY(BindOnFirstUse(ctx, who.email, s.fingerprint));
   auto parsed =
       core::ParseCommandText(s.text, ctx.config.policy.money.currency);
   if (!parsed)
@@ -307,8 +321,7 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
     case core::Parsed::Kind::kNone:
     case core::Parsed::Kind::kHelp: {
       ReplyRequest help = Reply("help", who.email, "", job, nullptr);
-      if (auto queued = QueueReply(ctx, help); !queued)
-        return std::unexpected(queued.error());
+      CT_TRY(QueueReply(ctx, help));
       job.outcome = "help sent";
       return Finish(ctx, job, false);
     }
@@ -318,6 +331,10 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
       return ApplyCommand(ctx, job, *parsed, who, s.encrypted);
     case core::Parsed::Kind::kReputation:
       return ApplyReputation(ctx, job, parsed->query, who);
+    case core::Parsed::Kind::kListing:
+    case core::Parsed::Kind::kSearch:
+    case core::Parsed::Kind::kListingCommand:
+      return ApplyListing(ctx, job, *parsed, who);
   }
   return Fail(ErrorKind::kInternal, "unreachable");
 }
@@ -369,9 +386,9 @@ Result<void> ApplyMessage(Context& ctx, const store::InboxRecord& row,
   if (!signed_text && signed_text.error().kind == ErrorKind::kIo)
     return std::unexpected(signed_text.error());  // GnuPG broke: retry
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   auto fresh = store::InboxRepo(ctx.db).Load(row.id);  // under the write lock
-  if (!fresh) return std::unexpected(fresh.error());
+  CT_TRY(fresh);
   if (fresh->status != "new") return {};  // another run got there first
   Job job{row, examined.from, "processed", "", "", ""};
   Result<void> done;
@@ -386,9 +403,9 @@ Result<void> ApplyMessage(Context& ctx, const store::InboxRecord& row,
   } else {
     done = ApplySigned(ctx, job, *signed_text);
   }
-  if (!done) return done;
+  CT_TRY(done);
   MaybeFail("process", job.row.message_id);  // all written, not committed
-  if (auto ok = tx->Commit(); !ok) return ok;
+  CT_TRY(tx->Commit());
   Count(job, report);
   return {};
 }
@@ -396,7 +413,7 @@ Result<void> ApplyMessage(Context& ctx, const store::InboxRecord& row,
 Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
                             int64_t inbox_id, ProcessReport& report) {
   auto row = store::InboxRepo(ctx.db).Load(inbox_id);
-  if (!row) return std::unexpected(row.error());
+  CT_TRY(row);
   if (row->status != "new") return {};  // another run got there first
   // GnuPG runs before the transaction: it is slow and touches no table.
   KeyringAccess alone;
@@ -406,11 +423,10 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
 
 Result<crypto::GpgContext> OpenGpg(const Context& ctx) {
   auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home);
-  if (!gpg) return gpg;
+  CT_TRY(gpg);
   // Made now (offline from the start), so that a GnuPG that cannot start
   // fails the command before it touches anything; `run` opens lazily.
-  if (auto handle = gpg->Handle(); !handle)
-    return std::unexpected(handle.error());
+  CT_TRY(gpg->Handle());
   return gpg;
 }
 

@@ -9,6 +9,7 @@
 #include "core/trust.h"
 #include "mail/mime.h"
 #include "store/repos.h"
+#include "util/text.h"
 
 namespace ct::app {
 namespace {
@@ -33,17 +34,17 @@ bool IsDisputeState(const std::string& state) {
 Result<std::string> FingerprintFor(Context& ctx, const std::string& deal_id,
                                    const std::string& email) {
   auto kept = store::ReputationRepo(ctx.db).DealFingerprint(deal_id, email);
-  if (!kept) return std::unexpected(kept.error());
+  CT_TRY(kept);
   if (*kept) return **kept;
   auto bound = store::KeyRepo(ctx.db).Find(email);
-  if (!bound) return std::unexpected(bound.error());
+  CT_TRY(bound);
   return *bound ? (*bound)->fingerprint : std::string();
 }
 
 Result<void> AddFact(Context& ctx, const core::Deal& deal,
                      const core::PartyState& party, const std::string& kind) {
   auto fpr = FingerprintFor(ctx, deal.id, party.email);
-  if (!fpr) return std::unexpected(fpr.error());
+  CT_TRY(fpr);
   return store::ReputationRepo(ctx.db).AddFact(
       {deal.id, party.email, *fpr, party.role, kind, ctx.now});
 }
@@ -96,14 +97,12 @@ Result<core::ReputationSummary> Reputation(Context& ctx,
                                            const std::string& query) {
   std::string email, fpr;
   if (query.find('@') != std::string::npos) {
-    email = query;
-    std::transform(email.begin(), email.end(), email.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    email = util::AsciiLower(query);
     if (!IsAddress(email))
       return Fail(ErrorKind::kInvalidInput,
                   "'" + core::Excerpt(query) + "' is not an e-mail address");
     auto bound = store::KeyRepo(ctx.db).Find(email);
-    if (!bound) return std::unexpected(bound.error());
+    CT_TRY(bound);
     if (*bound) fpr = (*bound)->fingerprint;
   } else {
     fpr = NormalizeFingerprint(query);
@@ -116,11 +115,11 @@ Result<core::ReputationSummary> Reputation(Context& ctx,
   std::vector<std::string> keys;
   if (!fpr.empty()) {
     auto linked = repo.LinkedKeys(fpr);
-    if (!linked) return std::unexpected(linked.error());
+    CT_TRY(linked);
     keys = *linked;
   }
   auto summary = repo.Summarize(keys, email);
-  if (!summary) return std::unexpected(summary.error());
+  CT_TRY(summary);
   summary->who = email.empty() ? fpr : email;
   return summary;
 }
@@ -145,12 +144,12 @@ Result<core::Refusal> RecordRating(Context& ctx, const core::CaseRules& rules,
   if (!rated) return Fail(ErrorKind::kInternal, "a deal with one party");
   auto rater_fpr = FingerprintFor(ctx, deal.id, rater->email);
   auto rated_fpr = FingerprintFor(ctx, deal.id, rated->email);
-  if (!rater_fpr) return std::unexpected(rater_fpr.error());
-  if (!rated_fpr) return std::unexpected(rated_fpr.error());
+  CT_TRY(rater_fpr);
+  CT_TRY(rated_fpr);
   store::RatingRecord r{deal.id,    rater->role, *rater_fpr, rated->email,
                         *rated_fpr, cmd.score,   cmd.text,   ctx.now};
   auto added = store::ReputationRepo(ctx.db).AddRating(r);
-  if (!added) return std::unexpected(added.error());
+  CT_TRY(added);
   if (!*added)
     return Keyed("you already rated this deal", "rate_twice",
                  {{"id", deal.id}});
@@ -173,7 +172,7 @@ Result<void> FillTrustTerms(Context& ctx, core::Offer& offer) {
                 "moderator: '" + core::Excerpt(email, 60) +
                     "' is not one of the operator's moderators");
   auto entry = store::ModeratorRepo(ctx.db).Find(email);
-  if (!entry) return std::unexpected(entry.error());
+  CT_TRY(entry);
   if (!*entry)
     return Fail(
         ErrorKind::kInvalidInput,
@@ -209,7 +208,7 @@ Result<std::optional<core::ReputationSummary>> OfferRecord(
       !deal.Party(note.to))
     return Record();
   auto summary = Reputation(ctx, offerer->email);
-  if (!summary) return std::unexpected(summary.error());
+  CT_TRY(summary);
   return Record(std::move(*summary));
 }
 
@@ -226,7 +225,7 @@ Result<void> LinkKeys(Context& ctx, const std::string& old_text,
   store::ReputationRepo repo(ctx.db);
   // A key linked into itself through others would count twice: refuse.
   auto above = repo.LinkedKeys(old_fpr);
-  if (!above) return std::unexpected(above.error());
+  CT_TRY(above);
   if (std::find(above->begin(), above->end(), new_fpr) != above->end())
     return Fail(ErrorKind::kUsage, "reputation link: " + new_fpr +
                                        " is already an old key of " + old_fpr);

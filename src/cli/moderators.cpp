@@ -11,15 +11,10 @@
 #include "crypto/import.h"
 #include "store/repos.h"
 #include "store/trust_repo.h"
+#include "util/text.h"
 
 namespace ct::cli {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Percent(int64_t bp) {
   return fmt::format("{}.{:02}%", bp / 100, bp % 100);
@@ -43,8 +38,8 @@ Result<int64_t> ParseFee(const app::Context& ctx, std::string text) {
 Result<void> Add(app::Context& ctx, const po::variables_map& vm,
                  const std::string& email, const std::string& fpr_text) {
   auto fee = ParseFee(ctx, Optional(vm, "fee"));
-  if (!fee) return std::unexpected(fee.error());
-  std::string lang = Lower(Optional(vm, "lang"));
+  CT_TRY(fee);
+  std::string lang = util::AsciiLower(Optional(vm, "lang"));
   if (lang.empty()) lang = ctx.config.templates.default_language;
   if (lang.size() < 2 || lang.size() > 3 ||
       !std::all_of(lang.begin(), lang.end(),
@@ -53,10 +48,10 @@ Result<void> Add(app::Context& ctx, const po::variables_map& vm,
                 "moderators add: --lang wants a language "
                 "code such as fr or en");
   auto gpg = app::OpenGpg(ctx);
-  if (!gpg) return std::unexpected(gpg.error());
+  CT_TRY(gpg);
   const std::string fpr = app::NormalizeFingerprint(fpr_text);
   auto key = crypto::LookupKey(*gpg, fpr);
-  if (!key) return std::unexpected(key.error());
+  CT_TRY(key);
   if (!*key)
     return Fail(ErrorKind::kUsage,
                 "moderators add: no key " + fpr + " (keys import it first)");
@@ -66,7 +61,7 @@ Result<void> Add(app::Context& ctx, const po::variables_map& vm,
                                                "not carry {}",
                                                fpr, email));
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   store::BindingRecord binding{email, (*key)->primary, ctx.now, "moderator"};
   if (auto ok = store::KeyRepo(ctx.db).Bind(binding); !ok) return ok;
   store::ModeratorRecord m{email, (*key)->primary, *fee, lang, ctx.now};
@@ -79,7 +74,7 @@ Result<void> Add(app::Context& ctx, const po::variables_map& vm,
 
 Result<void> List(const Globals& globals, app::Context& ctx) {
   auto all = store::ModeratorRepo(ctx.db).All();
-  if (!all) return std::unexpected(all.error());
+  CT_TRY(all);
   if (globals.json) {
     util::Json list = util::Json::Array();
     for (const auto& m : *all)
@@ -102,7 +97,7 @@ Result<void> List(const Globals& globals, app::Context& ctx) {
 
 Result<void> Remove(app::Context& ctx, const std::string& email) {
   auto removed = store::ModeratorRepo(ctx.db).Remove(email);
-  if (!removed) return std::unexpected(removed.error());
+  CT_TRY(removed);
   if (!*removed)
     return Fail(ErrorKind::kUsage,
                 "moderators remove: " + email + " is not a moderator");
@@ -127,10 +122,10 @@ Result<void> RunModerators(const Globals& globals, const Args& args) {
   syntax.positional.add("action", 1).add("arg", -1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};
   auto action = Required(vm, "action", syntax.usage);
-  if (!action) return std::unexpected(action.error());
+  CT_TRY(action);
   std::vector<std::string> rest;
   if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
   const size_t want = *action == "add"      ? 2
@@ -140,9 +135,10 @@ Result<void> RunModerators(const Globals& globals, const Args& args) {
   if (want == 99 || rest.size() != want)
     return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
-  if (*action == "add") return Add(*ctx, vm, Lower(rest[0]), rest[1]);
-  if (*action == "remove") return Remove(*ctx, Lower(rest[0]));
+  CT_TRY(ctx);
+  if (*action == "add")
+    return Add(*ctx, vm, util::AsciiLower(rest[0]), rest[1]);
+  if (*action == "remove") return Remove(*ctx, util::AsciiLower(rest[0]));
   return List(globals, *ctx);
 }
 

@@ -86,12 +86,12 @@ Result<void> RunPayouts(const Globals& globals, const Args& args) {
       "csv", "comma-separated values with a header line");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto payouts = app::ListPayouts(*ctx, vm.count("pending") > 0);
-  if (!payouts) return std::unexpected(payouts.error());
+  CT_TRY(payouts);
   if (vm.count("csv")) {
     PrintCsv(*payouts);
   } else if (globals.json) {
@@ -113,15 +113,13 @@ Result<void> RunPayoutDone(const Globals& globals, const Args& args) {
   syntax.positional.add("id", 1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto text = Required(vm, "id", syntax.usage);
-  if (!text) return std::unexpected(text.error());
+  CT_TRY(text);
   auto ref = Required(vm, "ref", syntax.usage);
-  if (!ref) return std::unexpected(ref.error());
-  if (auto ok = core::CheckFreeText("--ref", *ref, core::kMaxReferenceChars);
-      !ok)
-    return ok;
+  CT_TRY(ref);
+  CT_TRY(core::CheckFreeText("--ref", *ref, core::kMaxReferenceChars));
   int64_t id = 0;
   const auto [end, ec] =
       std::from_chars(text->data(), text->data() + text->size(), id);
@@ -129,9 +127,9 @@ Result<void> RunPayoutDone(const Globals& globals, const Args& args) {
     return Fail(ErrorKind::kUsage, "'" + *text + "' is not a payout id");
   }
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto done = app::PayoutDone(*ctx, id, *ref);
-  if (!done) return std::unexpected(done.error());
+  CT_TRY(done);
   if (globals.json) {
     PrintJson(PayoutJson(*done));
   } else {

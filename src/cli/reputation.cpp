@@ -80,7 +80,7 @@ Result<void> RunReputation(const Globals& globals, const Args& args) {
   syntax.positional.add("arg", -1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};
   std::vector<std::string> rest;
   if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
@@ -88,7 +88,7 @@ Result<void> RunReputation(const Globals& globals, const Args& args) {
   if (rest.size() != 1 && !link)
     return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   if (link) {
     if (auto ok = app::LinkKeys(*ctx, rest[1], rest[2]); !ok) return ok;
     std::cout << "linked: the deals of " << rest[1] << " now count for "
@@ -103,7 +103,7 @@ Result<void> RunReputation(const Globals& globals, const Args& args) {
   }
   auto ratings =
       store::ReputationRepo(ctx->db).RatingsReceived(summary->fingerprints);
-  if (!ratings) return std::unexpected(ratings.error());
+  CT_TRY(ratings);
   if (globals.json || vm.count("json"))
     PrintJson(SummaryJson(*summary, *ratings));
   else

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/engine.h"
+#include "core/listing.h"
 
 namespace ct::core {
 
@@ -29,17 +30,23 @@ struct OfferText {
 
 struct Parsed {
   enum class Kind {
-    kNone,        // no command line at all (the sender gets the help text)
-    kHelp,        // "CT HELP"
-    kCommand,     // a code for an existing deal
-    kOffer,       // "CT 10 SALE" / "CT 10 EXCHANGE"
-    kReputation,  // "CT 00 REPUTATION EMAIL|FPR"
+    kNone,     // no command line at all (the sender gets the help text)
+    kHelp,     // "CT HELP"
+    kCommand,  // a code for an existing deal
+    kOffer,    // "CT 10 SALE" / "CT 10 EXCHANGE"
+    kListing,  // "CT 05 SALE" / "CT 05 EXCHANGE": `offer` holds the fields
+    kSearch,   // "CT 06 words… [max: A] [case: C]"
+    kListingCommand,  // "CL-XXXXXXXX 07|08|13 …"
+    kReputation,      // "CT 00 REPUTATION EMAIL|FPR"
   };
   Kind kind = Kind::kNone;
-  std::string deal_id;  // kCommand
-  Command command;      // kCommand: code and arguments (actor left empty)
-  OfferText offer;      // kOffer
-  std::string query;    // kReputation: the address or fingerprint asked
+  std::string deal_id;     // kCommand
+  Command command;         // kCommand: code and arguments (actor left empty)
+  OfferText offer;         // kOffer, kListing
+  SearchQuery search;      // kSearch
+  std::string listing_id;  // kListingCommand
+  ListingCommand listing_command;  // kListingCommand
+  std::string query;  // kReputation: the address or fingerprint asked
 };
 
 // Reads `text`: lines starting with '>' and everything after a "-- " line

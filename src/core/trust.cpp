@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "core/engine_internal.h"
+#include "util/text.h"
 
 namespace ct::core {
 namespace {
@@ -46,7 +47,7 @@ Result<void> AddModerator(const CaseRules& rules, const Policy& policy,
   if (auto ok = CheckOutsider(offer, offer.moderator, "moderator"); !ok)
     return ok;
   auto base = Evaluate(rules.moderation.fee_base, deal.amounts);
-  if (!base) return std::unexpected(base.error());
+  CT_TRY(base);
   Money fee = offer.moderator_fee.Of(*base);
   const std::string& from = policy.trust.moderator_fee_from;
   // From the commission: never more than the operator received.
@@ -88,9 +89,7 @@ Result<void> CheckDeliveryTexts(const CaseRules& rules, Deal& deal) {
       if (field == trust_key::kSha256 && !IsSha256(it->second))
         return Bad("sha256: expected 64 hexadecimal digits");
       if (field == trust_key::kSha256)
-        std::transform(
-            it->second.begin(), it->second.end(), it->second.begin(),
-            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        it->second = util::AsciiLower(it->second);
     }
   }
   return {};
@@ -106,10 +105,7 @@ std::string QuotedDigest(std::string_view text) {
     while (i < text.size() &&
            !std::isspace(static_cast<unsigned char>(text[i])))
       ++i;
-    std::string word(text.substr(start, i - start));
-    std::string lower = word;
-    for (char& c : lower)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string lower = util::AsciiLower(text.substr(start, i - start));
     if (lower.starts_with("sha256:")) lower = lower.substr(7);
     if (IsSha256(lower)) return lower;
   }

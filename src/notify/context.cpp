@@ -3,22 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/engine.h"
 #include "core/time.h"
+#include "util/text.h"
 
 namespace ct::notify {
 namespace {
 
 using kainjow::mustache::list;
 using kainjow::mustache::object;
-
-std::string Upper(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Lookup(const std::map<std::string, std::string>& m,
                    const std::string& key) {
@@ -245,8 +239,9 @@ void SetRecipientAmounts(Data& ctx, const core::Deal& deal,
   ctx.set("my_deposited", money(me ? me->deposited : core::Money()));
   ctx.set("my_remaining", money(remaining));
   ctx.set("my_commission", money(me ? me->commission : core::Money()));
-  ctx.set("payment_reference",
-          me ? deal.id + "-" + Upper(in.recipient_role) : std::string());
+  ctx.set(
+      "payment_reference",
+      me ? deal.id + "-" + util::AsciiUpper(in.recipient_role) : std::string());
 }
 
 void SetNextSteps(Data& ctx, const MessageInput& in) {
@@ -345,8 +340,18 @@ std::vector<NextStep> NextSteps(const core::CaseRules& rules,
   return steps;
 }
 
+std::string FormatAmount(const MessageInput& in, core::Money m) {
+  return Fmt(in, m);
+}
+
+std::string LabelOf(const MessageInput& in, const std::string& kind,
+                    const std::string& name) {
+  return Label(in, kind, name);
+}
+
 Data BuildContext(const MessageInput& in) {
   Data ctx{object{}};
+  SetListingContext(ctx, in);
   SetDeal(ctx, in);
   ctx.set("currency", in.currency);
   ctx.set("role", in.recipient_role);
@@ -450,6 +455,7 @@ Data SampleContext(bool exchange) {
   ctx.set("from_progress", ProgressList(in, progress));
   ctx.set("has_from_progress", Data(true));
   SetSampleTrust(ctx);  // every trust section shown too
+  SetSampleListingContext(ctx, in);
   return ctx;
 }
 

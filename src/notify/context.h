@@ -13,6 +13,7 @@
 #include "core/engine.h"
 #include "core/reputation.h"
 #include "core/rules.h"
+#include "notify/listing_context.h"
 
 namespace ct::notify {
 
@@ -53,7 +54,15 @@ struct MessageInput {
   // A party's record (an offer's counterparty, CT 00 REPUTATION); null
   // when the message shows none.
   const core::ReputationSummary* reputation = nullptr;
+  // A listing message (notify/listing_context.h); null: none.
+  const ListingInput* listing_input = nullptr;
 };
+
+// `m` as the reader writes amounts (in.decimal_mark).
+std::string FormatAmount(const MessageInput& in, core::Money m);
+// The word for a machine name ("state.funded") in the message's language.
+std::string LabelOf(const MessageInput& in, const std::string& kind,
+                    const std::string& name);
 
 // Every key of templates/CONTEXT.md, always set (empty or false when it does
 // not apply) so that templates never meet an unknown key.
@@ -73,6 +82,9 @@ std::vector<NextStep> NextSteps(const core::CaseRules& rules,
 // digital delivery, the rating just sent, and a party's record.
 void SetTrust(Data& ctx, const MessageInput& in);
 void SetSampleTrust(Data& ctx);
+// A party's record as a template sees it (`reputation`, a search result's
+// `lister_record`): its counts, and `line` (core::FormatReputationLine).
+Data ReputationData(const core::ReputationSummary& summary);
 
 // A fully populated context (every list non-empty) of a sale or an exchange,
 // used by CheckTemplates to render each template once.

@@ -17,7 +17,14 @@ std::string Text(const core::Deal* deal, const char* key) {
   return it == deal->texts.end() ? std::string() : it->second;
 }
 
-Data Record(const core::ReputationSummary& s) {
+std::string RatingWord(const core::Command& cmd) {
+  if (cmd.code != core::code::kRate) return "";
+  return cmd.score > 0 ? "+" : cmd.score < 0 ? "\u2212" : "0";
+}
+
+}  // namespace
+
+Data ReputationData(const core::ReputationSummary& s) {
   return Data(object{
       {"who", s.who},
       {"completed", std::to_string(s.completed)},
@@ -33,13 +40,6 @@ Data Record(const core::ReputationSummary& s) {
       {"line", core::FormatReputationLine(s)},
   });
 }
-
-std::string RatingWord(const core::Command& cmd) {
-  if (cmd.code != core::code::kRate) return "";
-  return cmd.score > 0 ? "+" : cmd.score < 0 ? "\u2212" : "0";
-}
-
-}  // namespace
 
 void SetTrust(Data& ctx, const MessageInput& in) {
   const core::Deal* deal = in.deal;
@@ -68,7 +68,8 @@ void SetTrust(Data& ctx, const MessageInput& in) {
   ctx.set("digital_delivery", Data(deal && deal->delivery == "digital"));
   ctx.set("sha256", Text(deal, core::trust_key::kSha256));
   ctx.set("rating", RatingWord(in.command));
-  ctx.set("reputation", in.reputation ? Record(*in.reputation) : Data(false));
+  ctx.set("reputation",
+          in.reputation ? ReputationData(*in.reputation) : Data(false));
   ctx.set("has_reputation", Data(in.reputation != nullptr));
 }
 
@@ -91,7 +92,7 @@ void SetSampleTrust(Data& ctx) {
   ctx.set("digital_delivery", Data(true));
   ctx.set("sha256", std::string(64, 'a'));
   ctx.set("rating", "+");
-  ctx.set("reputation", Record(s));
+  ctx.set("reputation", ReputationData(s));
   ctx.set("has_reputation", Data(true));
 }
 

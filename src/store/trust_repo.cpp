@@ -63,7 +63,7 @@ Result<void> ModeratorRepo::Put(const ModeratorRecord& m) {
   auto st = db_.Prepare(
       "INSERT OR REPLACE INTO moderators (email, fingerprint, fee_bp, lang, "
       "added) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!st) return std::unexpected(st.error());
+  CT_TRY(st);
   st->Bind(1, m.email).Bind(2, m.fingerprint).Bind(3, m.fee_bp).Bind(4, m.lang);
   BindTime(*st, 5, m.added);
   return st->Run();
@@ -73,11 +73,11 @@ Result<std::vector<ModeratorRecord>> ModeratorRepo::All() {
   auto st = db_.Prepare(
       "SELECT email, fingerprint, fee_bp, lang, added FROM moderators "
       "ORDER BY email");
-  if (!st) return std::unexpected(st.error());
+  CT_TRY(st);
   std::vector<ModeratorRecord> out;
   for (;;) {
     auto row = st->Step();
-    if (!row) return std::unexpected(row.error());
+    CT_TRY(row);
     if (!*row) return out;
     out.push_back({st->ColumnText(0), st->ColumnText(1), st->ColumnInt(2),
                    st->ColumnText(3), ColumnTime(*st, 4)});
@@ -87,7 +87,7 @@ Result<std::vector<ModeratorRecord>> ModeratorRepo::All() {
 Result<std::optional<ModeratorRecord>> ModeratorRepo::Find(
     const std::string& email) {
   auto all = All();
-  if (!all) return std::unexpected(all.error());
+  CT_TRY(all);
   for (auto& m : *all)
     if (m.email == email) return std::optional<ModeratorRecord>(m);
   return std::optional<ModeratorRecord>();
@@ -95,12 +95,12 @@ Result<std::optional<ModeratorRecord>> ModeratorRepo::Find(
 
 Result<bool> ModeratorRepo::Remove(const std::string& email) {
   auto found = Find(email);
-  if (!found) return std::unexpected(found.error());
+  CT_TRY(found);
   if (!*found) return false;
   auto st = db_.Prepare("DELETE FROM moderators WHERE email = ?1");
-  if (!st) return std::unexpected(st.error());
+  CT_TRY(st);
   st->Bind(1, email);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   return true;
 }
 
@@ -109,7 +109,7 @@ Result<void> ReputationRepo::AddFact(const ReputationFact& f) {
       "INSERT INTO reputation_facts (deal_id, email, fingerprint, role, kind, "
       "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
       "ON CONFLICT (deal_id, email, kind) DO NOTHING");
-  if (!st) return std::unexpected(st.error());
+  CT_TRY(st);
   st->Bind(1, f.deal_id).Bind(2, f.email).Bind(3, f.fingerprint);
   st->Bind(4, f.role).Bind(5, f.kind);
   BindTime(*st, 6, f.at);
@@ -121,10 +121,10 @@ Result<std::optional<std::string>> ReputationRepo::DealFingerprint(
   auto st = db_.Prepare(
       "SELECT fingerprint FROM reputation_facts WHERE deal_id = ?1 AND "
       "email = ?2 ORDER BY at, rowid LIMIT 1");
-  if (!st) return std::unexpected(st.error());
+  CT_TRY(st);
   st->Bind(1, deal_id).Bind(2, email);
   auto row = st->Step();
-  if (!row) return std::unexpected(row.error());
+  CT_TRY(row);
   if (!*row) return std::optional<std::string>();
   return std::optional<std::string>(st->ColumnText(0));
 }
@@ -133,16 +133,16 @@ Result<bool> ReputationRepo::AddRating(const RatingRecord& r) {
   auto st = db_.Prepare("INSERT INTO ratings (" + std::string(kRatingColumns) +
                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
                         "ON CONFLICT (deal_id, rater_role) DO NOTHING");
-  if (!st) return std::unexpected(st.error());
+  CT_TRY(st);
   st->Bind(1, r.deal_id).Bind(2, r.rater_role).Bind(3, r.rater_fpr);
   st->Bind(4, r.rated_email).Bind(5, r.rated_fpr).Bind(6, int64_t{r.score});
   st->Bind(7, r.comment);
   BindTime(*st, 8, r.at);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   auto changes = db_.Prepare("SELECT changes()");
-  if (!changes) return std::unexpected(changes.error());
+  CT_TRY(changes);
   auto row = changes->Step();
-  if (!row) return std::unexpected(row.error());
+  CT_TRY(row);
   return *row && changes->ColumnInt(0) > 0;
 }
 
@@ -150,12 +150,12 @@ Result<std::vector<RatingRecord>> ReputationRepo::RatingsOf(
     const std::string& deal_id) {
   auto st = db_.Prepare("SELECT " + std::string(kRatingColumns) +
                         " FROM ratings WHERE deal_id = ?1 ORDER BY at");
-  if (!st) return std::unexpected(st.error());
+  CT_TRY(st);
   st->Bind(1, deal_id);
   std::vector<RatingRecord> out;
   for (;;) {
     auto row = st->Step();
-    if (!row) return std::unexpected(row.error());
+    CT_TRY(row);
     if (!*row) return out;
     out.push_back(ReadRating(*st));
   }
@@ -166,12 +166,12 @@ Result<std::vector<RatingRecord>> ReputationRepo::RatingsReceived(
   auto st = db_.Prepare("SELECT " + std::string(kRatingColumns) +
                         " FROM ratings WHERE rated_fpr IN (" +
                         Placeholders(fprs.size(), 1) + ") ORDER BY at");
-  if (!st) return std::unexpected(st.error());
+  CT_TRY(st);
   BindAll(*st, fprs, 1);
   std::vector<RatingRecord> out;
   for (;;) {
     auto row = st->Step();
-    if (!row) return std::unexpected(row.error());
+    CT_TRY(row);
     if (!*row) return out;
     out.push_back(ReadRating(*st));
   }
@@ -186,12 +186,12 @@ Result<core::ReputationSummary> ReputationRepo::Summarize(
       "SELECT kind, role, COUNT(DISTINCT deal_id), MIN(at) FROM "
       "reputation_facts WHERE fingerprint IN (" +
       in + ") OR (fingerprint = '' AND email = ?1) GROUP BY kind, role");
-  if (!facts) return std::unexpected(facts.error());
+  CT_TRY(facts);
   facts->Bind(1, email);
   BindAll(*facts, fprs, 2);
   for (;;) {
     auto row = facts->Step();
-    if (!row) return std::unexpected(row.error());
+    CT_TRY(row);
     if (!*row) break;
     const std::string kind = facts->ColumnText(0);
     Count(s, kind, facts->ColumnText(1), static_cast<int>(facts->ColumnInt(2)));
@@ -201,12 +201,12 @@ Result<core::ReputationSummary> ReputationRepo::Summarize(
   auto ratings = db_.Prepare(
       "SELECT score, COUNT(*) FROM ratings WHERE rated_fpr IN (" + in +
       ") OR (rated_fpr = '' AND rated_email = ?1) GROUP BY score");
-  if (!ratings) return std::unexpected(ratings.error());
+  CT_TRY(ratings);
   ratings->Bind(1, email);
   BindAll(*ratings, fprs, 2);
   for (;;) {
     auto row = ratings->Step();
-    if (!row) return std::unexpected(row.error());
+    CT_TRY(row);
     if (!*row) return s;
     const int n = static_cast<int>(ratings->ColumnInt(1));
     const int64_t score = ratings->ColumnInt(0);
@@ -219,7 +219,7 @@ Result<void> ReputationRepo::Link(const std::string& old_fpr,
   auto st = db_.Prepare(
       "INSERT OR REPLACE INTO key_links (old_fpr, new_fpr, linked_at) "
       "VALUES (?1, ?2, ?3)");
-  if (!st) return std::unexpected(st.error());
+  CT_TRY(st);
   st->Bind(1, old_fpr).Bind(2, new_fpr);
   BindTime(*st, 3, at);
   return st->Run();
@@ -231,13 +231,13 @@ Result<std::vector<std::string>> ReputationRepo::LinkedKeys(
   std::set<std::string> seen = {fpr};
   std::deque<std::string> todo = {fpr};
   auto st = db_.Prepare("SELECT old_fpr FROM key_links WHERE new_fpr = ?1");
-  if (!st) return std::unexpected(st.error());
+  CT_TRY(st);
   while (!todo.empty()) {
     st->Reset().Bind(1, todo.front());
     todo.pop_front();
     for (;;) {
       auto row = st->Step();
-      if (!row) return std::unexpected(row.error());
+      CT_TRY(row);
       if (!*row) break;
       std::string old = st->ColumnText(0);
       if (seen.insert(old).second) {

@@ -23,8 +23,8 @@
 #include <set>
 #include <tuple>
 
-#include "../integration/mail_fixture.h"
-#include "../integration/received_mail.h"
+#include "mail_fixture.h"
+#include "received_mail.h"
 
 namespace {
 
