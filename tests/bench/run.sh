@@ -456,7 +456,7 @@ echo "|---|---|"
 if wants e2e; then
   echo "| backlog: $messages signed offers → $(r sent) signed, encrypted notifications; one \`cybertroc run\` | $(seconds "${result[ct_ms]}") (median of $repeat) |"
   echo "| bare GnuPG floor on the same messages ($messages verify, $(r sent) sign+encrypt, one GPGME context) | $(seconds "${result[floor_ms]}") |"
-  echo "| **floor / cybertroc**, one worker (target ≥ 0.85) | **$(r ratio)** |"
+  echo "| **floor / cybertroc**, one worker, median of the runs' ratios (target ≥ 0.85) | **$(r ratio)** |"
   echo "| peak RSS of that run | $(megabytes "${result[ct_kb]}") |"
 fi
 if wants strace && [[ -n "${result[gpg]:-}" ]]; then
