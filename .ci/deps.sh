@@ -11,6 +11,9 @@ build_packages=(
   libvmime-dev libgpgme-dev libsqlite3-dev libboost-program-options-dev
   libspdlog-dev libtomlplusplus-dev libkainjow-mustache-dev
   libgtest-dev googletest
+  # The libFuzzer targets (tests/fuzz): clang 16 (clang 14 cannot compile
+  # our C++23, see tests/fuzz/clang.cmake) and its sanitizer runtimes.
+  clang-16 libclang-rt-16-dev
 )
 # Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP
 # server (OpenSMTPD), a real mail client (neomutt driven in tmux).
