@@ -32,8 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Walk(ct::mail::ParseEntity(raw), 0);
   Check(ct::fuzz::AllCrlf(ct::mail::ToCrlf(raw)), "ToCrlf leaves no bare LF");
   (void)ct::mail::Unflow(raw, size % 2 == 0);
-  for (const char* charset : {"utf-8", "iso-8859-1", "iso-8859-15",
-                              "windows-1252", "koi8-r"}) {
+  for (const char* charset :
+       {"utf-8", "iso-8859-1", "iso-8859-15", "windows-1252", "koi8-r"}) {
     (void)ct::mail::ToUtf8(raw, charset);
   }
   return 0;
