@@ -22,8 +22,10 @@ inline void Check(bool ok, const char* what) {
   std::abort();
 }
 
-// True when `part` lies inside `whole` (views into the same buffer).
+// True when `part` lies inside `whole` (views into the same buffer). An
+// empty view points nowhere in particular (often nullptr): it is inside.
 inline bool Inside(std::string_view part, std::string_view whole) {
+  if (part.empty()) return true;
   return part.data() >= whole.data() &&
          part.data() + part.size() <= whole.data() + whole.size();
 }

@@ -29,6 +29,13 @@ cmake --build "$build" -j"$(nproc)" --target "${targets[@]/%/_fuzz}"
 # UBSan findings must stop the run like ASan's do (the build already says
 # -fno-sanitize-recover); the suppressions only name third-party code.
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Stack traces with function names and lines, when LLVM's symbolizer is
+# there (Debian: llvm-16 or llvm, not needed otherwise).
+symbolizer=$(command -v llvm-symbolizer-16 || command -v llvm-symbolizer ||
+             true)
+if [[ -n "$symbolizer" ]]; then
+  export ASAN_SYMBOLIZER_PATH=$symbolizer
+fi
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 
 artifacts=$build/fuzz-artifacts
@@ -53,8 +60,9 @@ for target in "${targets[@]}"; do
     echo "fuzz $target: ok, $runs runs in ${seconds} s"
   else
     echo "fuzz $target: FAILED (log below, input in $artifacts/)"
-    grep -A40 -E '^==[0-9]+==|runtime error|fuzz check failed|^SUMMARY' "$log" |
-      head -80
+    # From the first report to libFuzzer's summary, without its progress.
+    sed -n '/ERROR: \|runtime error\|fuzz check failed/,$p' "$log" |
+      grep -vE '^#[0-9]+ +(NEW|REDUCE|pulse|INITED)' | head -80
     failed+=("$target")
   fi
 done
