@@ -46,19 +46,27 @@ run_ctest() {
 for stage in $stages; do
   case $stage in
     plain)
-      bash .ci/build.sh
-      run_ctest plain build "$@"
+      if bash .ci/build.sh; then
+        run_ctest plain build "$@"
+      else
+        summaries+=("plain: the build failed")
+        status=1
+      fi
       ;;
     sanitize)
       # LeakSanitizer: tests/lsan.supp names only third-party code. UBSan
       # stops at the first finding (-fno-sanitize-recover in the build).
       export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
       export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-      bash .ci/deps.sh
-      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCT_SANITIZE=ON "${launcher[@]}" >/dev/null
-      cmake --build build-asan -j"$(nproc)"
-      run_ctest sanitize build-asan "$@"
+      if bash .ci/deps.sh &&
+        cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+          -DCT_SANITIZE=ON "${launcher[@]}" >/dev/null &&
+        cmake --build build-asan -j"$(nproc)"; then
+        run_ctest sanitize build-asan "$@"
+      else
+        summaries+=("sanitize: the build failed")
+        status=1
+      fi
       unset LSAN_OPTIONS UBSAN_OPTIONS
       ;;
     fuzz)
