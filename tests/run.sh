@@ -58,6 +58,8 @@ for stage in $stages; do
       # stops at the first finding (-fno-sanitize-recover in the build).
       export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
       export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+      # Deep enough stacks for the suppressions to see who allocated.
+      export ASAN_OPTIONS=malloc_context_size=64
       if bash .ci/deps.sh &&
         cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
           -DCT_SANITIZE=ON "${launcher[@]}" >/dev/null &&
@@ -67,7 +69,7 @@ for stage in $stages; do
         summaries+=("sanitize: the build failed")
         status=1
       fi
-      unset LSAN_OPTIONS UBSAN_OPTIONS
+      unset LSAN_OPTIONS UBSAN_OPTIONS ASAN_OPTIONS
       ;;
     fuzz)
       echo "== fuzz: tests/fuzz/run.sh"
