@@ -12,6 +12,9 @@ build_packages=(
   libspdlog-dev libfmt-dev libtomlplusplus-dev libkainjow-mustache-dev
   libgnutls28-dev
   libgtest-dev googletest nlohmann-json3-dev
+  # The libFuzzer targets (tests/fuzz): clang 16 (clang 14 cannot compile
+  # our C++23, see tests/fuzz/clang.cmake) and its sanitizer runtimes.
+  clang-16 libclang-rt-16-dev
 )
 # Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP
 # server (OpenSMTPD), a real mail client (neomutt driven in tmux), a real

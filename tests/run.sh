@@ -1,22 +1,90 @@
 #!/usr/bin/env bash
-# The test command of the README: builds (.ci/build.sh), runs every CTest
-# (unit, integration, e2e) and ends with ctest's summary line, e.g.
-#   100% tests passed, 0 tests failed out of 12
-# Exits with ctest's status. Extra arguments go to ctest, e.g.
-#   tests/run.sh -L unit        tests/run.sh -R config
+# The test command of the README and of CI (.ci/run). Three stages:
+#   plain     builds ./build (.ci/build.sh) and runs every CTest (unit,
+#             integration, e2e);
+#   fuzz      builds the libFuzzer targets in ./build-fuzz (clang) and runs
+#             each briefly (tests/fuzz/run.sh, CT_FUZZ_SECONDS each);
+#   sanitize  builds ./build-asan with AddressSanitizer + UBSan
+#             (-DCT_SANITIZE=ON) and runs the same CTests there.
+# CT_TEST_STAGES chooses (default "plain fuzz sanitize"). Extra arguments go
+# to ctest, e.g.
+#   tests/run.sh -L unit        CT_TEST_STAGES=plain tests/run.sh -R config
+# It ends with one line per stage, each CTest stage with ctest's own summary:
+#   plain: 100% tests passed, 0 tests failed out of 12
+#   fuzz: 5 targets, 60 s each: no finding
+#   sanitize: 100% tests passed, 0 tests failed out of 12
+# and exits non-zero when any stage failed (every stage runs regardless).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
-bash .ci/build.sh
+stages=${CT_TEST_STAGES:-plain fuzz sanitize}
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
 status=0
-ctest --test-dir build --output-on-failure -j2 "$@" 2>&1 | tee "$log" ||
-  status=$?
-# ctest prints label timings and the list of failures after its summary:
-# repeat the summary so it is the last line whatever happened.
-summary=$(grep -E '[0-9]+% tests passed' "$log" | tail -n 1 || true)
+summaries=()
+
+# run_ctest NAME BUILD_DIR CTEST_ARGS...: ctest's summary goes to summaries.
+run_ctest() {
+  local name=$1 dir=$2
+  shift 2
+  local log=$log_dir/$name.log code=0
+  echo "== $name: ctest in $dir"
+  ctest --test-dir "$dir" --output-on-failure -j2 "$@" 2>&1 | tee "$log" ||
+    code=$?
+  # ctest prints label timings and the list of failures after its summary.
+  local summary
+  summary=$(grep -E '[0-9]+% tests passed' "$log" | tail -n 1 || true)
+  summaries+=("$name: ${summary:-no test summary (did any test run?)}")
+  if ((code != 0 && status == 0)); then status=$code; fi
+}
+
+for stage in $stages; do
+  case $stage in
+    plain)
+      if bash .ci/build.sh; then
+        run_ctest plain build "$@"
+      else
+        summaries+=("plain: the build failed")
+        status=1
+      fi
+      ;;
+    sanitize)
+      # LeakSanitizer: tests/lsan.supp names only third-party code. UBSan
+      # stops at the first finding (-fno-sanitize-recover in the build).
+      export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+      export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+      # Deep enough stacks for the suppressions to see who allocated.
+      export ASAN_OPTIONS=malloc_context_size=64
+      if bash .ci/deps.sh &&
+        cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+          -DCT_SANITIZE=ON "${launcher[@]}" >/dev/null &&
+        cmake --build build-asan -j"$(nproc)"; then
+        run_ctest sanitize build-asan "$@"
+      else
+        summaries+=("sanitize: the build failed")
+        status=1
+      fi
+      unset LSAN_OPTIONS UBSAN_OPTIONS ASAN_OPTIONS
+      ;;
+    fuzz)
+      echo "== fuzz: tests/fuzz/run.sh"
+      code=0
+      bash tests/fuzz/run.sh 2>&1 | tee "$log_dir/fuzz.log" || code=$?
+      summaries+=("$(tail -n 1 "$log_dir/fuzz.log")")
+      if ((code != 0 && status == 0)); then status=$code; fi
+      ;;
+    *)
+      echo "tests/run.sh: unknown stage '$stage' (plain, sanitize, fuzz)" >&2
+      exit 2
+      ;;
+  esac
+done
+
 echo
-echo "${summary:-ctest: no test summary (did any test run?)}"
+printf '%s\n' "${summaries[@]}"
 exit "$status"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cstdlib>
 
 namespace ct::core {
 
@@ -58,8 +59,11 @@ Result<LinearExpr> ParseExpr(std::string_view text) {
     if (std::isdigit(static_cast<unsigned char>(c))) {
       factor = 0;
       while (i < text.size() &&
-             std::isdigit(static_cast<unsigned char>(text[i])))
+             std::isdigit(static_cast<unsigned char>(text[i]))) {
         factor = factor * 10 + (text[i++] - '0');
+        if (factor > kMaxCoefficient)
+          return bad(fmt::format("a factor above {}", kMaxCoefficient));
+      }
       skip();
       if (i >= text.size() || text[i] != '*') return bad("expected '*'");
       ++i;
@@ -73,8 +77,12 @@ Result<LinearExpr> ParseExpr(std::string_view text) {
       ++i;
     if (i == start) return bad("expected a variable name");
     LinearExpr term;
-    term.coef[std::string(text.substr(start, i - start))] = factor * sign;
+    const std::string var(text.substr(start, i - start));
+    term.coef[var] = factor * sign;
     expr.Add(term);
+    if (auto it = expr.coef.find(var);
+        it != expr.coef.end() && std::abs(it->second) > kMaxCoefficient)
+      return bad(fmt::format("'{}' more than {} times", var, kMaxCoefficient));
     expect_term = false;
   }
   if (expect_term) return bad("expected a variable name");

@@ -15,6 +15,12 @@
 
 namespace ct::core {
 
+// The largest coefficient a formula may have, written or after expansion
+// ("2 * franchise"). Rules need small ones; the bound keeps coefficient
+// arithmetic, and amounts (< 10^14 minor units) times coefficients, far
+// from int64 overflow.
+inline constexpr int64_t kMaxCoefficient = 1000;
+
 struct LinearExpr {
   std::map<std::string, int64_t> coef;  // variable -> integer coefficient
 
@@ -24,6 +30,7 @@ struct LinearExpr {
 };
 
 // Parses "a + b - c" / "2 * franchise". Variables are [a-z_][a-z0-9_]*.
+// A coefficient above kMaxCoefficient (either sign) is a kConfig error.
 Result<LinearExpr> ParseExpr(std::string_view text);
 
 // Evaluates with the given variable values; unknown variables are an error.

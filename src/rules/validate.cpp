@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <regex>
 #include <set>
@@ -77,8 +78,15 @@ class Checker {
     }
   }
 
+  // Amounts that use each other many times expand exponentially, and their
+  // coefficients multiply: both are bounded, so that a bad file gets an
+  // error, not a hang or an overflow.
   LinearExpr Expand(const LinearExpr& e, int depth = 0) {
     LinearExpr out;
+    if (++expansions_ > kMaxExpansions) {
+      Problem("amounts", "amounts use each other too many times");
+      return out;
+    }
     for (const auto& [var, k] : e.coef) {
       auto it = r_.vars.find(var);
       if (it == r_.vars.end()) {
@@ -88,6 +96,12 @@ class Checker {
         Problem("amounts." + var, "circular definition");
       } else {
         out.Add(Expand(it->second, depth + 1), k);
+      }
+      if (std::ranges::any_of(out.coef, [](const auto& c) {
+            return std::abs(c.second) > core::kMaxCoefficient;
+          })) {
+        Problem("amounts." + var, "coefficient too large once expanded");
+        return {};
       }
     }
     return out;
@@ -404,8 +418,10 @@ class Checker {
                   fmt::format("unknown delivery mode '{}'", mode));
   }
 
+  static constexpr int kMaxExpansions = 10000;
   const CaseRules& r_;
   std::string error_;
+  int expansions_ = 0;
 };
 
 }  // namespace

@@ -196,8 +196,9 @@ TEST_F(KeyCacheTest, AKeyIsListedOnceByPrimaryOrSubkeyFingerprint) {
 TEST_F(KeyCacheTest, AKeyRevokedByAnotherProcessIsSeenAtTheNextLookup) {
   const fs::path signed_mail = home_ / "signed.eml";
   world_->Clearsign("alice", "hello\n", signed_mail);
-  const ct::mail::Entity mail =
-      ct::mail::ParseEntity(cttest::ReadFile(signed_mail));
+  // The entity views these bytes: they must outlive it.
+  const std::string raw = cttest::ReadFile(signed_mail);
+  const ct::mail::Entity mail = ct::mail::ParseEntity(raw);
   auto gpg = crypto::GpgContext::Open(home_);
   ASSERT_TRUE(gpg.has_value());
   auto before = ct::verify::VerifyMessage(*gpg, mail, 1 << 20);
@@ -264,9 +265,10 @@ TEST_F(KeyCacheTest, TheSameKeyBlockIsImportedOncePerKeyringState) {
   std::string folded;
   for (char c : header)
     folded += c == '\n' ? std::string("\r\n") : std::string(1, c);
-  const ct::mail::Entity mail =
-      ct::mail::ParseEntity("From: alice@example.test\r\n" + folded +
-                            "\r\nContent-Type: text/plain\r\n\r\nhello\r\n");
+  // The entity views these bytes: they must outlive it.
+  const std::string raw = "From: alice@example.test\r\n" + folded +
+                          "\r\nContent-Type: text/plain\r\n\r\nhello\r\n";
+  const ct::mail::Entity mail = ct::mail::ParseEntity(raw);
   Gpg("--delete-keys " + world_->Fpr("alice"));  // she arrives by mail
   auto gpg = crypto::GpgContext::Open(home_);
   ASSERT_TRUE(gpg.has_value());

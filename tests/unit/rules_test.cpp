@@ -184,5 +184,52 @@ TEST(RulesTest, TemplateNamesCoverEveryNotification) {
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
 }
 
+// Found by fuzzing (tests/fuzz/rules_fuzz): a factor of 20 digits in a
+// formula overflowed int64 while being read (UB), and so did a coefficient
+// summed up ("price + price + ...") or multiplied through [amounts] that use
+// each other. Each is now an error naming the formula.
+TEST(RulesTest, FormulaCoefficientOverflowIsAnError) {
+  const Mistake kMistakes[] = {
+      {"bond = \"price + bond_shipping\"",
+       "bond = \"99999999999999999999 * price\"",
+       "amounts.bond: bad amount formula '99999999999999999999 * price': "
+       "a factor above 1000"},
+      {"bond = \"price + bond_shipping\"",
+       "bond = \"1000 * price + 1000 * price\"",
+       "'price' more than 1000 times"},
+      {"bond = \"price + bond_shipping\"",
+       "bond = \"9 * b2\"\nb2 = \"9 * b3\"\nb3 = \"9 * b4\"\n"
+       "b4 = \"9 * price\"",
+       "amounts.b2: coefficient too large once expanded"},
+      {"bond = \"price + bond_shipping\"", "bond = \"999 * bond\"",
+       "amounts.bond: circular definition"},
+  };
+  for (const auto& m : kMistakes) {
+    auto loaded =
+        LoadString(Mutate(SaleText(), m.from, m.to), "rules/sale.toml");
+    ASSERT_FALSE(loaded.has_value()) << m.expected;
+    EXPECT_NE(loaded.error().message.find(m.expected), std::string::npos)
+        << "got: " << loaded.error().message << "\nwanted: " << m.expected;
+  }
+}
+
+// Found by reading the expansion the fuzzer exercises: amounts that each use
+// all the later ones expand exponentially (2^40 steps here), a hang; now
+// bounded, with an error.
+TEST(RulesTest, AmountsUsingEachOtherDoNotHang) {
+  std::string amounts = "bond = \"price + bond_shipping\"\n";
+  for (int i = 0; i < 40; ++i) {
+    amounts += "v" + std::to_string(i) + " = \"";
+    for (int j = i + 1; j < 40; ++j) amounts += "v" + std::to_string(j) + " - ";
+    amounts += "price\"\n";
+  }
+  auto loaded = LoadString(
+      Mutate(SaleText(), "bond = \"price + bond_shipping\"\n", amounts),
+      "rules/sale.toml");
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_NE(loaded.error().message.find("amounts"), std::string::npos)
+      << loaded.error().message;
+}
+
 }  // namespace
 }  // namespace ct::rules
