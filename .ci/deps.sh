@@ -11,13 +11,16 @@ build_packages=(
   libvmime-dev libgpgme-dev libsqlite3-dev libboost-program-options-dev
   libspdlog-dev libtomlplusplus-dev libkainjow-mustache-dev
   libgtest-dev googletest
+  libqrencode-dev libxml2-dev zlib1g-dev
 )
 # Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP
-# server (OpenSMTPD), a real mail client (neomutt driven in tmux).
+# server (OpenSMTPD), a real mail client (neomutt driven in tmux); xmllint
+# checks the SEPA files, zbarimg reads the EPC QR codes back.
 test_packages=(
   gnupg sqlite3 perl
   dovecot-imapd dovecot-pop3d dovecot-lmtpd opensmtpd
   neomutt tmux ca-certificates swaks libnet-ssleay-perl
+  libxml2-utils zbar-tools
 )
 
 missing=()

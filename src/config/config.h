@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "config/money.h"
 #include "core/error.h"
 #include "core/policy.h"
 
@@ -84,6 +85,7 @@ struct Config {
   TemplatesConfig templates;
   LogConfig log;
   core::Policy policy;  // [money] and [deadlines]
+  BankConfig bank;      // [money] accounts, [money.import_csv] (money.h)
 };
 
 // Reads the INI file at `path` over the defaults. Unknown keys, bad numbers,
