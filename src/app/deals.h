@@ -59,10 +59,12 @@ struct TickReport {
   int timeouts = 0;   // deadlines that fired
   int reminders = 0;  // reminders that fired
   int failures = 0;   // deals skipped after an error (logged)
+  int account_changes = 0;  // payout account changes that applied
 };
 
 // Fires every due deadline and reminder, each exactly once (guarded by
-// HistoryRepo::RecordTimer in the same transaction as its effects).
+// HistoryRepo::RecordTimer in the same transaction as its effects), and
+// applies the payout account changes whose time has come.
 Result<TickReport> Tick(Context& ctx);
 
 // Everything `show` prints about one deal.

@@ -4,6 +4,7 @@
 // same end state as no crash.
 #include <fmt/format.h>
 
+#include "app/accounts.h"
 #include "app/commit.h"
 #include "app/deals.h"
 #include "app/faults.h"
@@ -226,6 +227,24 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   return Finish(ctx, job, false);
 }
 
+// CT 03: where the sender is paid (app/accounts.h).
+Result<void> ApplyAccount(Context& ctx, Job& job, const core::AccountText& text,
+                          const Identity& who, const std::string& fpr) {
+  if (who.is_operator)
+    return Refuse(ctx, job,
+                  "the operator's own account is money.pay_to_iban in the "
+                  "configuration",
+                  who.email, nullptr, {});
+  auto done =
+      RegisterAccount(ctx, {who.email, fpr, job.row.message_id, text});
+  if (!done && done.error().kind == ErrorKind::kInvalidInput)
+    return Refuse(ctx, job, done.error().message, who.email, nullptr, {});
+  if (!done) return std::unexpected(done.error());
+  job.outcome = *done;
+  if (auto ok = MarkApplied(ctx, job); !ok) return ok;
+  return Finish(ctx, job, false);
+}
+
 // Everything after a good signature, inside the message's transaction.
 Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   auto identity = Identify(ctx, s, job.from);
@@ -270,6 +289,8 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
       return ApplyOffer(ctx, job, parsed->offer, who);
     case core::Parsed::Kind::kCommand:
       return ApplyCommand(ctx, job, *parsed, who, s.encrypted);
+    case core::Parsed::Kind::kAccount:
+      return ApplyAccount(ctx, job, parsed->account, who, s.fingerprint);
   }
   return Fail(ErrorKind::kInternal, "unreachable");
 }

@@ -23,11 +23,16 @@ Result<void> RunTick(const Globals& globals, const Args& args) {
                   .Set("deals", report->deals)
                   .Set("timeouts", report->timeouts)
                   .Set("reminders", report->reminders)
-                  .Set("failures", report->failures));
+                  .Set("failures", report->failures)
+                  .Set("account_changes", report->account_changes));
   } else {
     std::cout << fmt::format(
-        "tick: {} deals examined, {} deadlines passed, {} reminders sent\n",
-        report->deals, report->timeouts, report->reminders);
+        "tick: {} deals examined, {} deadlines passed, {} reminders sent{}\n",
+        report->deals, report->timeouts, report->reminders,
+        report->account_changes == 0
+            ? ""
+            : fmt::format(", {} payout account changes applied",
+                          report->account_changes));
   }
   if (report->failures > 0) {
     return Fail(ErrorKind::kIo, fmt::format("tick: {} deals failed (see log)",

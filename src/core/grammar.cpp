@@ -197,6 +197,50 @@ Result<void> ReadArguments(std::string_view line,
   }
 }
 
+// The "field: value" lines below a "CT 03" line, up to an empty line.
+Result<void> ReadAccountFields(const std::vector<std::string_view>& lines,
+                               size_t& i, AccountText& account) {
+  constexpr size_t kLongestAccountWord = 60;
+  for (size_t j = i + 1; j < lines.size() && !lines[j].empty(); ++j) {
+    const size_t colon = lines[j].find(':');
+    const std::string key =
+        colon == std::string_view::npos ? "" : Lower(TrimView(lines[j].substr(0, colon)));
+    if (key != "bic" && key != "name")
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("CT 03: expected 'bic: …' or 'name: …', got '{}'",
+                              Excerpt(lines[j])));
+    std::string& field = key == "bic" ? account.bic : account.name;
+    if (!field.empty())
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("CT 03: '{}' given twice", key));
+    field = std::string(TrimView(lines[j].substr(colon + 1)));
+    if (field.empty())
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("CT 03: '{}' is empty", key));
+    if (key == "bic" && CountChars(field) > kLongestAccountWord)
+      return Fail(ErrorKind::kInvalidInput, "CT 03: bic: too long");
+    i = j;
+  }
+  return {};
+}
+
+Result<AccountText> ReadAccount(const std::vector<std::string_view>& lines,
+                                size_t& i) {
+  constexpr size_t kLongestIbanText = 60;  // 34 characters and blanks
+  AccountText account;
+  account.iban = Rest(lines[i], 2);
+  if (account.iban.empty())
+    return Fail(ErrorKind::kInvalidInput,
+                "expected CT 03 IBAN (the account you are paid to)");
+  if (CountChars(account.iban) > kLongestIbanText)
+    return Fail(ErrorKind::kInvalidInput,
+                fmt::format("CT 03: '{}' is too long for an IBAN",
+                            Excerpt(account.iban)));
+  if (auto ok = ReadAccountFields(lines, i, account); !ok)
+    return std::unexpected(ok.error());
+  return account;
+}
+
 }  // namespace
 
 std::optional<std::string> NormalizeDealId(std::string_view text) {
@@ -263,6 +307,13 @@ Result<Parsed> ParseCommandText(std::string_view raw,
               std::string(TrimView(lines[j].substr(colon + 1)));
           i = j;
         }
+      } else if (IsCodeWord(w[1]) &&
+                 std::stoi(std::string(w[1])) == kAccountCode) {
+        ++found;
+        auto account = ReadAccount(lines, i);
+        if (!account) return std::unexpected(account.error());
+        parsed.kind = Parsed::Kind::kAccount;
+        parsed.account = std::move(*account);
       }
       continue;
     }

@@ -27,17 +27,29 @@ struct OfferText {
   std::map<std::string, std::string> fields;
 };
 
+// "CT 03 IBAN" with optional "bic:" and "name:" lines below it: where the
+// sender is paid. Raw text, bounded in length; the shell checks the IBAN
+// and BIC (money/iban.h).
+struct AccountText {
+  std::string iban;  // as written, blanks included
+  std::string bic;   // "" = not given
+  std::string name;  // account holder, "" = not given
+};
+inline constexpr int kAccountCode = 3;
+
 struct Parsed {
   enum class Kind {
     kNone,     // no command line at all (the sender gets the help text)
     kHelp,     // "CT HELP"
     kCommand,  // a code for an existing deal
     kOffer,    // "CT 10 SALE" / "CT 10 EXCHANGE"
+    kAccount,  // "CT 03 IBAN": register a payout account
   };
   Kind kind = Kind::kNone;
   std::string deal_id;  // kCommand
   Command command;      // kCommand: code and arguments (actor left empty)
   OfferText offer;      // kOffer
+  AccountText account;  // kAccount
 };
 
 // Reads `text`: lines starting with '>' and everything after a "-- " line
