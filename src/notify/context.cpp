@@ -237,7 +237,10 @@ void SetPayouts(Data& ctx, const MessageInput& in) {
                          {"no_account", Data(op && !to_operator && p.iban.empty())},
                          {"account_iban", op ? p.iban : ""},
                          {"account_bic", op ? p.bic : ""},
-                         {"account_holder", op ? p.holder : ""}});
+                         {"has_account_bic", Data(op && !p.bic.empty())},
+                         {"account_holder", op ? p.holder : ""},
+                         {"has_account_holder",
+                          Data(op && !p.holder.empty())}});
   }
   ctx.set("payouts", lines);
   ctx.set("has_payouts", Data(!payouts.empty()));

@@ -318,7 +318,11 @@ std::vector<std::string> RuleBook::TemplateNames() const {
                                  "deadline_passed",
                                  "partial_default",
                                  "payout_instructions",
-                                 "offer"};
+                                 "offer",
+                                 // app/accounts.cpp (issue 13)
+                                 "account_registered",
+                                 "account_change_pending",
+                                 "account_changed"};
   for (const auto& [_, rules] : cases) {
     for (const auto& s : rules.states) {
       names.insert(s.on_enter.begin(), s.on_enter.end());

@@ -179,8 +179,19 @@ class Script {
       std::string email = order.payee == core::kOperatorRole
                               ? kOperator
                               : deal.Party(order.payee)->email;
-      in.payouts.push_back({order.payee, email, order.amount, order.reason});
+      // As app/outbox.cpp finds them: alice registered her account, bob
+      // did not.
+      const bool alice = email == "alice@example.test";
+      in.payouts.push_back({order.payee, email, order.amount, order.reason,
+                            alice ? "DE89 3704 0044 0532 0130 00" : "",
+                            alice ? "COBADEFFXXX" : "",
+                            alice ? "Alice Martin" : ""});
     }
+    // [money] pay_to_* and deposit_instructions as app/outbox.cpp passes
+    // them.
+    in.pay_to = {"FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
+                 "CyberTroc Escrow", "Cash: at the office, 3 rue de la Paix.",
+                 false};
     EXPECT_FALSE(outcome.effects.notifications.empty())
         << name_ << " " << step << ": no message";
     for (const auto& note : outcome.effects.notifications) {
@@ -189,6 +200,12 @@ class Script {
                                ? kOperator
                                : deal.Party(note.to)->email;
       in.to_actor = note.to_actor;
+      // The EPC QR code goes with what asks for money (app/outbox.cpp).
+      in.pay_to.qr = false;
+      for (const auto& t : note.templates)
+        in.pay_to.qr |= (t == "deposit_request" || t == "deposit_received" ||
+                         t == "reminder") &&
+                        notify::AsksPayment(in);
       Append(step, note.to, in, note.templates);
     }
   }
@@ -514,6 +531,22 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
         "2027-01-31 12:00 UTC, 9 attempts; last error: smtp://127.0.0.1:25: "
         "connection refused";
     one("reply-delivery-failed", "delivery_failed", failed);
+    // app/accounts.cpp: the answers to "CT 03" and the notice of a change.
+    notify::MessageInput account;
+    account.recipient_email = "bob@example.test";
+    account.to_actor = true;
+    account.account = {"FR76 **** **** 0189", "", "Bob Martin", "AGRIFRPP",
+                       "0123456789ABCDEF0123456789ABCDEF01234567",
+                       "2027-01-31 12:00 UTC", 48, kOperator};
+    one("reply-account-registered", "account_registered", account);
+    account.account.old_masked = "FR76 **** **** 0189";
+    account.account.masked = "DE89 **** **** 3000";
+    account.account.holder.clear();
+    account.account.bic.clear();
+    account.account.effective = "2027-02-02 12:00 UTC";
+    one("reply-account-change-pending", "account_change_pending", account);
+    account.to_actor = false;
+    one("reply-account-changed", "account_changed", account);
   }
 
   rules::RuleBook book_;
