@@ -402,6 +402,17 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
       s.Do("13-withdrawn", Cmd(core::code::kWithdraw, "buyer"), 3);
     }
     {
+      // Issue 13: the buyer has not paid; the reminder says where to pay.
+      Script s = New("sale", "sale-unpaid");
+      s.Quiet(true);
+      s.Offer(SaleOffer(), 0);
+      s.Do("11-accepted", Cmd(core::code::kAccept, "buyer"), 1);
+      s.Do("21-deposit-seller", Deposit("seller", 3025, ""), 2);
+      s.Quiet(false);
+      // deposit_days 7 from T0+1h: the 1-day reminder, to the buyer only.
+      s.Timer("reminder", 1 + 6 * 24 + 1, core::code::kReminder);
+    }
+    {
       Script s = New("sale", "sale-not-shipped");
       FundedSale(s, false);
       // ship_days 7 from T0+3h.
