@@ -103,10 +103,16 @@ Result<std::string> RegisterAccount(Context& ctx, const AccountRequest& r) {
     if (auto ok = repo.SetStatus((*pending)->id, "replaced"); !ok)
       return std::unexpected(ok.error());
   const std::string cancelled = *pending ? (*pending)->iban : "";
-  store::PayoutAccountRecord record{
-      0,         r.email,   r.fingerprint, checked->iban.electronic(),
-      checked->bic, checked->name, ctx.now, ctx.now,
-      "active",  r.message_id};
+  store::PayoutAccountRecord record{0,
+                                    r.email,
+                                    r.fingerprint,
+                                    checked->iban.electronic(),
+                                    checked->bic,
+                                    checked->name,
+                                    ctx.now,
+                                    ctx.now,
+                                    "active",
+                                    r.message_id};
   if (*active && Same(**active, *checked, r.fingerprint)) {
     // The account in use, confirmed again: nothing to store; a waiting
     // change (if any) is what the party just undid.
@@ -130,10 +136,10 @@ Result<std::string> RegisterAccount(Context& ctx, const AccountRequest& r) {
                                  r.message_id);
       !ok)
     return std::unexpected(ok.error());
-  Logger("app")->info("payout account of {}: {} {}", r.email,
-                      first ? "registered" : "change requested, applies",
-                      first ? checked->iban.Masked()
-                            : core::FormatIsoTime(record.effective));
+  Logger("app")->info(
+      "payout account of {}: {} {}", r.email,
+      first ? "registered" : "change requested, applies",
+      first ? checked->iban.Masked() : core::FormatIsoTime(record.effective));
   return fmt::format("account: {} {}", first ? "registered" : "change to",
                      checked->iban.Masked()) +
          (first ? "" : " from " + core::FormatIsoTime(record.effective));

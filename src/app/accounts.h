@@ -29,7 +29,8 @@ struct AccountRequest {
 // queues the reply to request.email. REQUIRES: an open transaction.
 // kInvalidInput (nothing stored) with a reason for the sender. Returns what
 // happened, for the inbox row ("account: registered FR76 **** **** 0189").
-Result<std::string> RegisterAccount(Context& ctx, const AccountRequest& request);
+Result<std::string> RegisterAccount(Context& ctx,
+                                    const AccountRequest& request);
 
 // Applies every change whose time has come, each in its own transaction
 // with its notice to the party. Returns how many applied.
@@ -47,8 +48,8 @@ Result<std::vector<store::PayoutAccountRecord>> ListAccounts(Context& ctx);
 
 // `accounts cancel EMAIL`: the operator stops a pending change (the party
 // said it never asked for it). kNotFound when none is pending.
-Result<store::PayoutAccountRecord> CancelAccountChange(Context& ctx,
-                                                       const std::string& email);
+Result<store::PayoutAccountRecord> CancelAccountChange(
+    Context& ctx, const std::string& email);
 
 }  // namespace ct::app
 

@@ -45,10 +45,10 @@ Result<ImportReport> ImportStatement(Context& ctx,
 
 // The pending payouts that have an account, as pain.001.001.03.
 struct SepaExport {
-  std::string xml;                     // "" when no payout could go in it
-  std::vector<int64_t> included;       // payout ids, in the file's order
-  std::vector<std::string> left_out;   // one line per payout left out, why
-  std::vector<std::string> notes;      // included, but worth a look
+  std::string xml;                    // "" when no payout could go in it
+  std::vector<int64_t> included;      // payout ids, in the file's order
+  std::vector<std::string> left_out;  // one line per payout left out, why
+  std::vector<std::string> notes;     // included, but worth a look
 };
 // kConfig without money.pay_to_iban / pay_to_name or outside the euro.
 Result<SepaExport> ExportSepa(Context& ctx);

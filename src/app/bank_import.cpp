@@ -63,8 +63,8 @@ Result<std::string> RecordedBefore(Context& ctx,
   if (!ledger) return std::unexpected(ledger.error());
   for (const auto& row : *ledger)
     if (row.kind == "deposit" && row.reference == line.reference)
-      return fmt::format("a {} deposit with ref {} is in the ledger",
-                         row.role, line.reference);
+      return fmt::format("a {} deposit with ref {} is in the ledger", row.role,
+                         line.reference);
   return std::string();
 }
 
@@ -99,8 +99,9 @@ Result<void> Record(Context& ctx, ImportedLine& out) {
   auto event = WriteStep(ctx, *deal, outcome, cmd,
                          {ctx.config.outbox.operator_address, kCliRef});
   if (!event) return std::unexpected(event.error());
-  store::BankEntryRecord entry{out.line.key, cmd.reference, out.deal_id,
-                               out.role,     out.line.amount, ctx.now, *event};
+  store::BankEntryRecord entry{out.line.key, cmd.reference,   out.deal_id,
+                               out.role,     out.line.amount, ctx.now,
+                               *event};
   if (auto ok = store::BankEntryRepo(ctx.db).Insert(entry); !ok) return ok;
   if (auto ok = tx->Commit(); !ok) return ok;
   out.detail = "now " + outcome.deal.state;
@@ -127,8 +128,8 @@ Result<ImportedLine> ImportLine(Context& ctx, const money::StatementLine& line,
   if (refs->size() > 1) {
     out.outcome = Outcome::kAmbiguous;
     for (const auto& r : *refs)
-      out.detail += (out.detail.empty() ? "names " : " and ") + r.deal_id +
-                    " " + r.role;
+      out.detail +=
+          (out.detail.empty() ? "names " : " and ") + r.deal_id + " " + r.role;
     return out;
   }
   out.deal_id = refs->front().deal_id;

@@ -16,9 +16,10 @@ namespace {
 Result<money::SepaParty> Debtor(const Context& ctx) {
   const config::BankConfig& bank = ctx.config.bank;
   if (ctx.config.policy.money.currency != "EUR")
-    return Fail(ErrorKind::kConfig,
-                "payouts --sepa: SEPA transfers are in EUR, money.currency is " +
-                    ctx.config.policy.money.currency);
+    return Fail(
+        ErrorKind::kConfig,
+        "payouts --sepa: SEPA transfers are in EUR, money.currency is " +
+            ctx.config.policy.money.currency);
   auto iban = money::ParseIban(bank.pay_to_iban);
   if (!iban || bank.pay_to_name.empty())
     return Fail(ErrorKind::kConfig,
@@ -53,17 +54,17 @@ Result<std::optional<money::SepaTransfer>> Transfer(
   auto iban = *account ? money::ParseIban((*account)->iban)
                        : Fail(ErrorKind::kNotFound, "");
   if (!iban) {
-    out.left_out.push_back(Describe(p) +
-                           ": no account registered: ask " + p.payee_email);
+    out.left_out.push_back(Describe(p) + ": no account registered: ask " +
+                           p.payee_email);
     return std::nullopt;
   }
   auto pending = store::AccountRepo(ctx.db).Pending(p.payee_email);
   if (!pending) return std::unexpected(pending.error());
   if (*pending)
-    out.notes.push_back(fmt::format(
-        "{}: paid to {}; a change of account for {} applies {}", Describe(p),
-        iban->Masked(), p.payee_email,
-        core::FormatHumanTime((*pending)->effective)));
+    out.notes.push_back(
+        fmt::format("{}: paid to {}; a change of account for {} applies {}",
+                    Describe(p), iban->Masked(), p.payee_email,
+                    core::FormatHumanTime((*pending)->effective)));
   const std::string name =
       (*account)->name.empty() ? p.payee_email : (*account)->name;
   return money::SepaTransfer{std::to_string(p.id),
@@ -90,8 +91,8 @@ Result<SepaExport> ExportSepa(Context& ctx) {
   auto payouts = store::PayoutRepo(ctx.db).List(/*pending_only=*/true);
   if (!payouts) return std::unexpected(payouts.error());
   SepaExport out;
-  money::SepaBatch batch{"", ctx.now, core::FormatIsoTime(ctx.now).substr(0, 10),
-                         *debtor, {}};
+  money::SepaBatch batch{
+      "", ctx.now, core::FormatIsoTime(ctx.now).substr(0, 10), *debtor, {}};
   for (const auto& p : *payouts) {
     auto transfer = Transfer(ctx, p, out);
     if (!transfer) return std::unexpected(transfer.error());

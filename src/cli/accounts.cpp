@@ -1,10 +1,11 @@
 // accounts [list] / accounts cancel EMAIL: where parties are paid
 // (app/accounts.h).
+#include "app/accounts.h"
+
 #include <fmt/format.h>
 
 #include <iostream>
 
-#include "app/accounts.h"
 #include "cli/common.h"
 #include "money/iban.h"
 
@@ -63,7 +64,8 @@ Result<void> RunAccounts(const Globals& globals, const Args& args) {
   auto parsed = Parse(syntax, args, vm);
   if (!parsed) return std::unexpected(parsed.error());
   if (!*parsed) return {};
-  const std::string action = vm.count("action") ? Optional(vm, "action") : "list";
+  const std::string action =
+      vm.count("action") ? Optional(vm, "action") : "list";
   std::vector<std::string> rest;
   if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
   if (!((action == "list" && rest.empty()) ||

@@ -39,7 +39,8 @@ Result<money::Statement> ParseStatement(const app::Context& ctx,
                                         std::string format) {
   if (format.empty()) {
     const size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
-    format = first != std::string::npos && text[first] == '<' ? "camt053" : "csv";
+    format =
+        first != std::string::npos && text[first] == '<' ? "camt053" : "csv";
   }
   const std::string& currency = ctx.config.policy.money.currency;
   if (format == "camt053") return money::ParseCamt053(text, currency);
@@ -123,14 +124,15 @@ Result<void> RunDeposits(const Globals& globals, const Args& args) {
   if (!file) return std::unexpected(file.error());
   auto ctx = OpenContext(globals);
   if (!ctx) return std::unexpected(ctx.error());
-  auto text = util::ReadFileLimited(*file, core::kMaxStatementFileBytes,
-                                    "statement");
+  auto text =
+      util::ReadFileLimited(*file, core::kMaxStatementFileBytes, "statement");
   if (!text)
     return Fail(ErrorKind::kUsage, "deposits import: " + text.error().message);
   auto statement = ParseStatement(*ctx, *text, Optional(vm, "format"));
   if (!statement)
-    return Fail(statement.error().kind,
-                *file + ": " + statement.error().message + "; nothing recorded");
+    return Fail(
+        statement.error().kind,
+        *file + ": " + statement.error().message + "; nothing recorded");
   const bool dry_run = vm.count("dry-run") > 0;
   auto report = app::ImportStatement(*ctx, *statement, dry_run);
   if (!report) return std::unexpected(report.error());

@@ -205,6 +205,9 @@ struct Received {
   std::string signer;     // primary fingerprint of a good signature, or ""
   std::string text;       // the signed text/plain, decoded, LF line ends
   std::string problem;    // why it could not be opened or verified
+  // The signed parts after the text when it is a multipart/mixed (the EPC
+  // QR code of a deposit request): headers and raw (encoded) body.
+  std::vector<Entity> attachments;
 };
 
 // The primary key fingerprint of the one good signature in gpg's status
@@ -227,6 +230,23 @@ inline std::string PlainTextOf(const Entity& text) {
   return ToLf(Lower(text.Get("Content-Transfer-Encoding")) == "quoted-printable"
                   ? QuotedPrintableDecode(text.body)
                   : text.body);
+}
+
+// The text of a signed entity: text/plain itself, or the first part of a
+// multipart/mixed whose other parts are attachments.
+inline void ReadSignedContent(const Entity& content, Received& r) {
+  if (!Lower(content.Get("Content-Type")).starts_with("multipart/mixed")) {
+    r.text = PlainTextOf(content);
+    return;
+  }
+  const auto parts = Parts(content);
+  if (parts.empty()) {
+    r.problem = "empty multipart/mixed";
+    return;
+  }
+  r.text = PlainTextOf(ParseEntity(parts[0]));
+  for (size_t i = 1; i < parts.size(); ++i)
+    r.attachments.push_back(ParseEntity(parts[i]));
 }
 
 // RFC 3156 section 5: verifies `signed_entity` (multipart/signed) with the
@@ -253,7 +273,7 @@ inline void VerifySigned(const Entity& signed_entity, const fs::path& home,
     return;
   }
   r.signer = signer;
-  r.text = PlainTextOf(ParseEntity(parts[0]));
+  ReadSignedContent(ParseEntity(parts[0]), r);
 }
 
 // Decrypts (in `home`, the recipient's GnuPG home) and verifies (with the
@@ -303,12 +323,14 @@ inline Received OpenMail(const fs::path& file, const fs::path& home,
     r.problem = "gpg --decrypt: no single good signature: " + decrypt.All();
     return r;
   }
-  if (!Lower(inner.Get("Content-Type")).starts_with("text/plain")) {
+  const std::string inner_type = Lower(inner.Get("Content-Type"));
+  if (!inner_type.starts_with("text/plain") &&
+      !inner_type.starts_with("multipart/mixed")) {
     r.problem =
         "signed and encrypted, not text/plain: " + inner.Get("Content-Type");
     return r;
   }
-  r.text = PlainTextOf(inner);
+  ReadSignedContent(inner, r);
   return r;
 }
 
