@@ -55,10 +55,10 @@ Result<core::Deal> ApplyOperatorCommand(Context& ctx, const std::string& id,
                                         const core::Command& cmd);
 
 struct TickReport {
-  int deals = 0;      // deals examined
-  int timeouts = 0;   // deadlines that fired
-  int reminders = 0;  // reminders that fired
-  int failures = 0;   // deals skipped after an error (logged)
+  int deals = 0;            // deals examined
+  int timeouts = 0;         // deadlines that fired
+  int reminders = 0;        // reminders that fired
+  int failures = 0;         // deals skipped after an error (logged)
   int account_changes = 0;  // payout account changes that applied
 };
 

@@ -38,7 +38,11 @@ Result<std::vector<notify::PayoutLine>> PayoutLines(
   for (const auto& order : outcome.effects.payouts) {
     notify::PayoutLine line{order.payee,
                             AddressOf(ctx, outcome.deal, order.payee),
-                            order.amount, order.reason, "", "", ""};
+                            order.amount,
+                            order.reason,
+                            "",
+                            "",
+                            ""};
     if (order.payee != core::kOperatorRole) {
       auto account = PayoutAccountOf(ctx, line.email);
       if (!account) return std::unexpected(account.error());
@@ -88,7 +92,8 @@ std::vector<store::AttachmentRecord> QrAttachment(
       {bank.pay_to_bic, bank.pay_to_name, *iban, in.currency,
        me->due - me->deposited,
        notify::PaymentReference(*in.deal, in.recipient_role)});
-  auto png = payload ? money::QrPng(*payload) : std::unexpected(payload.error());
+  auto png =
+      payload ? money::QrPng(*payload) : std::unexpected(payload.error());
   if (!png) {
     Logger("app")->warn("{}: no EPC QR code: {}", in.deal->id,
                         png.error().message);

@@ -235,8 +235,7 @@ Result<void> ApplyAccount(Context& ctx, Job& job, const core::AccountText& text,
                   "the operator's own account is money.pay_to_iban in the "
                   "configuration",
                   who.email, nullptr, {});
-  auto done =
-      RegisterAccount(ctx, {who.email, fpr, job.row.message_id, text});
+  auto done = RegisterAccount(ctx, {who.email, fpr, job.row.message_id, text});
   if (!done && done.error().kind == ErrorKind::kInvalidInput)
     return Refuse(ctx, job, done.error().message, who.email, nullptr, {});
   if (!done) return std::unexpected(done.error());

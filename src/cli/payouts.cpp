@@ -28,7 +28,8 @@ struct Destination {
 Result<Destination> DestinationOf(app::Context& ctx,
                                   const store::PayoutRecord& p) {
   if (p.payee_role == core::kOperatorRole)
-    return Destination{std::nullopt, "the operator itself: nothing to transfer"};
+    return Destination{std::nullopt,
+                       "the operator itself: nothing to transfer"};
   auto account = app::PayoutAccountOf(ctx, p.payee_email);
   if (!account) return std::unexpected(account.error());
   if (!*account)
@@ -124,8 +125,7 @@ std::string PayoutLines(const store::PayoutRecord& p, const Destination& d) {
       d.account ? "account " + Grouped(d.account->iban) : d.note;
   if (d.account && !d.account->bic.empty())
     account += ", BIC " + d.account->bic;
-  if (d.account && !d.account->name.empty())
-    account += ", " + d.account->name;
+  if (d.account && !d.account->name.empty()) account += ", " + d.account->name;
   return Fit(fmt::format("{:>4}  {}  {:<8} {:>9} {}  {:<11} {}", p.id,
                          p.deal_id, p.payee_role, p.amount.ToString(),
                          p.currency, p.reason, p.status)) +

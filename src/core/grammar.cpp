@@ -203,8 +203,9 @@ Result<void> ReadAccountFields(const std::vector<std::string_view>& lines,
   constexpr size_t kLongestAccountWord = 60;
   for (size_t j = i + 1; j < lines.size() && !lines[j].empty(); ++j) {
     const size_t colon = lines[j].find(':');
-    const std::string key =
-        colon == std::string_view::npos ? "" : Lower(TrimView(lines[j].substr(0, colon)));
+    const std::string key = colon == std::string_view::npos
+                                ? ""
+                                : Lower(TrimView(lines[j].substr(0, colon)));
     if (key != "bic" && key != "name")
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("CT 03: expected 'bic: …' or 'name: …', got '{}'",

@@ -226,21 +226,21 @@ void SetPayouts(Data& ctx, const MessageInput& in) {
   Data lines{list{}};
   for (const auto& p : payouts) {
     const bool to_operator = p.payee == core::kOperatorRole;
-    lines << Data(object{{"payee", p.payee},
-                         {"payee_label", Label(in, "role", p.payee)},
-                         {"email", p.email},
-                         {"amount", Fmt(in, p.amount)},
-                         {"reason", p.reason},
-                         {"reason_label", Label(in, "reason", p.reason)},
-                         {"to_operator", Data(to_operator)},
-                         {"has_account", Data(op && !p.iban.empty())},
-                         {"no_account", Data(op && !to_operator && p.iban.empty())},
-                         {"account_iban", op ? p.iban : ""},
-                         {"account_bic", op ? p.bic : ""},
-                         {"has_account_bic", Data(op && !p.bic.empty())},
-                         {"account_holder", op ? p.holder : ""},
-                         {"has_account_holder",
-                          Data(op && !p.holder.empty())}});
+    lines << Data(
+        object{{"payee", p.payee},
+               {"payee_label", Label(in, "role", p.payee)},
+               {"email", p.email},
+               {"amount", Fmt(in, p.amount)},
+               {"reason", p.reason},
+               {"reason_label", Label(in, "reason", p.reason)},
+               {"to_operator", Data(to_operator)},
+               {"has_account", Data(op && !p.iban.empty())},
+               {"no_account", Data(op && !to_operator && p.iban.empty())},
+               {"account_iban", op ? p.iban : ""},
+               {"account_bic", op ? p.bic : ""},
+               {"has_account_bic", Data(op && !p.bic.empty())},
+               {"account_holder", op ? p.holder : ""},
+               {"has_account_holder", Data(op && !p.holder.empty())}});
   }
   ctx.set("payouts", lines);
   ctx.set("has_payouts", Data(!payouts.empty()));
@@ -257,8 +257,7 @@ void SetMoney(Data& ctx, const MessageInput& in) {
   ctx.set("pay_to_bic", p.bic);
   ctx.set("has_pay_to_bic", Data(!p.bic.empty()));
   ctx.set("pay_to_name", p.name);
-  ctx.set("has_deposit_instructions",
-          Data(asks && !p.instructions.empty()));
+  ctx.set("has_deposit_instructions", Data(asks && !p.instructions.empty()));
   ctx.set("deposit_instructions", p.instructions);
   ctx.set("has_epc_qr", Data(asks && p.qr));
   const AccountNotice& a = in.account;
@@ -484,11 +483,16 @@ Data SampleContext(bool exchange) {
                  "FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP", "Alice"},
                 {"operator", "operator@example.org",
                  core::Money::FromMinor(250), "franchise", "", "", ""}};
-  in.pay_to = {"FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
-               "CyberTroc", "Cash at the office.", true};
-  in.account = {"FR76 **** **** 0189", "DE89 **** **** 3000", "Bob",
-                "AGRIFRPP", "0123456789ABCDEF0123456789ABCDEF01234567",
-                "2027-02-02 12:00 UTC", 48, "operator@example.org"};
+  in.pay_to = {"FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP", "CyberTroc",
+               "Cash at the office.", true};
+  in.account = {"FR76 **** **** 0189",
+                "DE89 **** **** 3000",
+                "Bob",
+                "AGRIFRPP",
+                "0123456789ABCDEF0123456789ABCDEF01234567",
+                "2027-02-02 12:00 UTC",
+                48,
+                "operator@example.org"};
   Data ctx = BuildContext(in);
   // Every money section shown, so that `check` sees its keys: the payout
   // accounts as the operator sees them, the operator's account as a party

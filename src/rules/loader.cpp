@@ -264,7 +264,7 @@ Result<core::CaseRules> LoadString(const std::string& text,
   ReadTransitions(root, r, rules);
   if (!r.ok()) return Fail(ErrorKind::kConfig, r.error());
   ExpandWildcards(rules);
-  if (auto ok = Validate(rules); !ok) return std::unexpected(ok.error());
+  CT_TRY(Validate(rules));
   return rules;
 }
 
@@ -291,7 +291,7 @@ Result<RuleBook> LoadDir(const std::string& dir) {
   RuleBook book;
   for (const auto& file : files) {
     auto rules = LoadFile(file.string());
-    if (!rules) return std::unexpected(rules.error());
+    CT_TRY(rules);
     if (book.cases.contains(rules->name))
       return Fail(ErrorKind::kConfig,
                   fmt::format("{}: case: '{}' is defined twice", file.string(),
@@ -318,11 +318,10 @@ std::vector<std::string> RuleBook::TemplateNames() const {
                                  "deadline_passed",
                                  "partial_default",
                                  "payout_instructions",
-                                 "offer",
-                                 // app/accounts.cpp (issue 13)
-                                 "account_registered",
-                                 "account_change_pending",
-                                 "account_changed"};
+                                 "offer"};
+  // Replies to "CT 03" and account change notices (app/accounts.cpp).
+  names.insert(
+      {"account_registered", "account_change_pending", "account_changed"});
   for (const auto& [_, rules] : cases) {
     for (const auto& s : rules.states) {
       names.insert(s.on_enter.begin(), s.on_enter.end());

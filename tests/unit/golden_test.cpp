@@ -546,9 +546,14 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
     notify::MessageInput account;
     account.recipient_email = "bob@example.test";
     account.to_actor = true;
-    account.account = {"FR76 **** **** 0189", "", "Bob Martin", "AGRIFRPP",
+    account.account = {"FR76 **** **** 0189",
+                       "",
+                       "Bob Martin",
+                       "AGRIFRPP",
                        "0123456789ABCDEF0123456789ABCDEF01234567",
-                       "2027-01-31 12:00 UTC", 48, kOperator};
+                       "2027-01-31 12:00 UTC",
+                       48,
+                       kOperator};
     one("reply-account-registered", "account_registered", account);
     account.account.old_masked = "FR76 **** **** 0189";
     account.account.masked = "DE89 **** **** 3000";
