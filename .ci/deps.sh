@@ -9,17 +9,20 @@ set -euo pipefail
 build_packages=(
   cmake g++ pkg-config
   libvmime-dev libgpgme-dev libsqlite3-dev libboost-program-options-dev
-  libspdlog-dev libtomlplusplus-dev libkainjow-mustache-dev
-  libgtest-dev googletest
+  libspdlog-dev libfmt-dev libtomlplusplus-dev libkainjow-mustache-dev
+  libgnutls28-dev
+  libgtest-dev googletest nlohmann-json3-dev
   libqrencode-dev libxml2-dev zlib1g-dev
 )
 # Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP
-# server (OpenSMTPD), a real mail client (neomutt driven in tmux); xmllint
-# checks the SEPA files, zbarimg reads the EPC QR codes back.
+# server (OpenSMTPD), a real mail client (neomutt driven in tmux), a real
+# browser for the public catalogue (headless Chromium); xmllint checks the
+# SEPA files, zbarimg reads the EPC QR codes back.
 test_packages=(
   gnupg sqlite3 perl
   dovecot-imapd dovecot-pop3d dovecot-lmtpd opensmtpd
   neomutt tmux ca-certificates swaks libnet-ssleay-perl
+  chromium chromium-driver
   libxml2-utils zbar-tools
 )
 

@@ -21,15 +21,14 @@ struct CheckedAccount {
 
 Result<CheckedAccount> Check(const core::AccountText& text) {
   auto iban = money::ParseIban(text.iban);
-  if (!iban) return std::unexpected(iban.error());
+  CT_TRY(iban);
   std::string bic;
   if (!text.bic.empty()) {
     auto parsed = money::ParseBic(text.bic);
-    if (!parsed) return std::unexpected(parsed.error());
+    CT_TRY(parsed);
     bic = *parsed;
   }
-  if (auto ok = core::CheckFreeText("name", text.name, kMaxHolderChars); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(core::CheckFreeText("name", text.name, kMaxHolderChars));
   return CheckedAccount{*iban, bic, text.name};
 }
 
@@ -67,7 +66,7 @@ Result<void> QueueAccountMail(Context& ctx, const std::string& template_name,
   in.account = notice;
   const std::string& lang = ctx.config.templates.default_language;
   auto text = ctx.renderer.Render({template_name}, lang, in);
-  if (!text) return std::unexpected(text.error());
+  CT_TRY(text);
   store::OutboxRecord row;
   row.created = ctx.now;
   row.to_email = email;
@@ -79,7 +78,7 @@ Result<void> QueueAccountMail(Context& ctx, const std::string& template_name,
   row.in_reply_to = in_reply_to;
   row.next_attempt = ctx.now;
   auto id = QueueMail(ctx, std::move(row));
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   return {};
 }
 
@@ -93,15 +92,14 @@ bool Same(const store::PayoutAccountRecord& a, const CheckedAccount& b,
 
 Result<std::string> RegisterAccount(Context& ctx, const AccountRequest& r) {
   auto checked = Check(r.text);
-  if (!checked) return std::unexpected(checked.error());
+  CT_TRY(checked);
   store::AccountRepo repo(ctx.db);
   auto active = repo.Active(r.email);
-  if (!active) return std::unexpected(active.error());
+  CT_TRY(active);
   auto pending = repo.Pending(r.email);
-  if (!pending) return std::unexpected(pending.error());
+  CT_TRY(pending);
   if (*pending)  // a newer request replaces a waiting one
-    if (auto ok = repo.SetStatus((*pending)->id, "replaced"); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(repo.SetStatus((*pending)->id, "replaced"));
   const std::string cancelled = *pending ? (*pending)->iban : "";
   store::PayoutAccountRecord record{0,
                                     r.email,
@@ -118,7 +116,7 @@ Result<std::string> RegisterAccount(Context& ctx, const AccountRequest& r) {
     // change (if any) is what the party just undid.
     auto ok = QueueAccountMail(ctx, "account_registered", r.email,
                                Notice(ctx, **active, cancelled), r.message_id);
-    if (!ok) return std::unexpected(ok.error());
+    CT_TRY(ok);
     return "account: kept " + checked->iban.Masked() +
            (cancelled.empty() ? "" : ", pending change cancelled");
   }
@@ -128,14 +126,12 @@ Result<std::string> RegisterAccount(Context& ctx, const AccountRequest& r) {
     record.effective =
         ctx.now + std::chrono::hours(ctx.config.bank.account_change_hours);
   }
-  if (auto id = repo.Insert(record); !id) return std::unexpected(id.error());
+  CT_TRY(repo.Insert(record));
   const std::string name =
       first ? "account_registered" : "account_change_pending";
   const std::string old = first ? cancelled : (*active)->iban;
-  if (auto ok = QueueAccountMail(ctx, name, r.email, Notice(ctx, record, old),
-                                 r.message_id);
-      !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(QueueAccountMail(ctx, name, r.email, Notice(ctx, record, old),
+                          r.message_id));
   Logger("app")->info(
       "payout account of {}: {} {}", r.email,
       first ? "registered" : "change requested, applies",
@@ -151,13 +147,13 @@ namespace {
 // party told.
 Result<void> ApplyChange(Context& ctx, const store::PayoutAccountRecord& due) {
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   store::AccountRepo repo(ctx.db);
   auto pending = repo.Pending(due.email);  // again, under the write lock
-  if (!pending) return std::unexpected(pending.error());
+  CT_TRY(pending);
   if (!*pending || (*pending)->id != due.id) return {};
   auto active = repo.Active(due.email);
-  if (!active) return std::unexpected(active.error());
+  CT_TRY(active);
   std::string old;
   if (*active) {
     old = (*active)->iban;
@@ -177,11 +173,10 @@ Result<void> ApplyChange(Context& ctx, const store::PayoutAccountRecord& due) {
 
 Result<int> ApplyDueAccountChanges(Context& ctx) {
   auto due = store::AccountRepo(ctx.db).Due(ctx.now);
-  if (!due) return std::unexpected(due.error());
+  CT_TRY(due);
   int applied = 0;
   for (const auto& change : *due) {
-    if (auto ok = ApplyChange(ctx, change); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(ApplyChange(ctx, change));
     ++applied;
   }
   return applied;
@@ -192,7 +187,7 @@ Result<std::optional<store::PayoutAccountRecord>> PayoutAccountOf(
   auto active = store::AccountRepo(ctx.db).Active(email);
   if (!active || !*active) return active;
   auto binding = store::KeyRepo(ctx.db).Find(email);
-  if (!binding) return std::unexpected(binding.error());
+  CT_TRY(binding);
   if (!*binding || (*binding)->fingerprint != (**active).fingerprint)
     return std::nullopt;  // registered by a key no longer bound
   return active;
@@ -205,16 +200,15 @@ Result<std::vector<store::PayoutAccountRecord>> ListAccounts(Context& ctx) {
 Result<store::PayoutAccountRecord> CancelAccountChange(
     Context& ctx, const std::string& email) {
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   store::AccountRepo repo(ctx.db);
   auto pending = repo.Pending(email);
-  if (!pending) return std::unexpected(pending.error());
+  CT_TRY(pending);
   if (!*pending)
     return Fail(ErrorKind::kNotFound,
                 "no payout account change is pending for " + email);
-  if (auto ok = repo.SetStatus((*pending)->id, "cancelled"); !ok)
-    return std::unexpected(ok.error());
-  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  CT_TRY(repo.SetStatus((*pending)->id, "cancelled"));
+  CT_TRY(tx->Commit());
   Logger("app")->info("payout account change of {} cancelled by the operator",
                       email);
   store::PayoutAccountRecord cancelled = **pending;

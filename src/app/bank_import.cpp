@@ -53,14 +53,14 @@ Result<std::string> RecordedBefore(Context& ctx,
                                    const money::StatementLine& line,
                                    const std::string& deal_id) {
   auto entry = store::BankEntryRepo(ctx.db).Find(line.key);
-  if (!entry) return std::unexpected(entry.error());
+  CT_TRY(entry);
   if (*entry)
     return fmt::format("imported {} as {} {}",
                        core::FormatHumanTime((*entry)->imported),
                        (*entry)->deal_id, (*entry)->role);
   if (line.reference.empty()) return std::string();
   auto ledger = store::HistoryRepo(ctx.db).Ledger(deal_id);
-  if (!ledger) return std::unexpected(ledger.error());
+  CT_TRY(ledger);
   for (const auto& row : *ledger)
     if (row.kind == "deposit" && row.reference == line.reference)
       return fmt::format("a {} deposit with ref {} is in the ledger", row.role,
@@ -71,16 +71,16 @@ Result<std::string> RecordedBefore(Context& ctx,
 // Records the deposit and the line's key together, or nothing.
 Result<void> Record(Context& ctx, ImportedLine& out) {
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   auto before = RecordedBefore(ctx, out.line, out.deal_id);  // under the lock
-  if (!before) return std::unexpected(before.error());
+  CT_TRY(before);
   if (!before->empty()) {
     out.outcome = Outcome::kAlready;
     out.detail = *before;
     return {};
   }
   auto deal = store::DealRepo(ctx.db).Load(out.deal_id);
-  if (!deal) return std::unexpected(deal.error());
+  CT_TRY(deal);
   auto rules = ctx.rules.Find(deal->case_name);
   if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
   core::Command cmd;
@@ -98,7 +98,7 @@ Result<void> Record(Context& ctx, ImportedLine& out) {
   const auto& outcome = std::get<core::Outcome>(step);
   auto event = WriteStep(ctx, *deal, outcome, cmd,
                          {ctx.config.outbox.operator_address, kCliRef});
-  if (!event) return std::unexpected(event.error());
+  CT_TRY(event);
   store::BankEntryRecord entry{out.line.key, cmd.reference,   out.deal_id,
                                out.role,     out.line.amount, ctx.now,
                                *event};
@@ -119,7 +119,7 @@ Result<ImportedLine> ImportLine(Context& ctx, const money::StatementLine& line,
   }
   std::string why;
   auto refs = UsableReferences(ctx, line, why);
-  if (!refs) return std::unexpected(refs.error());
+  CT_TRY(refs);
   if (refs->empty()) {
     out.outcome = Outcome::kUnmatched;
     out.detail = why;
@@ -137,14 +137,14 @@ Result<ImportedLine> ImportLine(Context& ctx, const money::StatementLine& line,
   out.outcome = Outcome::kRecorded;
   if (dry_run) {
     auto before = RecordedBefore(ctx, line, out.deal_id);
-    if (!before) return std::unexpected(before.error());
+    CT_TRY(before);
     if (!before->empty()) {
       out.outcome = Outcome::kAlready;
       out.detail = *before;
     }
     return out;
   }
-  if (auto ok = Record(ctx, out); !ok) return std::unexpected(ok.error());
+  CT_TRY(Record(ctx, out));
   return out;
 }
 
@@ -160,7 +160,7 @@ Result<ImportReport> ImportStatement(Context& ctx,
       continue;
     }
     auto done = ImportLine(ctx, line, dry_run);
-    if (!done) return std::unexpected(done.error());
+    CT_TRY(done);
     report.lines.push_back(std::move(*done));
   }
   Logger("app")->info("deposits import: {} credits, {} debits{}",

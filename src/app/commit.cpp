@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/listings.h"
 #include "app/logging.h"
 #include "app/outbox.h"
 #include "store/repos.h"
@@ -68,9 +69,7 @@ Result<void> WriteMoney(Context& ctx, const core::Outcome& outcome,
                             .reason = move.reason,
                             .reference = move.reference,
                             .event_id = event_id};
-    if (auto ok = history.AppendLedger(row); !ok) {
-      return std::unexpected(ok.error());
-    }
+    CT_TRY(history.AppendLedger(row));
   }
   store::PayoutRepo payouts(ctx.db);
   for (const auto& order : outcome.effects.payouts) {
@@ -82,7 +81,7 @@ Result<void> WriteMoney(Context& ctx, const core::Outcome& outcome,
     row.amount = order.amount;
     row.currency = ctx.config.policy.money.currency;
     row.reason = order.reason;
-    if (auto ok = payouts.Insert(row); !ok) return std::unexpected(ok.error());
+    CT_TRY(payouts.Insert(row));
   }
   return {};
 }
@@ -123,27 +122,22 @@ Result<int64_t> WriteStep(Context& ctx, const core::Deal& before,
                           const core::Outcome& outcome,
                           const core::Command& cmd, const Origin& origin) {
   auto rules = RulesOf(ctx, before);
-  if (!rules) return std::unexpected(rules.error());
+  CT_TRY(rules);
   store::HistoryRepo history(ctx.db);
   auto stored = history.Ledger(before.id);
-  if (!stored) return std::unexpected(stored.error());
+  CT_TRY(stored);
   if (auto ok = CheckConservation(**rules, before, outcome, *stored); !ok) {
     Logger("app")->error("{}", ok.error().message);
     return std::unexpected(ok.error());
   }
-  if (auto ok = store::DealRepo(ctx.db).Update(outcome.deal); !ok) {
-    return std::unexpected(ok.error());
-  }
+  CT_TRY(store::DealRepo(ctx.db).Update(outcome.deal));
   store::EventRecord event = MakeEvent(ctx, before, cmd, origin);
   event.to_state = outcome.deal.state;
   auto event_id = history.AppendEvent(event);
-  if (!event_id) return std::unexpected(event_id.error());
-  if (auto ok = WriteMoney(ctx, outcome, *event_id); !ok) {
-    return std::unexpected(ok.error());
-  }
-  if (auto ok = EnqueueNotifications(ctx, **rules, outcome, cmd, origin); !ok) {
-    return std::unexpected(ok.error());
-  }
+  CT_TRY(event_id);
+  CT_TRY(WriteMoney(ctx, outcome, *event_id));
+  CT_TRY(EnqueueNotifications(ctx, **rules, outcome, cmd, origin));
+  CT_TRY(OnDealStep(ctx, before, outcome.deal));  // its listing
   Logger("app")->info("{}: {} by {}: {} -> {}", before.id, CodeName(cmd.code),
                       cmd.actor, before.state, outcome.deal.state);
   return *event_id;
@@ -154,10 +148,10 @@ Result<void> Commit(Context& ctx, const core::Deal& before,
                     const std::string& actor_email,
                     const std::string& message_ref) {
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   auto written =
       WriteStep(ctx, before, outcome, cmd, Origin{actor_email, message_ref});
-  if (!written) return std::unexpected(written.error());
+  CT_TRY(written);
   return tx->Commit();
 }
 

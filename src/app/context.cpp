@@ -63,18 +63,16 @@ Result<store::Database> OpenDatabase(const std::string& path, DatabaseUse use,
 
 Result<Context> OpenContext(const std::string& config_path, DatabaseUse use) {
   auto config = LoadConfig(config_path);
-  if (!config) return std::unexpected(config.error());
-  if (auto logging = SetUpLogging(config->log); !logging) {
-    return std::unexpected(logging.error());
-  }
+  CT_TRY(config);
+  CT_TRY(SetUpLogging(config->log));
   const std::string rules_dir = DataDir(config->rules.dir, "rules");
   auto book = rules::LoadDir(rules_dir);
-  if (!book) return std::unexpected(book.error());
+  CT_TRY(book);
   const std::string templates_dir = DataDir(config->templates.dir, "templates");
   auto now = Now();
-  if (!now) return std::unexpected(now.error());
+  CT_TRY(now);
   auto db = OpenDatabase(config->store.database, use, config->path);
-  if (!db) return std::unexpected(db.error());
+  CT_TRY(db);
   notify::Renderer renderer(templates_dir, config->templates.default_language);
   return Context{.config = std::move(*config),
                  .rules_dir = rules_dir,

@@ -5,7 +5,6 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "app/commit.h"
 #include "app/ids.h"
@@ -13,15 +12,10 @@
 #include "app/outbox.h"
 #include "core/limits.h"
 #include "mail/mime.h"
+#include "util/text.h"
 
 namespace ct::app {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A plain addr-spec: one '@', something on both sides, nothing that could
 // break a header or a command line.
@@ -44,7 +38,7 @@ bool LooksLikeAddress(const std::string& email) {
 Result<void> CheckNotOurs(const Context& ctx, const core::Offer& offer,
                           bool cli) {
   const std::string escrow = mail::AddressOf(ctx.config.outbox.from);
-  const std::string op = Lower(ctx.config.outbox.operator_address);
+  const std::string op = util::AsciiLower(ctx.config.outbox.operator_address);
   for (const auto& [role, email] : offer.emails) {
     if (email != escrow && email != op) continue;
     const bool ours = email == escrow;
@@ -71,7 +65,7 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
   core::Offer offer;
   offer.id = std::move(id);
   for (const auto& [role, email] : request.emails) {
-    std::string address = Lower(email);
+    std::string address = util::AsciiLower(email);
     if (!LooksLikeAddress(address)) {
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("--{}: '{}' is not an e-mail address", role,
@@ -79,13 +73,12 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
     }
     offer.emails[role] = std::move(address);
   }
-  if (auto ok = CheckNotOurs(ctx, offer, /*cli=*/true); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(CheckNotOurs(ctx, offer, /*cli=*/true));
   offer.terms = request.terms;
   offer.texts = request.texts;
   offer.delivery = request.delivery;
   offer.lang = request.lang.empty() ? ctx.config.templates.default_language
-                                    : Lower(request.lang);
+                                    : util::AsciiLower(request.lang);
   if (!IsLanguage(offer.lang)) {
     return Fail(
         ErrorKind::kInvalidInput,
@@ -108,7 +101,7 @@ std::string Counterparty(const core::CaseRules& rules, const core::Deal& deal) {
 Result<void> InsertOffer(Context& ctx, const core::Deal& deal,
                          const core::CaseRules& rules, const Origin& origin,
                          const std::string& detail) {
-  if (auto ok = store::DealRepo(ctx.db).Insert(deal); !ok) return ok;
+  CT_TRY(store::DealRepo(ctx.db).Insert(deal));
   store::EventRecord event;
   event.deal_id = deal.id;
   event.at = ctx.now;
@@ -119,7 +112,7 @@ Result<void> InsertOffer(Context& ctx, const core::Deal& deal,
   event.detail = detail;
   event.message_ref = origin.message_ref;
   auto id = store::HistoryRepo(ctx.db).AppendEvent(event);
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   return {};
 }
 
@@ -135,18 +128,15 @@ Result<std::string> OpenDeal(Context& ctx, const OpenRequest& request) {
   auto rules = ctx.rules.Find(request.case_name);
   if (!rules) return Fail(ErrorKind::kUsage, rules.error().message);
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   auto id = NewDealId(ctx.db);
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   auto offer = MakeOffer(ctx, request, *id);
-  if (!offer) return std::unexpected(offer.error());
+  CT_TRY(offer);
   auto deal = core::NewDeal(**rules, ctx.config.policy, *offer, ctx.now);
-  if (!deal) return std::unexpected(deal.error());
-  if (auto ok = InsertOffer(ctx, *deal, **rules, Origin{"", kCliRef},
-                            "opened by the operator");
-      !ok) {
-    return std::unexpected(ok.error());
-  }
+  CT_TRY(deal);
+  CT_TRY(InsertOffer(ctx, *deal, **rules, Origin{"", kCliRef},
+                     "opened by the operator"));
   core::Command accept;
   accept.code = core::code::kAccept;
   accept.actor = Counterparty(**rules, *deal);
@@ -157,10 +147,8 @@ Result<std::string> OpenDeal(Context& ctx, const OpenRequest& request) {
   const auto& outcome = std::get<core::Outcome>(step);
   const core::PartyState* acceptor = deal->Party(accept.actor);
   Origin origin{acceptor ? acceptor->email : "", kCliRef};
-  if (auto ok = WriteStep(ctx, *deal, outcome, accept, origin); !ok) {
-    return std::unexpected(ok.error());
-  }
-  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  CT_TRY(WriteStep(ctx, *deal, outcome, accept, origin));
+  CT_TRY(tx->Commit());
   return *id;
 }
 
@@ -171,20 +159,18 @@ Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("{}: '{}' is not an e-mail address", role,
                               core::Excerpt(email, 60)));
-  if (auto ok = CheckNotOurs(ctx, offer, /*cli=*/false); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(CheckNotOurs(ctx, offer, /*cli=*/false));
   if (offer.lang.empty()) offer.lang = ctx.config.templates.default_language;
   if (!IsLanguage(offer.lang))
     return Fail(
         ErrorKind::kInvalidInput,
         "lang: '" + core::Excerpt(offer.lang) + "' is not a language code");
   auto id = NewDealId(ctx.db);
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   offer.id = *id;
   auto deal = core::NewDeal(rules, ctx.config.policy, offer, ctx.now);
-  if (!deal) return std::unexpected(deal.error());
-  if (auto ok = InsertOffer(ctx, *deal, rules, origin, "offer by mail"); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(deal);
+  CT_TRY(InsertOffer(ctx, *deal, rules, origin, "offer by mail"));
   // The offer is not an engine step (the deal did not exist): tell both
   // parties through the same outbox path.
   core::Outcome outcome{*deal, {}};
@@ -195,26 +181,23 @@ Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
   core::Command cmd;
   cmd.code = core::code::kOffer;
   cmd.actor = rules.initiator;
-  if (auto ok = EnqueueNotifications(ctx, rules, outcome, cmd, origin); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(EnqueueNotifications(ctx, rules, outcome, cmd, origin));
   return *id;
 }
 
 Result<core::Deal> ApplyOperatorCommand(Context& ctx, const std::string& id,
                                         const core::Command& cmd) {
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   auto deal = store::DealRepo(ctx.db).Load(id);
-  if (!deal) return std::unexpected(deal.error());
+  CT_TRY(deal);
   auto rules = ctx.rules.Find(deal->case_name);
   if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
   const Origin origin{ctx.config.outbox.operator_address, kCliRef};
   auto step = core::Step(**rules, ctx.config.policy, *deal, cmd, ctx.now);
   if (auto* refusal = std::get_if<core::Refusal>(&step)) {
-    if (auto ok = WriteRefusal(ctx, *deal, cmd, *refusal, origin); !ok) {
-      return std::unexpected(ok.error());
-    }
-    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    CT_TRY(WriteRefusal(ctx, *deal, cmd, *refusal, origin));
+    CT_TRY(tx->Commit());
     return Fail(ErrorKind::kRefused,
                 fmt::format("{}: {} refused: {} (the operator may send now: "
                             "{})",
@@ -222,10 +205,8 @@ Result<core::Deal> ApplyOperatorCommand(Context& ctx, const std::string& id,
                             AllowedText(refusal->allowed)));
   }
   const auto& outcome = std::get<core::Outcome>(step);
-  if (auto ok = WriteStep(ctx, *deal, outcome, cmd, origin); !ok) {
-    return std::unexpected(ok.error());
-  }
-  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  CT_TRY(WriteStep(ctx, *deal, outcome, cmd, origin));
+  CT_TRY(tx->Commit());
   return outcome.deal;
 }
 
@@ -235,11 +216,11 @@ Result<core::Deal> Deposit(Context& ctx, const std::string& id,
   core::Command cmd;
   cmd.code = core::code::kDeposit;
   cmd.actor = core::kOperatorRole;
-  cmd.deposit_role = Lower(role);
+  cmd.deposit_role = util::AsciiLower(role);
   cmd.amount = amount;
   cmd.reference = reference;
   auto deal = store::DealRepo(ctx.db).Load(id);
-  if (!deal) return std::unexpected(deal.error());
+  CT_TRY(deal);
   auto rules = ctx.rules.Find(deal->case_name);
   if (rules && !(*rules)->HasRole(cmd.deposit_role)) {
     return Fail(ErrorKind::kUsage,
@@ -256,7 +237,7 @@ Result<core::Deal> Resolve(Context& ctx, const std::string& id,
   cmd.actor = core::kOperatorRole;
   cmd.split = split;
   auto deal = store::DealRepo(ctx.db).Load(id);
-  if (!deal) return std::unexpected(deal.error());
+  CT_TRY(deal);
   auto rules = ctx.rules.Find(deal->case_name);
   for (const auto& [role, amount] : split) {
     if (rules && !(*rules)->HasRole(role)) {

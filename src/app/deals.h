@@ -60,6 +60,9 @@ struct TickReport {
   int reminders = 0;        // reminders that fired
   int failures = 0;         // deals skipped after an error (logged)
   int account_changes = 0;  // payout account changes that applied
+  // Listings past their date, listers reminded before it (app/listings.h).
+  int listings_expired = 0;
+  int listing_reminders = 0;
 };
 
 // Fires every due deadline and reminder, each exactly once (guarded by
@@ -91,6 +94,8 @@ struct DealView {
   bool partial = false;
   std::string deadline_outcome;  // state the deal enters if the deadline
                                  // passes now; "" without a deadline
+  // The listing it was opened from, "" when none.
+  std::string listing_id;
 };
 Result<DealView> ShowDeal(Context& ctx, const std::string& id);
 

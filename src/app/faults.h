@@ -8,7 +8,9 @@
 // or reminder is committed, its successors not yet fired), "processing" (an
 // attempt at a stored message is counted, its processing not yet begun),
 // "after-send" (the transport has taken an outgoing message, its outbox row
-// is not yet marked sent).
+// is not yet marked sent; dir:// has not named its file yet), "after-flush"
+// (the transport made a batch durable, dir:// named its files, their rows
+// are not yet marked sent).
 //
 // CYBERTROC_CRASH_AT=verifying:<Message-ID>: the process dies when that
 // message's offered keys are imported and its verification is about to

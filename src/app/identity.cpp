@@ -39,7 +39,7 @@ Result<std::variant<Identity, IdentityProblem>> Identify(
     return Out(
         IdentityProblem{"the message has no usable From address", "", "", {}});
   auto binding = store::KeyRepo(ctx.db).Find(from);
-  if (!binding) return std::unexpected(binding.error());
+  CT_TRY(binding);
   if (*binding) {
     if ((*binding)->fingerprint != signed_text.fingerprint)
       return Out(IdentityProblem{

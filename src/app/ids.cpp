@@ -27,7 +27,7 @@ Result<std::string> NewDealId(store::Database& db) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     std::string id = RandomId();
     auto exists = deals.Exists(id);
-    if (!exists) return std::unexpected(exists.error());
+    CT_TRY(exists);
     if (!*exists) return id;
   }
   return Fail(ErrorKind::kInternal, "could not draw an unused deal id");

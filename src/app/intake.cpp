@@ -50,11 +50,11 @@ Result<void> StoreOne(Context& ctx, mail::Fetched& fetched,
   const bool oversized = fetched.oversized;
   store::InboxRecord row = RowOf(ctx, fetched, source_name);
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   bool duplicate = false;
   auto id = store::InboxRepo(ctx.db).Store(row, &duplicate);
-  if (!id) return std::unexpected(id.error());
-  if (auto ok = tx->Commit(); !ok) return ok;
+  CT_TRY(id);
+  CT_TRY(tx->Commit());
   MaybeCrash("after-store");
   if (duplicate)
     ++report.duplicates;
@@ -74,9 +74,8 @@ Result<void> AcknowledgeBatch(store::DeferredSync& deferred,
   if (stored.empty()) return {};
   std::vector<std::string> batch = std::move(stored);
   stored.clear();
-  if (auto synced = deferred.Sync(); !synced) return synced;
-  for (const auto& uid : batch)
-    if (auto ok = source.Acknowledge(uid); !ok) return ok;
+  CT_TRY(deferred.Sync());
+  for (const auto& uid : batch) CT_TRY(source.Acknowledge(uid));
   return {};
 }
 
@@ -86,9 +85,9 @@ Result<IntakeReport> Intake(Context& ctx, mail::Source& source,
                             const std::string& source_name) {
   IntakeReport report;
   auto uids = source.List();
-  if (!uids) return std::unexpected(uids.error());
+  CT_TRY(uids);
   auto deferred = store::DeferredSync::Begin(ctx.db);
-  if (!deferred) return std::unexpected(deferred.error());
+  CT_TRY(deferred);
   std::vector<std::string> stored;  // committed, not yet acknowledged
   Result<void> failure;
   for (const auto& uid : *uids) {
@@ -111,9 +110,9 @@ Result<IntakeReport> Intake(Context& ctx, mail::Source& source,
   // lets us (a fetch error may be one message's); else it is a duplicate
   // next time.
   Result<void> acked = AcknowledgeBatch(*deferred, source, stored);
-  if (!failure) return std::unexpected(failure.error());
-  if (!acked) return std::unexpected(acked.error());
-  if (auto ok = deferred->Finish(); !ok) return std::unexpected(ok.error());
+  CT_TRY(failure);
+  CT_TRY(acked);
+  CT_TRY(deferred->Finish());
   return report;
 }
 

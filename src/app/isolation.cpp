@@ -36,10 +36,8 @@ Result<void> GiveUp(Context& ctx, const store::InboxRecord& row,
   q.from_addr = mail::AddressOf(mail::ParseEntity(row.raw).Header("From"));
   q.reason = reason;
   q.at = ctx.now;
-  if (auto id = inbox.Quarantine(q); !id) return std::unexpected(id.error());
-  if (auto ok = inbox.SetStatus(row.id, "quarantined", reason, row.deal_id);
-      !ok)
-    return ok;
+  CT_TRY(inbox.Quarantine(q));
+  CT_TRY(inbox.SetStatus(row.id, "quarantined", reason, row.deal_id));
   Logger("inbox")->error("message {} ({}) quarantined: {}", row.id,
                          row.message_id, reason);
   ++report.quarantined;
@@ -51,15 +49,14 @@ Result<void> RecordFailure(Context& ctx, int64_t id, const Error& failure,
                            ProcessReport& report) {
   store::InboxRepo inbox(ctx.db);
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   auto row = inbox.Load(id);
-  if (!row) return std::unexpected(row.error());
+  CT_TRY(row);
   if (row->status != "new") return {};
   if (row->attempts >= kMaxAttempts) {
-    if (auto ok = GiveUp(ctx, *row, failure.message, report); !ok) return ok;
+    CT_TRY(GiveUp(ctx, *row, failure.message, report));
   } else {
-    if (auto ok = inbox.SetAttempts(id, row->attempts, failure.message); !ok)
-      return ok;
+    CT_TRY(inbox.SetAttempts(id, row->attempts, failure.message));
     Logger("inbox")->warn("message {} ({}): attempt {} of {} failed: {}", id,
                           row->message_id, row->attempts, kMaxAttempts,
                           failure.message);
@@ -72,7 +69,7 @@ Result<void> RecordFailure(Context& ctx, int64_t id, const Error& failure,
 Result<void> ProcessIsolated(Context& ctx, crypto::GpgContext& gpg, int64_t id,
                              ProcessReport& report) {
   auto begun = BeginAttempt(ctx, id, report);
-  if (!begun) return std::unexpected(begun.error());
+  CT_TRY(begun);
   if (!*begun) return {};
   MaybeCrash("processing");
   const Result<void> done =
@@ -87,20 +84,19 @@ Result<std::optional<store::InboxRecord>> BeginAttempt(Context& ctx, int64_t id,
   using Row = std::optional<store::InboxRecord>;
   store::InboxRepo inbox(ctx.db);
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   auto row = inbox.Load(id);
-  if (!row) return std::unexpected(row.error());
+  CT_TRY(row);
   if (row->status != "new") return Row();
   if (row->attempts >= kMaxAttempts) {
     const std::string why =
         row->last_error.empty() ? kInterrupted : row->last_error;
-    if (auto ok = GiveUp(ctx, *row, why, report); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(GiveUp(ctx, *row, why, report));
   } else if (auto ok = inbox.SetAttempts(id, row->attempts + 1, kInterrupted);
              !ok) {
     return std::unexpected(ok.error());
   }
-  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  CT_TRY(tx->Commit());
   if (row->attempts >= kMaxAttempts) return Row();
   return Row(std::move(*row));
 }
@@ -120,32 +116,28 @@ Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg) {
   ProcessReport report;
   store::InboxRepo inbox(ctx.db);
   auto pending = inbox.Pending();
-  if (!pending) return std::unexpected(pending.error());
+  CT_TRY(pending);
   auto retried = inbox.Retried();
-  if (!retried) return std::unexpected(retried.error());
+  CT_TRY(retried);
   // Nothing outside sees a processing commit before DeliverOutbox sends
   // what it queued: they are synced once, below, rather than one by one. A
   // power cut before that undoes some of them, as if the run had stopped
   // there: those messages are "new" again and nothing of them was sent.
   auto deferred = store::DeferredSync::Begin(ctx.db);
-  if (!deferred) return std::unexpected(deferred.error());
+  CT_TRY(deferred);
   const auto started = std::chrono::steady_clock::now();
   int workers = static_cast<int>(std::min<size_t>(
       static_cast<size_t>(ctx.config.inbox.workers), pending->size()));
   if (workers >= 2 && !ParallelGnupgReady(ctx)) workers = 1;
   if (workers >= 2) {
-    if (auto ok =
-            ProcessInParallel(ctx, gpg, *pending, *retried, workers, report);
-        !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(ProcessInParallel(ctx, gpg, *pending, *retried, workers, report));
   } else {
     for (int64_t id : *pending) {
       if (ctx.StopRequested()) break;
-      if (auto ok = ProcessIsolated(ctx, gpg, id, report); !ok)
-        return std::unexpected(ok.error());
+      CT_TRY(ProcessIsolated(ctx, gpg, id, report));
     }
   }
-  if (auto ok = deferred->Finish(); !ok) return std::unexpected(ok.error());
+  CT_TRY(deferred->Finish());
   if (!pending->empty())
     Logger("inbox")->info("{} messages processed in {} ms (GnuPG workers: {})",
                           pending->size(),
@@ -160,24 +152,21 @@ Result<ProcessReport> Reprocess(Context& ctx, crypto::GpgContext& gpg,
                                 const std::string& message_id) {
   store::InboxRepo inbox(ctx.db);
   auto row = inbox.FindByMessageId(message_id);
-  if (!row) return std::unexpected(row.error());
+  CT_TRY(row);
   if (!*row)
     return Fail(ErrorKind::kNotFound, "no stored message " + message_id);
   if ((*row)->status == "processed")
     return Fail(ErrorKind::kRefused, message_id + " was already applied");
   {  // a fresh start, attempts included: the operator asks for it
     auto tx = store::Transaction::Begin(ctx.db);
-    if (!tx) return std::unexpected(tx.error());
+    CT_TRY(tx);
     const int64_t id = (*row)->id;
-    if (auto ok = inbox.SetStatus(id, "new", "reprocess", (*row)->deal_id); !ok)
-      return std::unexpected(ok.error());
-    if (auto ok = inbox.SetAttempts(id, 0, ""); !ok)
-      return std::unexpected(ok.error());
-    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    CT_TRY(inbox.SetStatus(id, "new", "reprocess", (*row)->deal_id));
+    CT_TRY(inbox.SetAttempts(id, 0, ""));
+    CT_TRY(tx->Commit());
   }
   ProcessReport report;
-  if (auto ok = ProcessIsolated(ctx, gpg, (*row)->id, report); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(ProcessIsolated(ctx, gpg, (*row)->id, report));
   return report;
 }
 

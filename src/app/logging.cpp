@@ -93,11 +93,11 @@ Result<spdlog::level::level_enum> ParseLogLevel(std::string_view name) {
 
 Result<void> SetUpLogging(const config::LogConfig& config) {
   auto level = ParseLogLevel(config.level);
-  if (!level) return std::unexpected(level.error());
+  CT_TRY(level);
   Result<SinkPtr> sink = config.file.empty()
                              ? Result<SinkPtr>(StderrSink())
                              : FileSink(config.file, ErrorKind::kConfig);
-  if (!sink) return std::unexpected(sink.error());
+  CT_TRY(sink);
 
   LoggingState& state = State();
   std::lock_guard lock(state.mutex);
@@ -129,7 +129,7 @@ Result<void> ReopenLogFile() {
   std::lock_guard lock(state.mutex);
   if (state.file.empty()) return {};
   auto sink = FileSink(state.file, ErrorKind::kIo);
-  if (!sink) return std::unexpected(sink.error());
+  CT_TRY(sink);
   state.sinks->set_sinks({*sink});
   return {};
 }

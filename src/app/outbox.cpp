@@ -45,7 +45,7 @@ Result<std::vector<notify::PayoutLine>> PayoutLines(
                             ""};
     if (order.payee != core::kOperatorRole) {
       auto account = PayoutAccountOf(ctx, line.email);
-      if (!account) return std::unexpected(account.error());
+      CT_TRY(account);
       if (*account) {
         auto iban = money::ParseIban((*account)->iban);
         line.iban = iban ? iban->Grouped() : (*account)->iban;
@@ -141,7 +141,7 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
   in.from_state = outcome.effects.from_state;
   in.to_state = outcome.effects.to_state;
   auto payouts = PayoutLines(ctx, outcome);
-  if (!payouts) return std::unexpected(payouts.error());
+  CT_TRY(payouts);
   in.payouts = std::move(*payouts);
   in.pay_to = PayToOf(ctx);
   for (const auto& note : outcome.effects.notifications) {
@@ -156,7 +156,7 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
     auto attachments = QrAttachment(ctx, in, note.templates);
     in.pay_to.qr = !attachments.empty();
     auto text = ctx.renderer.Render(note.templates, deal.lang, in);
-    if (!text) return std::unexpected(text.error());
+    CT_TRY(text);
     store::OutboxRecord row;
     row.attachments = std::move(attachments);
     row.deal_id = deal.id;
@@ -171,8 +171,7 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
     row.body = std::move(text->body);
     row.in_reply_to = IsFromMail(origin) ? origin.message_ref : "";
     row.next_attempt = ctx.now;
-    if (auto id = QueueMail(ctx, std::move(row)); !id)
-      return std::unexpected(id.error());
+    CT_TRY(QueueMail(ctx, std::move(row)));
   }
   return {};
 }

@@ -139,7 +139,7 @@ class Pool {
 // Applies the examined head of the flight, in its transaction.
 Result<void> Apply(Context& ctx, const Task& task, ProcessReport& report) {
   const Result<void> done = Guarded([&]() -> Result<void> {
-    if (!*task.result) return std::unexpected(task.result->error());
+    CT_TRY(*task.result);
     return ApplyMessage(ctx, task.row, **task.result, report);
   });
   return EndAttempt(ctx, task.row.id, done, report);
@@ -197,7 +197,7 @@ Result<void> ProcessInParallel(Context& ctx, crypto::GpgContext& gpg,
   std::vector<crypto::GpgContext> more;
   for (int i = 1; i < workers; ++i) {
     auto opened = OpenGpg(ctx);
-    if (!opened) return std::unexpected(opened.error());
+    CT_TRY(opened);
     more.push_back(std::move(*opened));
   }
   std::vector<crypto::GpgContext*> contexts = {&gpg};
@@ -217,7 +217,7 @@ Result<void> ProcessInParallel(Context& ctx, crypto::GpgContext& gpg,
       const bool by_itself = alone.contains(ids[next]);
       if (!flight.empty() && (by_itself || flight.back()->alone)) break;
       auto begun = BeginAttempt(ctx, ids[next++], report);
-      if (!begun) return std::unexpected(begun.error());
+      CT_TRY(begun);
       if (!*begun) continue;
       MaybeCrash("processing");
       auto task = std::make_shared<Task>();
@@ -231,7 +231,7 @@ Result<void> ProcessInParallel(Context& ctx, crypto::GpgContext& gpg,
     const std::shared_ptr<Task> head = std::move(flight.front());
     flight.pop_front();
     pool.Wait(*head);
-    if (auto ok = Apply(ctx, *head, report); !ok) return ok;
+    CT_TRY(Apply(ctx, *head, report));
   }
 }
 

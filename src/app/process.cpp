@@ -10,6 +10,7 @@
 #include "app/faults.h"
 #include "app/identity.h"
 #include "app/inbound.h"
+#include "app/listings.h"
 #include "app/logging.h"
 #include "app/replies.h"
 #include "core/grammar.h"
@@ -65,7 +66,7 @@ Result<void> Finish(Context& ctx, Job& job, bool quarantine) {
     q.from_addr = job.from;
     q.reason = job.outcome;
     q.at = ctx.now;
-    if (auto id = inbox.Quarantine(q); !id) return std::unexpected(id.error());
+    CT_TRY(inbox.Quarantine(q));
   }
   Logger("inbox")->info("message {} from {}: {} ({})", job.row.id, job.from,
                         job.status, job.outcome);
@@ -99,7 +100,7 @@ Result<void> Refuse(Context& ctx, Job& job, const std::string& reason,
       reply.reason_args = refusal->args;
     }
     auto queued = QueueReply(ctx, reply);
-    if (!queued) return std::unexpected(queued.error());
+    CT_TRY(queued);
   }
   return Finish(ctx, job, true);
 }
@@ -109,11 +110,10 @@ Result<void> Quarantine(Context& ctx, Job& job, const std::string& reason) {
   job.status = "quarantined";
   job.outcome = reason;
   auto known = IsKnownAddress(ctx, job.from);
-  if (!known) return std::unexpected(known.error());
+  CT_TRY(known);
   if (*known) {
     ReplyRequest reply = Reply("unsigned", job.from, reason, job, nullptr);
-    if (auto queued = QueueReply(ctx, reply); !queued)
-      return std::unexpected(queued.error());
+    CT_TRY(QueueReply(ctx, reply));
   }
   return Finish(ctx, job, true);
 }
@@ -138,7 +138,7 @@ Result<core::Refusal> ReplayProblem(Context& ctx, const verify::SignedText& s,
                                     bool* seen) {
   store::KeyRepo keys(ctx.db);
   auto fresh = keys.RememberSignature(s.digest, s.fingerprint, s.made, ctx.now);
-  if (!fresh) return std::unexpected(fresh.error());
+  CT_TRY(fresh);
   *seen = !*fresh;
   if (*seen)
     return Keyed("this signed message was already processed (replay)",
@@ -185,7 +185,7 @@ Result<void> ApplyOffer(Context& ctx, Job& job, const core::OfferText& text,
   }
   job.deal_id = *id;
   job.outcome = "offer: opened " + *id;
-  if (auto ok = MarkApplied(ctx, job); !ok) return ok;
+  CT_TRY(MarkApplied(ctx, job));
   return Finish(ctx, job, false);
 }
 
@@ -213,16 +213,33 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   auto step = core::Step(**rules, ctx.config.policy, *deal, cmd, ctx.now);
   Origin origin{who.email, job.row.message_id, encrypted};
   if (auto* refusal = std::get_if<core::Refusal>(&step)) {
-    if (auto ok = WriteRefusal(ctx, *deal, cmd, *refusal, origin); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(WriteRefusal(ctx, *deal, cmd, *refusal, origin));
     return Refuse(ctx, job, refusal->reason, who.email, &*deal, cmd, refusal);
   }
   const auto& outcome = std::get<core::Outcome>(step);
-  if (auto ok = WriteStep(ctx, *deal, outcome, cmd, origin); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(WriteStep(ctx, *deal, outcome, cmd, origin));
   job.outcome =
       fmt::format("{} by {}: {} -> {}", CodeName(cmd.code), cmd.actor,
                   outcome.effects.from_state, outcome.effects.to_state);
+  CT_TRY(MarkApplied(ctx, job));
+  return Finish(ctx, job, false);
+}
+
+// CT 05, CT 06, CL-… (app/listings.h): the same signing, binding and
+// replay rules as a deal's commands have already been applied.
+Result<void> ApplyListing(Context& ctx, Job& job, const core::Parsed& parsed,
+                          const Identity& who) {
+  if (who.is_operator)
+    return Refuse(ctx, job,
+                  "the operator reads listings with `cybertroc "
+                  "listings`",
+                  who.email, nullptr, {});
+  auto done = ApplyListingMail(ctx, parsed, who.email, job.row.message_id);
+  if (!done) return std::unexpected(done.error());
+  if (done->refused)
+    return Refuse(ctx, job, done->reason, who.email, nullptr, {});
+  job.outcome = done->outcome;
+  job.deal_id = done->deal_id;
   if (auto ok = MarkApplied(ctx, job); !ok) return ok;
   return Finish(ctx, job, false);
 }
@@ -238,7 +255,7 @@ Result<void> ApplyAccount(Context& ctx, Job& job, const core::AccountText& text,
   auto done = RegisterAccount(ctx, {who.email, fpr, job.row.message_id, text});
   if (!done && done.error().kind == ErrorKind::kInvalidInput)
     return Refuse(ctx, job, done.error().message, who.email, nullptr, {});
-  if (!done) return std::unexpected(done.error());
+  CT_TRY(done);
   job.outcome = *done;
   if (auto ok = MarkApplied(ctx, job); !ok) return ok;
   return Finish(ctx, job, false);
@@ -247,7 +264,7 @@ Result<void> ApplyAccount(Context& ctx, Job& job, const core::AccountText& text,
 // Everything after a good signature, inside the message's transaction.
 Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   auto identity = Identify(ctx, s, job.from);
-  if (!identity) return std::unexpected(identity.error());
+  CT_TRY(identity);
   if (auto* problem = std::get_if<IdentityProblem>(&*identity)) {
     auto deal = DealForReply(ctx, s.text, problem->reply_to);
     auto r = Keyed(problem->reason, problem->key, problem->args);
@@ -261,7 +278,7 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   job.signature = s.digest;
   bool seen = false;
   auto replay = ReplayProblem(ctx, s, &seen);
-  if (!replay) return std::unexpected(replay.error());
+  CT_TRY(replay);
   if (seen) {  // a replay gets no answer: it would let anyone spam a party
     job.status = "quarantined";
     job.outcome = replay->reason;
@@ -269,8 +286,7 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   }
   if (!replay->reason.empty())
     return Refuse(ctx, job, replay->reason, who.email, about_ptr, {}, &*replay);
-  if (who.bind_now)
-    if (auto ok = BindOnFirstUse(ctx, who.email, s.fingerprint); !ok) return ok;
+  if (who.bind_now) CT_TRY(BindOnFirstUse(ctx, who.email, s.fingerprint));
   auto parsed =
       core::ParseCommandText(s.text, ctx.config.policy.money.currency);
   if (!parsed)
@@ -279,8 +295,7 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
     case core::Parsed::Kind::kNone:
     case core::Parsed::Kind::kHelp: {
       ReplyRequest help = Reply("help", who.email, "", job, nullptr);
-      if (auto queued = QueueReply(ctx, help); !queued)
-        return std::unexpected(queued.error());
+      CT_TRY(QueueReply(ctx, help));
       job.outcome = "help sent";
       return Finish(ctx, job, false);
     }
@@ -290,6 +305,10 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
       return ApplyCommand(ctx, job, *parsed, who, s.encrypted);
     case core::Parsed::Kind::kAccount:
       return ApplyAccount(ctx, job, parsed->account, who, s.fingerprint);
+    case core::Parsed::Kind::kListing:
+    case core::Parsed::Kind::kSearch:
+    case core::Parsed::Kind::kListingCommand:
+      return ApplyListing(ctx, job, *parsed, who);
   }
   return Fail(ErrorKind::kInternal, "unreachable");
 }
@@ -341,9 +360,9 @@ Result<void> ApplyMessage(Context& ctx, const store::InboxRecord& row,
   if (!signed_text && signed_text.error().kind == ErrorKind::kIo)
     return std::unexpected(signed_text.error());  // GnuPG broke: retry
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   auto fresh = store::InboxRepo(ctx.db).Load(row.id);  // under the write lock
-  if (!fresh) return std::unexpected(fresh.error());
+  CT_TRY(fresh);
   if (fresh->status != "new") return {};  // another run got there first
   Job job{row, examined.from, "processed", "", "", ""};
   Result<void> done;
@@ -358,9 +377,9 @@ Result<void> ApplyMessage(Context& ctx, const store::InboxRecord& row,
   } else {
     done = ApplySigned(ctx, job, *signed_text);
   }
-  if (!done) return done;
+  CT_TRY(done);
   MaybeFail("process", job.row.message_id);  // all written, not committed
-  if (auto ok = tx->Commit(); !ok) return ok;
+  CT_TRY(tx->Commit());
   Count(job, report);
   return {};
 }
@@ -368,7 +387,7 @@ Result<void> ApplyMessage(Context& ctx, const store::InboxRecord& row,
 Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
                             int64_t inbox_id, ProcessReport& report) {
   auto row = store::InboxRepo(ctx.db).Load(inbox_id);
-  if (!row) return std::unexpected(row.error());
+  CT_TRY(row);
   if (row->status != "new") return {};  // another run got there first
   // GnuPG runs before the transaction: it is slow and touches no table.
   KeyringAccess alone;
@@ -378,11 +397,10 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
 
 Result<crypto::GpgContext> OpenGpg(const Context& ctx) {
   auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home);
-  if (!gpg) return gpg;
+  CT_TRY(gpg);
   // Made now (offline from the start), so that a GnuPG that cannot start
   // fails the command before it touches anything; `run` opens lazily.
-  if (auto handle = gpg->Handle(); !handle)
-    return std::unexpected(handle.error());
+  CT_TRY(gpg->Handle());
   return gpg;
 }
 

@@ -12,7 +12,7 @@ Result<bool> QueueReply(Context& ctx, const ReplyRequest& request) {
   store::OutboxRepo outbox(ctx.db);
   auto sent =
       outbox.CountReplies(request.to_email, ctx.now - std::chrono::days(1));
-  if (!sent) return std::unexpected(sent.error());
+  CT_TRY(sent);
   if (*sent >= ctx.config.outbox.max_replies_per_day) {
     Logger("inbox")->warn("reply to {} suppressed: {} replies in the last day",
                           request.to_email, *sent);
@@ -42,7 +42,7 @@ Result<bool> QueueReply(Context& ctx, const ReplyRequest& request) {
   in.reason_key = request.reason_key;
   in.reason_args = request.reason_args;
   auto text = ctx.renderer.Render({request.template_name}, lang, in);
-  if (!text) return std::unexpected(text.error());
+  CT_TRY(text);
   store::OutboxRecord row;
   row.deal_id = request.deal ? request.deal->id : "";
   row.created = ctx.now;
@@ -55,8 +55,7 @@ Result<bool> QueueReply(Context& ctx, const ReplyRequest& request) {
   row.body = std::move(text->body);
   row.in_reply_to = request.in_reply_to;
   row.next_attempt = ctx.now;
-  if (auto id = QueueMail(ctx, std::move(row)); !id)
-    return std::unexpected(id.error());
+  CT_TRY(QueueMail(ctx, std::move(row)));
   return true;
 }
 

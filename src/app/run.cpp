@@ -48,16 +48,15 @@ namespace {
 // Fetching stage: open the source, store every message, acknowledge.
 Result<IntakeReport> Fetch(Context& ctx) {
   auto password = ReadSecret(ctx.config.inbox.password_file);
-  if (!password) return std::unexpected(password.error());
+  CT_TRY(password);
   std::string name = ctx.config.inbox.url;
   if (auto url = mail::ParseMailUrl(ctx.config.inbox.url))
     name = url->Redacted();
   auto source = mail::OpenSource(ctx.config.inbox, *password);
-  if (!source) return std::unexpected(source.error());
+  CT_TRY(source);
   auto intake = Intake(ctx, **source, name);
-  if (!intake) return intake;
-  if (auto closed = (*source)->Close(); !closed)
-    return std::unexpected(closed.error());
+  CT_TRY(intake);
+  CT_TRY((*source)->Close());
   return intake;
 }
 
@@ -66,10 +65,10 @@ Result<IntakeReport> Fetch(Context& ctx) {
 // towards its quarantine), and only when there is one.
 Result<void> ReadyForInbox(Context& ctx, crypto::GpgContext& gpg) {
   auto pending = store::InboxRepo(ctx.db).Pending();
-  if (!pending) return std::unexpected(pending.error());
+  CT_TRY(pending);
   if (pending->empty()) return {};
   auto handle = gpg.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   return {};
 }
 
@@ -88,17 +87,16 @@ Result<RunReport> RunOnce(Context& ctx) {
   }
   // Starts no process until GnuPG has work: an idle run costs none.
   auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home);
-  if (!gpg) return std::unexpected(gpg.error());
-  if (auto ready = ReadyForInbox(ctx, *gpg); !ready)
-    return std::unexpected(ready.error());
+  CT_TRY(gpg);
+  CT_TRY(ReadyForInbox(ctx, *gpg));
   auto processed = ProcessInbox(ctx, *gpg);
-  if (!processed) return std::unexpected(processed.error());
+  CT_TRY(processed);
   report.processed = *processed;
   auto tick = Tick(ctx);
-  if (!tick) return std::unexpected(tick.error());
+  CT_TRY(tick);
   report.tick = *tick;
   auto sent = DeliverOutbox(ctx, *gpg);
-  if (!sent) return std::unexpected(sent.error());
+  CT_TRY(sent);
   report.sent = *sent;
   if (sent->outage) {
     Logger("outbox")->error("sending: {}", sent->outage->message);

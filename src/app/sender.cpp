@@ -57,7 +57,7 @@ Result<std::string> RecipientKey(Context& ctx, const store::OutboxRecord& row) {
   if (row.to_email == ctx.config.outbox.operator_address)
     return NormalizeFingerprint(ctx.config.gpg.operator_key);
   auto binding = store::KeyRepo(ctx.db).Find(row.to_email);
-  if (!binding) return std::unexpected(binding.error());
+  CT_TRY(binding);
   return *binding ? (*binding)->fingerprint : std::string();
 }
 
@@ -67,7 +67,7 @@ Result<std::vector<std::string>> EncryptionKeys(crypto::GpgContext& gpg,
                                                 const std::string& fpr) {
   if (fpr.empty()) return std::vector<std::string>{};
   auto key = crypto::LookupKey(gpg, fpr);
-  if (!key) return std::unexpected(key.error());
+  CT_TRY(key);
   if (!*key || !(*key)->can_encrypt) return std::vector<std::string>{};
   return std::vector<std::string>{fpr};
 }
@@ -89,7 +89,7 @@ Result<std::string> Build(const Context& ctx, crypto::GpgContext& gpg,
   for (const auto& file : row.attachments)
     m.attachments.push_back({file.filename, file.content_type, file.data});
   auto keys = EncryptionKeys(gpg, recipient_key);
-  if (!keys) return std::unexpected(keys.error());
+  CT_TRY(keys);
   return mail::Compose(gpg, m, ctx.config.gpg.escrow_key, *keys);
 }
 
@@ -124,12 +124,12 @@ Result<void> TellOperator(Context& ctx, const store::OutboxRecord& row,
       "to {} (\"{}\"), queued {}, {} attempts; last error: {}", row.to_email,
       row.subject, core::FormatHumanTime(row.created), row.attempts, why);
   auto text = ctx.renderer.Render({"delivery_failed"}, notice.lang, in);
-  if (!text) return std::unexpected(text.error());
+  CT_TRY(text);
   notice.subject = text->subject;  // carries "[CT-…] " when about a deal
   notice.body = text->body;
   notice.next_attempt = ctx.now;
   auto id = QueueMail(ctx, std::move(notice));
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   return {};
 }
 
@@ -145,7 +145,7 @@ Result<void> RecordFailure(Context& ctx, store::OutboxRecord& row,
   if (permanent || too_old) {
     row.status = permanent ? "failed" : "gave_up";
     ++(permanent ? report.failed : report.gave_up);
-    if (auto ok = TellOperator(ctx, row, error.message); !ok) return ok;
+    CT_TRY(TellOperator(ctx, row, error.message));
   } else {
     row.next_attempt = ctx.now + Backoff(row.attempts);
     ++report.retried;
@@ -158,8 +158,8 @@ Result<void> RecordFailure(Context& ctx, store::OutboxRecord& row,
 Result<void> Failed(Context& ctx, store::OutboxRecord& row, const Error& error,
                     SendReport& report) {
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
-  if (auto ok = RecordFailure(ctx, row, error, report); !ok) return ok;
+  CT_TRY(tx);
+  CT_TRY(RecordFailure(ctx, row, error, report));
   return tx->Commit();
 }
 
@@ -168,18 +168,18 @@ Result<void> Failed(Context& ctx, store::OutboxRecord& row, const Error& error,
 Result<void> FailAllDue(Context& ctx, const Error& error, SendReport& report) {
   store::OutboxRepo outbox(ctx.db);
   auto last = outbox.LastId();  // what this records queues waits its turn
-  if (!last) return std::unexpected(last.error());
+  CT_TRY(last);
   for (int64_t after = 0;;) {
     auto due = outbox.Due(ctx.now, after, *last, kOutagePage);
-    if (!due) return std::unexpected(due.error());
+    CT_TRY(due);
     if (due->empty()) return {};
     auto tx = store::Transaction::Begin(ctx.db);
-    if (!tx) return std::unexpected(tx.error());
+    CT_TRY(tx);
     for (auto& row : *due) {
       after = row.id;
-      if (auto ok = RecordFailure(ctx, row, error, report); !ok) return ok;
+      CT_TRY(RecordFailure(ctx, row, error, report));
     }
-    if (auto ok = tx->Commit(); !ok) return ok;
+    CT_TRY(tx->Commit());
   }
 }
 
@@ -210,7 +210,7 @@ class Delivery {
     // Mail queued while this runs (a notice to the operator) waits for the
     // next run, as a message that failed now does.
     auto last = store::OutboxRepo(ctx_.db).LastId();
-    if (!last) return std::unexpected(last.error());
+    CT_TRY(last);
     last_id_ = *last;
     for (;;) {
       if (auto ok = Refill(); !ok) return Abort(ok.error());
@@ -218,7 +218,7 @@ class Delivery {
       Job job = pool_->Take();
       if (auto ok = Deliver(job); !ok) return Abort(ok.error());
     }
-    if (auto ok = RecordSent(); !ok) return std::unexpected(ok.error());
+    CT_TRY(RecordSent());
     return report_;
   }
 
@@ -233,15 +233,15 @@ class Delivery {
     if (exhausted_ || held > in_hand_ / 2) return {};
     auto rows = store::OutboxRepo(ctx_.db).Due(
         ctx_.now, after_id_, last_id_, static_cast<int>(in_hand_ - held));
-    if (!rows) return std::unexpected(rows.error());
+    CT_TRY(rows);
     exhausted_ = rows->empty();
     if (!exhausted_ && !pool_) {
-      if (auto ok = StartWorkers(rows->size()); !ok) return ok;
+      CT_TRY(StartWorkers(rows->size()));
     }
     for (auto& row : *rows) {
       after_id_ = row.id;
       auto job = Prepare(std::move(row));
-      if (!job) return std::unexpected(job.error());
+      CT_TRY(job);
       pool_->Submit(std::move(*job));
     }
     return {};
@@ -253,11 +253,10 @@ class Delivery {
       // Queued by an older version: its Message-ID is saved before the
       // first attempt, so that every attempt carries the same one.
       row.message_id = NewMessageId(ctx_);
-      if (auto ok = store::OutboxRepo(ctx_.db).Save(row); !ok)
-        return std::unexpected(ok.error());
+      CT_TRY(store::OutboxRepo(ctx_.db).Save(row));
     }
     auto key = RecipientKey(ctx_, row);
-    if (!key) return std::unexpected(key.error());
+    CT_TRY(key);
     return Job{std::move(row), std::move(*key)};
   }
 
@@ -272,7 +271,7 @@ class Delivery {
     const size_t n = std::min(workers, rows);
     while (extra_.size() + 1 < n) {
       auto opened = OpenGpg(ctx_);
-      if (!opened) return std::unexpected(opened.error());
+      CT_TRY(opened);
       extra_.push_back(std::move(*opened));
     }
     std::vector<crypto::GpgContext*> contexts{&gpg_};
@@ -300,7 +299,7 @@ class Delivery {
   Result<void> Deliver(Job& job) {
     store::OutboxRecord& row = job.row;
     if (!job.raw && job.raw.error().kind == ErrorKind::kIo) RecomposeAlone(job);
-    if (!job.raw) return std::unexpected(job.raw.error());  // our keys
+    CT_TRY(job.raw);  // our keys
     env_.to = {row.to_email};
     env_.delivery_key = DeliveryKey(row);
     auto sent = transport_.Send(env_, *job.raw);
@@ -324,14 +323,15 @@ class Delivery {
   // sent, all in one transaction.
   Result<void> RecordSent() {
     if (unrecorded_.empty()) return {};
-    if (auto ok = transport_.Flush(); !ok) return ok;
+    CT_TRY(transport_.Flush());
+    MaybeCrash("after-flush");
     auto tx = store::Transaction::Begin(ctx_.db);
-    if (!tx) return std::unexpected(tx.error());
+    CT_TRY(tx);
     store::OutboxRepo outbox(ctx_.db);
     for (const auto& [id, attempts] : unrecorded_) {
-      if (auto ok = outbox.MarkSent(id, attempts, ctx_.now); !ok) return ok;
+      CT_TRY(outbox.MarkSent(id, attempts, ctx_.now));
     }
-    if (auto ok = tx->Commit(); !ok) return ok;
+    CT_TRY(tx->Commit());
     unrecorded_.clear();
     return {};
   }
@@ -380,7 +380,7 @@ Result<SendReport> SendOutbox(Context& ctx, crypto::GpgContext& gpg,
 
 Result<SendReport> DeliverOutbox(Context& ctx, crypto::GpgContext& gpg) {
   auto password = ReadSecret(ctx.config.outbox.password_file);
-  if (!password) return std::unexpected(password.error());
+  CT_TRY(password);
   auto transport = mail::OpenTransport(ctx.config.outbox, *password,
                                        ctx.config.inbox.tls_ca_file);
   if (!transport) {
@@ -389,8 +389,7 @@ Result<SendReport> DeliverOutbox(Context& ctx, crypto::GpgContext& gpg) {
     // Server down: count the attempt on every due message (backoff, and
     // give-up after give_up_hours), then report the outage.
     SendReport report;
-    if (auto ok = FailAllDue(ctx, transport.error(), report); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(FailAllDue(ctx, transport.error(), report));
     report.outage = transport.error();
     return report;
   }

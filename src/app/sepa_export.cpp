@@ -50,7 +50,7 @@ Result<std::optional<money::SepaTransfer>> Transfer(
     return std::nullopt;
   }
   auto account = PayoutAccountOf(ctx, p.payee_email);
-  if (!account) return std::unexpected(account.error());
+  CT_TRY(account);
   auto iban = *account ? money::ParseIban((*account)->iban)
                        : Fail(ErrorKind::kNotFound, "");
   if (!iban) {
@@ -59,7 +59,7 @@ Result<std::optional<money::SepaTransfer>> Transfer(
     return std::nullopt;
   }
   auto pending = store::AccountRepo(ctx.db).Pending(p.payee_email);
-  if (!pending) return std::unexpected(pending.error());
+  CT_TRY(pending);
   if (*pending)
     out.notes.push_back(
         fmt::format("{}: paid to {}; a change of account for {} applies {}",
@@ -87,15 +87,15 @@ std::string MessageId(const money::SepaBatch& batch) {
 
 Result<SepaExport> ExportSepa(Context& ctx) {
   auto debtor = Debtor(ctx);
-  if (!debtor) return std::unexpected(debtor.error());
+  CT_TRY(debtor);
   auto payouts = store::PayoutRepo(ctx.db).List(/*pending_only=*/true);
-  if (!payouts) return std::unexpected(payouts.error());
+  CT_TRY(payouts);
   SepaExport out;
   money::SepaBatch batch{
       "", ctx.now, core::FormatIsoTime(ctx.now).substr(0, 10), *debtor, {}};
   for (const auto& p : *payouts) {
     auto transfer = Transfer(ctx, p, out);
-    if (!transfer) return std::unexpected(transfer.error());
+    CT_TRY(transfer);
     if (!*transfer) continue;
     batch.transfers.push_back(std::move(**transfer));
     out.included.push_back(p.id);
@@ -103,7 +103,7 @@ Result<SepaExport> ExportSepa(Context& ctx) {
   if (batch.transfers.empty()) return out;
   batch.message_id = MessageId(batch);
   auto xml = money::WritePain001(batch);
-  if (!xml) return std::unexpected(xml.error());
+  CT_TRY(xml);
   out.xml = std::move(*xml);
   Logger("app")->info("payouts --sepa: {} transfers in {}, {} left out",
                       out.included.size(), batch.message_id,

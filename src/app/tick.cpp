@@ -5,6 +5,7 @@
 #include "app/commit.h"
 #include "app/deals.h"
 #include "app/faults.h"
+#include "app/listings.h"
 #include "app/logging.h"
 
 namespace ct::app {
@@ -19,9 +20,9 @@ enum class Fired { kNothing, kTimeout, kReminder };
 // Fires the one timer due on deal `id`, if any, in its own transaction.
 Result<Fired> FireOne(Context& ctx, const std::string& id) {
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   auto deal = store::DealRepo(ctx.db).Load(id);
-  if (!deal) return std::unexpected(deal.error());
+  CT_TRY(deal);
   auto cmd = core::DueTimer(ctx.config.policy, *deal, ctx.now);
   if (!cmd || !deal->deadline) return Fired::kNothing;
   auto rules = ctx.rules.Find(deal->case_name);
@@ -36,7 +37,7 @@ Result<Fired> FireOne(Context& ctx, const std::string& id) {
   const int seq = timeout ? 0 : cmd->days;
   auto first = store::HistoryRepo(ctx.db).RecordTimer(
       id, timeout ? "timeout" : "reminder", *deal->deadline, seq);
-  if (!first) return std::unexpected(first.error());
+  CT_TRY(first);
   if (!*first) {
     // The deal says it is due but the guard says it fired: never twice.
     Logger("app")->warn("{}: {} for {} already fired", id, CodeName(cmd->code),
@@ -46,8 +47,8 @@ Result<Fired> FireOne(Context& ctx, const std::string& id) {
   const Origin origin{"", kTimerRef};
   auto written =
       WriteStep(ctx, *deal, std::get<core::Outcome>(step), *cmd, origin);
-  if (!written) return std::unexpected(written.error());
-  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  CT_TRY(written);
+  CT_TRY(tx->Commit());
   MaybeCrash("after-timer");
   return timeout ? Fired::kTimeout : Fired::kReminder;
 }
@@ -55,7 +56,7 @@ Result<Fired> FireOne(Context& ctx, const std::string& id) {
 Result<void> TickDeal(Context& ctx, const std::string& id, TickReport& report) {
   for (int i = 0; i < kMaxTimersPerDeal; ++i) {
     auto fired = FireOne(ctx, id);
-    if (!fired) return std::unexpected(fired.error());
+    CT_TRY(fired);
     if (*fired == Fired::kNothing) return {};
     ++(*fired == Fired::kTimeout ? report.timeouts : report.reminders);
   }
@@ -71,11 +72,11 @@ bool IsFatal(const Error& error) {
 Result<TickReport> Tick(Context& ctx) {
   TickReport report;
   auto changes = ApplyDueAccountChanges(ctx);  // app/accounts.h
-  if (!changes) return std::unexpected(changes.error());
+  CT_TRY(changes);
   report.account_changes = *changes;
   auto ids = store::DealRepo(ctx.db).TimerCandidates(
       ctx.now, ctx.config.policy.deadlines.reminder_days);
-  if (!ids) return std::unexpected(ids.error());
+  CT_TRY(ids);
   for (const auto& id : *ids) {
     if (ctx.StopRequested()) break;
     ++report.deals;
@@ -87,6 +88,11 @@ Result<TickReport> Tick(Context& ctx) {
     Logger("app")->error("{}: timer failed: {}", id, ok.error().message);
     ++report.failures;
   }
+  auto listings = TickListings(ctx);
+  if (!listings) return std::unexpected(listings.error());
+  report.listings_expired = listings->expired;
+  report.listing_reminders = listings->reminders;
+  report.failures += listings->failures;
   Logger("app")->info("tick: {} deals, {} deadlines, {} reminders, {} failed",
                       report.deals, report.timeouts, report.reminders,
                       report.failures);

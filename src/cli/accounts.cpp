@@ -31,7 +31,7 @@ util::Json AccountJson(const store::PayoutAccountRecord& a) {
 
 Result<void> List(const Globals& globals, app::Context& ctx) {
   auto accounts = app::ListAccounts(ctx);
-  if (!accounts) return std::unexpected(accounts.error());
+  CT_TRY(accounts);
   if (globals.json) {
     util::Json list = util::Json::Array();
     for (const auto& a : *accounts) list.Push(AccountJson(a));
@@ -62,7 +62,7 @@ Result<void> RunAccounts(const Globals& globals, const Args& args) {
   syntax.positional.add("action", 1).add("arg", -1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};
   const std::string action =
       vm.count("action") ? Optional(vm, "action") : "list";
@@ -72,10 +72,10 @@ Result<void> RunAccounts(const Globals& globals, const Args& args) {
         (action == "cancel" && rest.size() == 1)))
     return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   if (action == "list") return List(globals, *ctx);
   auto cancelled = app::CancelAccountChange(*ctx, rest[0]);
-  if (!cancelled) return std::unexpected(cancelled.error());
+  CT_TRY(cancelled);
   if (globals.json)
     PrintJson(AccountJson(*cancelled));
   else

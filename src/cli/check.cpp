@@ -32,7 +32,7 @@ Result<std::string> CheckRules(const config::Config& config,
                                rules::RuleBook& book) {
   const std::string dir = app::DataDir(config.rules.dir, "rules");
   auto loaded = rules::LoadDir(dir);
-  if (!loaded) return std::unexpected(loaded.error());
+  CT_TRY(loaded);
   book = std::move(*loaded);
   std::vector<std::string> names;
   for (const auto& [name, rules] : book.cases) names.push_back(name);
@@ -47,10 +47,9 @@ Result<std::string> CheckTemplatesOf(const config::Config& config,
   if (std::find(langs.begin(), langs.end(), fallback) == langs.end()) {
     langs.push_back(fallback);
   }
-  const auto names = book.TemplateNames();
-  if (auto ok = notify::CheckTemplates(dir, langs, names); !ok) {
-    return std::unexpected(ok.error());
-  }
+  auto names = book.TemplateNames();
+  for (auto& name : notify::ListingTemplateNames()) names.push_back(name);
+  CT_TRY(notify::CheckTemplates(dir, langs, names));
   return fmt::format("{} ({} templates in {})", dir, names.size() + 1,
                      fmt::join(langs, ", "));
 }
@@ -58,17 +57,14 @@ Result<std::string> CheckTemplatesOf(const config::Config& config,
 Result<std::string> CheckDatabase(const config::Config& config) {
   auto db = app::OpenDatabase(config.store.database,
                               app::DatabaseUse::kMustExist, config.path);
-  if (!db) return std::unexpected(db.error());
+  CT_TRY(db);
   auto version = db->UserVersion();
-  if (!version) return std::unexpected(version.error());
+  CT_TRY(version);
   return fmt::format("{} (schema version {})", config.store.database, *version);
 }
 
 Result<std::string> CheckEscrowKey(const config::Config& config) {
-  if (auto ok = crypto::CheckSigningKey(config.gpg.home, config.gpg.escrow_key);
-      !ok) {
-    return std::unexpected(ok.error());
-  }
+  CT_TRY(crypto::CheckSigningKey(config.gpg.home, config.gpg.escrow_key));
   return config.gpg.escrow_key + " in " + config.gpg.home;
 }
 
@@ -77,9 +73,9 @@ Result<std::string> CheckOperatorKey(const config::Config& config) {
   if (config.gpg.operator_key.empty())
     return std::string("not set: deposits only from the command line");
   auto gpg = crypto::GpgContext::Open(config.gpg.home);
-  if (!gpg) return std::unexpected(gpg.error());
+  CT_TRY(gpg);
   auto key = crypto::LookupKey(*gpg, config.gpg.operator_key);
-  if (!key) return std::unexpected(key.error());
+  CT_TRY(key);
   if (!*key || !(*key)->usable)
     return Fail(ErrorKind::kConfig,
                 "gpg.operator_key " + config.gpg.operator_key +
@@ -106,21 +102,21 @@ Result<std::string> CheckMoney(const config::Config& config) {
 // Reaching the mail servers: log in to the inbox, open the transport.
 Result<std::string> CheckInbox(const config::Config& config) {
   auto password = app::ReadSecret(config.inbox.password_file);
-  if (!password) return std::unexpected(password.error());
+  CT_TRY(password);
   auto source = mail::OpenSource(config.inbox, *password);
-  if (!source) return std::unexpected(source.error());
+  CT_TRY(source);
   auto waiting = (*source)->List();
-  if (!waiting) return std::unexpected(waiting.error());
+  CT_TRY(waiting);
   (void)(*source)->Close();
   return fmt::format("{} messages waiting", waiting->size());
 }
 
 Result<std::string> CheckOutbox(const config::Config& config) {
   auto password = app::ReadSecret(config.outbox.password_file);
-  if (!password) return std::unexpected(password.error());
+  CT_TRY(password);
   auto transport =
       mail::OpenTransport(config.outbox, *password, config.inbox.tls_ca_file);
-  if (!transport) return std::unexpected(transport.error());
+  CT_TRY(transport);
   (void)(*transport)->Close();
   return std::string("reachable");
 }
@@ -167,7 +163,7 @@ Result<void> RunCheck(const Globals& globals, const Args& args) {
   Syntax syntax("check");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   const std::vector<CheckLine> lines = RunChecks(globals);
   bool config_failed = false;

@@ -45,6 +45,12 @@ constexpr std::array kCommands = {
     CommandSpec{"reprocess", RunReprocess,
                 "process a stored message again: MESSAGE-ID"},
     CommandSpec{"tick", RunTick, "fire due deadlines and reminders only"},
+    CommandSpec{"listings", RunListings,
+                "one line per listing [--state open|locked|closed|expired]"},
+    CommandSpec{"listing", RunListing,
+                "everything about one listing: CL-XXXXXXXX"},
+    CommandSpec{"catalogue", RunCatalogue,
+                "write the public catalogue of open listings: --out DIR"},
 };
 
 }  // namespace

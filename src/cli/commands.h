@@ -59,6 +59,9 @@ Result<void> RunDaemon(const Globals& globals, const Args& args);
 Result<void> RunKeys(const Globals& globals, const Args& args);
 Result<void> RunQuarantine(const Globals& globals, const Args& args);
 Result<void> RunReprocess(const Globals& globals, const Args& args);
+Result<void> RunListings(const Globals& globals, const Args& args);
+Result<void> RunListing(const Globals& globals, const Args& args);
+Result<void> RunCatalogue(const Globals& globals, const Args& args);
 
 }  // namespace ct::cli
 

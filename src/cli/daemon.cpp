@@ -52,11 +52,11 @@ Result<void> RunDaemon(const Globals& globals, const Args& args) {
   Syntax syntax("daemon");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};
   InstallHandlers();
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   ctx->stop = &g_stop;
   auto lock = app::RunLock::Acquire(ctx->config.store.database, false);
   if (!lock) {
@@ -70,13 +70,11 @@ Result<void> RunDaemon(const Globals& globals, const Args& args) {
             ctx->config.inbox.poll_interval, ctx->config.inbox.workers);
   while (!g_stop) {
     auto now = app::Now();
-    if (!now) return std::unexpected(now.error());
+    CT_TRY(now);
     ctx->now = *now;
     auto report = app::RunOnce(*ctx);
-    if (!report) {
-      // Database, GnuPG or configuration trouble: an operator must look.
-      return std::unexpected(report.error());
-    }
+    // Database, GnuPG or configuration trouble: an operator must look.
+    CT_TRY(report);
     if (report->outage)
       log->warn("mail server unreachable: {}", report->outage->message);
     Pause(ctx->config.inbox.poll_interval);

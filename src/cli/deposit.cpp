@@ -16,7 +16,7 @@ Result<void> RunDeposit(const Globals& globals, const Args& args) {
   syntax.positional.add("tx", 1).add("role", 1).add("amount", 1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto tx = Required(vm, "tx", syntax.usage);
   auto role = Required(vm, "role", syntax.usage);
@@ -27,20 +27,18 @@ Result<void> RunDeposit(const Globals& globals, const Args& args) {
                                    : text.error());
   }
   auto id = ParseId(*tx);
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   const std::string ref = Optional(vm, "ref");
-  if (auto ok = core::CheckFreeText("--ref", ref, core::kMaxReferenceChars);
-      !ok)
-    return ok;
+  CT_TRY(core::CheckFreeText("--ref", ref, core::kMaxReferenceChars));
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto amount = ParseAmount(*ctx, *text, "AMOUNT");
-  if (!amount) return std::unexpected(amount.error());
+  CT_TRY(amount);
   if (amount->IsZero()) {
     return Fail(ErrorKind::kInvalidInput, "AMOUNT: a deposit is more than 0");
   }
   auto deal = app::Deposit(*ctx, *id, *role, *amount, ref);
-  if (!deal) return std::unexpected(deal.error());
+  CT_TRY(deal);
   PrintDealAfter(globals, *ctx, *deal,
                  *role + " deposit " + amount->ToString() + " recorded");
   return {};

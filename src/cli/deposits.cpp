@@ -114,16 +114,16 @@ Result<void> RunDeposits(const Globals& globals, const Args& args) {
   syntax.positional.add("action", 1).add("file", 1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto action = Required(vm, "action", syntax.usage);
-  if (!action) return std::unexpected(action.error());
+  CT_TRY(action);
   if (*action != "import")
     return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
   auto file = Required(vm, "file", syntax.usage);
-  if (!file) return std::unexpected(file.error());
+  CT_TRY(file);
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto text =
       util::ReadFileLimited(*file, core::kMaxStatementFileBytes, "statement");
   if (!text)
@@ -135,7 +135,7 @@ Result<void> RunDeposits(const Globals& globals, const Args& args) {
         *file + ": " + statement.error().message + "; nothing recorded");
   const bool dry_run = vm.count("dry-run") > 0;
   auto report = app::ImportStatement(*ctx, *statement, dry_run);
-  if (!report) return std::unexpected(report.error());
+  CT_TRY(report);
   PrintReport(globals, *report, dry_run);
   return {};
 }

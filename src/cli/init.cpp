@@ -15,18 +15,18 @@ Result<void> RunInit(const Globals& globals, const Args& args) {
   Syntax syntax("init");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto config = app::LoadConfig(globals.config_path);
-  if (!config) return std::unexpected(config.error());
+  CT_TRY(config);
   const std::string& path = config->store.database;
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec);
   auto db =
       app::OpenDatabase(path, app::DatabaseUse::kCreateIfMissing, config->path);
-  if (!db) return std::unexpected(db.error());
+  CT_TRY(db);
   auto version = db->UserVersion();
-  if (!version) return std::unexpected(version.error());
+  CT_TRY(version);
   if (globals.json) {
     PrintJson(util::Json::Object()
                   .Set("database", path)

@@ -22,16 +22,16 @@ Result<void> Import(app::Context& ctx, const std::string& file) {
                 "keys import: " + data.error().message);
   }
   auto gpg = app::OpenGpg(ctx);
-  if (!gpg) return std::unexpected(gpg.error());
+  CT_TRY(gpg);
   auto fprs = crypto::ImportKeys(*gpg, *data);
-  if (!fprs) return std::unexpected(fprs.error());
+  CT_TRY(fprs);
   for (const auto& fpr : *fprs) std::cout << "imported " << fpr << "\n";
   return {};
 }
 
 Result<void> List(const Globals& globals, app::Context& ctx) {
   auto bindings = store::KeyRepo(ctx.db).All();
-  if (!bindings) return std::unexpected(bindings.error());
+  CT_TRY(bindings);
   if (globals.json) {
     util::Json list = util::Json::Array();
     for (const auto& b : *bindings)
@@ -59,9 +59,9 @@ Result<void> Bind(app::Context& ctx, std::string email,
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string fpr = app::NormalizeFingerprint(fpr_text);
   auto gpg = app::OpenGpg(ctx);
-  if (!gpg) return std::unexpected(gpg.error());
+  CT_TRY(gpg);
   auto key = crypto::LookupKey(*gpg, fpr);
-  if (!key) return std::unexpected(key.error());
+  CT_TRY(key);
   if (!*key)
     return Fail(ErrorKind::kUsage,
                 "keys bind: no key " + fpr + " (keys import it first)");
@@ -70,7 +70,7 @@ Result<void> Bind(app::Context& ctx, std::string email,
     return Fail(ErrorKind::kUsage,
                 fmt::format("keys bind: key {} does not carry {}", fpr, email));
   store::BindingRecord b{email, (*key)->primary, ctx.now, "operator"};
-  if (auto ok = store::KeyRepo(ctx.db).Bind(b); !ok) return ok;
+  CT_TRY(store::KeyRepo(ctx.db).Bind(b));
   std::cout << "bound " << email << " to " << (*key)->primary << "\n";
   return {};
 }
@@ -84,10 +84,10 @@ Result<void> RunKeys(const Globals& globals, const Args& args) {
   syntax.positional.add("action", 1).add("arg", -1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};
   auto action = Required(vm, "action", syntax.usage);
-  if (!action) return std::unexpected(action.error());
+  CT_TRY(action);
   std::vector<std::string> rest;
   if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
   size_t want = *action == "import" ? 1
@@ -97,7 +97,7 @@ Result<void> RunKeys(const Globals& globals, const Args& args) {
   if (want == 99 || rest.size() != want)
     return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   if (*action == "import") return Import(*ctx, rest[0]);
   if (*action == "bind") return Bind(*ctx, rest[0], rest[1]);
   return List(globals, *ctx);

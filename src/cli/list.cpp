@@ -62,11 +62,11 @@ Result<store::DealFilter> FilterOf(const po::variables_map& vm,
   filter.party = Optional(vm, "party");
   filter.overdue = vm.count("overdue") > 0;
   auto limit = ParseLimit(Optional(vm, "limit"));
-  if (!limit) return std::unexpected(limit.error());
+  CT_TRY(limit);
   filter.limit = *limit;
   if (const std::string after = Optional(vm, "after"); !after.empty()) {
     auto id = ParseId(after);
-    if (!id) return std::unexpected(id.error());
+    CT_TRY(id);
     filter.after = *id;
   }
   return filter;
@@ -87,17 +87,17 @@ Result<void> RunList(const Globals& globals, const Args& args) {
       "the page after deal TX (the last one of the previous page)");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto filter = FilterOf(vm, *ctx);
-  if (!filter) return std::unexpected(filter.error());
+  CT_TRY(filter);
   const size_t limit = filter->limit;
   // One deal more than asked tells whether another page follows.
   if (limit != 0) ++filter->limit;
   auto deals = app::ListDeals(*ctx, *filter);
-  if (!deals) return std::unexpected(deals.error());
+  CT_TRY(deals);
   const bool more = limit != 0 && deals->size() > limit;
   if (more) deals->resize(limit);
   if (globals.json) {

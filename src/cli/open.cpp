@@ -49,16 +49,14 @@ Result<app::OpenRequest> MakeRequest(const app::Context& ctx,
     if (!vm.count(term.name)) continue;
     auto amount =
         ParseAmount(ctx, vm[term.name].as<std::string>(), "--" + term.name);
-    if (!amount) return std::unexpected(amount.error());
+    CT_TRY(amount);
     request.terms[term.name] = *amount;
   }
   for (const auto& text : rules.texts) {
     if (!vm.count(text)) continue;
     request.texts[text] = vm[text].as<std::string>();
-    if (auto ok = core::CheckFreeText("--" + text, request.texts[text],
-                                      core::kMaxItemChars);
-        !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(core::CheckFreeText("--" + text, request.texts[text],
+                               core::kMaxItemChars));
   }
   if (vm.count("delivery")) request.delivery = Optional(vm, "delivery");
   request.lang = Optional(vm, "lang");
@@ -73,19 +71,19 @@ Result<void> RunOpen(const Globals& globals, const Args& args) {
                 "open: which case? (usage: " + Usage("") + ")");
   }
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto rules = ctx->rules.Find(args[0]);
   if (!rules) return Fail(ErrorKind::kUsage, "open: " + rules.error().message);
   Syntax syntax(Usage(args[0]));
   DescribeCase(**rules, syntax);
   po::variables_map vm;
   auto parsed = Parse(syntax, Args(args.begin() + 1, args.end()), vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto request = MakeRequest(*ctx, **rules, vm);
-  if (!request) return std::unexpected(request.error());
+  CT_TRY(request);
   auto id = app::OpenDeal(*ctx, *request);
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   app::Logger("cli")->info("opened {} ({})", *id, request->case_name);
   if (globals.json) {
     PrintJson(util::Json::Object().Set("id", *id));

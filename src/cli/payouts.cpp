@@ -31,7 +31,7 @@ Result<Destination> DestinationOf(app::Context& ctx,
     return Destination{std::nullopt,
                        "the operator itself: nothing to transfer"};
   auto account = app::PayoutAccountOf(ctx, p.payee_email);
-  if (!account) return std::unexpected(account.error());
+  CT_TRY(account);
   if (!*account)
     return Destination{std::nullopt,
                        "no account registered: ask " + p.payee_email};
@@ -94,7 +94,7 @@ Result<void> PrintCsv(app::Context& ctx,
                "done_ref,done_at,iban,bic,account_name,account_note\r\n";
   for (const auto& p : payouts) {
     auto d = DestinationOf(ctx, p);
-    if (!d) return std::unexpected(d.error());
+    CT_TRY(d);
     const std::string fields[] = {std::to_string(p.id),
                                   p.deal_id,
                                   core::FormatIsoTime(p.created),
@@ -138,7 +138,7 @@ std::string PayoutLines(const store::PayoutRecord& p, const Destination& d) {
 // --sepa: the file on stdout, what was left out (and why) on stderr.
 Result<void> PrintSepa(app::Context& ctx) {
   auto batch = app::ExportSepa(ctx);
-  if (!batch) return std::unexpected(batch.error());
+  CT_TRY(batch);
   for (const auto& line : batch->left_out)
     std::cerr << "left out: " << Fit(line, 200) << '\n';
   for (const auto& line : batch->notes)
@@ -166,20 +166,20 @@ Result<void> RunPayouts(const Globals& globals, const Args& args) {
       "(pain.001.001.03) on stdout; the others listed on stderr");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   if (vm.count("sepa") && vm.count("csv"))
     return Fail(ErrorKind::kUsage, "payouts: --csv or --sepa, not both");
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   if (vm.count("sepa")) return PrintSepa(*ctx);
   auto payouts = app::ListPayouts(*ctx, vm.count("pending") > 0);
-  if (!payouts) return std::unexpected(payouts.error());
+  CT_TRY(payouts);
   if (vm.count("csv")) return PrintCsv(*ctx, *payouts);
   util::Json list = util::Json::Array();
   for (const auto& p : *payouts) {
     auto d = DestinationOf(*ctx, p);
-    if (!d) return std::unexpected(d.error());
+    CT_TRY(d);
     if (globals.json)
       list.Push(PayoutJson(p, *d));
     else
@@ -198,15 +198,13 @@ Result<void> RunPayoutDone(const Globals& globals, const Args& args) {
   syntax.positional.add("id", 1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto text = Required(vm, "id", syntax.usage);
-  if (!text) return std::unexpected(text.error());
+  CT_TRY(text);
   auto ref = Required(vm, "ref", syntax.usage);
-  if (!ref) return std::unexpected(ref.error());
-  if (auto ok = core::CheckFreeText("--ref", *ref, core::kMaxReferenceChars);
-      !ok)
-    return ok;
+  CT_TRY(ref);
+  CT_TRY(core::CheckFreeText("--ref", *ref, core::kMaxReferenceChars));
   int64_t id = 0;
   const auto [end, ec] =
       std::from_chars(text->data(), text->data() + text->size(), id);
@@ -214,9 +212,9 @@ Result<void> RunPayoutDone(const Globals& globals, const Args& args) {
     return Fail(ErrorKind::kUsage, "'" + *text + "' is not a payout id");
   }
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto done = app::PayoutDone(*ctx, id, *ref);
-  if (!done) return std::unexpected(done.error());
+  CT_TRY(done);
   if (globals.json) {
     PrintJson(PayoutJson(*done));
   } else {

@@ -13,12 +13,12 @@ Result<void> RunQuarantine(const Globals& globals, const Args& args) {
   Syntax syntax("quarantine");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto rows = store::InboxRepo(ctx->db).Quarantined();
-  if (!rows) return std::unexpected(rows.error());
+  CT_TRY(rows);
   if (globals.json) {
     util::Json list = util::Json::Array();
     for (const auto& q : *rows)
@@ -47,18 +47,18 @@ Result<void> RunReprocess(const Globals& globals, const Args& args) {
   syntax.positional.add("message-id", 1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};
   auto mid = Required(vm, "message-id", syntax.usage);
-  if (!mid) return std::unexpected(mid.error());
+  CT_TRY(mid);
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto gpg = app::OpenGpg(*ctx);
-  if (!gpg) return std::unexpected(gpg.error());
+  CT_TRY(gpg);
   std::string id = *mid;
   if (!id.empty() && id.front() != '<') id = "<" + id + ">";
   auto report = app::Reprocess(*ctx, *gpg, id);
-  if (!report) return std::unexpected(report.error());
+  CT_TRY(report);
   std::cout << fmt::format(
       "reprocess {}: {} applied, {} refused, {} quarantined, {} failed\n", id,
       report->applied, report->refused, report->quarantined, report->failed);

@@ -16,7 +16,7 @@ Result<std::map<std::string, core::Money>> ParseSplit(
     }
     std::string role = item.substr(0, eq);
     auto amount = ParseAmount(ctx, item.substr(eq + 1), role);
-    if (!amount) return std::unexpected(amount.error());
+    CT_TRY(amount);
     if (!split.emplace(role, *amount).second) {
       return Fail(ErrorKind::kUsage, "role '" + role + "' given twice");
     }
@@ -33,22 +33,22 @@ Result<void> RunResolve(const Globals& globals, const Args& args) {
   syntax.positional.add("tx", 1).add("split", -1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto tx = Required(vm, "tx", syntax.usage);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   if (!vm.count("split")) {
     return Fail(ErrorKind::kUsage,
                 "missing ROLE=AMOUNT (usage: " + syntax.usage + ")");
   }
   auto id = ParseId(*tx);
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto split = ParseSplit(*ctx, vm["split"].as<std::vector<std::string>>());
-  if (!split) return std::unexpected(split.error());
+  CT_TRY(split);
   auto deal = app::Resolve(*ctx, *id, *split);
-  if (!deal) return std::unexpected(deal.error());
+  CT_TRY(deal);
   PrintDealAfter(globals, *ctx, *deal, "resolved by the operator");
   return {};
 }

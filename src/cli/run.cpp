@@ -15,10 +15,10 @@ Result<void> RunRun(const Globals& globals, const Args& args) {
       "wait", "wait for another run to finish instead of exiting");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto lock =
       app::RunLock::Acquire(ctx->config.store.database, vm.count("wait") > 0);
   if (!lock) {
@@ -28,7 +28,7 @@ Result<void> RunRun(const Globals& globals, const Args& args) {
     return {};  // docs/operator.md: a second run exits 0 saying it is busy
   }
   auto report = app::RunOnce(*ctx);
-  if (!report) return std::unexpected(report.error());
+  CT_TRY(report);
   const auto& r = *report;
   if (globals.json) {
     PrintJson(util::Json::Object()

@@ -57,6 +57,7 @@ void PrintSummary(const app::DealView& view, const app::Context& ctx) {
   Line("Created   " + core::FormatHumanTime(d.created) +
        ", in this state since " + Short(d.state_entered));
   Line("Deadline  " + DeadlineText(d.deadline, ctx.now));
+  if (!view.listing_id.empty()) Line("Listing   " + view.listing_id);
   if (!view.waiting_for.empty()) {
     Line(fmt::format("Waiting   {}", fmt::join(view.waiting_for, ", ")));
   }
@@ -174,16 +175,16 @@ Result<void> RunShow(const Globals& globals, const Args& args) {
   syntax.positional.add("tx", 1);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto tx = Required(vm, "tx", syntax.usage);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   auto id = ParseId(*tx);
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto view = app::ShowDeal(*ctx, *id);
-  if (!view) return std::unexpected(view.error());
+  CT_TRY(view);
   if (globals.json) {
     PrintJson(DealViewJson(*view, *ctx));
   } else {

@@ -152,6 +152,8 @@ Json DealViewJson(const app::DealView& view, const app::Context& ctx) {
       .Set("state", d.state)
       .Set("lang", d.lang)
       .Set("delivery", d.delivery)
+      .Set("listing",
+           view.listing_id.empty() ? Json::Null() : Json(view.listing_id))
       .Set("created", core::FormatIsoTime(d.created))
       .Set("state_entered", core::FormatIsoTime(d.state_entered))
       .Set("deadline", TimeOrNull(d.deadline))

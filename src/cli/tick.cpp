@@ -12,23 +12,27 @@ Result<void> RunTick(const Globals& globals, const Args& args) {
   Syntax syntax("tick");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto report = app::Tick(*ctx);
-  if (!report) return std::unexpected(report.error());
+  CT_TRY(report);
   if (globals.json) {
     PrintJson(util::Json::Object()
                   .Set("deals", report->deals)
                   .Set("timeouts", report->timeouts)
                   .Set("reminders", report->reminders)
                   .Set("failures", report->failures)
-                  .Set("account_changes", report->account_changes));
+                  .Set("account_changes", report->account_changes)
+                  .Set("listings_expired", report->listings_expired)
+                  .Set("listing_reminders", report->listing_reminders));
   } else {
     std::cout << fmt::format(
-        "tick: {} deals examined, {} deadlines passed, {} reminders sent{}\n",
+        "tick: {} deals examined, {} deadlines passed, {} reminders sent, "
+        "{} listings expired, {} listing reminders{}\n",
         report->deals, report->timeouts, report->reminders,
+        report->listings_expired, report->listing_reminders,
         report->account_changes == 0
             ? ""
             : fmt::format(", {} payout account changes applied",

@@ -25,6 +25,7 @@
 #include "core/limits.h"
 #include "core/money.h"
 #include "util/read_file.h"
+#include "util/text.h"
 
 namespace ct::config {
 namespace {
@@ -48,13 +49,6 @@ std::unexpected<Error> Expected(std::string_view what, std::string_view got) {
                                       std::string(got) + "'");
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool HasSpace(std::string_view text) {
   return std::ranges::any_of(
       text, [](unsigned char c) { return std::isspace(c) != 0; });
@@ -76,19 +70,10 @@ Result<long> ParseWhole(std::string_view text, long min, long max) {
 }
 
 Result<bool> ParseBool(std::string_view text) {
-  const std::string word = Lower(text);
+  const std::string word = util::AsciiLower(text);
   if (word == "true" || word == "yes" || word == "1") return true;
   if (word == "false" || word == "no" || word == "0") return false;
   return Expected("true, false, yes, no, 1 or 0", text);
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() &&
-         std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return text;
 }
 
 // "7,1" → {7, 1}; blanks around numbers are allowed, an empty list means
@@ -96,10 +81,11 @@ std::string_view Trim(std::string_view text) {
 // matter.
 Result<std::vector<int>> ParseDayList(std::string_view text) {
   std::vector<int> days;
-  if (Trim(text).empty()) return days;
+  if (util::Trim(text).empty()) return days;
   for (size_t start = 0;;) {
     const size_t comma = text.find(',', start);
-    auto day = ParseWhole(Trim(text.substr(start, comma - start)), 1, 36500);
+    auto day =
+        ParseWhole(util::Trim(text.substr(start, comma - start)), 1, 36500);
     if (!day) return Expected("days before the deadline such as 7,1", text);
     days.push_back(static_cast<int>(*day));
     if (comma == std::string_view::npos) break;
@@ -162,7 +148,7 @@ Result<std::string> ParseUrl(std::string_view text,
                   "the URL must not carry a password; put it in " +
                       std::string(password_key));
     }
-    const std::string scheme = Lower(text.substr(0, sep));
+    const std::string scheme = util::AsciiLower(text.substr(0, sep));
     if (std::ranges::find(schemes, scheme) != schemes.end()) {
       return std::string(text);
     }
@@ -199,7 +185,7 @@ bool IsLogLevel(std::string_view text) {
 }
 
 Result<std::string> ParsePayer(std::string_view text) {
-  const std::string payer = Lower(text);
+  const std::string payer = util::AsciiLower(text);
   if (payer != "seller" && payer != "buyer" && payer != "split") {
     return Expected("seller, buyer or split", text);
   }
@@ -207,7 +193,7 @@ Result<std::string> ParsePayer(std::string_view text) {
 }
 
 Result<std::string> ParseLogLevel(std::string_view text) {
-  const std::string level = Lower(text);
+  const std::string level = util::AsciiLower(text);
   if (!IsLogLevel(level)) {
     return Expected("trace, debug, info, warn, error, critical or off", text);
   }
@@ -242,7 +228,7 @@ Setter Parsed(Field field, Parse parse) {
   return [field, parse](std::string_view value, const Context&,
                         Config& config) -> Result<void> {
     auto parsed = parse(value);
-    if (!parsed) return std::unexpected(parsed.error());
+    CT_TRY(parsed);
     using Target = std::remove_reference_t<decltype(field(config))>;
     field(config) = static_cast<Target>(*parsed);
     return {};
@@ -303,7 +289,7 @@ Setter Rate(Field field) {
   return [field](std::string_view value, const Context&,
                  Config& config) -> Result<void> {
     auto rate = ParseRateValue(value, config.policy.money.currency);
-    if (!rate) return std::unexpected(rate.error());
+    CT_TRY(rate);
     field(config) = *rate;
     return {};
   };
@@ -367,6 +353,11 @@ std::map<std::string, Setter> BuildKeys() {
 
       {"deadlines.reminder_days",
        Parsed(CT_FIELD(policy.deadlines.reminder_days), ParseDayList)},
+
+      {"listings.max_open_per_party",
+       Whole(CT_FIELD(listings.max_open_per_party), 0, 100000)},
+      {"catalogue.show_lister",
+       Parsed(CT_FIELD(catalogue.show_lister), ParseBool)},
 
       {"log.level", Parsed(CT_FIELD(log.level), ParseLogLevel)},
       {"log.file", Path(CT_FIELD(log.file), true)},
@@ -490,17 +481,15 @@ int DefaultWorkers() {
 
 Result<Config> Load(const std::string& path, bool missing_ok) {
   auto text = ReadFile(path);
-  if (!text) return std::unexpected(text.error());
+  CT_TRY(text);
   Config config;
   if (!text->has_value()) {
     if (missing_ok) return config;
     return Fail(ErrorKind::kConfig, path + ": no such file");
   }
   auto options = SplitIni(path, **text);
-  if (!options) return std::unexpected(options.error());
-  if (auto applied = Apply(path, std::move(*options), config); !applied) {
-    return std::unexpected(applied.error());
-  }
+  CT_TRY(options);
+  CT_TRY(Apply(path, std::move(*options), config));
   if (auto bank = CheckBank(config.bank); !bank)
     return Fail(ErrorKind::kConfig, path + ": " + bank.error().message);
   config.path = path;

@@ -75,6 +75,16 @@ struct LogConfig {
   std::string file;            // empty: stderr (journald under systemd)
 };
 
+// [listings]: the marketplace before the deal (docs/protocol.md).
+struct ListingsConfig {
+  int max_open_per_party = 20;  // open or locked listings per address
+};
+
+// [catalogue]: `cybertroc catalogue --out DIR`.
+struct CatalogueConfig {
+  bool show_lister = false;  // listers' addresses in the public pages
+};
+
 struct Config {
   std::string path;  // the file it was read from ("" = defaults only)
   StoreConfig store;
@@ -84,6 +94,8 @@ struct Config {
   RulesConfig rules;
   TemplatesConfig templates;
   LogConfig log;
+  ListingsConfig listings;
+  CatalogueConfig catalogue;
   core::Policy policy;  // [money] and [deadlines]
   BankConfig bank;      // [money] accounts, [money.import_csv] (money.h)
 };

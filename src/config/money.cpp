@@ -116,7 +116,7 @@ const std::map<std::string, BankSetter>& BankKeys() {
       {"money.account_change_hours",
        [](std::string_view v, BankConfig& b) -> Result<void> {
          auto hours = Whole(v, 0, 24 * 366);
-         if (!hours) return std::unexpected(hours.error());
+         CT_TRY(hours);
          b.account_change_hours = *hours;
          return {};
        }},
@@ -126,7 +126,7 @@ const std::map<std::string, BankSetter>& BankKeys() {
       {"money.import_csv.skip_lines",
        [](std::string_view v, BankConfig& b) -> Result<void> {
          auto lines = Whole(v, 0, 1000);
-         if (!lines) return std::unexpected(lines.error());
+         CT_TRY(lines);
          b.import_csv.skip_lines = *lines;
          return {};
        }},

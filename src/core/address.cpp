@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/limits.h"
+#include "util/text.h"
 
 namespace ct::core {
 namespace {
@@ -16,12 +17,6 @@ bool IsAtext(unsigned char c) {
   if (c >= 0x80 || std::isalnum(c)) return true;
   return std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) !=
          std::string_view::npos;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 struct Token {
@@ -80,7 +75,7 @@ Result<std::vector<Token>> Tokenize(std::string_view value) {
     }
     if (c == '(') {
       auto next = SkipComment(value, i);
-      if (!next) return std::unexpected(next.error());
+      CT_TRY(next);
       space = true;
       i = *next;
       continue;
@@ -90,7 +85,7 @@ Result<std::vector<Token>> Tokenize(std::string_view value) {
     if (c == '"' || c == '[') {
       token.kind = c == '"' ? Token::kQuoted : Token::kLiteral;
       auto next = ReadDelimited(value, i, token);
-      if (!next) return std::unexpected(next.error());
+      CT_TRY(next);
       i = *next;
     } else if (IsAtext(c)) {
       token.kind = Token::kAtom;
@@ -118,8 +113,7 @@ class Parser {
         ++pos_;
         continue;
       }
-      if (auto ok = Address(out, false); !ok)
-        return std::unexpected(ok.error());
+      CT_TRY(Address(out, false));
       if (!AtEnd() && !Special(','))
         return Bad(fmt::format("unexpected '{}' after an address",
                                tokens_[pos_].text));
@@ -157,7 +151,7 @@ class Parser {
       ++pos_;
       if (Special('@')) return Bad("source routes ('<@…:') are not supported");
       auto address = AddrSpec();
-      if (!address) return std::unexpected(address.error());
+      CT_TRY(address);
       if (!Special('>')) return Bad("unclosed '<' (no '>')");
       ++pos_;
       out.mailboxes.push_back({phrase, *address});
@@ -166,7 +160,7 @@ class Parser {
     if (Special('@')) {
       pos_ = start;
       auto address = AddrSpec();
-      if (!address) return std::unexpected(address.error());
+      CT_TRY(address);
       out.mailboxes.push_back({"", *address});
       return {};
     }
@@ -190,7 +184,7 @@ class Parser {
         ++pos_;
         continue;
       }
-      if (auto ok = Address(out, true); !ok) return ok;
+      CT_TRY(Address(out, true));
       if (!Special(',') && !Special(';'))
         return Bad(fmt::format("group '{}' without its closing ';'", name));
     }
@@ -234,18 +228,18 @@ class Parser {
 
   Result<std::string> AddrSpec() {
     auto local = LocalPart();
-    if (!local) return local;
+    CT_TRY(local);
     if (!Special('@')) return Bad(fmt::format("no '@' after '{}'", *local));
     ++pos_;
     auto domain = Domain();
-    if (!domain) return domain;
+    CT_TRY(domain);
     const std::string address = *local + "@" + *domain;
     if (local->size() > 64 || address.size() > kMaxAddressOctets)
       return Bad(
           fmt::format("an address longer than {} octets (local part "
                       "64)",
                       kMaxAddressOctets));
-    return Lower(address);
+    return util::AsciiLower(address);
   }
 
   std::vector<Token> tokens_;
@@ -256,13 +250,13 @@ class Parser {
 
 Result<AddressList> ParseAddressList(std::string_view value) {
   auto tokens = Tokenize(value);
-  if (!tokens) return std::unexpected(tokens.error());
+  CT_TRY(tokens);
   return Parser(std::move(*tokens)).List();
 }
 
 Result<Mailbox> ParseMailbox(std::string_view value) {
   auto list = ParseAddressList(value);
-  if (!list) return std::unexpected(list.error());
+  CT_TRY(list);
   if (list->groups > 0) return Bad("a group ('name: …;') is not one address");
   if (list->mailboxes.empty()) return Bad("no address");
   if (list->mailboxes.size() > 1)

@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "core/engine_internal.h"
 
@@ -118,113 +119,184 @@ Result<void> MoveTo(const CaseRules& rules, const Policy& policy, Deal& deal,
   internal::EnterState(rules, policy, deal, to, now);
   if (target->is_final) {
     deal.proposal.reset();
-    if (auto ok = internal::Settle(*target, deal, split, effects); !ok)
-      return ok;
+    CT_TRY(internal::Settle(*target, deal, split, effects));
   }
   effects.to_state = to;
   return {};
 }
 
-}  // namespace
-
-// Applies a command whose rule `t` matched. Split out of Step() so that the
-// dispatch reads as a table of actions.
-static StepResult Apply(const CaseRules& rules, const Policy& policy,
-                        const Deal& before, const TransitionRule& t,
-                        const Command& cmd, Time now) {
-  Deal deal = before;
-  Effects fx;
-  fx.from_state = fx.to_state = deal.state;
-  bool move = !t.to.empty();
-  std::map<std::string, Money> split;
-  auto refuse = [&](std::string why) {
-    return StepResult(Refuse(rules, before, cmd, std::move(why)));
-  };
-
-  switch (t.action) {
-    case Action::kStatus:
-      fx.notifications.push_back({cmd.actor, t.notify, true});
-      return Outcome{deal, fx};
-    case Action::kMove:
-      if (!t.mark.empty()) {
-        PartyState* p = deal.Party(cmd.actor);
-        if (!p) return refuse("only a party can send this");
-        if (p->marks.contains(t.mark)) {
-          Refusal r = Refuse(rules, before, cmd,
-                             fmt::format("you already sent {:02}", cmd.code));
-          r.key = "already_sent";
-          r.args = {{"code", fmt::format("{:02}", cmd.code)}};
-          return r;
-        }
-        p->marks.insert(t.mark);
-        if (t.when_all) move = move && AllMarked(deal, t);
-      }
-      break;
-    case Action::kDeposit: {
-      PartyState* p = deal.Party(cmd.deposit_role);
-      if (!p)
-        return refuse(fmt::format("'{}' is not a party of this {}",
-                                  cmd.deposit_role, rules.name));
-      if (cmd.amount <= Money())
-        return refuse("a deposit must be more than zero");
-      p->deposited += cmd.amount;
-      deal.paid_in += cmd.amount;
-      fx.ledger.push_back({LedgerKind::kDeposit, p->role, cmd.amount, "deposit",
-                           cmd.reference});
-      move = move && AllPaid(deal);
-      if (move) TakeCommission(deal, fx);
-      break;
-    }
-    case Action::kPropose:
-      if (auto ok = internal::CheckSplit(rules, deal, cmd.split); !ok)
-        return refuse(ok.error().message);
-      deal.proposal = Proposal{cmd.actor, cmd.split};
-      break;
-    case Action::kAcceptProposal:
-      if (!deal.proposal) return refuse("there is no proposal to accept");
-      if (deal.proposal->by == cmd.actor)
-        return refuse("you cannot accept your own proposal");
-      split = deal.proposal->split;
-      break;
-    case Action::kResolve:
-      if (auto ok = internal::CheckSplit(rules, deal, cmd.split); !ok)
-        return refuse(ok.error().message);
-      split = cmd.split;
-      break;
-    case Action::kExtend: {
-      if (!deal.deadline) return refuse("there is no deadline to extend");
-      if (cmd.days < 1 || cmd.days > kMaxExtendDays)
-        return refuse(fmt::format("extend by 1 to {} days", kMaxExtendDays));
-      PartyState* p = deal.Party(cmd.actor);
-      if (!p) return refuse("only a party can extend a deadline");
-      p->extend_days = cmd.days;
-      bool agreed = std::all_of(
-          deal.parties.begin(), deal.parties.end(),
-          [&](const PartyState& q) { return q.extend_days == cmd.days; });
-      if (agreed) {
-        *deal.deadline += Days(cmd.days);
-        for (auto& q : deal.parties) q.extend_days = 0;
-        deal.reminders_fired = internal::RemindersPassed(policy, deal, now);
-        fx.deadline_extended = true;
-      }
-      Notify(rules, deal, cmd, agreed ? t.notify_done : t.notify,
-             t.notify_operator, fx);
-      return Outcome{deal, fx};
-    }
+// A command whose rule `t` matched, being applied to a copy of the deal.
+// Each action's function changes `deal` and `fx`, and decides whether the
+// deal moves to `t.to` (`move`) and how a final state splits (`split`).
+struct Applying {
+  Applying(const CaseRules& rules, const Policy& policy, const Deal& before,
+           const TransitionRule& t, const Command& cmd, Time now)
+      : rules(rules),
+        policy(policy),
+        before(before),
+        t(t),
+        cmd(cmd),
+        now(now),
+        deal(before),
+        move(!t.to.empty()) {
+    fx.from_state = fx.to_state = deal.state;
   }
 
-  std::vector<std::string> templates = t.notify;
-  if (move) {
-    if (auto ok = MoveTo(rules, policy, deal, t.to, split, now, fx); !ok)
-      return refuse("internal error: " + ok.error().message);
-    templates.insert(templates.end(), t.notify_done.begin(),
-                     t.notify_done.end());
-    const StateRule* target = rules.FindState(t.to);
+  const CaseRules& rules;
+  const Policy& policy;
+  const Deal& before;
+  const TransitionRule& t;
+  const Command& cmd;
+  Time now;
+  Deal deal;
+  Effects fx;
+  bool move;
+  std::map<std::string, Money> split;
+
+  StepResult Refuse(std::string why) const {
+    return core::Refuse(rules, before, cmd, std::move(why));
+  }
+};
+
+// What an action's function returns: a refusal or a complete outcome, or
+// nothing when Finish() moves and notifies as for every other action.
+using ActionResult = std::optional<StepResult>;
+
+ActionResult ApplyStatus(Applying& a) {
+  a.fx.notifications.push_back({a.cmd.actor, a.t.notify, true});
+  return Outcome{a.deal, a.fx};
+}
+
+// A plain move; with a mark, only once every role of the rule has sent it.
+ActionResult ApplyMove(Applying& a) {
+  if (a.t.mark.empty()) return std::nullopt;
+  PartyState* p = a.deal.Party(a.cmd.actor);
+  if (!p) return a.Refuse("only a party can send this");
+  if (p->marks.contains(a.t.mark)) {
+    const std::string code = fmt::format("{:02}", a.cmd.code);
+    Refusal r = Refuse(a.rules, a.before, a.cmd,
+                       fmt::format("you already sent {}", code));
+    r.key = "already_sent";
+    r.args = {{"code", code}};
+    return r;
+  }
+  p->marks.insert(a.t.mark);
+  if (a.t.when_all) a.move = a.move && AllMarked(a.deal, a.t);
+  return std::nullopt;
+}
+
+// Records a deposit; the deal moves, and the commission is taken, once
+// every party has paid.
+ActionResult ApplyDeposit(Applying& a) {
+  const Command& cmd = a.cmd;
+  PartyState* p = a.deal.Party(cmd.deposit_role);
+  if (!p)
+    return a.Refuse(fmt::format("'{}' is not a party of this {}",
+                                cmd.deposit_role, a.rules.name));
+  if (cmd.amount <= Money())
+    return a.Refuse("a deposit must be more than zero");
+  p->deposited += cmd.amount;
+  a.deal.paid_in += cmd.amount;
+  a.fx.ledger.push_back(
+      {LedgerKind::kDeposit, p->role, cmd.amount, "deposit", cmd.reference});
+  a.move = a.move && AllPaid(a.deal);
+  if (a.move) TakeCommission(a.deal, a.fx);
+  return std::nullopt;
+}
+
+ActionResult ApplyPropose(Applying& a) {
+  if (auto ok = internal::CheckSplit(a.rules, a.deal, a.cmd.split); !ok)
+    return a.Refuse(ok.error().message);
+  a.deal.proposal = Proposal{a.cmd.actor, a.cmd.split};
+  return std::nullopt;
+}
+
+ActionResult ApplyAcceptProposal(Applying& a) {
+  if (!a.deal.proposal) return a.Refuse("there is no proposal to accept");
+  if (a.deal.proposal->by == a.cmd.actor)
+    return a.Refuse("you cannot accept your own proposal");
+  a.split = a.deal.proposal->split;
+  return std::nullopt;
+}
+
+ActionResult ApplyResolve(Applying& a) {
+  if (auto ok = internal::CheckSplit(a.rules, a.deal, a.cmd.split); !ok)
+    return a.Refuse(ok.error().message);
+  a.split = a.cmd.split;
+  return std::nullopt;
+}
+
+// A joint extension: the deadline moves once every party asked for the same
+// number of days. Never changes the state.
+ActionResult ApplyExtend(Applying& a) {
+  const int days = a.cmd.days;
+  if (!a.deal.deadline) return a.Refuse("there is no deadline to extend");
+  if (days < 1 || days > kMaxExtendDays)
+    return a.Refuse(fmt::format("extend by 1 to {} days", kMaxExtendDays));
+  PartyState* p = a.deal.Party(a.cmd.actor);
+  if (!p) return a.Refuse("only a party can extend a deadline");
+  p->extend_days = days;
+  const bool agreed =
+      std::all_of(a.deal.parties.begin(), a.deal.parties.end(),
+                  [&](const PartyState& q) { return q.extend_days == days; });
+  if (agreed) {
+    *a.deal.deadline += Days(days);
+    for (auto& q : a.deal.parties) q.extend_days = 0;
+    a.deal.reminders_fired = internal::RemindersPassed(a.policy, a.deal, a.now);
+    a.fx.deadline_extended = true;
+  }
+  Notify(a.rules, a.deal, a.cmd, agreed ? a.t.notify_done : a.t.notify,
+         a.t.notify_operator, a.fx);
+  return Outcome{a.deal, a.fx};
+}
+
+ActionResult ApplyAction(Applying& a) {
+  switch (a.t.action) {
+    case Action::kStatus:
+      return ApplyStatus(a);
+    case Action::kMove:
+      return ApplyMove(a);
+    case Action::kDeposit:
+      return ApplyDeposit(a);
+    case Action::kPropose:
+      return ApplyPropose(a);
+    case Action::kAcceptProposal:
+      return ApplyAcceptProposal(a);
+    case Action::kResolve:
+      return ApplyResolve(a);
+    case Action::kExtend:
+      return ApplyExtend(a);
+  }
+  return std::nullopt;
+}
+
+// After the action: the move (settling a final state) and who hears of it.
+StepResult Finish(Applying& a) {
+  std::vector<std::string> templates = a.t.notify;
+  if (a.move) {
+    if (auto ok =
+            MoveTo(a.rules, a.policy, a.deal, a.t.to, a.split, a.now, a.fx);
+        !ok)
+      return a.Refuse("internal error: " + ok.error().message);
+    templates.insert(templates.end(), a.t.notify_done.begin(),
+                     a.t.notify_done.end());
+    const StateRule* target = a.rules.FindState(a.t.to);
     templates.insert(templates.end(), target->on_enter.begin(),
                      target->on_enter.end());
   }
-  Notify(rules, deal, cmd, templates, t.notify_operator, fx);
-  return Outcome{deal, fx};
+  Notify(a.rules, a.deal, a.cmd, templates, a.t.notify_operator, a.fx);
+  return Outcome{a.deal, a.fx};
+}
+
+}  // namespace
+
+// Applies a command whose rule `t` matched: the action, then the move.
+static StepResult Apply(const CaseRules& rules, const Policy& policy,
+                        const Deal& before, const TransitionRule& t,
+                        const Command& cmd, Time now) {
+  Applying a(rules, policy, before, t, cmd, now);
+  if (ActionResult done = ApplyAction(a)) return *std::move(done);
+  return Finish(a);
 }
 
 // A deadline passed: the state's default outcome.

@@ -38,4 +38,22 @@ const char* ErrorKindName(ErrorKind kind);
 
 }  // namespace ct
 
+// CT_TRY(expr): when `expr` (a Result, or the name of one) holds an error,
+// returns that error from the enclosing function, which returns a Result of
+// any type. A named Result is not copied and keeps its error; a temporary's
+// error is moved. Usage:
+//   CT_TRY(tx->Commit());
+//   auto row = repo.Load(id);
+//   CT_TRY(row);  // from here on *row is the value
+// There is deliberately no macro that declares and unwraps the value: with
+// Result<std::optional<T>>, a `*x` left over from the wrapped form would still
+// compile and mean something else.
+#define CT_TRY(expr)                                                       \
+  do {                                                                     \
+    if (auto&& ct_try_result_ = (expr); !ct_try_result_) {                 \
+      return std::unexpected(                                              \
+          std::forward<decltype(ct_try_result_)>(ct_try_result_).error()); \
+    }                                                                      \
+  } while (false)
+
 #endif  // CYBERTROC_CORE_ERROR_H_

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/limits.h"
+#include "util/text.h"
 
 namespace ct::core {
 namespace {
@@ -18,13 +19,6 @@ std::string_view TrimView(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
     s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Folds what phones and some clients produce into plain ASCII: a BOM or
@@ -147,12 +141,13 @@ Result<void> ReadArguments(std::string_view line,
     case code::kDeposit: {
       if (w.size() < 4 || w.size() > 5)
         return bad("expected 21 ROLE AMOUNT [ref=TEXT]");
-      cmd.deposit_role = Lower(w[2]);
+      cmd.deposit_role = util::AsciiLower(w[2]);
       auto amount = ReadAmount(w[3], currency);
       if (!amount) return bad(amount.error().message);
       cmd.amount = *amount;
       if (w.size() == 5) {
-        if (Lower(w[4].substr(0, 4)) != "ref=") return bad("expected ref=TEXT");
+        if (util::AsciiLower(w[4].substr(0, 4)) != "ref=")
+          return bad("expected ref=TEXT");
         cmd.reference = std::string(w[4].substr(4));
         if (auto ok = CheckFreeText("ref", cmd.reference, kMaxReferenceChars);
             !ok)
@@ -167,7 +162,7 @@ Result<void> ReadArguments(std::string_view line,
         if (eq == std::string_view::npos || eq == 0)
           return bad(
               fmt::format("expected ROLE=AMOUNT, got '{}'", Excerpt(w[i])));
-        std::string role = Lower(w[i].substr(0, eq));
+        std::string role = util::AsciiLower(w[i].substr(0, eq));
         auto amount = ReadAmount(w[i].substr(eq + 1), currency);
         if (!amount) return bad(amount.error().message);
         if (cmd.split.contains(role))
@@ -203,9 +198,10 @@ Result<void> ReadAccountFields(const std::vector<std::string_view>& lines,
   constexpr size_t kLongestAccountWord = 60;
   for (size_t j = i + 1; j < lines.size() && !lines[j].empty(); ++j) {
     const size_t colon = lines[j].find(':');
-    const std::string key = colon == std::string_view::npos
-                                ? ""
-                                : Lower(TrimView(lines[j].substr(0, colon)));
+    const std::string key =
+        colon == std::string_view::npos
+            ? ""
+            : util::AsciiLower(TrimView(lines[j].substr(0, colon)));
     if (key != "bic" && key != "name")
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("CT 03: expected 'bic: …' or 'name: …', got '{}'",
@@ -225,6 +221,27 @@ Result<void> ReadAccountFields(const std::vector<std::string_view>& lines,
   return {};
 }
 
+// The "field: value" lines under "CT 10 …" / "CT 05 …" (line `i`), up to
+// the first empty line; `i` ends on the last one read.
+Result<void> ReadFields(const std::vector<std::string_view>& lines, size_t& i,
+                        const char* what,
+                        std::map<std::string, std::string>& fields) {
+  for (size_t j = i + 1; j < lines.size() && !lines[j].empty(); ++j) {
+    size_t colon = lines[j].find(':');
+    if (colon == std::string_view::npos)
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("{}: expected 'field: value', got '{}'", what,
+                              Excerpt(lines[j])));
+    std::string key = util::AsciiLower(TrimView(lines[j].substr(0, colon)));
+    if (fields.contains(key))
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("{}: '{}' given twice", what, Excerpt(key)));
+    fields[key] = std::string(TrimView(lines[j].substr(colon + 1)));
+    i = j;
+  }
+  return {};
+}
+
 Result<AccountText> ReadAccount(const std::vector<std::string_view>& lines,
                                 size_t& i) {
   constexpr size_t kLongestIbanText = 60;  // 34 characters and blanks
@@ -237,8 +254,7 @@ Result<AccountText> ReadAccount(const std::vector<std::string_view>& lines,
     return Fail(ErrorKind::kInvalidInput,
                 fmt::format("CT 03: '{}' is too long for an IBAN",
                             Excerpt(account.iban)));
-  if (auto ok = ReadAccountFields(lines, i, account); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(ReadAccountFields(lines, i, account));
   return account;
 }
 
@@ -278,44 +294,55 @@ Result<Parsed> ParseCommandText(std::string_view raw,
   for (size_t i = 0; i < lines.size(); ++i) {
     auto w = Words(lines[i]);
     if (w.empty()) continue;
-    std::string head = Lower(w[0]);
+    std::string head = util::AsciiLower(w[0]);
     if (head == "ct" && w.size() >= 2) {
-      std::string second = Lower(w[1]);
+      std::string second = util::AsciiLower(w[1]);
       if (second == "help" && w.size() == 2) {
         ++found;
         parsed.kind = Parsed::Kind::kHelp;
       } else if (IsCodeWord(w[1]) &&
-                 std::stoi(std::string(w[1])) == code::kOffer) {
+                 (std::stoi(std::string(w[1])) == code::kOffer ||
+                  std::stoi(std::string(w[1])) == listing_code::kPost)) {
         ++found;
+        const bool offer = std::stoi(std::string(w[1])) == code::kOffer;
+        const char* what = offer ? "offer" : "listing";
         // A case is a short name of a rules file; a longer word is not one
         // and is not echoed back.
         if (w.size() != 3 || w[2].size() > 32)
           return Fail(ErrorKind::kInvalidInput,
-                      "expected CT 10 SALE or CT 10 EXCHANGE");
-        parsed.kind = Parsed::Kind::kOffer;
-        parsed.offer = {Lower(w[2]), {}};
-        for (size_t j = i + 1; j < lines.size() && !lines[j].empty(); ++j) {
-          size_t colon = lines[j].find(':');
-          if (colon == std::string_view::npos)
-            return Fail(ErrorKind::kInvalidInput,
-                        fmt::format("offer: expected 'field: value', got '{}'",
-                                    Excerpt(lines[j])));
-          std::string key = Lower(TrimView(lines[j].substr(0, colon)));
-          if (parsed.offer.fields.contains(key))
-            return Fail(ErrorKind::kInvalidInput,
-                        fmt::format("offer: '{}' given twice", Excerpt(key)));
-          parsed.offer.fields[key] =
-              std::string(TrimView(lines[j].substr(colon + 1)));
-          i = j;
-        }
+                      offer ? "expected CT 10 SALE or CT 10 EXCHANGE"
+                            : "expected CT 05 SALE or CT 05 EXCHANGE");
+        parsed.kind = offer ? Parsed::Kind::kOffer : Parsed::Kind::kListing;
+        parsed.offer = {util::AsciiLower(w[2]), {}};
+        CT_TRY(ReadFields(lines, i, what, parsed.offer.fields));
+      } else if (IsCodeWord(w[1]) &&
+                 std::stoi(std::string(w[1])) == listing_code::kSearch) {
+        ++found;
+        auto query = ParseSearch(Rest(lines[i], 2), currency);
+        CT_TRY(query);
+        parsed.kind = Parsed::Kind::kSearch;
+        parsed.search = std::move(*query);
       } else if (IsCodeWord(w[1]) &&
                  std::stoi(std::string(w[1])) == kAccountCode) {
         ++found;
         auto account = ReadAccount(lines, i);
-        if (!account) return std::unexpected(account.error());
+        CT_TRY(account);
         parsed.kind = Parsed::Kind::kAccount;
         parsed.account = std::move(*account);
       }
+      continue;
+    }
+    if (auto listing = NormalizeListingId(w[0])) {
+      ++found;
+      if (w.size() < 2 || !IsCodeWord(w[1]))
+        return Fail(ErrorKind::kInvalidInput,
+                    fmt::format("expected a code after {}", *listing));
+      auto cmd =
+          ParseListingCommand(std::stoi(std::string(w[1])), Rest(lines[i], 2));
+      CT_TRY(cmd);
+      parsed.kind = Parsed::Kind::kListingCommand;
+      parsed.listing_id = *listing;
+      parsed.listing_command = std::move(*cmd);
       continue;
     }
     auto id = NormalizeDealId(w[0]);
@@ -331,8 +358,7 @@ Result<Parsed> ParseCommandText(std::string_view raw,
         parsed.command.code == code::kResolve)
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("unknown code {}", w[1]));
-    if (auto ok = ReadArguments(lines[i], w, currency, parsed.command); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(ReadArguments(lines[i], w, currency, parsed.command));
   }
   if (found > 1)
     return Fail(ErrorKind::kInvalidInput,
@@ -344,7 +370,7 @@ Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
                             const std::string& sender,
                             std::string_view currency) {
   Offer offer;
-  offer.emails[rules.initiator] = Lower(sender);
+  offer.emails[rules.initiator] = util::AsciiLower(sender);
   std::map<std::string, std::string> fields = text.fields;
   auto take = [&](const std::string& key) -> std::optional<std::string> {
     auto it = fields.find(key);
@@ -357,7 +383,7 @@ Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
     if (role == rules.initiator) continue;
     std::string key =
         rules.counterparty_field.empty() ? role : rules.counterparty_field;
-    if (auto v = take(key)) offer.emails[role] = Lower(*v);
+    if (auto v = take(key)) offer.emails[role] = util::AsciiLower(*v);
   }
   for (const auto& term : rules.terms) {
     auto v = take(term.name);
@@ -371,12 +397,11 @@ Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
   for (const auto& t : rules.texts) {
     auto v = take(t);
     if (!v) continue;
-    if (auto ok = CheckFreeText(t, *v, kMaxItemChars); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(CheckFreeText(t, *v, kMaxItemChars));
     offer.texts[t] = *v;
   }
-  if (auto v = take("delivery")) offer.delivery = Lower(*v);
-  if (auto v = take("lang")) offer.lang = Lower(*v);
+  if (auto v = take("delivery")) offer.delivery = util::AsciiLower(*v);
+  if (auto v = take("lang")) offer.lang = util::AsciiLower(*v);
   if (!fields.empty())
     return Fail(ErrorKind::kInvalidInput,
                 fmt::format("offer: unknown field '{}'",

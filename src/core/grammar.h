@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/engine.h"
+#include "core/listing.h"
 
 namespace ct::core {
 
@@ -43,13 +44,19 @@ struct Parsed {
     kHelp,     // "CT HELP"
     kCommand,  // a code for an existing deal
     kOffer,    // "CT 10 SALE" / "CT 10 EXCHANGE"
-    kAccount,  // "CT 03 IBAN": register a payout account
+    kListing,  // "CT 05 SALE" / "CT 05 EXCHANGE": `offer` holds the fields
+    kSearch,   // "CT 06 words… [max: A] [case: C]"
+    kListingCommand,  // "CL-XXXXXXXX 07|08|13 …"
+    kAccount,         // "CT 03 IBAN": register a payout account
   };
   Kind kind = Kind::kNone;
-  std::string deal_id;  // kCommand
-  Command command;      // kCommand: code and arguments (actor left empty)
-  OfferText offer;      // kOffer
-  AccountText account;  // kAccount
+  std::string deal_id;     // kCommand
+  Command command;         // kCommand: code and arguments (actor left empty)
+  OfferText offer;         // kOffer, kListing
+  SearchQuery search;      // kSearch
+  std::string listing_id;  // kListingCommand
+  ListingCommand listing_command;  // kListingCommand
+  AccountText account;             // kAccount
 };
 
 // Reads `text`: lines starting with '>' and everything after a "-- " line

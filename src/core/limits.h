@@ -24,6 +24,16 @@ inline constexpr size_t kMaxCommandTextChars = 200;
 // references are at most 35 characters (SEPA); room for a note.
 inline constexpr size_t kMaxReferenceChars = 100;
 
+// ---- listings (docs/protocol.md, "Listings") -------------------------------
+// Title (item / give) and wants: kMaxItemChars, as in the deal they become.
+// Tags: a few search words.
+inline constexpr size_t kMaxListingTagsChars = 200;
+// The note of an interest (07), shown to the lister.
+inline constexpr size_t kMaxInterestTextChars = 200;
+// A search line (CT 06) and its number of words.
+inline constexpr size_t kMaxSearchChars = 200;
+inline constexpr size_t kMaxSearchWords = 10;
+
 // ---- header fields ---------------------------------------------------------
 // RFC 5322 2.1.1: a header line holds at most 998 octets (plus CRLF); we
 // fold at 78 where the text allows it.

@@ -5,20 +5,14 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "util/text.h"
+
 namespace ct::core {
 namespace {
 
 // Twelve integer digits (a hundred billion) is far beyond any deal and far
 // below int64 overflow, so arithmetic on parsed amounts cannot overflow.
 constexpr size_t kMaxIntegerDigits = 12;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
 
 bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -52,7 +46,7 @@ Result<std::string_view> StripCurrency(std::string_view text,
   if (!code.empty() && !SameCurrency(code, currency))
     return Fail(ErrorKind::kInvalidInput,
                 fmt::format("currency {} is not {}", code, currency));
-  return Trim(text);
+  return util::Trim(text);
 }
 
 // Parses "123", "123.4", "123,45" into minor units.
@@ -92,7 +86,7 @@ std::string Money::ToString() const {
 }
 
 Result<Money> ParseMoney(std::string_view text, std::string_view currency) {
-  std::string_view s = Trim(text);
+  std::string_view s = util::Trim(text);
   auto number = StripCurrency(s, currency);
   if (!number)
     return Fail(ErrorKind::kInvalidInput,
@@ -113,10 +107,10 @@ Money Rate::Of(Money base) const {
 }
 
 Result<Rate> ParseRate(std::string_view text, std::string_view currency) {
-  std::string_view s = Trim(text);
+  std::string_view s = util::Trim(text);
   Rate rate;
   if (!s.empty() && s.back() == '%') {
-    auto pct = ParseDecimal(Trim(s.substr(0, s.size() - 1)));
+    auto pct = ParseDecimal(util::Trim(s.substr(0, s.size() - 1)));
     if (!pct || *pct > 100 * 100)
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("bad percentage '{}': expected 0% to 100% "
@@ -127,7 +121,7 @@ Result<Rate> ParseRate(std::string_view text, std::string_view currency) {
     return rate;
   }
   auto amount = ParseMoney(s, currency);
-  if (!amount) return std::unexpected(amount.error());
+  CT_TRY(amount);
   rate.fixed = *amount;
   return rate;
 }

@@ -43,8 +43,7 @@ Result<void> CheckOffer(const CaseRules& rules, const Offer& offer) {
                   fmt::format("the {} is missing", text));
     // Party text ends up in subjects and one-line summaries: a line break
     // must not start a new line anywhere, and nothing is silently changed.
-    if (auto ok = CheckFreeText(text, it->second, kMaxItemChars); !ok)
-      return ok;
+    CT_TRY(CheckFreeText(text, it->second, kMaxItemChars));
   }
   return {};
 }
@@ -95,8 +94,7 @@ std::map<std::string, Money> CommissionShares(const CaseRules& rules,
 
 Result<Deal> NewDeal(const CaseRules& rules, const Policy& policy,
                      const Offer& offer, Time now) {
-  if (auto ok = CheckOffer(rules, offer); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(CheckOffer(rules, offer));
   Deal deal;
   deal.id = offer.id;
   deal.case_name = rules.name;
@@ -111,8 +109,7 @@ Result<Deal> NewDeal(const CaseRules& rules, const Policy& policy,
       policy.money.bond_includes_shipping && deal.amounts.contains("shipping")
           ? deal.amounts["shipping"]
           : Money();
-  if (auto ok = ComputeVars(rules, deal.amounts); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(ComputeVars(rules, deal.amounts));
 
   auto base = Evaluate(rules.commission_base, deal.amounts);
   auto franchise_base = Evaluate(rules.franchise_base, deal.amounts);
@@ -127,7 +124,7 @@ Result<Deal> NewDeal(const CaseRules& rules, const Policy& policy,
   auto shares = CommissionShares(rules, policy, commission);
   for (const auto& role : rules.roles) {
     auto due = Evaluate(rules.deposits.at(role), deal.amounts);
-    if (!due) return std::unexpected(due.error());
+    CT_TRY(due);
     PartyState party;
     party.role = role;
     party.email = offer.emails.at(role);

@@ -17,7 +17,7 @@ void Pay(Deal& deal, Effects& effects, const std::string& payee, Money amount,
 Result<void> PayFormula(const StateRule& rule, Deal& deal, Effects& effects) {
   for (const auto& p : rule.payouts) {
     auto amount = Evaluate(p.amount, deal.amounts);
-    if (!amount) return std::unexpected(amount.error());
+    CT_TRY(amount);
     if (amount->IsNegative())
       return Fail(ErrorKind::kInternal,
                   fmt::format("payout '{}' to {} would be negative",
@@ -65,7 +65,7 @@ Result<void> Settle(const StateRule& rule, Deal& deal,
                     fmt::format("'{}' pays by formula but the deal was never "
                                 "funded",
                                 rule.name));
-      if (auto ok = PayFormula(rule, deal, effects); !ok) return ok;
+      CT_TRY(PayFormula(rule, deal, effects));
       break;
     case Settlement::kReturnDeposits:
       for (const auto& p : deal.parties) {

@@ -50,7 +50,7 @@ Result<CappedOutput> CappedOutput::Open(size_t limit) {
   auto state = std::make_unique<State>();
   state->limit = limit;
   auto data = GpgData::FromCallbacks(&callbacks, state.get());
-  if (!data) return std::unexpected(data.error());
+  CT_TRY(data);
   return CappedOutput(std::move(state), std::move(*data));
 }
 

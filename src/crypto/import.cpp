@@ -20,9 +20,9 @@ KeyInfo Describe(const KeyFacts& facts, KeyTime now) {
 Result<std::vector<std::string>> ImportKeys(GpgContext& ctx,
                                             std::string_view keydata) {
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   auto in = GpgData::From(keydata);
-  if (!in) return std::unexpected(in.error());
+  CT_TRY(in);
   if (gpgme_error_t err = gpgme_op_import(*handle, in->get()))
     return Fail(ErrorKind::kInvalidInput, GpgErrorText("key import", err));
   gpgme_import_result_t result = gpgme_op_import_result(*handle);
@@ -45,14 +45,14 @@ Result<std::vector<std::string>> ImportKeys(GpgContext& ctx,
 Result<std::optional<KeyInfo>> LookupKey(GpgContext& ctx,
                                          const std::string& fingerprint) {
   auto key = PublicKey(ctx, fingerprint);
-  if (!key) return std::unexpected(key.error());
+  CT_TRY(key);
   if (!*key) return std::optional<KeyInfo>();
   return std::optional<KeyInfo>(Describe((*key)->facts, KeyClockNow()));
 }
 
 Result<std::vector<KeyInfo>> ListKeys(GpgContext& ctx) {
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   std::vector<KeyInfo> keys;
   if (gpgme_error_t err = gpgme_op_keylist_start(*handle, nullptr, 0))
     return Fail(ErrorKind::kIo, GpgErrorText("key list", err));

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "crypto/data.h"
+#include "util/text.h"
 
 namespace ct::crypto {
 namespace {
@@ -28,13 +29,6 @@ std::string HomeDir(const std::string& home) {
 bool IsHex(const std::string& s) {
   return std::all_of(s.begin(), s.end(),
                      [](unsigned char c) { return std::isxdigit(c) != 0; });
-}
-
-std::string LowerEmail(const char* email) {
-  std::string e = email;
-  for (char& c : e)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return e;
 }
 
 SubkeyFacts SubkeyFactsOf(gpgme_subkey_t sub) {
@@ -103,7 +97,7 @@ KeyFacts FactsOf(gpgme_key_t key) {
     facts.subkeys.push_back(SubkeyFactsOf(sub));
   for (gpgme_user_id_t uid = key->uids; uid; uid = uid->next)
     if (uid->email && !uid->revoked && !uid->invalid)
-      facts.emails.push_back(LowerEmail(uid->email));
+      facts.emails.push_back(util::AsciiLower(uid->email));
   facts.revoked = key->revoked;
   facts.disabled = key->disabled;
   facts.invalid = key->invalid;
@@ -170,7 +164,7 @@ Result<std::shared_ptr<const CachedKey>> PublicKey(GpgContext& ctx,
   if (wanted.size() < 16 || !IsHex(wanted)) return nullptr;
   if (auto hit = ctx.keys().Find(wanted)) return hit;
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   if (gpgme_error_t err = gpgme_op_keylist_start(*handle, wanted.c_str(), 0))
     return Fail(ErrorKind::kIo, GpgErrorText("key listing", err));
   std::vector<std::shared_ptr<CachedKey>> holders;
@@ -196,9 +190,9 @@ Result<void> UseSigner(GpgContext& ctx, const std::string& fingerprint) {
   if (fpr.empty()) return Fail(ErrorKind::kConfig, "no signing key is set");
   if (ctx.keys().Signer() == fpr) return {};
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   auto key = FindKey(ctx, fpr, /*secret=*/true);
-  if (!key) return std::unexpected(key.error());
+  CT_TRY(key);
   if (!*key)
     return Fail(ErrorKind::kConfig,
                 "signing key " + fingerprint + " has no secret part here");

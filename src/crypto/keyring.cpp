@@ -64,7 +64,7 @@ Result<GpgContext> GpgContext::Open(const std::string& home) {
 Result<gpgme_ctx_t> GpgContext::Handle() {
   if (ctx_) return ctx_;
   auto made = NewContext(home_);
-  if (!made) return made;
+  CT_TRY(made);
   ctx_ = *made;
   return ctx_;
 }
@@ -113,7 +113,7 @@ Result<GpgKey> FindKey(GpgContext& ctx, const std::string& fingerprint,
   const std::string fpr = CanonicalFingerprint(fingerprint);
   if (fpr.empty()) return GpgKey();  // an empty pattern would list them all
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   if (gpgme_error_t err =
           gpgme_op_keylist_start(*handle, fpr.c_str(), secret ? 1 : 0)) {
     return Fail(ErrorKind::kIo, GpgError("key listing", err));
@@ -144,9 +144,9 @@ Result<void> CheckSigningKey(const std::string& home,
     return Fail(ErrorKind::kIo, "gpg.home " + home + " is not a directory");
   }
   auto ctx = GpgContext::Open(home);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto key = FindKey(*ctx, fingerprint, /*secret=*/true);
-  if (!key) return std::unexpected(key.error());
+  CT_TRY(key);
   if (!*key) {
     return Fail(ErrorKind::kIo, "no secret key " + fingerprint + " in " + home);
   }

@@ -1,20 +1,13 @@
 #include "crypto/sign.h"
 
-#include <cctype>
 #include <memory>
 
 #include "crypto/data.h"
 #include "crypto/key_cache.h"
+#include "util/text.h"
 
 namespace ct::crypto {
 namespace {
-
-std::string Lower(const char* s) {
-  std::string out = s ? s : "";
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The recipients' keys, held while GPGME uses the raw pointers.
 struct Recipients {
@@ -27,7 +20,7 @@ Result<Recipients> RecipientKeys(GpgContext& ctx,
   Recipients out;
   for (const auto& fpr : fprs) {
     auto key = PublicKey(ctx, fpr);
-    if (!key) return std::unexpected(key.error());
+    CT_TRY(key);
     if (!*key) return Fail(ErrorKind::kNotFound, "no key " + fpr);
     out.raw.push_back((*key)->key.get());
     out.held.push_back(std::move(*key));
@@ -41,9 +34,9 @@ Result<Recipients> RecipientKeys(GpgContext& ctx,
 Result<DetachedSignature> SignDetached(GpgContext& ctx,
                                        const std::string& signer,
                                        std::string_view data) {
-  if (auto ok = UseSigner(ctx, signer); !ok) return std::unexpected(ok.error());
+  CT_TRY(UseSigner(ctx, signer));
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   gpgme_set_armor(*handle, 1);
   auto in = GpgData::From(data);
   auto out = GpgData::Empty();
@@ -55,20 +48,21 @@ Result<DetachedSignature> SignDetached(GpgContext& ctx,
   DetachedSignature sig;
   sig.armored = out->Contents();
   sig.micalg = "pgp-sha256";
-  if (result && result->signatures)
-    sig.micalg =
-        "pgp-" + Lower(gpgme_hash_algo_name(result->signatures->hash_algo));
+  if (result && result->signatures) {
+    const char* algo = gpgme_hash_algo_name(result->signatures->hash_algo);
+    sig.micalg = "pgp-" + util::AsciiLower(algo ? algo : "");
+  }
   return sig;
 }
 
 Result<std::string> SignEncrypt(GpgContext& ctx, const std::string& signer,
                                 const std::vector<std::string>& recipients,
                                 std::string_view data) {
-  if (auto ok = UseSigner(ctx, signer); !ok) return std::unexpected(ok.error());
+  CT_TRY(UseSigner(ctx, signer));
   auto keys = RecipientKeys(ctx, recipients);
-  if (!keys) return std::unexpected(keys.error());
+  CT_TRY(keys);
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   gpgme_set_armor(*handle, 1);
   auto in = GpgData::From(data);
   auto out = GpgData::Empty();

@@ -37,7 +37,7 @@ std::string Problem(gpgme_signature_t sig) {
 Result<void> DescribeKey(GpgContext& ctx, Signature& out, bool key_missing) {
   if (out.fingerprint.empty() || key_missing) return {};
   auto key = PublicKey(ctx, out.fingerprint);
-  if (!key) return std::unexpected(key.error());
+  CT_TRY(key);
   if (!*key) return {};
   const KeyFacts& facts = (*key)->facts;
   out.primary = facts.primary();
@@ -71,8 +71,7 @@ Result<std::vector<Signature>> Collect(GpgContext& ctx,
     out.push_back(std::move(s));
   }
   for (size_t i = 0; i < out.size(); ++i)
-    if (auto ok = DescribeKey(ctx, out[i], missing[i]); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(DescribeKey(ctx, out[i], missing[i]));
   return out;
 }
 
@@ -91,7 +90,7 @@ void MakeOffline(GpgContext& ctx) {
 Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
                                 std::string_view signature) {
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   auto sig = GpgData::From(signature);
   auto text = GpgData::From(signed_bytes);
   if (!sig || !text) return Fail(ErrorKind::kIo, "gpgme data");
@@ -100,7 +99,7 @@ Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
   if (err && gpgme_err_code(err) != GPG_ERR_NO_DATA)
     return Fail(ErrorKind::kInvalidInput, GpgErrorText("signature", err));
   auto signatures = Collect(ctx, gpgme_op_verify_result(*handle));
-  if (!signatures) return std::unexpected(signatures.error());
+  CT_TRY(signatures);
   Verified v;
   v.signatures = std::move(*signatures);
   return v;
@@ -109,7 +108,7 @@ Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
 Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
                                    size_t max_plaintext) {
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   auto in = GpgData::From(armored);
   auto plain = CappedOutput::Open(max_plaintext);
   if (!in || !plain) return Fail(ErrorKind::kIo, "gpgme data");
@@ -120,7 +119,7 @@ Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
   if (err)
     return Fail(ErrorKind::kInvalidInput, GpgErrorText("signed text", err));
   auto signatures = Collect(ctx, gpgme_op_verify_result(*handle));
-  if (!signatures) return std::unexpected(signatures.error());
+  CT_TRY(signatures);
   Verified v;
   v.signatures = std::move(*signatures);
   v.plaintext = plain->Take();
@@ -130,7 +129,7 @@ Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
 Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext,
                                size_t max_plaintext) {
   auto handle = ctx.Handle();
-  if (!handle) return std::unexpected(handle.error());
+  CT_TRY(handle);
   auto in = GpgData::From(ciphertext);
   auto plain = CappedOutput::Open(max_plaintext);
   if (!in || !plain) return Fail(ErrorKind::kIo, "gpgme data");
@@ -148,7 +147,7 @@ Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext,
     return Fail(ErrorKind::kInvalidInput,
                 "the encrypted message is not integrity protected");
   auto signatures = Collect(ctx, gpgme_op_verify_result(*handle));
-  if (!signatures) return std::unexpected(signatures.error());
+  CT_TRY(signatures);
   Verified v;
   v.signatures = std::move(*signatures);
   v.plaintext = plain->Take();

@@ -1,7 +1,9 @@
 #include "mail/compose.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <ctime>
 #include <random>
 
 #include "crypto/sign.h"
@@ -14,13 +16,6 @@ namespace {
 std::string Boundary() {
   static std::random_device rd;
   return fmt::format("ct-{:016x}{:08x}", (uint64_t(rd()) << 32) | rd(), rd());
-}
-
-std::string OneLine(std::string_view s) {
-  std::string out;
-  for (char c : s)
-    out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c;
-  return out;
 }
 
 // `type` is the media type and its parameters, each ending with ';': the
@@ -70,7 +65,7 @@ Result<std::string> SignedEntity(crypto::GpgContext& gpg,
                                  const std::string& text,
                                  const std::string& signer) {
   auto sig = crypto::SignDetached(gpg, signer, text);
-  if (!sig) return std::unexpected(sig.error());
+  CT_TRY(sig);
   std::string signature =
       "Content-Type: application/pgp-signature; name=\"signature.asc\"\r\n"
       "Content-Description: OpenPGP digital signature\r\n\r\n" +
@@ -87,7 +82,7 @@ Result<std::string> SignedEncryptedEntity(
     crypto::GpgContext& gpg, const std::string& text, const std::string& signer,
     const std::vector<std::string>& encrypt_to) {
   auto armored = crypto::SignEncrypt(gpg, signer, encrypt_to, text);
-  if (!armored) return std::unexpected(armored.error());
+  CT_TRY(armored);
   return Multipart(
       {"multipart/encrypted;", "protocol=\"application/pgp-encrypted\";"},
       Boundary(),
@@ -133,19 +128,13 @@ std::string QuotedPrintable(std::string_view text) {
   return out;
 }
 
+// Through fmt::gmtime rather than formatting the sys_time itself: fmt 9
+// (Debian 12) turns a sys_time into the local time zone first, and a Date
+// written "+0000" must be UTC wherever we run (compose_test
+// DatesAreUtcWhateverTheTimeZone). The day of the month is not padded.
 std::string Rfc5322Date(core::Time t) {
-  static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed",
-                                "Thu", "Fri", "Sat"};
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  auto day = std::chrono::floor<std::chrono::days>(t);
-  std::chrono::year_month_day ymd{day};
-  std::chrono::weekday wd{day};
-  std::chrono::hh_mm_ss hms{t - day};
-  return fmt::format(
-      "{}, {} {} {} {:02}:{:02}:{:02} +0000", kDays[wd.c_encoding()],
-      unsigned(ymd.day()), kMonths[unsigned(ymd.month()) - 1], int(ymd.year()),
-      hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+  const std::tm tm = fmt::gmtime(std::chrono::system_clock::to_time_t(t));
+  return fmt::format("{:%a}, {} {:%b %Y %H:%M:%S} +0000", tm, tm.tm_mday, tm);
 }
 
 Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
@@ -155,7 +144,7 @@ Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
   auto top = encrypt_to.empty()
                  ? SignedEntity(gpg, text, signer)
                  : SignedEncryptedEntity(gpg, text, signer, encrypt_to);
-  if (!top) return top;
+  CT_TRY(top);
   auto from = core::ParseMailbox(mail.from);
   if (!from)
     return Fail(ErrorKind::kConfig,

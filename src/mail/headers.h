@@ -13,6 +13,10 @@
 
 namespace ct::mail {
 
+// `s` with every control character (C0, CR and LF included, and DEL) turned
+// into a space: text from outside that can no longer end a header line.
+std::string OneLine(std::string_view s);
+
 // "Name: unit unit\r\n unit\r\n": the units joined by single spaces, with a
 // fold before a unit that would pass column 78. REQUIRES: units without
 // CR/LF, each at most core::kMaxHeaderLineOctets - 1 octets.

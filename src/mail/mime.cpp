@@ -1,3 +1,8 @@
+// Hand-written on purpose, beside vmime: vmime reads a message into its own
+// object model and writes it out by generating it again (its own header
+// folding, line ends and transfer encodings), while a PGP/MIME signature
+// covers the signed part byte for byte as the sender's client produced it
+// (RFC 3156 section 5). This reader only slices the raw text; see mime.h.
 #include "mail/mime.h"
 
 #include <fmt/format.h>
@@ -7,23 +12,10 @@
 #include <cctype>
 #include <cerrno>
 
+#include "util/text.h"
+
 namespace ct::mail {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
 
 // Splits off one line; `eol` receives the line ending length (0, 1 or 2).
 std::string_view NextLine(std::string_view& rest, size_t* eol) {
@@ -49,18 +41,18 @@ std::string_view NextLine(std::string_view& rest, size_t* eol) {
 ContentType ParseContentType(std::string_view value) {
   ContentType ct;
   size_t semi = value.find(';');
-  std::string_view main = Trim(value.substr(0, semi));
+  std::string_view main = util::Trim(value.substr(0, semi));
   size_t slash = main.find('/');
   if (slash != std::string_view::npos && slash > 0 && slash + 1 < main.size()) {
-    ct.type = Lower(Trim(main.substr(0, slash)));
-    ct.subtype = Lower(Trim(main.substr(slash + 1)));
+    ct.type = util::AsciiLower(util::Trim(main.substr(0, slash)));
+    ct.subtype = util::AsciiLower(util::Trim(main.substr(slash + 1)));
   }
   std::string_view rest =
       semi == std::string_view::npos ? "" : value.substr(semi + 1);
   while (!rest.empty()) {
     size_t eq = rest.find('=');
     if (eq == std::string_view::npos) break;
-    std::string name = Lower(Trim(rest.substr(0, eq)));
+    std::string name = util::AsciiLower(util::Trim(rest.substr(0, eq)));
     rest.remove_prefix(eq + 1);
     while (!rest.empty() &&
            std::isspace(static_cast<unsigned char>(rest.front())))
@@ -77,19 +69,12 @@ ContentType ParseContentType(std::string_view value) {
       rest = next == std::string_view::npos ? "" : rest.substr(next + 1);
     } else {
       size_t next = rest.find(';');
-      val = std::string(Trim(rest.substr(0, next)));
+      val = std::string(util::Trim(rest.substr(0, next)));
       rest = next == std::string_view::npos ? "" : rest.substr(next + 1);
     }
     if (!name.empty() && !ct.params.contains(name)) ct.params[name] = val;
   }
   return ct;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 std::string DecodeQuotedPrintable(std::string_view in) {
@@ -108,8 +93,8 @@ std::string DecodeQuotedPrintable(std::string_view in) {
       i += 2;
       continue;
     }
-    int hi = i + 1 < in.size() ? HexValue(in[i + 1]) : -1;
-    int lo = i + 2 < in.size() ? HexValue(in[i + 2]) : -1;
+    int hi = i + 1 < in.size() ? util::HexValue(in[i + 1]) : -1;
+    int lo = i + 2 < in.size() ? util::HexValue(in[i + 2]) : -1;
     if (hi < 0 || lo < 0) {
       out += '=';  // RFC 2045 6.7: leave malformed escapes as they are
       continue;
@@ -157,28 +142,6 @@ Result<std::string> DecodeBase64(std::string_view in) {
   return out;
 }
 
-bool ValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    size_t n;
-    if (c < 0x80)
-      n = 0;
-    else if (c >= 0xC2 && c <= 0xDF)
-      n = 1;
-    else if ((c & 0xF0) == 0xE0)
-      n = 2;
-    else if (c >= 0xF0 && c <= 0xF4)
-      n = 3;
-    else
-      return false;
-    if (s.size() - i < n + 1) return false;
-    for (size_t k = 1; k <= n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += n + 1;
-  }
-  return true;
-}
-
 // RAII for iconv_t.
 class Iconv {
  public:
@@ -215,14 +178,14 @@ std::string ContentType::Param(const std::string& name) const {
 
 std::string Entity::Header(std::string_view name) const {
   for (const auto& [n, v] : headers)
-    if (Lower(n) == Lower(name)) return v;
+    if (util::AsciiLower(n) == util::AsciiLower(name)) return v;
   return "";
 }
 
 std::vector<std::string> Entity::Headers(std::string_view name) const {
   std::vector<std::string> out;
   for (const auto& [n, v] : headers)
-    if (Lower(n) == Lower(name)) out.push_back(v);
+    if (util::AsciiLower(n) == util::AsciiLower(name)) out.push_back(v);
   return out;
 }
 
@@ -236,7 +199,7 @@ Entity ParseEntity(std::string_view raw) {
     std::string_view line = NextLine(rest, &eol);
     if (line.empty()) break;
     if ((line.front() == ' ' || line.front() == '\t') && !e.headers.empty()) {
-      e.headers.back().second += " " + std::string(Trim(line));
+      e.headers.back().second += " " + std::string(util::Trim(line));
       continue;
     }
     size_t colon = line.find(':');
@@ -245,8 +208,8 @@ Entity ParseEntity(std::string_view raw) {
       rest = before;
       break;
     }
-    e.headers.emplace_back(std::string(Trim(line.substr(0, colon))),
-                           std::string(Trim(line.substr(colon + 1))));
+    e.headers.emplace_back(std::string(util::Trim(line.substr(0, colon))),
+                           std::string(util::Trim(line.substr(colon + 1))));
   }
   e.body = rest;
   std::string ct = e.Header("Content-Type");
@@ -296,7 +259,8 @@ Result<std::vector<std::string_view>> SplitMultipart(const Entity& entity) {
 }
 
 Result<std::string> DecodeBody(const Entity& entity) {
-  std::string cte = Lower(Trim(entity.Header("Content-Transfer-Encoding")));
+  std::string cte =
+      util::AsciiLower(util::Trim(entity.Header("Content-Transfer-Encoding")));
   if (cte.empty() || cte == "7bit" || cte == "8bit" || cte == "binary")
     return std::string(entity.body);
   if (cte == "quoted-printable") return DecodeQuotedPrintable(entity.body);
@@ -306,9 +270,9 @@ Result<std::string> DecodeBody(const Entity& entity) {
 }
 
 Result<std::string> ToUtf8(std::string_view bytes, std::string_view charset) {
-  std::string cs = Lower(Trim(charset));
+  std::string cs = util::AsciiLower(util::Trim(charset));
   if (cs.empty() || cs == "us-ascii" || cs == "utf-8" || cs == "utf8") {
-    if (!ValidUtf8(bytes))
+    if (!util::IsValidUtf8(bytes))
       return Fail(ErrorKind::kInvalidInput, "text is not valid UTF-8");
     return std::string(bytes);
   }
@@ -353,11 +317,11 @@ std::string ToCrlf(std::string_view text) {
 
 Result<std::string> PlainText(const Entity& entity) {
   auto bytes = DecodeBody(entity);
-  if (!bytes) return bytes;
+  CT_TRY(bytes);
   auto text = ToUtf8(*bytes, entity.type.Param("charset"));
-  if (!text) return text;
-  if (Lower(entity.type.Param("format")) == "flowed")
-    return Unflow(*text, Lower(entity.type.Param("delsp")) == "yes");
+  CT_TRY(text);
+  if (util::AsciiLower(entity.type.Param("format")) == "flowed")
+    return Unflow(*text, util::AsciiLower(entity.type.Param("delsp")) == "yes");
   return text;
 }
 

@@ -176,8 +176,7 @@ Result<std::shared_ptr<vmime::net::store>> ConnectStore(
     const std::shared_ptr<vmime::net::session>& session,
     const NetSettings& settings) {
   auto store = session->getStore(settings.url.scheme, NewAuthenticator());
-  if (Result<void> ok = ConfigureService(*store, settings); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(ConfigureService(*store, settings));
   store->connect();
   return store;
 }

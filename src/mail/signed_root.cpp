@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "util/text.h"
+
 namespace ct::mail {
 namespace {
 
@@ -12,14 +14,6 @@ constexpr std::string_view kEndSignature = "-----END PGP SIGNATURE-----";
 // Deep nesting is an attack, not a mail client: stop looking past this.
 constexpr int kMaxDepth = 8;
 constexpr size_t kMaxParts = 64;
-
-std::string_view TrimWs(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
 
 size_t Count(std::string_view hay, std::string_view needle) {
   size_t n = 0;
@@ -40,7 +34,7 @@ Result<SignedRoot> FromPgpMime(const Entity& root) {
     return Fail(ErrorKind::kInvalidInput,
                 "multipart/signed is not OpenPGP (S/MIME is not supported)");
   auto parts = SplitMultipart(root);
-  if (!parts) return std::unexpected(parts.error());
+  CT_TRY(parts);
   if (parts->size() != 2)
     return Fail(ErrorKind::kInvalidInput,
                 "a signed message must have exactly two parts");
@@ -49,7 +43,7 @@ Result<SignedRoot> FromPgpMime(const Entity& root) {
     return Fail(ErrorKind::kInvalidInput,
                 "the second part is not an OpenPGP signature");
   auto sig_bytes = DecodeBody(sig);
-  if (!sig_bytes) return std::unexpected(sig_bytes.error());
+  CT_TRY(sig_bytes);
   SignedRoot out;
   out.kind = SignedRoot::Kind::kPgpMime;
   out.signed_bytes = ToCrlf((*parts)[0]);
@@ -61,7 +55,7 @@ Result<SignedRoot> FromEncrypted(const Entity& root) {
   if (root.type.Param("protocol") != "application/pgp-encrypted")
     return Fail(ErrorKind::kInvalidInput, "multipart/encrypted is not OpenPGP");
   auto parts = SplitMultipart(root);
-  if (!parts) return std::unexpected(parts.error());
+  CT_TRY(parts);
   if (parts->size() != 2)
     return Fail(ErrorKind::kInvalidInput,
                 "an encrypted message must have exactly two parts");
@@ -72,7 +66,7 @@ Result<SignedRoot> FromEncrypted(const Entity& root) {
     return Fail(ErrorKind::kInvalidInput,
                 "malformed PGP/MIME encrypted message");
   auto data = DecodeBody(payload);
-  if (!data) return std::unexpected(data.error());
+  CT_TRY(data);
   SignedRoot out;
   out.kind = SignedRoot::Kind::kEncrypted;
   out.ciphertext = *data;
@@ -82,8 +76,8 @@ Result<SignedRoot> FromEncrypted(const Entity& root) {
 // A text/plain part that is exactly one clear-signed block.
 Result<SignedRoot> FromInline(const Entity& text) {
   auto bytes = DecodeBody(text);
-  if (!bytes) return std::unexpected(bytes.error());
-  std::string_view body = TrimWs(*bytes);
+  CT_TRY(bytes);
+  std::string_view body = util::Trim(*bytes);
   size_t begins = Count(body, kBeginSigned);
   if (begins == 0)
     return Fail(ErrorKind::kInvalidInput, "the message is not signed");
@@ -131,7 +125,7 @@ Result<SignedRoot> FindSignedRoot(const Entity& root, bool inside_encryption) {
   if (t.Is("text", "plain")) return FromInline(root);
   if (t.Is("multipart", "alternative")) {
     auto parts = SplitMultipart(root);
-    if (!parts) return std::unexpected(parts.error());
+    CT_TRY(parts);
     for (auto part : *parts) {
       Entity e = ParseEntity(part);
       if (e.type.Is("text", "plain")) return FromInline(e);
@@ -162,7 +156,7 @@ Result<std::string> SignedEntityText(std::string_view signed_bytes) {
       return PlainText(entity);
     if (entity.type.type != "multipart" || depth >= kMaxDepth) continue;
     auto parts = SplitMultipart(entity);
-    if (!parts) return std::unexpected(parts.error());
+    CT_TRY(parts);
     for (auto part : *parts) queue.emplace_back(ParseEntity(part), depth + 1);
   }
   return Fail(ErrorKind::kInvalidInput, "the signed part holds no plain text");

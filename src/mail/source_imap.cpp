@@ -79,14 +79,14 @@ class ImapSource : public Source {
 
   Result<Fetched> Fetch(const std::string& uid, size_t max_size) override {
     Result<uint32_t> number = ParseUid(uid);
-    if (!number) return std::unexpected(number.error());
+    CT_TRY(number);
     return Guarded(settings_, "fetching message " + uid,
                    [&] { return FetchNow(uid, *number, max_size); });
   }
 
   Result<void> Acknowledge(const std::string& uid) override {
     Result<uint32_t> number = ParseUid(uid);
-    if (!number) return std::unexpected(number.error());
+    CT_TRY(number);
     return Guarded(settings_, "acknowledging message " + uid,
                    [&] { AcknowledgeNow(*number); });
   }
@@ -227,7 +227,7 @@ Result<std::unique_ptr<Source>> OpenImapSource(
       settings, "connecting", [&]() -> Result<std::unique_ptr<Source>> {
         auto session = NewSession();
         auto connected = ConnectStore(session, settings);
-        if (!connected) return std::unexpected(connected.error());
+        CT_TRY(connected);
         auto store = *connected;
         auto folder = store->getFolder(FolderPath(settings.url.path));
         if (!folder->exists()) {

@@ -31,10 +31,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where a message lies: its file and the flags of its name's info part.
+// Where a message lies: its file name in new/ or cur/. Only the name is
+// kept, not a path: a run lists every message of the maildir, and a
+// std::filesystem::path holds its components besides (issue 9: a backlog's
+// peak memory must not grow with it).
 struct Entry {
-  fs::path path;
-  std::string flags;  // after ":2,", as found
+  std::string name;
   bool in_new = false;
 };
 
@@ -133,8 +135,7 @@ class MaildirSource : public Source {
         const Name split = Split(name);
         if (split.flags.find('S') != std::string_view::npos) return;
         if (!ValidUid(split.base)) return;
-        listed_[std::string(split.base)] =
-            Entry{dir / name, std::string(split.flags), in_new};
+        listed_[std::string(split.base)] = Entry{std::string(name), in_new};
       });
       if (!read) return Fail(ErrorKind::kIo, Prefix() + read.error().message);
     }
@@ -146,8 +147,9 @@ class MaildirSource : public Source {
 
   Result<Fetched> Fetch(const std::string& uid, size_t max_size) override {
     Result<Entry> entry = Locate(uid);
-    if (!entry) return std::unexpected(entry.error());
-    const int fd = ::open(entry->path.c_str(),
+    CT_TRY(entry);
+    const fs::path path = PathOf(*entry);
+    const int fd = ::open(path.c_str(),
                           O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
     if (fd < 0 && errno == ENOENT) return Gone(uid);  // moved just now
     if (fd < 0)
@@ -171,15 +173,17 @@ class MaildirSource : public Source {
 
   Result<void> Acknowledge(const std::string& uid) override {
     Result<Entry> entry = Locate(uid);
-    if (!entry) return std::unexpected(entry.error());
-    if (!entry->in_new && entry->flags.find('S') != std::string::npos) {
+    CT_TRY(entry);
+    const std::string_view old_flags = Split(entry->name).flags;
+    if (!entry->in_new && old_flags.find('S') != std::string_view::npos) {
       return {};  // already acknowledged
     }
-    std::string flags = entry->flags + "S";
+    std::string flags = std::string(old_flags) + "S";
     std::sort(flags.begin(), flags.end());  // maildir wants them in order
     flags.erase(std::unique(flags.begin(), flags.end()), flags.end());
-    const fs::path target = root_ / "cur" / (uid + ":2," + flags);
-    if (::rename(entry->path.c_str(), target.c_str()) != 0) {
+    const std::string target_name = uid + ":2," + flags;
+    const fs::path target = root_ / "cur" / target_name;
+    if (::rename(PathOf(*entry).c_str(), target.c_str()) != 0) {
       if (errno == ENOENT) return Gone(uid);
       return Fail(ErrorKind::kIo, Where(uid) + ": " + strerror(errno));
     }
@@ -188,7 +192,7 @@ class MaildirSource : public Source {
     // it (same server uid, same Message-ID and digest).
     renamed_in_new_ = renamed_in_new_ || entry->in_new;
     renamed_ = true;
-    listed_[uid] = Entry{target, flags, false};  // a re-Fetch finds it there
+    listed_[uid] = Entry{target_name, false};  // a re-Fetch finds it there
     return {};
   }
 
@@ -216,24 +220,25 @@ class MaildirSource : public Source {
       return Fail(ErrorKind::kNotFound, "no maildir message '" + uid + "'");
     }
     if (auto it = listed_.find(uid); it != listed_.end()) {
-      if (Exists(it->second.path)) return it->second;
+      if (Exists(PathOf(it->second))) return it->second;
       listed_.erase(it);
     }
-    if (fs::path in_new = root_ / "new" / uid; Exists(in_new)) {
-      return Entry{in_new, "", true};
-    }
+    if (Exists(root_ / "new" / uid)) return Entry{uid, true};
     std::optional<Entry> found;
     for (const bool in_new : {true, false}) {
       const fs::path dir = root_ / (in_new ? "new" : "cur");
       Result<void> read = ForEachFile(dir, [&](std::string_view name) {
         const Name split = Split(name);
-        if (!found && split.base == uid)
-          found = Entry{dir / name, std::string(split.flags), in_new};
+        if (!found && split.base == uid) found = Entry{std::string(name), in_new};
       });
       if (!read) return Fail(ErrorKind::kIo, Prefix() + read.error().message);
       if (found) return *found;
     }
     return Gone(uid);
+  }
+
+  fs::path PathOf(const Entry& entry) const {
+    return root_ / (entry.in_new ? "new" : "cur") / entry.name;
   }
 
   fs::path root_;

@@ -70,9 +70,7 @@ class Pop3Source : public Source {
   }
 
   Result<std::vector<std::string>> List() override {
-    if (Result<void> ok = EnsureIndex(); !ok) {
-      return std::unexpected(ok.error());
-    }
+    CT_TRY(EnsureIndex());
     std::vector<std::string> uids;
     for (const auto& [number, uid] : by_number_) {
       if (!deleted_.contains(uid)) uids.push_back(uid);
@@ -82,7 +80,7 @@ class Pop3Source : public Source {
 
   Result<Fetched> Fetch(const std::string& uid, size_t max_size) override {
     Result<Entry> entry = Find(uid);
-    if (!entry) return std::unexpected(entry.error());
+    CT_TRY(entry);
     return Guarded(settings_, "fetching message " + uid, [&] {
       const bool oversized = entry->size > max_size;
       // RETR has no partial form: an oversized message still crosses the
@@ -98,7 +96,7 @@ class Pop3Source : public Source {
 
   Result<void> Acknowledge(const std::string& uid) override {
     Result<Entry> entry = Find(uid);
-    if (!entry) return std::unexpected(entry.error());
+    CT_TRY(entry);
     return Guarded(settings_, "deleting message " + uid, [&] {
       folder_->deleteMessages(vnet::messageSet::byNumber(entry->number));
       deleted_.insert(uid);
@@ -154,9 +152,7 @@ class Pop3Source : public Source {
   }
 
   Result<Entry> Find(const std::string& uid) {
-    if (Result<void> ok = EnsureIndex(); !ok) {
-      return std::unexpected(ok.error());
-    }
+    CT_TRY(EnsureIndex());
     const auto it = by_uid_.find(uid);
     if (it == by_uid_.end() || deleted_.contains(uid)) {
       return Fail(ErrorKind::kNotFound,
@@ -186,7 +182,7 @@ Result<std::unique_ptr<Source>> OpenPop3Source(const NetSettings& settings) {
       settings, "connecting", [&]() -> Result<std::unique_ptr<Source>> {
         auto session = NewSession();
         auto connected = ConnectStore(session, settings);
-        if (!connected) return std::unexpected(connected.error());
+        CT_TRY(connected);
         auto store = *connected;
         auto folder = store->getDefaultFolder();
         folder->open(vnet::folder::MODE_READ_WRITE);

@@ -1,7 +1,6 @@
 #include "mail/starttls.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <memory>
 #include <utility>
@@ -9,17 +8,12 @@
 #include <vmime/net/timeoutHandler.hpp>
 #include <vmime/net/tracer.hpp>
 
+#include "util/text.h"
+
 namespace ct::mail {
 namespace {
 
 namespace vnet = vmime::net;
-
-std::string Upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // `line` without its CR LF (or bare LF).
 std::string_view Chomp(std::string_view line) {
@@ -45,7 +39,7 @@ bool HasWord(std::string_view words, std::string_view wanted) {
   for (size_t i = 0;; ++i) {
     const std::string_view word = Word(words, i);
     if (word.empty()) return false;
-    if (Upper(word) == wanted) return true;
+    if (util::AsciiUpper(word) == wanted) return true;
   }
 }
 
@@ -79,7 +73,7 @@ bool EhloOffersStartTls(std::string_view reply) {
   for (std::string_view line; !(line = NextLine(reply, pos)).empty();) {
     const std::string_view text = Chomp(line);
     if (text.size() > 4 && text.starts_with("250") &&
-        Upper(Word(text.substr(4), 0)) == "STARTTLS") {
+        util::AsciiUpper(Word(text.substr(4), 0)) == "STARTTLS") {
       return true;
     }
   }
@@ -87,7 +81,7 @@ bool EhloOffersStartTls(std::string_view reply) {
 }
 
 std::optional<bool> ImapLineOffersStartTls(std::string_view line) {
-  const std::string upper = Upper(Chomp(line));
+  const std::string upper = util::AsciiUpper(Chomp(line));
   if (upper.starts_with("* CAPABILITY ")) {
     return HasWord(std::string_view(upper).substr(13), "STARTTLS");
   }
@@ -103,7 +97,7 @@ std::optional<bool> ImapLineOffersStartTls(std::string_view line) {
 }
 
 bool CapaLineIsStls(std::string_view line) {
-  return Upper(Word(Chomp(line), 0)) == "STLS";
+  return util::AsciiUpper(Word(Chomp(line), 0)) == "STLS";
 }
 
 const char* StartTlsCommand(MailProtocol protocol) {
@@ -256,8 +250,8 @@ class NegotiatingSocket : public vnet::socket {
   }
 
   void OnCommand(std::string_view line) {
-    const std::string verb =
-        Upper(Word(Chomp(line), protocol_ == MailProtocol::kImap ? 1 : 0));
+    const std::string verb = util::AsciiUpper(
+        Word(Chomp(line), protocol_ == MailProtocol::kImap ? 1 : 0));
     if (phase_ == Phase::kAwaitEhlo) {
       if (verb == "EHLO") phase_ = Phase::kEhloReply;
       return;
@@ -307,10 +301,10 @@ class NegotiatingSocket : public vnet::socket {
   void ProbeImap() {
     const std::string greeting = ReadLine("greeting");
     std::optional<bool> offered = ImapLineOffersStartTls(greeting);
-    if (!offered && Upper(greeting).starts_with("* OK")) {
+    if (!offered && util::AsciiUpper(greeting).starts_with("* OK")) {
       inner_->send("CT1 CAPABILITY\r\n");
-      for (std::string line;
-           !Upper(line = ReadLine("CAPABILITY")).starts_with("CT1 ");) {
+      for (std::string line; !util::AsciiUpper(line = ReadLine("CAPABILITY"))
+                                  .starts_with("CT1 ");) {
         if (auto listed = ImapLineOffersStartTls(line)) offered = listed;
       }
     }

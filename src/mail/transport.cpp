@@ -53,11 +53,11 @@ Result<void> CheckDeliveryKey(const std::string& key) {
 }  // namespace
 
 Result<void> CheckEnvelope(const Envelope& env) {
-  if (Result<void> ok = CheckDeliveryKey(env.delivery_key); !ok) return ok;
-  if (Result<void> ok = CheckAddress(env.from); !ok) return ok;
+  CT_TRY(CheckDeliveryKey(env.delivery_key));
+  CT_TRY(CheckAddress(env.from));
   if (env.to.empty()) return Fail(ErrorKind::kInvalidInput, "no recipient");
   for (const std::string& to : env.to) {
-    if (Result<void> ok = CheckAddress(to); !ok) return ok;
+    CT_TRY(CheckAddress(to));
   }
   return {};
 }

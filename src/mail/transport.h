@@ -17,8 +17,8 @@
 //   dir:///path                writes one .eml file per message, for tests
 //                              and for operators who relay by hand; a
 //                              message with a delivery key is written once
-//                              however often it is retried (Envelope). Its
-//                              name is durable after Flush.
+//                              however often it is retried (Envelope). The
+//                              files of a batch appear, durable, at Flush.
 #ifndef CYBERTROC_MAIL_TRANSPORT_H_
 #define CYBERTROC_MAIL_TRANSPORT_H_
 

@@ -1,25 +1,34 @@
-// dir:///path: one file per message, written atomically: a dot-file in the
-// same directory, fsync, rename, so that a reader never sees half of one.
-// The directory is synced once for a batch of messages, by Flush (and
-// Close): until then a crash may lose a name, never leave half a file, and
-// the caller records messages as sent only after Flush.
+// dir:///path: one file per message, whole or not at all. Send writes the
+// message to a dot-file in the same directory; Flush makes every file of
+// the batch durable with one syncfs(2), then renames them to their names and
+// syncs the directory. A reader never sees half a file, and a crash before
+// Flush leaves only dot-files, which the next open removes: the caller
+// records messages as sent only after Flush, so they are written again.
+//
+// Why one syncfs rather than an fsync per file: each fsync of a new file
+// waits for its own journal commit, and that wait was most of the time a
+// run spent beyond the GnuPG work (issue 9). syncfs waits once for the whole
+// batch; its cost grows with other dirty data on the same file system,
+// which for an outbox directory is the spool it lives in.
 //
 // A message with a delivery key is named KEY.eml (the sender's keys start
 // with the zero-padded outbox row id, so `ls` lists them in queue order),
-// and is not written again when that file exists: a retry after a crash
-// between the rename and the caller recording the message as sent finds it
-// there. One without a key gets a fresh name that sorts in sending order:
+// and is not written again when that file exists: such a file was synced
+// before it got its name, so a retry after a crash between Flush and the
+// caller recording the message finds it whole. One without a key gets a
+// fresh name that sorts in sending order:
 // "20261122T003325.123456789Z-PID-COUNTER.eml".
 //
-// A crash while writing leaves a ".NAME.eml.tmp" behind; opening the
-// transport removes them. That is safe even under another process writing
-// to the same directory right then: its rename then fails, and the message
-// is retried later (one database has one `run` at a time, see RunLock).
+// Removing stale dot-files at open is safe even under another process
+// writing to the same directory right then: its rename then fails, and the
+// message is retried later (one database has one `run` at a time, see
+// RunLock).
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -29,6 +38,7 @@
 #include <filesystem>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "mail/adapters.h"
 
@@ -64,16 +74,17 @@ Result<void> WriteAll(int fd, const std::string& data) {
     if (n < 0) return Fail(ErrorKind::kIo, std::strerror(errno));
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) return Fail(ErrorKind::kIo, std::strerror(errno));
   return {};
 }
 
-// Makes the directory's entries durable. A file system that cannot sync a
-// directory (EINVAL) syncs its entries with the files.
-Result<void> SyncDirectory(const fs::path& dir) {
+// Makes the data of every file written to `dir`'s file system durable
+// (`whole_fs`), or the directory's entries. A file system that cannot sync
+// a directory (EINVAL) syncs its entries with the files.
+Result<void> SyncDirectory(const fs::path& dir, bool whole_fs) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return Fail(ErrorKind::kIo, std::strerror(errno));
-  const bool synced = ::fsync(fd) == 0 || errno == EINVAL;
+  const bool synced =
+      (whole_fs ? ::syncfs(fd) : ::fsync(fd)) == 0 || errno == EINVAL;
   const int error = errno;
   ::close(fd);
   if (!synced) return Fail(ErrorKind::kIo, std::strerror(error));
@@ -107,16 +118,14 @@ class DirTransport : public Transport {
   explicit DirTransport(fs::path dir) : dir_(std::move(dir)) {}
 
   Result<void> Send(const Envelope& env, const std::string& raw) override {
-    if (Result<void> ok = CheckEnvelope(env); !ok) return ok;
+    CT_TRY(CheckEnvelope(env));
     const std::string name =
         env.delivery_key.empty() ? UniqueName() : env.delivery_key + ".eml";
     const fs::path file = dir_ / name;
-    if (!env.delivery_key.empty() && IsRegularFile(file)) {
-      // Written by an attempt that crashed before it was recorded: the file
-      // is whole (renamed after fsync); Flush makes its name durable too.
-      unsynced_ = true;
+    // Written and named by an attempt that crashed before it was recorded:
+    // the file is whole, it was synced before it got its name.
+    if (!env.delivery_key.empty() && (IsRegularFile(file) || IsPending(file)))
       return {};
-    }
     const fs::path tmp = dir_ / ("." + std::string(name, 0, name.size() - 4) +
                                  std::string(kTempSuffix));
     const int fd =
@@ -124,22 +133,30 @@ class DirTransport : public Transport {
     if (fd < 0) return Where(tmp, Fail(ErrorKind::kIo, std::strerror(errno)));
     ::fchmod(fd, kFileMode);  // whatever the umask says
     Result<void> written = WriteAll(fd, raw);
-    ::close(fd);
-    if (written && ::rename(tmp.c_str(), file.c_str()) != 0) {
+    if (::close(fd) != 0 && written)
       written = Fail(ErrorKind::kIo, std::strerror(errno));
-    }
     if (!written) {
       ::unlink(tmp.c_str());
       return Where(file, written);
     }
-    unsynced_ = true;
+    pending_.push_back({tmp, file});
     return {};
   }
 
+  // Data first, names after: a name never points at unsynced data.
   Result<void> Flush() override {
-    if (!unsynced_) return {};
-    if (Result<void> ok = SyncDirectory(dir_); !ok) return Where(dir_, ok);
-    unsynced_ = false;
+    if (pending_.empty()) return {};
+    if (auto ok = SyncDirectory(dir_, true); !ok) return Where(dir_, ok);
+    for (const auto& [tmp, file] : pending_) {
+      if (::rename(tmp.c_str(), file.c_str()) != 0) {
+        const Result<void> failed =
+            Fail(ErrorKind::kIo, std::strerror(errno));
+        Discard();
+        return Where(file, failed);
+      }
+    }
+    pending_.clear();
+    if (auto ok = SyncDirectory(dir_, false); !ok) return Where(dir_, ok);
     return {};
   }
 
@@ -148,13 +165,29 @@ class DirTransport : public Transport {
   ~DirTransport() override { (void)Flush(); }
 
  private:
+  struct Pending {
+    fs::path tmp, file;
+  };
+
+  bool IsPending(const fs::path& file) const {
+    return std::any_of(pending_.begin(), pending_.end(),
+                       [&](const auto& p) { return p.file == file; });
+  }
+
+  // After a failed rename: the rest of the batch is not named, the caller
+  // sends those messages again.
+  void Discard() {
+    for (const auto& [tmp, file] : pending_) ::unlink(tmp.c_str());
+    pending_.clear();
+  }
+
   static Result<void> Where(const fs::path& file, const Result<void>& failed) {
     return Fail(ErrorKind::kIo, "cannot write " + file.string() + ": " +
                                     failed.error().message);
   }
 
   fs::path dir_;
-  bool unsynced_ = false;  // names renamed in since the last directory sync
+  std::vector<Pending> pending_;  // written, not yet synced nor named
 };
 
 }  // namespace

@@ -114,7 +114,7 @@ class SendmailTransport : public Transport {
       : program_(std::move(program)), timeout_(timeout) {}
 
   Result<void> Send(const Envelope& env, const std::string& raw) override {
-    if (Result<void> ok = CheckEnvelope(env); !ok) return ok;
+    CT_TRY(CheckEnvelope(env));
     Result<void> sent = Run(env, raw);
     if (!sent) {
       return Fail(sent.error().kind,
@@ -136,7 +136,7 @@ class SendmailTransport : public Transport {
     Fd read_end(ends[0]);
     Fd write_end(ends[1]);
     Result<pid_t> pid = Spawn(args, read_end.get());
-    if (!pid) return std::unexpected(pid.error());
+    CT_TRY(pid);
     read_end.Reset();
     ::fcntl(write_end.get(), F_SETFL, O_NONBLOCK);
 
@@ -144,7 +144,7 @@ class SendmailTransport : public Transport {
     Result<void> fed = Feed(write_end.get(), raw, deadline);
     write_end.Reset();  // EOF: sendmail -i reads up to here
     Result<int> status = Reap(*pid, deadline);
-    if (!status) return std::unexpected(status.error());
+    CT_TRY(status);
     if (WIFEXITED(*status) && WEXITSTATUS(*status) == 0) return fed;
     if (WIFEXITED(*status)) {
       return Fail(ErrorKind::kIo,

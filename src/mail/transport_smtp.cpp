@@ -41,12 +41,12 @@ class SmtpTransport : public Transport {
   ~SmtpTransport() override { (void)Close(); }
 
   Result<void> Send(const Envelope& env, const std::string& raw) override {
-    if (Result<void> ok = CheckEnvelope(env); !ok) return ok;
+    CT_TRY(CheckEnvelope(env));
     // A connection lost after an earlier error is made again, once.
     Result<void> connected = Guarded(settings_, "reconnecting", [&] {
       if (!transport_->isConnected()) transport_->connect();
     });
-    if (!connected) return connected;
+    CT_TRY(connected);
     return Guarded(settings_, "sending to " + env.to.front(),
                    [&] { return SendNow(env, ToDataPayload(raw)); });
   }
@@ -106,9 +106,7 @@ Result<std::unique_ptr<Transport>> OpenSmtpTransport(
         auto session = NewSession();
         auto transport =
             session->getTransport(settings.url.scheme, NewAuthenticator());
-        if (Result<void> ok = ConfigureService(*transport, settings); !ok) {
-          return std::unexpected(ok.error());
-        }
+        CT_TRY(ConfigureService(*transport, settings));
         // AUTH exactly when the URL names a user.
         transport->setProperty("options.need-authentication",
                                !settings.url.user.empty());

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string_view>
 
+#include "util/text.h"
+
 namespace ct::mail {
 namespace {
 
@@ -35,20 +37,6 @@ const SchemeInfo* FindScheme(std::string_view name) {
   return nullptr;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Percent-decodes `text`; nullopt on a bad escape or a control character,
 // which could only be an attempt to inject protocol lines.
 std::optional<std::string> Decode(std::string_view text) {
@@ -57,8 +45,8 @@ std::optional<std::string> Decode(std::string_view text) {
     char c = text[i];
     if (c == '%') {
       if (i + 2 >= text.size()) return std::nullopt;
-      const int high = HexValue(text[i + 1]);
-      const int low = HexValue(text[i + 2]);
+      const int high = util::HexValue(text[i + 1]);
+      const int low = util::HexValue(text[i + 2]);
       if (high < 0 || low < 0) return std::nullopt;
       c = static_cast<char>(high * 16 + low);
       i += 2;
@@ -122,7 +110,7 @@ Result<void> ParseHostPort(std::string_view text, const std::string& shown,
     if (close == std::string_view::npos) {
       return Fail(ErrorKind::kConfig, "unclosed '[' in URL " + shown);
     }
-    url.host = Lower(text.substr(1, close - 1));
+    url.host = util::AsciiLower(text.substr(1, close - 1));
     if (!ValidIpv6(url.host)) {
       return Fail(ErrorKind::kConfig, "bad IPv6 address in URL " + shown);
     }
@@ -136,7 +124,7 @@ Result<void> ParseHostPort(std::string_view text, const std::string& shown,
     }
   } else {
     const size_t colon = text.find(':');
-    url.host = Lower(text.substr(0, colon));
+    url.host = util::AsciiLower(text.substr(0, colon));
     if (colon != std::string_view::npos) {
       port_text = text.substr(colon + 1);
       if (port_text.empty()) {
@@ -149,7 +137,7 @@ Result<void> ParseHostPort(std::string_view text, const std::string& shown,
   }
   if (port_text.empty()) return {};
   Result<int> port = ParsePort(port_text, shown);
-  if (!port) return std::unexpected(port.error());
+  CT_TRY(port);
   url.port = *port;
   return {};
 }
@@ -183,7 +171,8 @@ Result<void> ParseNetworkPath(std::string_view path, const std::string& shown,
   }
   // POP3 has one mailbox and SMTP none: a folder here is a mistake.
   const bool pop3 = url.scheme == "pop3" || url.scheme == "pop3s";
-  if (decoded->empty() || (pop3 && Lower(*decoded) == "inbox")) return {};
+  if (decoded->empty() || (pop3 && util::AsciiLower(*decoded) == "inbox"))
+    return {};
   return Fail(ErrorKind::kConfig,
               "a " + url.scheme + " URL has no folder, got " + shown);
 }
@@ -213,7 +202,7 @@ Result<MailUrl> ParseMailUrl(const std::string& text) {
                 "maildir:///path");
   }
   MailUrl url;
-  url.scheme = Lower(text.substr(0, sep));
+  url.scheme = util::AsciiLower(text.substr(0, sep));
   const SchemeInfo* info = FindScheme(url.scheme);
   if (info == nullptr) {
     return Fail(ErrorKind::kConfig,
@@ -256,7 +245,7 @@ Result<MailUrl> ParseMailUrl(const std::string& text) {
                   "a " + url.scheme + " URL has no user, got " + shown);
     }
     Result<void> local = ParseLocal(authority, path, shown, url);
-    if (!local) return std::unexpected(local.error());
+    CT_TRY(local);
     return url;
   }
   std::optional<std::string> user = Decode(userinfo);
@@ -264,14 +253,14 @@ Result<MailUrl> ParseMailUrl(const std::string& text) {
   url.user = *user;
   url.port = info->default_port;
   Result<void> host = ParseHostPort(hostport, shown, url);
-  if (!host) return std::unexpected(host.error());
+  CT_TRY(host);
   Result<void> folder = ParseNetworkPath(path, shown, url);
-  if (!folder) return std::unexpected(folder.error());
+  CT_TRY(folder);
   return url;
 }
 
 bool IsLoopbackHost(const std::string& host) {
-  const std::string lower = Lower(host);
+  const std::string lower = util::AsciiLower(host);
   if (lower == "localhost" || lower == "localhost.") return true;
   in_addr v4;
   if (inet_pton(AF_INET, lower.c_str(), &v4) == 1) {

@@ -103,7 +103,7 @@ Result<void> ReadEntry(Reader& r, const xmlNode* entry) {
   if (side != "CRDT" && side != "DBIT")
     return Bad(r.position, "CdtDbtInd must be CRDT or DBIT");
   auto amount = Amount(r, xml::Child(entry, "Amt"));
-  if (!amount) return std::unexpected(amount.error());
+  CT_TRY(amount);
   const StatementLine base = EntryLine(r, entry);
   const std::string note = xml::Text(xml::Child(entry, "AddtlNtryInf"));
   const auto txs = Transactions(entry);
@@ -127,7 +127,7 @@ Result<void> ReadEntry(Reader& r, const xmlNode* entry) {
   }
   for (size_t k = 0; k < txs.size(); ++k) {
     auto tx_amount = Amount(r, TxAmount(txs[k]));
-    if (!tx_amount) return std::unexpected(tx_amount.error());
+    CT_TRY(tx_amount);
     StatementLine line = base;
     line.amount = *tx_amount;
     line.text = internal::OneLine(TransactionText(txs[k]) + " " + note);
@@ -164,7 +164,7 @@ Result<void> ReadStatement(Reader& r, const xmlNode* stmt) {
 Result<Statement> ParseCamt053(std::string_view text,
                                std::string_view currency) {
   auto doc = xml::Parse(text, "camt.053");
-  if (!doc) return std::unexpected(doc.error());
+  CT_TRY(doc);
   const xmlNode* root = xmlDocGetRootElement(doc->get());
   const std::string ns = root && root->ns && root->ns->href
                              ? reinterpret_cast<const char*>(root->ns->href)
@@ -178,11 +178,8 @@ Result<Statement> ParseCamt053(std::string_view text,
   if (statements.empty())
     return Fail(ErrorKind::kInvalidInput, "camt.053: no Stmt in the file");
   Reader r{currency, {"camt053", "", {}}, 0};
-  for (const xmlNode* stmt : statements)
-    if (auto ok = ReadStatement(r, stmt); !ok)
-      return std::unexpected(ok.error());
-  if (auto ok = internal::Finish(r.statement); !ok)
-    return std::unexpected(ok.error());
+  for (const xmlNode* stmt : statements) CT_TRY(ReadStatement(r, stmt));
+  CT_TRY(internal::Finish(r.statement));
   return std::move(r.statement);
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/limits.h"
+#include "util/text.h"
 
 namespace ct::money {
 namespace {
@@ -37,8 +38,6 @@ constexpr size_t kLongestIban = 34;
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-char Upper(char c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c; }
-
 // `text` without ASCII blanks and no-break spaces (U+00A0, U+202F), which
 // phones insert between the groups, upper-cased.
 std::string Compact(std::string_view text) {
@@ -55,9 +54,9 @@ std::string Compact(std::string_view text) {
       i += 2;
       continue;
     }
-    out += Upper(static_cast<char>(c));
+    out += static_cast<char>(c);
   }
-  return out;
+  return util::AsciiUpper(out);
 }
 
 int RegistryLength(std::string_view country) {

@@ -136,7 +136,7 @@ std::string SepaText(std::string_view text, size_t max_chars) {
 }
 
 Result<std::string> WritePain001(const SepaBatch& batch) {
-  if (auto ok = CheckBatch(batch); !ok) return std::unexpected(ok.error());
+  CT_TRY(CheckBatch(batch));
   const std::string count = std::to_string(batch.transfers.size());
   const std::string sum = Total(batch).ToString();
   xml::Writer w;

@@ -11,6 +11,7 @@
 #include "core/limits.h"
 #include "money/statement_internal.h"
 #include "util/sha256.h"
+#include "util/text.h"
 
 namespace ct::money {
 namespace {
@@ -57,13 +58,6 @@ Result<std::string> Ungroup(std::string_view s, char decimal_mark) {
   return digits;
 }
 
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 size_t SkipSeparators(const std::string& s, size_t i) {
   for (int n = 0;
        n < 2 && i < s.size() &&
@@ -108,7 +102,7 @@ Result<core::Money> ParseStatementAmount(std::string_view text,
 }
 
 std::vector<PaymentReference> FindPaymentReferences(std::string_view text) {
-  const std::string s = Upper(text);
+  const std::string s = util::AsciiUpper(text);
   std::vector<PaymentReference> found;
   for (size_t i = 0; i + 10 <= s.size(); ++i) {
     if (s.compare(i, 2, "CT") != 0 || (i > 0 && IsAlnum(s[i - 1]))) continue;
@@ -125,10 +119,7 @@ std::vector<PaymentReference> FindPaymentReferences(std::string_view text) {
     while (end < s.size() && std::isalpha(static_cast<unsigned char>(s[end])))
       ++end;
     if (end < s.size() && IsAlnum(s[end])) continue;
-    std::string role = s.substr(j, end - j);
-    for (char& c : role)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    PaymentReference ref{*id, role};
+    PaymentReference ref{*id, util::AsciiLower(s.substr(j, end - j))};
     if (std::find(found.begin(), found.end(), ref) == found.end())
       found.push_back(ref);
     i = end > i ? end - 1 : i;

@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <optional>
 
 #include "core/limits.h"
 #include "money/statement.h"
 #include "money/statement_internal.h"
+#include "util/text.h"
 
 namespace ct::money {
 namespace {
@@ -22,10 +22,7 @@ std::unexpected<Error> Bad(int line, std::string_view why) {
 }
 
 std::string Folded(std::string_view s) {
-  std::string out = internal::OneLine(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return util::AsciiLower(internal::OneLine(s));
 }
 
 // Splits `csv` into records (quoted fields may hold the delimiter, quotes
@@ -113,15 +110,12 @@ Result<Columns> FindColumns(const CsvLayout& l, const Record* header) {
   auto get = [&](const std::string& spec, const char* key,
                  std::optional<size_t>& into) -> Result<void> {
     auto col = Column(spec, key, header);
-    if (!col) return std::unexpected(col.error());
+    CT_TRY(col);
     into = *col;
     return {};
   };
-  if (auto ok = get(l.credit, "credit", c.credit); !ok)
-    return std::unexpected(ok.error());
-  if (!c.credit)
-    if (auto ok = get(l.amount, "amount", c.amount); !ok)
-      return std::unexpected(ok.error());
+  CT_TRY(get(l.credit, "credit", c.credit));
+  if (!c.credit) CT_TRY(get(l.amount, "amount", c.amount));
   if (!c.credit && !c.amount)
     return Fail(ErrorKind::kInvalidInput,
                 "money.import_csv: set `amount` or `credit` to a column");
@@ -129,16 +123,14 @@ Result<Columns> FindColumns(const CsvLayout& l, const Record* header) {
        {std::tuple{&l.reference, "reference", &c.reference},
         std::tuple{&l.date, "date", &c.date},
         std::tuple{&l.currency, "currency", &c.currency}})
-    if (auto ok = get(*spec, key, *into); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(get(*spec, key, *into));
   std::string specs = l.text;
   for (size_t start = 0; start <= specs.size();) {
     const size_t comma = std::min(specs.find(',', start), specs.size());
     const std::string spec =
         internal::OneLine(specs.substr(start, comma - start));
     std::optional<size_t> col;
-    if (auto ok = get(spec, "text", col); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(get(spec, "text", col));
     if (col) c.text.push_back(*col);
     start = comma + 1;
   }
@@ -185,7 +177,7 @@ Result<Statement> ParseCsvStatement(std::string_view csv, const CsvLayout& l,
     return Fail(ErrorKind::kInvalidInput, "CSV: a NUL byte: not a text file");
   std::vector<int> lines;
   auto records = Records(csv, l.delimiter, lines);
-  if (!records) return std::unexpected(records.error());
+  CT_TRY(records);
   size_t first = static_cast<size_t>(std::max(0, l.skip_lines));
   const Record* header = nullptr;
   if (l.header) {
@@ -194,15 +186,14 @@ Result<Statement> ParseCsvStatement(std::string_view csv, const CsvLayout& l,
     header = &(*records)[first++];
   }
   auto columns = FindColumns(l, header);
-  if (!columns) return std::unexpected(columns.error());
+  CT_TRY(columns);
   Statement statement{"csv", "", {}};
   for (size_t i = first; i < records->size(); ++i) {
     auto line = ReadLine((*records)[i], lines[i], *columns, l, currency);
-    if (!line) return std::unexpected(line.error());
+    CT_TRY(line);
     statement.lines.push_back(std::move(*line));
   }
-  if (auto ok = internal::Finish(statement); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(internal::Finish(statement));
   return statement;
 }
 

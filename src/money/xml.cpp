@@ -4,6 +4,8 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
+#include "util/text.h"
+
 namespace ct::money::xml {
 namespace {
 
@@ -21,15 +23,6 @@ void InitOnce() {
     return true;
   }();
   (void)done;
-}
-
-std::string Trim(std::string_view s) {
-  const auto blank = [](char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-  };
-  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-  return std::string(s);
 }
 
 }  // namespace
@@ -117,10 +110,12 @@ Result<DocPtr> Parse(std::string_view text, std::string_view what) {
              &xmlFreeDoc);
   if (!doc) {
     const xmlError* e = xmlGetLastError();
-    return Fail(ErrorKind::kInvalidInput,
-                fmt::format("{}: not well-formed XML{}{}", what,
-                            e ? fmt::format(" (line {}: ", e->line) : "",
-                            e && e->message ? Trim(e->message) + ")" : ""));
+    return Fail(
+        ErrorKind::kInvalidInput,
+        fmt::format(
+            "{}: not well-formed XML{}{}", what,
+            e ? fmt::format(" (line {}: ", e->line) : "",
+            e && e->message ? std::string(util::Trim(e->message)) + ")" : ""));
   }
   if (doc->intSubset || doc->extSubset)
     return Fail(ErrorKind::kInvalidInput,
@@ -173,14 +168,14 @@ std::string Text(const xmlNode* node) {
   if (!node) return "";
   std::unique_ptr<xmlChar, decltype(xmlFree)> content(xmlNodeGetContent(node),
                                                       xmlFree);
-  return Trim(View(content.get()));
+  return std::string(util::Trim(View(content.get())));
 }
 
 std::string Attribute(const xmlNode* node, const char* name) {
   if (!node) return "";
   std::unique_ptr<xmlChar, decltype(xmlFree)> value(xmlGetProp(node, X(name)),
                                                     xmlFree);
-  return Trim(View(value.get()));
+  return std::string(util::Trim(View(value.get())));
 }
 
 }  // namespace ct::money::xml

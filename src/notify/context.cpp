@@ -3,22 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/engine.h"
 #include "core/time.h"
+#include "util/text.h"
 
 namespace ct::notify {
 namespace {
 
 using kainjow::mustache::list;
 using kainjow::mustache::object;
-
-std::string Upper(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Lookup(const std::map<std::string, std::string>& m,
                    const std::string& key) {
@@ -365,7 +359,7 @@ void SetDeal(Data& ctx, const MessageInput& in) {
 }  // namespace
 
 std::string PaymentReference(const core::Deal& deal, const std::string& role) {
-  return deal.id + "-" + Upper(role);
+  return deal.id + "-" + util::AsciiUpper(role);
 }
 
 bool AsksPayment(const MessageInput& in) {
@@ -398,8 +392,18 @@ std::vector<NextStep> NextSteps(const core::CaseRules& rules,
   return steps;
 }
 
+std::string FormatAmount(const MessageInput& in, core::Money m) {
+  return Fmt(in, m);
+}
+
+std::string LabelOf(const MessageInput& in, const std::string& kind,
+                    const std::string& name) {
+  return Label(in, kind, name);
+}
+
 Data BuildContext(const MessageInput& in) {
   Data ctx{object{}};
+  SetListingContext(ctx, in);
   SetDeal(ctx, in);
   ctx.set("currency", in.currency);
   ctx.set("role", in.recipient_role);
@@ -523,6 +527,7 @@ Data SampleContext(bool exchange) {
   ctx.set("deadline_outcome_label", "disputed");
   ctx.set("from_progress", ProgressList(in, progress));
   ctx.set("has_from_progress", Data(true));
+  SetSampleListingContext(ctx, in);
   return ctx;
 }
 

@@ -12,6 +12,7 @@
 #include "core/deal.h"
 #include "core/engine.h"
 #include "core/rules.h"
+#include "notify/listing_context.h"
 
 namespace ct::notify {
 
@@ -78,6 +79,8 @@ struct MessageInput {
   // How amounts are written for people ("30,25" in French); command lines
   // to type accept either mark.
   char decimal_mark = '.';
+  // A listing message (notify/listing_context.h); null: none.
+  const ListingInput* listing_input = nullptr;
 };
 
 // "CT-7K3QX9A2-BUYER": what `role` quotes with its bank transfer.
@@ -88,6 +91,12 @@ std::string PaymentReference(const core::Deal& deal, const std::string& role);
 // in full. Such a message shows the operator's account and may carry the
 // EPC QR code.
 bool AsksPayment(const MessageInput& in);
+
+// `m` as the reader writes amounts (in.decimal_mark).
+std::string FormatAmount(const MessageInput& in, core::Money m);
+// The word for a machine name ("state.funded") in the message's language.
+std::string LabelOf(const MessageInput& in, const std::string& kind,
+                    const std::string& name);
 
 // Every key of templates/CONTEXT.md, always set (empty or false when it does
 // not apply) so that templates never meet an unknown key.

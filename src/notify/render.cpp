@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -55,14 +56,19 @@ class RecordingContext : public kainjow::mustache::context<std::string> {
   mutable std::set<std::string> missing_;
 };
 
-Result<std::string> RenderText(const std::string& path,
-                               const std::string& source, const Data& ctx,
-                               std::set<std::string>* missing) {
+// Parses `source`; the texts are plain text, never HTML-escaped.
+Result<Mustache> Parse(const std::string& path, const std::string& source) {
   Mustache tmpl(source);
   if (!tmpl.is_valid()) {
     return Fail(ErrorKind::kConfig, path + ": " + tmpl.error_message());
   }
   tmpl.set_custom_escape([](const std::string& s) { return s; });
+  return tmpl;
+}
+
+Result<std::string> RenderParsed(const std::string& path, Mustache& tmpl,
+                                 const Data& ctx,
+                                 std::set<std::string>* missing) {
   RecordingContext rctx(&ctx);
   std::string out = tmpl.render(rctx);
   if (!tmpl.is_valid()) {
@@ -70,6 +76,14 @@ Result<std::string> RenderText(const std::string& path,
   }
   if (missing) *missing = rctx.missing();
   return out;
+}
+
+Result<std::string> RenderText(const std::string& path,
+                               const std::string& source, const Data& ctx,
+                               std::set<std::string>* missing) {
+  auto tmpl = Parse(path, source);
+  CT_TRY(tmpl);
+  return RenderParsed(path, *tmpl, ctx, missing);
 }
 
 struct Split {
@@ -126,7 +140,9 @@ std::string OneLine(std::string_view text) {
 }
 
 Renderer::Renderer(std::string dir, std::string default_language)
-    : dir_(std::move(dir)), default_language_(std::move(default_language)) {}
+    : dir_(std::move(dir)),
+      default_language_(std::move(default_language)),
+      cache_(std::make_shared<Cache>()) {}
 
 Result<std::string> Renderer::Locate(const std::string& lang,
                                      const std::string& name) const {
@@ -144,14 +160,41 @@ Result<std::string> Renderer::Locate(const std::string& lang,
                   ": template not found");
 }
 
+struct Renderer::Parsed {
+  std::string path;
+  Mustache tmpl;
+};
+
+struct Renderer::Cache {
+  std::mutex mutex;  // guards `parsed` and rendering with a Parsed
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<Parsed>>
+      parsed;  // by (language asked for, name)
+};
+
+// Called with cache_->mutex held.
+Result<std::shared_ptr<Renderer::Parsed>> Renderer::Load(
+    const std::string& lang, const std::string& name) const {
+  auto& slot = cache_->parsed[{lang, name}];
+  if (slot) return slot;
+  auto path = Locate(lang, name);
+  CT_TRY(path);
+  auto source = ReadFile(*path);
+  CT_TRY(source);
+  auto tmpl = Parse(*path, *source);
+  CT_TRY(tmpl);
+  slot = std::make_shared<Parsed>(Parsed{*path, std::move(*tmpl)});
+  return slot;
+}
+
 Result<std::string> Renderer::RenderOne(const std::string& lang,
                                         const std::string& name,
                                         const Data& ctx) const {
-  auto path = Locate(lang, name);
-  if (!path) return std::unexpected(path.error());
-  auto source = ReadFile(*path);
-  if (!source) return std::unexpected(source.error());
-  return RenderText(*path, *source, ctx, nullptr);
+  // One lock for loading and rendering: a parsed template keeps the state
+  // of its last render, so it renders one message at a time.
+  std::lock_guard lock(cache_->mutex);
+  auto parsed = Load(lang, name);
+  CT_TRY(parsed);
+  return RenderParsed((*parsed)->path, (*parsed)->tmpl, ctx, nullptr);
 }
 
 std::map<std::string, std::string> Renderer::Labels(
@@ -187,13 +230,13 @@ Result<RenderedMessage> Renderer::Render(
   RenderedMessage msg;
   for (size_t i = 0; i < templates.size(); ++i) {
     auto text = RenderOne(lang, templates[i], ctx);
-    if (!text) return std::unexpected(text.error());
+    CT_TRY(text);
     Split split = SplitSubject(*text);
     if (i == 0) msg.subject = OneLine(split.subject);
     AppendSection(msg.body, split.body);
   }
   auto footer = RenderOne(lang, kFooter, ctx);
-  if (!footer) return std::unexpected(footer.error());
+  CT_TRY(footer);
   AppendSection(msg.body, *footer);
   msg.body += '\n';
   if (in.deal && !in.deal->id.empty()) {

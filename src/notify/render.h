@@ -6,6 +6,7 @@
 #define CYBERTROC_NOTIFY_RENDER_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,17 @@ class Renderer {
   // the file is missing (names then show as they are).
   std::map<std::string, std::string> Labels(const std::string& lang) const;
 
+  // A template parsed once and kept for the Renderer's life (a run, or a
+  // daemon until it restarts): parsing every template of every message was
+  // a quarter of a run's own work (issue 9).
+  struct Parsed;
+  struct Cache;
+  Result<std::shared_ptr<Parsed>> Load(const std::string& lang,
+                                       const std::string& name) const;
+
   std::string dir_;
   std::string default_language_;
+  std::shared_ptr<Cache> cache_;  // shared by copies: the same templates
 };
 
 // Renders every `names` template (and `_footer`) of every language in

@@ -264,7 +264,7 @@ Result<core::CaseRules> LoadString(const std::string& text,
   ReadTransitions(root, r, rules);
   if (!r.ok()) return Fail(ErrorKind::kConfig, r.error());
   ExpandWildcards(rules);
-  if (auto ok = Validate(rules); !ok) return std::unexpected(ok.error());
+  CT_TRY(Validate(rules));
   return rules;
 }
 
@@ -291,7 +291,7 @@ Result<RuleBook> LoadDir(const std::string& dir) {
   RuleBook book;
   for (const auto& file : files) {
     auto rules = LoadFile(file.string());
-    if (!rules) return std::unexpected(rules.error());
+    CT_TRY(rules);
     if (book.cases.contains(rules->name))
       return Fail(ErrorKind::kConfig,
                   fmt::format("{}: case: '{}' is defined twice", file.string(),

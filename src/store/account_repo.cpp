@@ -40,10 +40,10 @@ Result<std::optional<PayoutAccountRecord>> One(Database& db,
                                                std::string_view status) {
   Result<Statement> st = db.Prepare(std::string(kSelectAccounts) +
                                     "WHERE email = ?1 AND status = ?2");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, AsciiLower(email)).Bind(2, status);
   Result<bool> row = st->Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) return std::nullopt;
   return ReadAccount(*st);
 }
@@ -55,13 +55,13 @@ Result<int64_t> AccountRepo::Insert(const PayoutAccountRecord& a) {
       "INSERT INTO payout_accounts (email, fingerprint, iban, bic, name, "
       "requested, effective, status, message_ref) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, AsciiLower(a.email)).Bind(2, a.fingerprint).Bind(3, a.iban);
   st->Bind(4, a.bic).Bind(5, a.name);
   BindTime(*st, 6, a.requested);
   BindTime(*st, 7, a.effective);
   st->Bind(8, a.status).Bind(9, a.message_ref);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   return db_.LastInsertId();
 }
 
@@ -79,7 +79,7 @@ Result<std::vector<PayoutAccountRecord>> AccountRepo::Due(core::Time now) {
   Result<Statement> st = db_.Prepare(
       std::string(kSelectAccounts) +
       "WHERE status = 'pending' AND effective <= ?1 ORDER BY effective, id");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   BindTime(*st, 1, now);
   return internal::CollectRows<PayoutAccountRecord>(*st, ReadAccount);
 }
@@ -88,15 +88,15 @@ Result<std::vector<PayoutAccountRecord>> AccountRepo::Current() {
   Result<Statement> st =
       db_.Prepare(std::string(kSelectAccounts) +
                   "WHERE status IN ('active', 'pending') ORDER BY email, id");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   return internal::CollectRows<PayoutAccountRecord>(*st, ReadAccount);
 }
 
 Result<void> AccountRepo::SetStatus(int64_t id, const std::string& status) {
   Result<Statement> st =
       db_.Prepare("UPDATE payout_accounts SET status = ?2 WHERE id = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
-  CT_STORE_TRY(st->Bind(1, id).Bind(2, status).Run());
+  CT_TRY(st);
+  CT_TRY(st->Bind(1, id).Bind(2, status).Run());
   if (db_.Changes() != 1)
     return Fail(ErrorKind::kNotFound,
                 "unknown payout account " + std::to_string(id));
@@ -108,11 +108,11 @@ Result<void> BankEntryRepo::Insert(const BankEntryRecord& e) {
       "INSERT INTO bank_entries (entry_key, reference, deal_id, role, amount, "
       "imported, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
       "ON CONFLICT (entry_key) DO NOTHING");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, e.key).Bind(2, e.reference).Bind(3, e.deal_id).Bind(4, e.role);
   BindMoney(*st, 5, e.amount);
   BindTime(*st, 6, e.imported);
-  CT_STORE_TRY(st->Bind(7, e.event_id).Run());
+  CT_TRY(st->Bind(7, e.event_id).Run());
   if (db_.Changes() != 1)
     return Fail(ErrorKind::kRefused,
                 "bank entry " + e.key + " is already recorded");
@@ -124,9 +124,9 @@ Result<std::optional<BankEntryRecord>> BankEntryRepo::Find(
   Result<Statement> st = db_.Prepare(
       "SELECT entry_key, reference, deal_id, role, amount, imported, event_id "
       "FROM bank_entries WHERE entry_key = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Bind(1, key).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) return std::nullopt;
   return BankEntryRecord{st->ColumnText(0),   st->ColumnText(1),
                          st->ColumnText(2),   st->ColumnText(3),

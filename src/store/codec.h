@@ -18,15 +18,7 @@
 #include "core/money.h"
 #include "core/time.h"
 #include "store/database.h"
-
-// Returns early from a function returning Result<...> when `expr` (a
-// Result<...>) holds an error. Keeps the repositories' bodies short.
-#define CT_STORE_TRY(expr)                                         \
-  do {                                                             \
-    if (auto ct_store_result_ = (expr); !ct_store_result_) {       \
-      return std::unexpected(std::move(ct_store_result_.error())); \
-    }                                                              \
-  } while (false)
+#include "util/text.h"
 
 namespace ct::store::internal {
 
@@ -84,8 +76,8 @@ inline core::Money ColumnMoney(const Statement& st, int col) {
 
 // ASCII case folding: e-mail addresses and hex fingerprints are ASCII, and
 // SQLite's NOCASE collation folds ASCII only, so both sides agree.
-std::string AsciiLower(std::string_view text);
-std::string AsciiUpper(std::string_view text);
+using util::AsciiLower;
+using util::AsciiUpper;
 
 // Steps `st` to completion and turns every row into a T with `read`.
 template <typename T, typename ReadRow>
@@ -93,7 +85,7 @@ Result<std::vector<T>> CollectRows(Statement& st, ReadRow read) {
   std::vector<T> rows;
   for (;;) {
     Result<bool> has_row = st.Step();
-    if (!has_row) return std::unexpected(std::move(has_row.error()));
+    CT_TRY(has_row);
     if (!*has_row) return rows;
     rows.push_back(read(st));
   }

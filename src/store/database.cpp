@@ -1,7 +1,8 @@
 #include "store/database.h"
 
-#include <cctype>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "store/codec.h"
@@ -30,40 +31,96 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context) {
   return Error{kind, std::move(message)};
 }
 
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+// Compiled statements of one connection, one idle statement per SQL text.
+// Thread-safe because a Statement may be destroyed on another thread than
+// the one that prepared it. The texts are few and fixed (the repositories'
+// queries, a handful of list filters); past kMaxTexts a new text is not
+// kept, so SQL built from data could never grow the cache without bound.
+class StatementCache {
+ public:
+  struct Taken {
+    sqlite3_stmt* stmt = nullptr;  // nullptr: prepare one
+    const std::string* key = nullptr;  // nullptr: do not keep it
+  };
 
-std::string AsciiUpper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+  Taken Take(std::string_view sql) {
+    std::lock_guard lock(mutex_);
+    if (closed_) return {};
+    auto it = idle_.find(sql);
+    if (it == idle_.end()) {
+      if (idle_.size() >= kMaxTexts) return {};
+      it = idle_.emplace(std::string(sql), nullptr).first;
+    }
+    return {std::exchange(it->second, nullptr), &it->first};
+  }
+
+  // Keeps `stmt`, reset and unbound (a statement left mid-step would hold
+  // its read transaction open), unless one for the text is idle already.
+  void Return(sqlite3_stmt* stmt, const std::string& key) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    std::lock_guard lock(mutex_);
+    auto it = idle_.find(key);
+    if (closed_ || it == idle_.end() || it->second != nullptr) {
+      sqlite3_finalize(stmt);
+      return;
+    }
+    it->second = stmt;
+  }
+
+  // Before the connection closes; statements returned later are finalized.
+  void Close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    // The texts stay: Statements still out hold pointers to them.
+    for (auto& [text, stmt] : idle_)
+      if (stmt != nullptr) sqlite3_finalize(std::exchange(stmt, nullptr));
+  }
+
+ private:
+  static constexpr size_t kMaxTexts = 256;
+
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
+  std::mutex mutex_;
+  bool closed_ = false;
+  // Node keys are stable: Statements hold pointers to them.
+  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> idle_;
+};
 
 }  // namespace internal
 
 // ---- Database --------------------------------------------------------------
 
-Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)) {}
+Database::Database(sqlite3* db)
+    : db_(db), cache_(std::make_shared<internal::StatementCache>()) {}
 
-Database& Database::operator=(Database&& other) noexcept {
-  if (this != &other) {
-    if (db_ != nullptr) sqlite3_close_v2(db_);
-    db_ = std::exchange(other.db_, nullptr);
-  }
-  return *this;
-}
-
-Database::~Database() {
+void Database::Close() {
+  if (cache_) cache_->Close();
   // close_v2 defers the close until the last Statement is finalized, so a
   // Statement that outlives its Database stays safe to destroy.
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      cache_(std::move(other.cache_)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    Close();
+    db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
+  }
+  return *this;
+}
+
+Database::~Database() { Close(); }
 
 Result<void> Database::Exec(std::string_view sql) {
   // sqlite3_exec needs a NUL-terminated string.
@@ -77,6 +134,10 @@ Result<void> Database::Exec(std::string_view sql) {
 }
 
 Result<Statement> Database::Prepare(std::string_view sql) {
+  internal::StatementCache::Taken taken;
+  if (cache_) taken = cache_->Take(sql);
+  if (taken.stmt != nullptr)
+    return Statement(db_, taken.stmt, cache_, taken.key);
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(),
@@ -84,13 +145,18 @@ Result<Statement> Database::Prepare(std::string_view sql) {
   if (rc != SQLITE_OK) {
     return std::unexpected(internal::SqliteError(db_, rc, "prepare"));
   }
-  Statement statement(db_, stmt);
+  // Not kept when refused below: the text is wrong, not worth a slot.
+  Statement statement(db_, stmt, nullptr, nullptr);
   // A second statement in `sql` would silently never run: a bug, refused.
   const std::string_view rest(tail, sql.data() + sql.size() - tail);
   if (stmt == nullptr ||
       rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
     return Fail(ErrorKind::kInternal,
                 "database: prepare: expected exactly one SQL statement");
+  }
+  if (taken.key != nullptr) {
+    statement.cache_ = cache_;
+    statement.key_ = taken.key;
   }
   return statement;
 }
@@ -103,9 +169,9 @@ int Database::Changes() const { return sqlite3_changes(db_); }
 
 Result<int> Database::UserVersion() {
   Result<Statement> st = Prepare("PRAGMA user_version");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row)
     return Fail(ErrorKind::kIo,
                 "database: PRAGMA user_version returned nothing");
@@ -135,22 +201,35 @@ Result<void> Database::SyncWal() {
 Statement::Statement(Statement&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       stmt_(std::exchange(other.stmt_, nullptr)),
+      cache_(std::move(other.cache_)),
+      key_(std::exchange(other.key_, nullptr)),
       bind_error_(std::exchange(other.bind_error_, SQLITE_OK)),
       bind_error_index_(std::exchange(other.bind_error_index_, 0)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    Release();
     db_ = std::exchange(other.db_, nullptr);
     stmt_ = std::exchange(other.stmt_, nullptr);
+    cache_ = std::move(other.cache_);
+    key_ = std::exchange(other.key_, nullptr);
     bind_error_ = std::exchange(other.bind_error_, SQLITE_OK);
     bind_error_index_ = std::exchange(other.bind_error_index_, 0);
   }
   return *this;
 }
 
-Statement::~Statement() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+Statement::~Statement() { Release(); }
+
+void Statement::Release() {
+  if (stmt_ == nullptr) return;
+  if (cache_ && key_ != nullptr) {
+    cache_->Return(stmt_, *key_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
+  cache_.reset();
 }
 
 Statement& Statement::Bind(int index, int64_t value) {
@@ -199,7 +278,7 @@ Result<bool> Statement::Step() {
 Result<void> Statement::Run() {
   for (;;) {
     Result<bool> row = Step();
-    if (!row) return std::unexpected(std::move(row.error()));
+    CT_TRY(row);
     if (!*row) return {};
   }
 }
@@ -233,7 +312,7 @@ bool Statement::ColumnIsNull(int col) const {
 // ---- Transaction -----------------------------------------------------------
 
 Result<Transaction> Transaction::Begin(Database& db) {
-  CT_STORE_TRY(db.Exec("BEGIN IMMEDIATE"));
+  CT_TRY(db.Exec("BEGIN IMMEDIATE"));
   return Transaction(&db);
 }
 
@@ -257,7 +336,7 @@ Result<void> Transaction::Commit() {
                 "database: commit of a finished transaction");
   }
   // On failure the transaction stays open and the destructor rolls it back.
-  CT_STORE_TRY(db_->Exec("COMMIT"));
+  CT_TRY(db_->Exec("COMMIT"));
   done_ = true;
   return {};
 }
@@ -270,7 +349,7 @@ Result<DeferredSync> DeferredSync::Begin(Database& db) {
   // "WAL mode is always consistent with synchronous=NORMAL, but does lose
   // durability"). Finish() gives the durability back at the one point where
   // it matters.
-  CT_STORE_TRY(db.Exec("PRAGMA synchronous = NORMAL"));
+  CT_TRY(db.Exec("PRAGMA synchronous = NORMAL"));
   // What was committed before was committed under FULL: already durable.
   return DeferredSync(&db, sqlite3_total_changes64(db.handle()));
 }
@@ -292,14 +371,14 @@ Result<void> DeferredSync::Sync() {
   // new to make durable.
   const int64_t changes = sqlite3_total_changes64(db_->handle());
   if (changes == synced_) return {};
-  CT_STORE_TRY(db_->SyncWal());
+  CT_TRY(db_->SyncWal());
   synced_ = changes;
   return {};
 }
 
 Result<void> DeferredSync::Finish() {
-  CT_STORE_TRY(Sync());
-  CT_STORE_TRY(db_->Exec("PRAGMA synchronous = FULL"));
+  CT_TRY(Sync());
+  CT_TRY(db_->Exec("PRAGMA synchronous = FULL"));
   db_ = nullptr;
   return {};
 }

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@
 namespace ct::store {
 
 class Statement;
+
+namespace internal {
+class StatementCache;
+}
 
 class Database {
  public:
@@ -36,6 +41,9 @@ class Database {
   ~Database();
 
   Result<void> Exec(std::string_view sql);
+  // One statement. The compiled statement is kept when the Statement is
+  // destroyed and handed out again for the same text: compiling SQL was a
+  // fifth of a run's own work (issue 9).
   Result<Statement> Prepare(std::string_view sql);
   int64_t LastInsertId() const;
   int Changes() const;
@@ -52,8 +60,11 @@ class Database {
   Result<void> SyncWal();
 
  private:
-  explicit Database(sqlite3* db) : db_(db) {}
+  explicit Database(sqlite3* db);
+  void Close();
   sqlite3* db_ = nullptr;
+  // Shared with the Statements it handed out, which may outlive it.
+  std::shared_ptr<internal::StatementCache> cache_;
 };
 
 class Statement {
@@ -81,9 +92,16 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt,
+            std::shared_ptr<internal::StatementCache> cache,
+            const std::string* key)
+      : db_(db), stmt_(stmt), cache_(std::move(cache)), key_(key) {}
+  void Release();
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  // Where stmt_ goes back to, under `key_`; none: it is finalized.
+  std::shared_ptr<internal::StatementCache> cache_;
+  const std::string* key_ = nullptr;
   // First failed Bind since the last Reset (binders cannot return an error
   // themselves); Step() and Run() report it instead of running.
   int bind_error_ = SQLITE_OK;

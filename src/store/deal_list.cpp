@@ -72,9 +72,9 @@ std::string ListSql(const DealFilter& filter) {
 // The creation time of deal `id`, where a page after it starts.
 Result<core::Time> CursorOf(Database& db, const std::string& id) {
   Result<Statement> st = db.Prepare("SELECT created FROM deals WHERE id = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Bind(1, id).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) return Fail(ErrorKind::kNotFound, "unknown deal " + id);
   return ColumnTime(*st, 0);
 }
@@ -96,11 +96,11 @@ Result<std::vector<DealSummary>> DealRepo::List(const DealFilter& filter) {
   core::Time after_created{};
   if (!filter.after.empty()) {
     Result<core::Time> cursor = CursorOf(db_, filter.after);
-    if (!cursor) return std::unexpected(std::move(cursor.error()));
+    CT_TRY(cursor);
     after_created = *cursor;
   }
   Result<Statement> st = db_.Prepare(ListSql(filter));
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   // parties.email is COLLATE NOCASE, so the party match ignores case.
   st->Bind(1, filter.state).Bind(2, filter.party);
   BindTime(*st, 3, filter.now);

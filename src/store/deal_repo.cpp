@@ -94,11 +94,11 @@ Result<void> InsertEach(Database& db, std::string_view sql,
                         const std::string& deal_id, const Map& rows,
                         BindValue bind_value) {
   Result<Statement> st = db.Prepare(sql);
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   for (const auto& [key, value] : rows) {
     st->Reset().Bind(1, deal_id).Bind(2, key);
     bind_value(*st, value);
-    CT_STORE_TRY(st->Run());
+    CT_TRY(st->Run());
   }
   return {};
 }
@@ -108,11 +108,11 @@ Result<void> InsertParties(Database& db, const core::Deal& deal) {
       "INSERT INTO parties (deal_id, role, position, email, due, commission, "
       "deposited, marks, extend_days, deal_created) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   for (size_t i = 0; i < deal.parties.size(); ++i) {
     const core::PartyState& party = deal.parties[i];
     Result<std::string> marks = JoinMarks(party.marks);
-    if (!marks) return std::unexpected(std::move(marks.error()));
+    CT_TRY(marks);
     st->Reset().Bind(1, deal.id).Bind(2, party.role);
     st->Bind(3, static_cast<int64_t>(i)).Bind(4, party.email);
     BindMoney(*st, 5, party.due);
@@ -120,7 +120,7 @@ Result<void> InsertParties(Database& db, const core::Deal& deal) {
     BindMoney(*st, 7, party.deposited);
     st->Bind(8, *marks).Bind(9, int64_t{party.extend_days});
     BindTime(*st, 10, deal.created);  // list order of the party's deals
-    CT_STORE_TRY(st->Run());
+    CT_TRY(st->Run());
   }
   return {};
 }
@@ -128,13 +128,13 @@ Result<void> InsertParties(Database& db, const core::Deal& deal) {
 Result<void> InsertChildren(Database& db, const core::Deal& deal) {
   auto bind_text = [](Statement& st, const std::string& v) { st.Bind(3, v); };
   auto bind_money = [](Statement& st, core::Money v) { BindMoney(st, 3, v); };
-  CT_STORE_TRY(InsertEach(
+  CT_TRY(InsertEach(
       db, "INSERT INTO deal_texts (deal_id, key, value) VALUES (?1, ?2, ?3)",
       deal.id, deal.texts, bind_text));
-  CT_STORE_TRY(InsertEach(
+  CT_TRY(InsertEach(
       db, "INSERT INTO deal_amounts (deal_id, name, minor) VALUES (?1, ?2, ?3)",
       deal.id, deal.amounts, bind_money));
-  CT_STORE_TRY(InsertParties(db, deal));
+  CT_TRY(InsertParties(db, deal));
   if (!deal.proposal) return {};
   return InsertEach(
       db,
@@ -147,8 +147,8 @@ Result<void> DeleteChildren(Database& db, const std::string& deal_id) {
        {"deal_texts", "deal_amounts", "parties", "proposal_split"}) {
     Result<Statement> st =
         db.Prepare("DELETE FROM " + std::string(table) + " WHERE deal_id = ?1");
-    if (!st) return std::unexpected(std::move(st.error()));
-    CT_STORE_TRY(st->Bind(1, deal_id).Run());
+    CT_TRY(st);
+    CT_TRY(st->Bind(1, deal_id).Run());
   }
   return {};
 }
@@ -158,11 +158,11 @@ template <typename Map, typename ReadValue>
 Result<void> ReadMap(Database& db, std::string_view sql,
                      const std::string& deal_id, Map& out, ReadValue read) {
   Result<Statement> st = db.Prepare(sql);
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, deal_id);
   for (;;) {
     Result<bool> row = st->Step();
-    if (!row) return std::unexpected(std::move(row.error()));
+    CT_TRY(row);
     if (!*row) return {};
     out.emplace(st->ColumnText(0), read(*st));
   }
@@ -172,7 +172,7 @@ Result<void> ReadParties(Database& db, core::Deal& deal) {
   Result<Statement> st = db.Prepare(
       "SELECT role, email, due, commission, deposited, marks, extend_days "
       "FROM parties WHERE deal_id = ?1 ORDER BY position");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, deal.id);
   Result<std::vector<core::PartyState>> parties =
       internal::CollectRows<core::PartyState>(*st, [](const Statement& row) {
@@ -186,7 +186,7 @@ Result<void> ReadParties(Database& db, core::Deal& deal) {
         party.extend_days = static_cast<int>(row.ColumnInt(6));
         return party;
       });
-  if (!parties) return std::unexpected(std::move(parties.error()));
+  CT_TRY(parties);
   deal.parties = std::move(*parties);
   return {};
 }
@@ -194,7 +194,7 @@ Result<void> ReadParties(Database& db, core::Deal& deal) {
 // Reads the `deals` row; false when there is none.
 Result<bool> ReadDealRow(Database& db, core::Deal& deal) {
   Result<Statement> st = db.Prepare(kSelectDeal);
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, deal.id);
   Result<bool> row = st->Step();
   if (!row || !*row) return row;
@@ -248,19 +248,19 @@ Result<std::vector<std::string>> CollectIds(Statement& st) {
 
 Result<void> DealRepo::Insert(const core::Deal& deal) {
   Result<Statement> st = db_.Prepare(kInsertDeal);
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   BindDealRow(*st, deal);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   return InsertChildren(db_, deal);
 }
 
 Result<void> DealRepo::Update(const core::Deal& deal) {
   Result<Statement> st = db_.Prepare(kUpdateDeal);
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   BindDealRow(*st, deal);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   if (db_.Changes() == 0) return std::unexpected(UnknownDeal(deal.id));
-  CT_STORE_TRY(DeleteChildren(db_, deal.id));
+  CT_TRY(DeleteChildren(db_, deal.id));
   return InsertChildren(db_, deal);
 }
 
@@ -268,35 +268,33 @@ Result<core::Deal> DealRepo::Load(const std::string& id) {
   core::Deal deal;
   deal.id = id;
   Result<bool> found = ReadDealRow(db_, deal);
-  if (!found) return std::unexpected(std::move(found.error()));
+  CT_TRY(found);
   if (!*found) return std::unexpected(UnknownDeal(id));
   auto read_text = [](const Statement& st) { return st.ColumnText(1); };
   auto read_money = [](const Statement& st) { return ColumnMoney(st, 1); };
-  CT_STORE_TRY(ReadMap(db_,
-                       "SELECT key, value FROM deal_texts WHERE deal_id = ?1",
-                       id, deal.texts, read_text));
-  CT_STORE_TRY(
-      ReadMap(db_, "SELECT name, minor FROM deal_amounts WHERE deal_id = ?1",
-              id, deal.amounts, read_money));
-  CT_STORE_TRY(ReadParties(db_, deal));
+  CT_TRY(ReadMap(db_, "SELECT key, value FROM deal_texts WHERE deal_id = ?1",
+                 id, deal.texts, read_text));
+  CT_TRY(ReadMap(db_, "SELECT name, minor FROM deal_amounts WHERE deal_id = ?1",
+                 id, deal.amounts, read_money));
+  CT_TRY(ReadParties(db_, deal));
   if (deal.proposal) {
-    CT_STORE_TRY(ReadMap(
-        db_, "SELECT role, minor FROM proposal_split WHERE deal_id = ?1", id,
-        deal.proposal->split, read_money));
+    CT_TRY(ReadMap(db_,
+                   "SELECT role, minor FROM proposal_split WHERE deal_id = ?1",
+                   id, deal.proposal->split, read_money));
   }
   return deal;
 }
 
 Result<bool> DealRepo::Exists(const std::string& id) {
   Result<Statement> st = db_.Prepare("SELECT 1 FROM deals WHERE id = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   return st->Bind(1, id).Step();
 }
 
 Result<std::vector<std::string>> DealRepo::TimerCandidates(
     core::Time now, const std::vector<int>& reminder_days) {
   Result<Statement> st = db_.Prepare(TimerSql(reminder_days));
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   BindTime(*st, 1, now);
   return CollectIds(*st);
 }

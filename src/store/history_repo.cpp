@@ -53,14 +53,14 @@ Result<int64_t> HistoryRepo::AppendEvent(const EventRecord& event) {
       "INSERT INTO events (deal_id, at, code, actor, actor_email, from_state, "
       "to_state, refused, detail, message_ref) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, event.deal_id);
   BindTime(*st, 2, event.at);
   st->Bind(3, int64_t{event.code}).Bind(4, event.actor);
   st->Bind(5, event.actor_email).Bind(6, event.from_state);
   st->Bind(7, event.to_state).Bind(8, int64_t{event.refused ? 1 : 0});
   st->Bind(9, event.detail).Bind(10, event.message_ref);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   return db_.LastInsertId();
 }
 
@@ -70,7 +70,7 @@ Result<std::vector<EventRecord>> HistoryRepo::Events(
       "SELECT id, deal_id, at, code, actor, actor_email, from_state, to_state, "
       "refused, detail, message_ref FROM events WHERE deal_id = ?1 ORDER BY "
       "id");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, deal_id);
   return internal::CollectRows<EventRecord>(*st, ReadEvent);
 }
@@ -79,14 +79,14 @@ Result<int64_t> HistoryRepo::AppendLedger(const LedgerRecord& entry) {
   Result<Statement> st = db_.Prepare(
       "INSERT INTO ledger (deal_id, at, kind, role, amount, reason, reference, "
       "event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, entry.deal_id);
   BindTime(*st, 2, entry.at);
   st->Bind(3, entry.kind).Bind(4, entry.role);
   BindMoney(*st, 5, entry.amount);
   st->Bind(6, entry.reason).Bind(7, entry.reference);
   BindIdOrNull(*st, 8, entry.event_id);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   return db_.LastInsertId();
 }
 
@@ -95,7 +95,7 @@ Result<std::vector<LedgerRecord>> HistoryRepo::Ledger(
   Result<Statement> st = db_.Prepare(
       "SELECT id, deal_id, at, kind, role, amount, reason, reference, event_id "
       "FROM ledger WHERE deal_id = ?1 ORDER BY id");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, deal_id);
   return internal::CollectRows<LedgerRecord>(*st, ReadLedger);
 }
@@ -110,11 +110,11 @@ Result<bool> HistoryRepo::RecordTimer(const std::string& deal_id,
       "INSERT INTO timers_fired (deal_id, kind, due, seq, fired_at) "
       "VALUES (?1, ?2, ?3, ?4, CAST(strftime('%s', 'now') AS INTEGER)) "
       "ON CONFLICT (deal_id, kind, due, seq) DO NOTHING");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, deal_id).Bind(2, kind);
   BindTime(*st, 3, due);
   st->Bind(4, int64_t{seq});
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   return db_.Changes() == 1;
 }
 

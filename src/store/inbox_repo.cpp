@@ -52,11 +52,11 @@ Result<int64_t> FindConflicting(Database& db, const InboxRecord& m) {
       "SELECT id FROM inbox WHERE (message_id = ?1 AND digest = ?2) "
       "OR (server_uid <> '' AND source = ?3 AND server_uid = ?4) "
       "ORDER BY id LIMIT 1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, m.message_id).Bind(2, m.digest);
   st->Bind(3, m.source).Bind(4, m.server_uid);
   Result<bool> row = st->Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) {
     return Fail(ErrorKind::kInternal, "inbox: conflicting row vanished");
   }
@@ -76,13 +76,13 @@ Result<int64_t> InboxRepo::Store(const InboxRecord& message, bool* duplicate) {
       "status, outcome, deal_id) "
       "VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS BLOB), ?7, ?8, ?9) "
       "ON CONFLICT DO NOTHING");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, message.source).Bind(2, message.server_uid);
   st->Bind(3, message.message_id).Bind(4, message.digest);
   BindTime(*st, 5, message.fetched);
   st->Bind(6, message.raw).Bind(7, message.status);
   st->Bind(8, message.outcome).Bind(9, message.deal_id);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   if (db_.Changes() == 1) return db_.LastInsertId();
   if (duplicate != nullptr) *duplicate = true;
   return FindConflicting(db_, message);
@@ -91,9 +91,9 @@ Result<int64_t> InboxRepo::Store(const InboxRecord& message, bool* duplicate) {
 Result<InboxRecord> InboxRepo::Load(int64_t id) {
   Result<Statement> st =
       db_.Prepare(std::string(kSelectInbox) + "WHERE id = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Bind(1, id).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) {
     return Fail(ErrorKind::kNotFound,
                 "unknown inbox message " + std::to_string(id));
@@ -105,9 +105,9 @@ Result<std::optional<InboxRecord>> InboxRepo::FindByMessageId(
     const std::string& mid) {
   Result<Statement> st = db_.Prepare(
       std::string(kSelectInbox) + "WHERE message_id = ?1 ORDER BY id LIMIT 1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Bind(1, mid).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) return std::nullopt;
   return ReadInbox(*st);
 }
@@ -115,7 +115,7 @@ Result<std::optional<InboxRecord>> InboxRepo::FindByMessageId(
 Result<std::vector<int64_t>> InboxRepo::Pending() {
   Result<Statement> st =
       db_.Prepare("SELECT id FROM inbox WHERE status = 'new' ORDER BY id");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   return internal::CollectRows<int64_t>(
       *st, [](const Statement& row) { return row.ColumnInt(0); });
 }
@@ -123,7 +123,7 @@ Result<std::vector<int64_t>> InboxRepo::Pending() {
 Result<std::vector<int64_t>> InboxRepo::Retried() {
   Result<Statement> st = db_.Prepare(
       "SELECT id FROM inbox WHERE status = 'new' AND attempts > 0 ORDER BY id");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   return internal::CollectRows<int64_t>(
       *st, [](const Statement& row) { return row.ColumnInt(0); });
 }
@@ -135,9 +135,9 @@ Result<bool> InboxRepo::KnownSender(const std::string& email) {
   Result<Statement> st = db_.Prepare(
       "SELECT EXISTS (SELECT 1 FROM bindings WHERE email = ?1) OR "
       "EXISTS (SELECT 1 FROM parties WHERE email = ?1)");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Bind(1, internal::AsciiLower(email)).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   return *row && st->ColumnInt(0) != 0;
 }
 
@@ -148,9 +148,9 @@ Result<void> InboxRepo::SetStatus(int64_t id, const std::string& status,
   Result<Statement> st = db_.Prepare(
       "UPDATE inbox SET status = ?2, outcome = ?3, deal_id = ?4, "
       "last_error = '' WHERE id = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, id).Bind(2, status).Bind(3, outcome).Bind(4, deal_id);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   if (db_.Changes() == 0) {
     return Fail(ErrorKind::kNotFound,
                 "unknown inbox message " + std::to_string(id));
@@ -162,9 +162,9 @@ Result<void> InboxRepo::SetAttempts(int64_t id, int attempts,
                                     const std::string& last_error) {
   Result<Statement> st = db_.Prepare(
       "UPDATE inbox SET attempts = ?2, last_error = ?3 WHERE id = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, id).Bind(2, static_cast<int64_t>(attempts)).Bind(3, last_error);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   if (db_.Changes() == 0) {
     return Fail(ErrorKind::kNotFound,
                 "unknown inbox message " + std::to_string(id));
@@ -176,11 +176,11 @@ Result<int64_t> InboxRepo::Quarantine(const QuarantineRecord& entry) {
   Result<Statement> st = db_.Prepare(
       "INSERT INTO quarantine (inbox_id, message_id, from_addr, reason, at) "
       "VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, entry.inbox_id).Bind(2, entry.message_id);
   st->Bind(3, entry.from_addr).Bind(4, entry.reason);
   BindTime(*st, 5, entry.at);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   return db_.LastInsertId();
 }
 
@@ -194,14 +194,14 @@ Result<std::vector<QuarantineRecord>> InboxRepo::Quarantined() {
       "WHERE i.status IN ('refused', 'quarantined') AND q.id = "
       "(SELECT max(id) FROM quarantine WHERE inbox_id = q.inbox_id) "
       "ORDER BY q.id");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   return internal::CollectRows<QuarantineRecord>(*st, ReadQuarantine);
 }
 
 Result<std::vector<InboxRecord>> InboxRepo::OfDeal(const std::string& deal_id) {
   Result<Statement> st =
       db_.Prepare(std::string(kSelectInbox) + "WHERE deal_id = ?1 ORDER BY id");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, deal_id);
   return internal::CollectRows<InboxRecord>(*st, ReadInbox);
 }

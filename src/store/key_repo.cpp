@@ -35,7 +35,7 @@ Result<void> KeyRepo::Bind(const BindingRecord& binding) {
       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (email) DO UPDATE SET "
       "fingerprint = excluded.fingerprint, bound_at = excluded.bound_at, "
       "how = excluded.how");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, AsciiLower(binding.email))
       .Bind(2, AsciiUpper(binding.fingerprint));
   BindTime(*st, 3, binding.bound_at);
@@ -47,9 +47,9 @@ Result<std::optional<BindingRecord>> KeyRepo::Find(const std::string& email) {
   Result<Statement> st = db_.Prepare(
       "SELECT email, fingerprint, bound_at, how FROM bindings WHERE email = "
       "?1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Bind(1, AsciiLower(email)).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) return std::nullopt;
   return ReadBinding(*st);
 }
@@ -57,7 +57,7 @@ Result<std::optional<BindingRecord>> KeyRepo::Find(const std::string& email) {
 Result<std::vector<BindingRecord>> KeyRepo::All() {
   Result<Statement> st = db_.Prepare(
       "SELECT email, fingerprint, bound_at, how FROM bindings ORDER BY email");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   return internal::CollectRows<BindingRecord>(*st, ReadBinding);
 }
 
@@ -76,19 +76,19 @@ Result<bool> KeyRepo::RememberSignature(const std::string& sig_digest,
   Result<Statement> st = db_.Prepare(
       "INSERT INTO seen_signatures (digest, fingerprint, made, seen) "
       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (digest) DO NOTHING");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, sig_digest).Bind(2, AsciiUpper(fingerprint));
   BindTime(*st, 3, made);
   BindTime(*st, 4, seen);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   return db_.Changes() == 1;
 }
 
 Result<void> KeyRepo::MarkAccepted(const std::string& sig_digest) {
   Result<Statement> st =
       db_.Prepare("UPDATE seen_signatures SET accepted = 1 WHERE digest = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
-  CT_STORE_TRY(st->Bind(1, sig_digest).Run());
+  CT_TRY(st);
+  CT_TRY(st->Bind(1, sig_digest).Run());
   if (db_.Changes() != 1)
     return Fail(ErrorKind::kNotFound, "no remembered signature " + sig_digest);
   return {};

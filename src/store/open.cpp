@@ -60,9 +60,9 @@ class ScopedUmask {
 // Runs a PRAGMA that answers with one value and returns that value as text.
 Result<std::string> QueryPragma(Database& db, std::string_view sql) {
   Result<Statement> st = db.Prepare(sql);
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) return std::string();
   return st->ColumnText(0);
 }
@@ -74,9 +74,9 @@ Result<void> Configure(Database& db, bool in_memory) {
     return std::unexpected(
         internal::SqliteError(db.handle(), rc, "busy timeout"));
   }
-  CT_STORE_TRY(db.Exec("PRAGMA foreign_keys = ON"));
+  CT_TRY(db.Exec("PRAGMA foreign_keys = ON"));
   Result<std::string> fk = QueryPragma(db, "PRAGMA foreign_keys");
-  if (!fk) return std::unexpected(std::move(fk.error()));
+  CT_TRY(fk);
   if (*fk != "1") {
     return Fail(ErrorKind::kConfig,
                 "database: SQLite lacks foreign key support");
@@ -84,7 +84,7 @@ Result<void> Configure(Database& db, bool in_memory) {
   // WAL lets the CLI read while the daemon writes. An in-memory database
   // answers "memory", which is fine for tests.
   Result<std::string> mode = QueryPragma(db, "PRAGMA journal_mode = WAL");
-  if (!mode) return std::unexpected(std::move(mode.error()));
+  CT_TRY(mode);
   if (!in_memory && internal::AsciiLower(*mode) != "wal") {
     return Fail(
         ErrorKind::kIo,
@@ -103,7 +103,7 @@ Result<Database> Database::Open(const std::string& path, Missing missing) {
   const bool in_memory = IsInMemory(path);
   ScopedUmask umask_guard(077);
   const bool create = missing == Missing::kCreate;
-  if (!in_memory) CT_STORE_TRY(EnsurePrivateFile(path, create));
+  if (!in_memory) CT_TRY(EnsurePrivateFile(path, create));
 
   sqlite3* handle = nullptr;
   // Without kCreate the file was just found: SQLite must not create it
@@ -118,8 +118,8 @@ Result<Database> Database::Open(const std::string& path, Missing missing) {
     return std::unexpected(internal::SqliteError(handle, rc, "open " + path));
   }
   sqlite3_extended_result_codes(handle, 1);
-  CT_STORE_TRY(Configure(db, in_memory));
-  CT_STORE_TRY(internal::Migrate(db));
+  CT_TRY(Configure(db, in_memory));
+  CT_TRY(internal::Migrate(db));
   return db;
 }
 

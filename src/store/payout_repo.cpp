@@ -40,7 +40,7 @@ Result<std::vector<PayoutRecord>> Query(Database& db, std::string_view where,
                                         const std::string* deal_id) {
   Result<Statement> st =
       db.Prepare(std::string(kSelectPayouts) + std::string(where));
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   if (deal_id != nullptr) st->Bind(1, *deal_id);
   return internal::CollectRows<PayoutRecord>(*st, ReadPayout);
 }
@@ -48,9 +48,9 @@ Result<std::vector<PayoutRecord>> Query(Database& db, std::string_view where,
 Result<std::optional<PayoutRecord>> Find(Database& db, int64_t id) {
   Result<Statement> st =
       db.Prepare(std::string(kSelectPayouts) + "WHERE id = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Bind(1, id).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) return std::nullopt;
   return ReadPayout(*st);
 }
@@ -68,7 +68,7 @@ Result<int64_t> PayoutRepo::Insert(const PayoutRecord& payout) {
       "INSERT INTO payouts (deal_id, created, payee_role, payee_email, amount, "
       "currency, reason, status, done_ref, done_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, payout.deal_id);
   BindTime(*st, 2, payout.created);
   st->Bind(3, payout.payee_role).Bind(4, payout.payee_email);
@@ -76,7 +76,7 @@ Result<int64_t> PayoutRepo::Insert(const PayoutRecord& payout) {
   st->Bind(6, payout.currency).Bind(7, payout.reason);
   st->Bind(8, payout.status).Bind(9, payout.done_ref);
   internal::BindOptTime(*st, 10, payout.done_at);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   return db_.LastInsertId();
 }
 
@@ -95,7 +95,7 @@ Result<std::vector<PayoutRecord>> PayoutRepo::OfDeal(
 Result<PayoutRecord> PayoutRepo::MarkDone(int64_t id, const std::string& ref,
                                           core::Time at) {
   Result<std::optional<PayoutRecord>> found = Find(db_, id);
-  if (!found) return std::unexpected(std::move(found.error()));
+  CT_TRY(found);
   if (!*found)
     return Fail(ErrorKind::kNotFound, "unknown payout " + std::to_string(id));
   if ((*found)->status == "done") return std::unexpected(AlreadyDone(**found));
@@ -103,15 +103,15 @@ Result<PayoutRecord> PayoutRepo::MarkDone(int64_t id, const std::string& ref,
   Result<Statement> st = db_.Prepare(
       "UPDATE payouts SET status = 'done', done_ref = ?2, done_at = ?3 "
       "WHERE id = ?1 AND status = 'pending'");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, id).Bind(2, ref);
   BindTime(*st, 3, at);
-  CT_STORE_TRY(st->Run());
+  CT_TRY(st->Run());
   if (db_.Changes() != 1) {
     // Someone else marked it between our read and write (no transaction
     // around the call): report their reference, not ours.
     Result<std::optional<PayoutRecord>> now_done = Find(db_, id);
-    if (!now_done) return std::unexpected(std::move(now_done.error()));
+    CT_TRY(now_done);
     if (!*now_done)
       return Fail(ErrorKind::kNotFound, "unknown payout " + std::to_string(id));
     return std::unexpected(AlreadyDone(**now_done));

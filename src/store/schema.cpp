@@ -238,6 +238,68 @@ CREATE INDEX deals_timer ON deals(reminders_fired, deadline)
   WHERE deadline IS NOT NULL;
 )sql";
 
+// Issue 9. Sending reads the queued messages a page at a time in id order.
+// On outbox_due the "next_attempt IS NULL OR <= now" test became two index
+// searches over every queued row, then a sort, for every page: quadratic in
+// a backlog. This index holds only the queued rows, in id order, so a page
+// costs its LIMIT rows (OutboxRepo::Due names it). Sent rows, which are
+// nearly all of the table, are not in it.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE INDEX outbox_queued ON outbox(id) WHERE status = 'queued';
+)sql";
+
+// Issue 10. Listings (docs/protocol.md, "Listings"): one row per listing,
+// the interest shown in it, the deals it opened (a listing may be locked
+// again after a deal that was never funded), and a full-text index of its
+// words (FTS5, accents folded so that "cafe" finds "café"). A listing's
+// text never changes, so its index row is written once with it. IF NOT
+// EXISTS: a database rewound to an earlier version by hand (as
+// deal_list_test does) migrates forward again.
+constexpr std::string_view kSchemaListings = R"sql(
+CREATE TABLE IF NOT EXISTS listings (
+  id TEXT PRIMARY KEY NOT NULL,
+  case_name TEXT NOT NULL CHECK (case_name IN ('sale', 'exchange')),
+  state TEXT NOT NULL
+    CHECK (state IN ('open', 'locked', 'closed', 'expired', 'withdrawn')),
+  lister TEXT NOT NULL COLLATE NOCASE,
+  title TEXT NOT NULL,
+  wants TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  shipping INTEGER NOT NULL CHECK (shipping >= 0),
+  delivery TEXT NOT NULL CHECK (delivery IN ('post', 'hand')),
+  lang TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  reminded INTEGER NOT NULL CHECK (reminded IN (0, 1)),
+  deal_id TEXT REFERENCES deals(id),
+  locked_to TEXT COLLATE NOCASE,
+  updated INTEGER NOT NULL,
+  CHECK ((state = 'locked') = (deal_id IS NOT NULL))
+) STRICT;
+CREATE INDEX IF NOT EXISTS listings_state_created ON listings(state, created, id);
+CREATE INDEX IF NOT EXISTS listings_state_expires ON listings(state, expires);
+CREATE INDEX IF NOT EXISTS listings_lister_state ON listings(lister, state);
+
+CREATE TABLE IF NOT EXISTS listing_interest (
+  listing_id TEXT NOT NULL REFERENCES listings(id),
+  email TEXT NOT NULL COLLATE NOCASE,
+  note TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (listing_id, email)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS listing_deals (
+  deal_id TEXT PRIMARY KEY NOT NULL REFERENCES deals(id),
+  listing_id TEXT NOT NULL REFERENCES listings(id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS listing_deals_listing ON listing_deals(listing_id);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS listing_words USING fts5(
+  id UNINDEXED, title, wants, tags,
+  tokenize = 'unicode61 remove_diacritics 2');
+)sql";
+
 // Issue 13. Real accounts. Where each party is paid: every registration
 // signed by a party is kept (evidence when a payout is disputed); at most
 // one active and one pending per address, and only the status ever
@@ -298,8 +360,9 @@ CREATE TABLE outbox_attachments (
 
 // Append only: a released version's script is never edited, a change is a
 // new entry.
-constexpr std::array<std::string_view, 4> kMigrations = {
-    kSchemaV1, kSchemaV2, kSchemaV3, kSchemaAccounts};
+constexpr std::array<std::string_view, 6> kMigrations = {
+    kSchemaV1, kSchemaV2,       kSchemaV3,
+    kSchemaV4, kSchemaListings, kSchemaAccounts};
 
 Error FutureSchema(int version) {
   return Error{ErrorKind::kConfig, "database: schema version " +
@@ -312,18 +375,17 @@ Error FutureSchema(int version) {
 // Applies the next migration if one is missing; false when up to date.
 Result<bool> ApplyNext(Database& db) {
   Result<Transaction> tx = Transaction::Begin(db);
-  if (!tx) return std::unexpected(std::move(tx.error()));
+  CT_TRY(tx);
   // Read again under the write lock: another process may have migrated
   // between our first look and BEGIN IMMEDIATE.
   Result<int> version = db.UserVersion();
-  if (!version) return std::unexpected(std::move(version.error()));
+  CT_TRY(version);
   if (*version > LatestSchemaVersion())
     return std::unexpected(FutureSchema(*version));
   if (*version == LatestSchemaVersion()) return false;
-  CT_STORE_TRY(db.Exec(kMigrations[static_cast<size_t>(*version)]));
-  CT_STORE_TRY(
-      db.Exec("PRAGMA user_version = " + std::to_string(*version + 1)));
-  CT_STORE_TRY(tx->Commit());
+  CT_TRY(db.Exec(kMigrations[static_cast<size_t>(*version)]));
+  CT_TRY(db.Exec("PRAGMA user_version = " + std::to_string(*version + 1)));
+  CT_TRY(tx->Commit());
   return true;
 }
 
@@ -335,13 +397,13 @@ Result<void> Migrate(Database& db) {
   // A first look without a write lock, so that opening an up-to-date
   // database never waits behind a running daemon.
   Result<int> version = db.UserVersion();
-  if (!version) return std::unexpected(std::move(version.error()));
+  CT_TRY(version);
   if (*version > LatestSchemaVersion())
     return std::unexpected(FutureSchema(*version));
   if (*version == LatestSchemaVersion()) return {};
   for (;;) {
     Result<bool> applied = ApplyNext(db);
-    if (!applied) return std::unexpected(std::move(applied.error()));
+    CT_TRY(applied);
     if (!*applied) return {};
   }
 }

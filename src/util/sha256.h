@@ -1,5 +1,5 @@
-// SHA-256 (FIPS 180-4), for content digests: duplicate mail detection and
-// signature replay. Not for secrets.
+// SHA-256 (FIPS 180-4) by GnuTLS, for content digests: duplicate mail
+// detection and signature replay. Not for secrets.
 #ifndef CYBERTROC_UTIL_SHA256_H_
 #define CYBERTROC_UTIL_SHA256_H_
 

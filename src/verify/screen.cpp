@@ -1,30 +1,14 @@
 #include "verify/screen.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "util/text.h"
 
 namespace ct::verify {
-namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-std::string Trimmed(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
-
-}  // namespace
 
 Screening Screen(const mail::Entity& root, const std::string& our_address) {
   auto flag = [](std::string why) { return Screening{true, std::move(why)}; };
-  std::string return_path = Trimmed(root.Header("Return-Path"));
+  std::string return_path(util::Trim(root.Header("Return-Path")));
   if (return_path == "<>" || return_path == "< >")
     return flag("bounce (empty return path)");
   std::string from = mail::AddressOf(root.Header("From"));
@@ -33,10 +17,12 @@ Screening Screen(const mail::Entity& root, const std::string& our_address) {
     return flag("bounce (from " + from + ")");
   if (root.type.Is("multipart", "report"))
     return flag("delivery or read report");
-  std::string auto_submitted = Lower(Trimmed(root.Header("Auto-Submitted")));
+  std::string auto_submitted =
+      util::AsciiLower(util::Trim(root.Header("Auto-Submitted")));
   if (!auto_submitted.empty() && auto_submitted != "no")
     return flag("Auto-Submitted: " + auto_submitted);
-  std::string precedence = Lower(Trimmed(root.Header("Precedence")));
+  std::string precedence =
+      util::AsciiLower(util::Trim(root.Header("Precedence")));
   if (precedence == "bulk" || precedence == "list" || precedence == "junk")
     return flag("Precedence: " + precedence);
   if (!root.Header("List-Id").empty()) return flag("mailing list (List-Id)");

@@ -59,15 +59,15 @@ Result<SignedText> VerifyEncrypted(crypto::GpgContext& gpg,
                                    const std::string& ciphertext,
                                    size_t max_plaintext) {
   auto dec = crypto::DecryptVerify(gpg, ciphertext, max_plaintext);
-  if (!dec) return std::unexpected(dec.error());
+  CT_TRY(dec);
   mail::Entity inner = mail::ParseEntity(dec->plaintext);
   if (!dec->signatures.empty()) {
     // Signed and encrypted in one OpenPGP message (Thunderbird's way): the
     // signature covers the whole decrypted entity.
     auto sig = OneGoodSignature(*dec);
-    if (!sig) return std::unexpected(sig.error());
+    CT_TRY(sig);
     auto text = mail::SignedEntityText(dec->plaintext);
-    if (!text) return std::unexpected(text.error());
+    CT_TRY(text);
     return Finish(*sig, *text, true);
   }
   auto inner_signed = VerifyRoot(gpg, inner, true, max_plaintext);
@@ -78,28 +78,28 @@ Result<SignedText> VerifyEncrypted(crypto::GpgContext& gpg,
 Result<SignedText> VerifyRoot(crypto::GpgContext& gpg, const mail::Entity& root,
                               bool inside_encryption, size_t max_plaintext) {
   auto found = mail::FindSignedRoot(root, inside_encryption);
-  if (!found) return std::unexpected(found.error());
+  CT_TRY(found);
   switch (found->kind) {
     case mail::SignedRoot::Kind::kEncrypted:
       return VerifyEncrypted(gpg, found->ciphertext, max_plaintext);
     case mail::SignedRoot::Kind::kPgpMime: {
       auto v =
           crypto::VerifyDetached(gpg, found->signed_bytes, found->signature);
-      if (!v) return std::unexpected(v.error());
+      CT_TRY(v);
       auto sig = OneGoodSignature(*v);
-      if (!sig) return std::unexpected(sig.error());
+      CT_TRY(sig);
       auto text = mail::SignedEntityText(found->signed_bytes);
-      if (!text) return std::unexpected(text.error());
+      CT_TRY(text);
       return Finish(*sig, *text, false);
     }
     case mail::SignedRoot::Kind::kInline: {
       auto v = crypto::VerifyClearsigned(gpg, found->armored, max_plaintext);
-      if (!v) return std::unexpected(v.error());
+      CT_TRY(v);
       auto sig = OneGoodSignature(*v);
-      if (!sig) return std::unexpected(sig.error());
+      CT_TRY(sig);
       // Commands are read only from what GnuPG returned as signed.
       auto text = mail::ToUtf8(v->plaintext, found->charset);
-      if (!text) return std::unexpected(text.error());
+      CT_TRY(text);
       return Finish(*sig, *text, false);
     }
   }

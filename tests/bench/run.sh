@@ -14,6 +14,7 @@
 #   --repeat K      timed runs of cybertroc and of the floor (3); medians
 #   --workers N     compare [inbox] workers = 1 with workers = N (2)
 #   --deals N       deals in the query database (1000000)
+#   --rss-counts "A B"  the two backlogs of the rss part ("1000 10000")
 #   --deals-db FILE reuse (or make and keep) that query database
 #   --query-runs R  runs per query, median (5)
 #   --build-dir D   the CMake build directory (build); --no-build: as is
@@ -55,7 +56,7 @@ SOURCE=$(readlink -f "$BENCH/../..")
 readonly BENCH SOURCE
 
 messages=200 repeat=3 workers=2 deals=1000000 deals_db="" query_runs=5
-build_dir=$SOURCE/build build=1 keep=0 rss=0
+build_dir=$SOURCE/build build=1 keep=0 rss=0 rss_counts="1000 10000"
 parts=()
 
 usage() {
@@ -74,6 +75,7 @@ while (($#)); do
     --repeat) repeat=$2; shift ;;
     --workers) workers=$2; shift ;;
     --deals) deals=$2; shift ;;
+    --rss-counts) rss_counts=$2; shift ;;
     --deals-db) deals_db=$(readlink -f "$2"); shift ;;
     --query-runs) query_runs=$2; shift ;;
     --build-dir) build_dir=$(readlink -f "$2"); shift ;;
@@ -310,7 +312,7 @@ run_workers() {
 
 run_rss() {
   local count dir kb=()
-  for count in 1000 10000; do
+  for count in $rss_counts; do
     dir=$work/rss.$count
     seed "$dir" "$count"
     warm_agent
@@ -459,7 +461,7 @@ if wants strace && [[ -n "${result[gpg]:-}" ]]; then
   echo "| fsync + fdatasync per message | $(r sync_per) ($(r sync) in all) |"
 fi
 wants workers && echo "| workers = $workers vs 1 (target ≥ 1.6×) | $(r workers) |"
-wants rss && echo "| peak RSS, 1,000 → 10,000 message backlog (target ≤ 1.1×) | $(r rss) |"
+wants rss && echo "| peak RSS, backlog of ${rss_counts/ / → } messages (target ≤ 1.1×) | $(r rss) |"
 if wants queries; then
   echo "| at $(r deals) deals: \`show\` (target ≤ 20 ms) | $(ms show) |"
   echo "| \`list --party EMAIL\`, $(r page) (target ≤ 50 ms) | $(ms party) |"

@@ -11,8 +11,8 @@
 
 #include <ctime>
 
-#include "../integration/mail_fixture.h"
-#include "../integration/received_mail.h"
+#include "mail_fixture.h"
+#include "received_mail.h"
 
 namespace {
 

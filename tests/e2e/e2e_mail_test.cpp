@@ -26,8 +26,8 @@
 #include <set>
 #include <tuple>
 
-#include "../integration/mail_fixture.h"
-#include "../integration/received_mail.h"
+#include "mail_fixture.h"
+#include "received_mail.h"
 
 namespace {
 
@@ -140,9 +140,12 @@ class E2eMailTest : public ::testing::Test {
   std::string OnlyDeal() {
     Cmd list = Ct({"--json", "list"});
     EXPECT_EQ(list.status, 0) << list.All();
-    const auto ids = AllMatches(list.out, R"re("id": "(CT-[0-9A-Z]{8})")re");
+    const auto ids = JsonFields(ParseJson(list.out), "id");
     EXPECT_EQ(ids.size(), 1u) << list.out;
-    return ids.empty() ? "" : ids.front();
+    if (ids.empty()) return "";
+    EXPECT_TRUE(std::regex_match(ids.front(), std::regex("CT-[0-9A-Z]{8}")))
+        << list.out;
+    return ids.front();
   }
 
   std::string State(const std::string& id) {
@@ -222,35 +225,37 @@ class E2eMailTest : public ::testing::Test {
                  const std::multiset<Payout>& expected) {
     Cmd show = Ct({"--json", "show", id});
     ASSERT_EQ(show.status, 0) << show.All();
-    EXPECT_EQ(JsonString(show.out, "state"), state);
-    EXPECT_EQ(JsonString(show.out, "held"), "0.00");
-    EXPECT_EQ(
-        AllMatches(show.out, R"re("fingerprint": "([0-9A-F]{40})")re"),
-        (std::vector<std::string>{world_->Fpr("alice"), world_->Fpr("bob")}));
-    const std::string object =
-        R"re(\{\s*"id": (\d+),[^{}]*?"payee": "([^"]*)",[^{}]*?"amount": "([^"]*)",)re"
-        R"re([^{}]*?"reason": "([^"]*)",\s*"status": "([^"]*)")re";
-    auto tuples = [&](const std::string& json, const std::string& deal) {
+    const Json deal = ParseJson(show.out);
+    ASSERT_TRUE(deal.is_object()) << show.out;
+    EXPECT_EQ(JsonField(deal, "state"), state);
+    EXPECT_EQ(JsonField(deal, "held"), "0.00");
+    std::vector<std::string> bound;  // the parties' bound fingerprints
+    for (const Json& party : deal.at("parties")) {
+      const std::string fpr = JsonField(party, "fingerprint");
+      if (std::regex_match(fpr, std::regex("[0-9A-F]{40}")))
+        bound.push_back(fpr);
+    }
+    EXPECT_EQ(bound, (std::vector<std::string>{world_->Fpr("alice"),
+                                               world_->Fpr("bob")}));
+    // Each payout of the deal as (id, payee, amount, reason), all pending.
+    auto tuples = [&](const Json& list, const std::string& deal_id) {
       std::multiset<
           std::tuple<std::string, std::string, std::string, std::string>>
           out;
-      const std::regex re(object);
-      for (auto it = std::sregex_iterator(json.begin(), json.end(), re);
-           it != std::sregex_iterator(); ++it) {
-        const std::string whole = (*it)[0];
-        if (!deal.empty() &&
-            whole.find("\"deal\": \"" + deal + "\"") == std::string::npos)
-          continue;
-        EXPECT_EQ((*it)[5].str(), "pending");
-        out.insert({(*it)[1], (*it)[2], (*it)[3], (*it)[4]});
+      for (const Json& payout : list) {
+        if (!deal_id.empty() && JsonField(payout, "deal") != deal_id) continue;
+        EXPECT_EQ(JsonField(payout, "status"), "pending");
+        out.insert({JsonField(payout, "id"), JsonField(payout, "payee"),
+                    JsonField(payout, "amount"), JsonField(payout, "reason")});
       }
       return out;
     };
-    const auto in_show =
-        tuples(show.out.substr(show.out.find("\"payouts\":")), "");
+    const auto in_show = tuples(deal.at("payouts"), "");
     Cmd payouts = Ct({"--json", "payouts"});
     ASSERT_EQ(payouts.status, 0) << payouts.All();
-    const auto in_list = tuples(payouts.out, id);
+    const Json listed = ParseJson(payouts.out);
+    ASSERT_TRUE(listed.is_array()) << payouts.out;
+    const auto in_list = tuples(listed, id);
     EXPECT_EQ(in_show, in_list) << show.out << payouts.out;
     std::multiset<Payout> got;
     for (const auto& [pid, payee, amount, reason] : in_show)

@@ -16,7 +16,7 @@
 #include <numeric>
 #include <random>
 
-#include "../integration/maildir_world.h"
+#include "maildir_world.h"
 
 namespace {
 

@@ -1,7 +1,10 @@
 // Outgoing mail pieces: encodings and header safety (no GnuPG needed).
 #include "mail/compose.h"
 
+#include <fmt/chrono.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include <vmime/vmime.hpp>
 
@@ -206,6 +209,98 @@ TEST(ComposeTest, FoldedFieldsNeverStartALineWithNothing) {
 TEST(ComposeTest, DatesAreRfc5322) {
   auto t = core::ParseIsoTime("2027-01-31T12:00:05Z");
   EXPECT_EQ(Rfc5322Date(*t), "Sun, 31 Jan 2027 12:00:05 +0000");
+  EXPECT_EQ(Rfc5322Date(*core::ParseIsoTime("2027-02-05T03:04:05Z")),
+            "Fri, 5 Feb 2027 03:04:05 +0000");
+}
+
+// Why Rfc5322Date goes through fmt::gmtime: fmt 9 (Debian 12) formats a
+// system_clock time in the local time zone, which would put the wrong hour
+// before "+0000" on a machine that is not on UTC.
+TEST(ComposeTest, DatesAreUtcWhateverTheTimeZone) {
+  const char* before = std::getenv("TZ");
+  const std::string saved = before ? before : "";
+  ::setenv("TZ", "EST5", 1);  // POSIX form: no tzdata needed
+  ::tzset();
+  auto t = core::ParseIsoTime("2027-01-31T12:00:05Z");
+  const std::string ours = Rfc5322Date(*t);
+  const std::string fmts = fmt::format("{:%H:%M:%S}", *t);
+  if (before) {
+    ::setenv("TZ", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
+  EXPECT_EQ(ours, "Sun, 31 Jan 2027 12:00:05 +0000");
+  // If this starts failing, fmt formats sys_time in UTC (fmt >= 10): then
+  // Rfc5322Date can format `t` itself.
+  EXPECT_EQ(fmts, "07:00:05") << "fmt now writes UTC";
+}
+
+// A header field as vmime 0.9.2 generates it.
+std::string VmimeField(const std::string& name,
+                       std::shared_ptr<vmime::headerFieldValue> value) {
+  auto field = vmime::headerFieldFactory::getInstance()->create(name);
+  field->setValue(value);
+  std::ostringstream out;
+  vmime::utility::outputStreamAdapter stream(out);
+  vmime::generationContext ctx;
+  field->generate(ctx, stream);
+  return out.str();
+}
+
+size_t LongestLine(const std::string& field) {
+  size_t longest = 0;
+  for (size_t start = 0; start < field.size();) {
+    size_t end = field.find('\n', start);
+    if (end == std::string::npos) end = field.size();
+    size_t len = end - start;
+    if (len > 0 && field[end - 1] == '\r') --len;
+    longest = std::max(longest, len);
+    start = end + 1;
+  }
+  return longest;
+}
+
+// Why headers.cpp encodes itself rather than with vmime::text and
+// vmime::mailbox: on these ordinary French texts vmime 0.9.2 writes lines
+// past 78 columns, changes the text (a space gained in the subject, spaces
+// lost in the display name) and encodes a plain ASCII name. Ours keeps each
+// line within 78 columns and the text as it was.
+TEST(ComposeTest, HeadersAreOursBecauseVmimeChangesTheText) {
+  const vmime::charset utf8(vmime::charsets::UTF_8);
+  const std::string subject =
+      "Votre échange CT-7K3QX9A2 : l’acheteur a déposé 1 234,56 € — merci "
+      "de confirmer la réception avant le 31 janvier";
+  const std::string vmime_subject =
+      VmimeField("Subject", vmime::text::newFromString(subject, utf8));
+  const std::string our_subject = UnstructuredField("Subject", subject);
+  ExpectFolded(our_subject);
+  EXPECT_EQ(Decoded(our_subject), subject);
+  EXPECT_GT(LongestLine(vmime_subject), core::kFoldHeaderAt) << vmime_subject;
+  EXPECT_NE(Decoded(vmime_subject), subject) << vmime_subject;
+
+  const std::string name =
+      "Service des échanges sécurisés CyberTroc : l’équipe de médiation";
+  const core::Mailbox mailbox{name, "escrow@example.org"};
+  const std::string vmime_from = VmimeField(
+      "From",
+      std::make_shared<vmime::mailbox>(*vmime::text::newFromString(name, utf8),
+                                       vmime::emailAddress(mailbox.address)));
+  const std::string our_from = MailboxField("From", mailbox);
+  ExpectFolded(our_from);
+  for (const auto& [field, same] :
+       {std::pair{our_from, true}, std::pair{vmime_from, false}}) {
+    vmime::mailbox read;
+    read.parse(field.substr(6));
+    EXPECT_EQ(read.getEmail().toString(), mailbox.address);
+    EXPECT_EQ(read.getName().getConvertedText(utf8) == name, same) << field;
+  }
+
+  const std::string plain = VmimeField(
+      "From",
+      std::make_shared<vmime::mailbox>(vmime::text("Cybertroc S.A.", utf8),
+                                       vmime::emailAddress(mailbox.address)));
+  EXPECT_NE(plain.find("=?us-ascii?"), std::string::npos) << plain;
 }
 
 }  // namespace

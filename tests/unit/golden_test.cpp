@@ -2,11 +2,12 @@
 // shipped templates in English and French, compared with the files under
 // tests/golden/<lang>/<script>.txt.
 //
-// Each script drives one fixed deal (fixed id, addresses, amounts and times:
-// the deal starts 2027-01-31T12:00:00Z) through the real engine
-// (core::Step), and renders each notification of each step exactly as the
-// outbox does (app/outbox.cpp: recipient role and address, confirmation to
-// the actor, the command, from/to state, payouts with addresses). A file
+// Each script (tests/support/golden_script.h) drives one fixed deal (fixed
+// id, addresses, amounts and times: the deal starts 2027-01-31T12:00:00Z)
+// through the real engine (core::Step), and renders each notification of
+// each step exactly as the outbox does (app/outbox.cpp: recipient role and
+// address, confirmation to the actor, the command, from/to state, payouts
+// with addresses). A file
 // holds every message of one step, one block per recipient, in the order the
 // engine emitted them. Replies that are not engine steps (refusal, help,
 // unsigned, delivery_failed) are rendered as app/replies.cpp and
@@ -29,11 +30,9 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <variant>
 #include <vector>
 
-#include "core/engine.h"
-#include "core/time.h"
+#include "golden_script.h"
 #include "notify/render.h"
 #include "rules/loader.h"
 
@@ -45,9 +44,6 @@ using core::Money;
 
 const std::string kSource = CT_TEST_SOURCE_DIR;
 const fs::path kGoldenDir = fs::path(kSource) / "tests" / "golden";
-constexpr char kId[] = "CT-7K3QX9A2";
-constexpr char kOperator[] = "operator@example.test";
-constexpr char kT0[] = "2027-01-31T12:00:00Z";
 
 bool Updating() {
   const char* v = std::getenv("CT_UPDATE_GOLDEN");
@@ -59,14 +55,6 @@ std::string ReadFile(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-Money M(int64_t minor) { return Money::FromMinor(minor); }
-
-core::Time At(int hours) {
-  auto t0 = core::ParseIsoTime(kT0);
-  EXPECT_TRUE(t0);
-  return *t0 + std::chrono::hours(hours);
 }
 
 // Where the first difference between two texts is, for a readable failure.
@@ -85,208 +73,7 @@ std::string FirstDifference(const std::string& want, const std::string& got) {
   }
 }
 
-// One deal walked through the engine; every message rendered into `files`.
-class Script {
- public:
-  Script(const core::CaseRules& rules, const notify::Renderer& renderer,
-         std::string lang, std::string name,
-         std::map<std::string, std::string>& files, std::set<std::string>& used)
-      : rules_(rules),
-        renderer_(renderer),
-        lang_(std::move(lang)),
-        name_(std::move(name)),
-        files_(files),
-        used_(used) {}
-
-  // NewDeal, then the "offer" notification to each party (as WriteOffer).
-  void Offer(const core::Offer& offer_in, int hours) {
-    core::Offer offer = offer_in;
-    offer.id = kId;
-    offer.lang = lang_;
-    auto deal = core::NewDeal(rules_, policy_, offer, At(hours));
-    ASSERT_TRUE(deal) << deal.error().message;
-    deal_ = *deal;
-    core::Outcome outcome{deal_, {}};
-    outcome.effects.from_state = outcome.effects.to_state = deal_.state;
-    for (const auto& p : deal_.parties)
-      outcome.effects.notifications.push_back(
-          {p.role, {"offer"}, p.role == rules_.initiator});
-    core::Command cmd;
-    cmd.code = core::code::kOffer;
-    cmd.actor = rules_.initiator;
-    Emit("10-offer", outcome, cmd);
-  }
-
-  // Applies `cmd` (which must be accepted) and renders what it causes.
-  void Do(const std::string& step, core::Command cmd, int hours) {
-    auto result = core::Step(rules_, policy_, deal_, cmd, At(hours));
-    if (auto* refusal = std::get_if<core::Refusal>(&result)) {
-      ADD_FAILURE() << name_ << " " << step << ": refused: " << refusal->reason;
-      return;
-    }
-    const auto& outcome = std::get<core::Outcome>(result);
-    Emit(step, outcome, cmd);
-    deal_ = outcome.deal;
-  }
-
-  // The deadline or reminder due at `hours`, which must exist.
-  void Timer(const std::string& step, int hours, int expected_code) {
-    auto cmd = core::DueTimer(policy_, deal_, At(hours));
-    ASSERT_TRUE(cmd) << name_ << " " << step << ": nothing due";
-    ASSERT_EQ(cmd->code, expected_code) << name_ << " " << step;
-    Do(step, *cmd, hours);
-  }
-
-  // A command the engine refuses, answered with "refusal" (app/replies.cpp).
-  void Refused(const std::string& step, core::Command cmd, int hours) {
-    auto result = core::Step(rules_, policy_, deal_, cmd, At(hours));
-    auto* refusal = std::get_if<core::Refusal>(&result);
-    ASSERT_NE(refusal, nullptr) << name_ << " " << step << ": accepted";
-    notify::MessageInput in;
-    in.deal = &deal_;
-    in.rules = &rules_;
-    in.recipient_role = cmd.actor;
-    in.recipient_email = Address(cmd.actor);
-    in.to_actor = true;
-    in.command = cmd;
-    in.reason = refusal->reason;
-    in.reason_key = refusal->key;  // as app/replies.cpp passes it on
-    in.reason_args = refusal->args;
-    Append(step, cmd.actor, in, {"refusal"});
-  }
-
-  // While quiet, steps are applied but their messages are not kept (the
-  // common beginning of a deal is recorded once, by one script).
-  void Quiet(bool quiet) { quiet_ = quiet; }
-
- private:
-  std::string Address(const std::string& role) const {
-    if (role == core::kOperatorRole) return kOperator;
-    const core::PartyState* p = deal_.Party(role);
-    return p ? p->email : "";
-  }
-
-  void Emit(const std::string& step, const core::Outcome& outcome,
-            const core::Command& cmd) {
-    const core::Deal& deal = outcome.deal;
-    notify::MessageInput in;
-    in.deal = &deal;
-    in.rules = &rules_;
-    in.command = cmd;
-    in.from_state = outcome.effects.from_state;
-    in.to_state = outcome.effects.to_state;
-    for (const auto& order : outcome.effects.payouts) {
-      std::string email = order.payee == core::kOperatorRole
-                              ? kOperator
-                              : deal.Party(order.payee)->email;
-      // As app/outbox.cpp finds them: alice registered her account, bob
-      // did not.
-      const bool alice = email == "alice@example.test";
-      in.payouts.push_back({order.payee, email, order.amount, order.reason,
-                            alice ? "DE89 3704 0044 0532 0130 00" : "",
-                            alice ? "COBADEFFXXX" : "",
-                            alice ? "Alice Martin" : ""});
-    }
-    // [money] pay_to_* and deposit_instructions as app/outbox.cpp passes
-    // them.
-    in.pay_to = {"FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
-                 "CyberTroc Escrow", "Cash: at the office, 3 rue de la Paix.",
-                 false};
-    EXPECT_FALSE(outcome.effects.notifications.empty())
-        << name_ << " " << step << ": no message";
-    for (const auto& note : outcome.effects.notifications) {
-      in.recipient_role = note.to;
-      in.recipient_email = note.to == core::kOperatorRole
-                               ? kOperator
-                               : deal.Party(note.to)->email;
-      in.to_actor = note.to_actor;
-      // The EPC QR code goes with what asks for money (app/outbox.cpp).
-      in.pay_to.qr = false;
-      for (const auto& t : note.templates)
-        in.pay_to.qr |= (t == "deposit_request" || t == "deposit_received" ||
-                         t == "reminder") &&
-                        notify::AsksPayment(in);
-      Append(step, note.to, in, note.templates);
-    }
-  }
-
-  void Append(const std::string& step, const std::string& to,
-              const notify::MessageInput& in,
-              const std::vector<std::string>& templates) {
-    if (quiet_) return;
-    auto msg = renderer_.Render(templates, lang_, in);
-    ASSERT_TRUE(msg) << msg.error().message;
-    std::string names;
-    for (const auto& t : templates) {
-      names += (names.empty() ? "" : ", ") + t;
-      used_.insert(t);
-    }
-    std::string& file = files_[name_ + "-" + step];
-    if (!file.empty()) file += "\n";
-    file += "=== to " + to + " <" + in.recipient_email + ">" +
-            (in.to_actor ? " (confirmation)" : "") + " [" + names + "]\n";
-    file += "Subject: " + msg->subject + "\n\n" + msg->body;
-  }
-
-  const core::CaseRules& rules_;
-  const notify::Renderer& renderer_;
-  std::string lang_;
-  std::string name_;
-  std::map<std::string, std::string>& files_;
-  std::set<std::string>& used_;
-  core::Policy policy_;
-  core::Deal deal_;
-  bool quiet_ = false;
-};
-
-core::Command Cmd(int code, const std::string& actor,
-                  const std::string& text = "") {
-  core::Command c;
-  c.code = code;
-  c.actor = actor;
-  c.text = text;
-  return c;
-}
-
-core::Command Deposit(const std::string& role, int64_t minor,
-                      const std::string& ref) {
-  core::Command c = Cmd(core::code::kDeposit, core::kOperatorRole);
-  c.deposit_role = role;
-  c.amount = M(minor);
-  c.reference = ref;
-  return c;
-}
-
-core::Command Split(int code, const std::string& actor,
-                    std::map<std::string, Money> split) {
-  core::Command c = Cmd(code, actor);
-  c.split = std::move(split);
-  return c;
-}
-
-core::Command Extend(const std::string& actor, int days) {
-  core::Command c = Cmd(core::code::kExtend, actor);
-  c.days = days;
-  return c;
-}
-
-core::Offer SaleOffer(const std::string& delivery = "post") {
-  core::Offer o;
-  o.emails = {{"seller", "alice@example.test"}, {"buyer", "bob@example.test"}};
-  o.terms = {{"price", M(2500)}, {"shipping", M(500)}};
-  o.texts = {{"item", "Kind of Blue, CD, mint"}};
-  o.delivery = delivery;
-  return o;
-}
-
-core::Offer ExchangeOffer(const std::string& delivery) {
-  core::Offer o;
-  o.emails = {{"a", "alice@example.test"}, {"b", "bob@example.test"}};
-  o.terms = {{"value", M(2000)}};
-  o.texts = {{"give", "Kind of Blue (CD)"}, {"take", "A Love Supreme (CD)"}};
-  o.delivery = delivery;
-  return o;
-}
+using namespace golden;  // NOLINT: the scripts are the tests' vocabulary
 
 class GoldenTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -565,6 +352,65 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
     one("reply-account-changed", "account_changed", account);
   }
 
+  // Listing mail (app/listing_mail.cpp, app/listings.cpp): one fixed sale
+  // listing and one exchange listing, each template once.
+  void Listings() {
+    const std::string lang = GetParam();
+    core::Listing sale;
+    sale.id = "CL-4M2ZK8PD";
+    sale.case_name = "sale";
+    sale.lister = "alice@example.test";
+    sale.title = "Kind of Blue, CD, mint";
+    sale.tags = "jazz miles davis";
+    sale.amount = Money::FromMinor(2500);
+    sale.shipping = Money::FromMinor(500);
+    sale.lang = lang;
+    sale.created = *core::ParseIsoTime(kT0);
+    sale.expires = sale.created + core::Days(30);
+    core::Listing swap = sale;
+    swap.id = "CL-9P4RT7B1";
+    swap.case_name = "exchange";
+    swap.title = "Kind of Blue (CD)";
+    swap.wants = "any Coltrane LP";
+    swap.tags = "";
+    swap.amount = Money::FromMinor(2000);
+    swap.delivery = "hand";
+    auto one = [&](const std::string& name, const std::string& tmpl,
+                   const std::string& to, const notify::ListingInput& li) {
+      notify::MessageInput in;
+      in.recipient_email = to;
+      in.listing_input = &li;
+      auto msg = renderer_.Render({tmpl}, lang, in);
+      ASSERT_TRUE(msg) << msg.error().message;
+      used_.insert(tmpl);
+      files_[name] = "=== to <" + to + "> [" + tmpl +
+                     "]\nSubject: " + msg->subject + "\n\n" + msg->body;
+    };
+    notify::ListingInput about_sale{&sale, "", "", "", {}, ""};
+    notify::ListingInput about_swap{&swap, "", "", "", {}, ""};
+    const std::string alice = "alice@example.test";
+    one("listing-05-posted-sale", "listing_posted", alice, about_sale);
+    one("listing-05-posted-exchange", "listing_posted", alice, about_swap);
+    notify::ListingInput search{nullptr,        "",           "",
+                                "blue max: 40", {sale, swap}, ""};
+    one("listing-06-search", "search_results", "bob@example.test", search);
+    notify::ListingInput none{nullptr, "", "", "harpsichord", {}, ""};
+    one("listing-06-search-none", "search_results", "bob@example.test", none);
+    notify::ListingInput interest{
+        &sale, "bob@example.test", "Still available?", "", {}, ""};
+    one("listing-07-interest-sent", "interest_sent", "bob@example.test",
+        interest);
+    one("listing-07-interest-notice", "interest_notice", alice, interest);
+    one("listing-08-taken", "listing_taken", "carol@example.test", about_sale);
+    notify::ListingInput ended{&sale, "", "", "", {}, kId};
+    one("listing-deal-declined-reopened", "listing_reopened", alice, ended);
+    one("listing-deal-completed-closed", "listing_closed", alice, ended);
+    one("listing-13-withdrawn", "listing_withdrawn", alice, about_sale);
+    one("listing-expiry-reminder", "listing_expiry_reminder", alice,
+        about_sale);
+    one("listing-expired", "listing_expired", alice, about_sale);
+  }
+
   rules::RuleBook book_;
   notify::Renderer renderer_{kSource + "/templates", "fr"};
   std::map<std::string, std::string> files_;  // script-step -> text
@@ -575,6 +421,7 @@ TEST_P(GoldenTest, EveryMessageMatchesItsGoldenText) {
   Sales();
   Exchanges();
   Replies();
+  Listings();
   ASSERT_FALSE(HasFailure());
   const fs::path dir = kGoldenDir / GetParam();
 

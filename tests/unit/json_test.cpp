@@ -2,8 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace ct::util {
 namespace {
+
+// What an independent parser (nlohmann-json) reads back from our text.
+nlohmann::json ReadBack(const std::string& text) {
+  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
 
 TEST(JsonTest, Scalars) {
   EXPECT_EQ(Json().Dump(), "null");
@@ -23,6 +30,12 @@ TEST(JsonTest, EscapesEverythingJsonRequires) {
   EXPECT_EQ(JsonQuote("café €"), "\"café €\"");
   EXPECT_EQ(JsonQuote("\xff"), "\"\xEF\xBF\xBD\"");  // invalid byte
   EXPECT_EQ(JsonQuote("\xC0\xAF"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong
+  for (const std::string& text :
+       {std::string("a\"b\\c"), std::string("\n\r\t\b\f"),
+        std::string("\x01\x1f\x7f", 3), std::string("a\0b", 3),
+        std::string("café €")}) {
+    EXPECT_EQ(ReadBack(JsonQuote(text)), nlohmann::json(text)) << text;
+  }
 }
 
 TEST(JsonTest, PrettyPrintsWithTwoSpaces) {
@@ -44,12 +57,17 @@ TEST(JsonTest, PrettyPrintsWithTwoSpaces) {
             "  \"empty\": [],\n"
             "  \"obj\": {}\n"
             "}");
+  EXPECT_EQ(
+      ReadBack(doc.Dump()),
+      nlohmann::json::parse(R"({"id": "CT-1", "n": 2, "list": [1, {"a": null}],
+                                      "empty": [], "obj": {}})"));
 }
 
 TEST(JsonTest, SetReplacesAndKeepsOrder) {
   Json doc = Json::Object();
   doc.Set("b", 1).Set("a", 2).Set("b", 3);
   EXPECT_EQ(doc.Dump(), "{\n  \"b\": 3,\n  \"a\": 2\n}");
+  EXPECT_EQ(ReadBack(doc.Dump()), nlohmann::json({{"b", 3}, {"a", 2}}));
 }
 
 }  // namespace

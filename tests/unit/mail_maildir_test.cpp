@@ -318,6 +318,10 @@ TEST_F(TempDirTest, DirTransportWritesExactBytesInSortableFiles) {
   for (const std::string& raw : messages) {
     ASSERT_TRUE((*transport)->Send(env, raw).has_value());
   }
+  EXPECT_TRUE(Names(dir_ / "out" / "box").size() == messages.size() &&
+              Names(dir_ / "out" / "box")[0].starts_with("."))
+      << "written as dot-files, named at Flush";
+  ASSERT_TRUE((*transport)->Flush().has_value());
   ::umask(022);
   const std::vector<std::string> names = Names(dir_ / "out" / "box");
   ASSERT_EQ(names.size(), messages.size());
@@ -343,10 +347,14 @@ TEST_F(TempDirTest, DirTransportWritesAMessageWithAKeyOnce) {
   Envelope env{"escrow@example.test", {"bob@example.test"}};
   env.delivery_key = "0000000042-0123456789abcdef";
   ASSERT_TRUE((*transport)->Send(env, kCrlfMessage).has_value());
+  ASSERT_TRUE((*transport)->Flush().has_value());
   // The retry (rebuilt: another Date, another signature) finds the file.
   ASSERT_TRUE((*transport)->Send(env, kLfMessage).has_value());
   env.delivery_key = "0000000043-fedcba9876543210";
   ASSERT_TRUE((*transport)->Send(env, kLfMessage).has_value());
+  // The same message twice in one batch is written once too.
+  ASSERT_TRUE((*transport)->Send(env, kCrlfMessage).has_value());
+  ASSERT_TRUE((*transport)->Flush().has_value());
   EXPECT_EQ(Names(dir_),
             (std::vector<std::string>{"0000000042-0123456789abcdef.eml",
                                       "0000000043-fedcba9876543210.eml"}));
@@ -370,6 +378,7 @@ TEST_F(TempDirTest, DirTransportRemovesTempFilesOfCrashedWriters) {
   Envelope env{"escrow@example.test", {"bob@example.test"}};
   env.delivery_key = "0000000042-0123456789abcdef";
   ASSERT_TRUE((*transport)->Send(env, kCrlfMessage).has_value());
+  ASSERT_TRUE((*transport)->Flush().has_value());
   EXPECT_EQ(ReadFile(dir_ / "0000000042-0123456789abcdef.eml"), kCrlfMessage);
   EXPECT_EQ(Names(dir_).size(), 3u) << "no temporary file left";
 }
@@ -392,6 +401,7 @@ TEST_F(TempDirTest, DeliveryKeysAreFileNames) {
   EXPECT_TRUE(Names(dir_).empty());
   env.delivery_key = std::string(kMaxDeliveryKey, 'k');
   ASSERT_TRUE((*transport)->Send(env, "x").has_value());
+  ASSERT_TRUE((*transport)->Flush().has_value());
   EXPECT_EQ(Names(dir_), std::vector<std::string>{env.delivery_key + ".eml"});
 }
 

@@ -1,6 +1,6 @@
-// StrictCertificateVerifier and LoadCertificates on certificates made with
-// the openssl command at test time; and why vmime's own verifier is not
-// used (a forged leaf passes it).
+// StrictCertificateVerifier and TrustList on certificates made with the
+// openssl command at test time; and why vmime's own verifier is not used (a
+// forged leaf passes it).
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include <vmime/security/cert/X509Certificate.hpp>
 #include <vmime/security/cert/certificateException.hpp>
 #include <vmime/security/cert/defaultCertificateVerifier.hpp>
 
@@ -111,14 +112,64 @@ class TlsTest : public ::testing::Test {
               "openssl ca -batch -config ca.cnf -cert root.crt -keyfile "
               "root.key "
               "-in old.csr -out old.crt -extfile leaf.ext "
-              "-startdate 20200101000000Z -enddate 20200102000000Z -notext");
+              "-startdate 20200101000000Z -enddate 20200102000000Z -notext") &&
+           MakeConstrainedCertificates();
   }
 
-  static X509Ptr Load(const std::string& name) {
-    Result<std::vector<X509Ptr>> certs =
-        LoadCertificates(*dir_ + "/" + name + ".crt");
-    EXPECT_TRUE(certs.has_value()) << certs.error().message;
-    return certs ? certs->front() : nullptr;
+  // A CRL of the root revoking `leaf`; a CA whose name constraints leave
+  // out example.test; a CA whose key usage does not allow signing
+  // certificates; a leaf only meant for TLS clients. Each signs a leaf for
+  // mail.example.test that the checks GnuTLS adds must refuse.
+  static bool MakeConstrainedCertificates() {
+    const std::string ec =
+        "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    const std::string sign =
+        "sign() { openssl x509 -req -in $1.csr -CA $2.crt -CAkey $2.key "
+        "-CAcreateserial -days 3 -out $1.crt -extfile $1.ext; }; ";
+    // NAME [EXTRA-EXTENSION] [ISSUER]: a leaf for mail.example.test.
+    const std::string leaf =
+        "leaf() { printf \"subjectAltName=DNS:mail.example.test\\n"
+        "basicConstraints=critical,CA:FALSE\\n$2\\n\" > $1.ext && "
+        "openssl req -new " +
+        ec +
+        " -keyout $1.key -out $1.csr "
+        "-subj /CN=mail.example.test && sign $1 $3; }; ";
+    // NAME EXTENSIONS: a CA signed by the root.
+    const std::string ca =
+        "ca() { printf \"basicConstraints=critical,CA:TRUE\\n$2\\n\" > "
+        "$1.ext && openssl req -new " +
+        ec +
+        " -keyout $1.key -out $1.csr "
+        "-subj /CN=$1 && sign $1 root; }; ";
+    // `old` has the same name as `leaf`: let the database hold both.
+    return Sh("echo unique_subject=no > index.txt.attr && "
+              "openssl ca -batch -config ca.cnf -cert root.crt -keyfile "
+              "root.key -revoke leaf.crt && "
+              "openssl ca -batch -config ca.cnf -cert root.crt -keyfile "
+              "root.key -gencrl -crldays 3 -out root.crl") &&
+           Sh(sign + leaf + ca +
+              "ca named \"keyUsage=critical,keyCertSign\\n"
+              "nameConstraints=critical,permitted;DNS:other.test\" && "
+              "leaf outside \"\" named && "
+              "ca signer \"keyUsage=critical,digitalSignature\" && "
+              "leaf bysigner \"\" signer && "
+              "leaf client extendedKeyUsage=clientAuth root");
+  }
+
+  static std::string Pem(const std::string& name) {
+    std::ifstream in(*dir_ + "/" + name);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // A certificate as vmime holds what a server sent.
+  static std::shared_ptr<cert::X509Certificate> Load(const std::string& name) {
+    const std::string pem = Pem(name + ".crt");
+    auto c = cert::X509Certificate::import(
+        reinterpret_cast<const vmime::byte_t*>(pem.data()), pem.size());
+    EXPECT_NE(c, nullptr) << name;
+    return c;
   }
 
   static std::shared_ptr<cert::certificateChain> Chain(
@@ -128,13 +179,22 @@ class TlsTest : public ::testing::Test {
     return std::make_shared<cert::certificateChain>(certs);
   }
 
+  // The trust list of the files `names` (NAME.crt unless a suffix is given).
+  static std::shared_ptr<const TrustList> Trust(
+      const std::vector<std::string>& names) {
+    std::string pem;
+    for (const std::string& name : names)
+      pem += Pem(name.find('.') == std::string::npos ? name + ".crt" : name);
+    auto trust = TrustList::FromPem(pem, "test roots");
+    EXPECT_TRUE(trust.has_value()) << trust.error().message;
+    return trust ? *trust : nullptr;
+  }
+
   // "" when `chain` verifies for `host` with `roots`, else the reason.
   static std::string Verify(const std::vector<std::string>& chain,
                             const std::string& host,
                             const std::vector<std::string>& roots = {"root"}) {
-    std::vector<X509Ptr> anchors;
-    for (const std::string& name : roots) anchors.push_back(Load(name));
-    StrictCertificateVerifier verifier(host, anchors);
+    StrictCertificateVerifier verifier(host, Trust(roots));
     try {
       verifier.verify(Chain(chain), "reverse-dns.example");
       return "";
@@ -183,7 +243,7 @@ TEST_F(TlsTest, RefusesWhatDoesNotLeadToARoot) {
 // only on the root.
 TEST_F(TlsTest, RefusesAForgedLeafThatVmimesVerifierAccepts) {
   EXPECT_NE(Verify({"forged", "root"}, "mail.example.test")
-                .find("not signed by the next certificate"),
+                .find("signature does not verify"),
             std::string::npos);
   EXPECT_NE(Verify({"forged"}, "mail.example.test"), "");
 
@@ -201,7 +261,7 @@ TEST_F(TlsTest, RefusesAForgedLeafThatVmimesVerifierAccepts) {
 
 TEST_F(TlsTest, RefusesALeafActingAsACa) {
   EXPECT_NE(Verify({"byleaf", "leaf"}, "mail.example.test")
-                .find("not signed by the next certificate"),
+                .find("signed by a certificate that is not a CA"),
             std::string::npos);
 }
 
@@ -209,6 +269,40 @@ TEST_F(TlsTest, RefusesAnExpiredCertificate) {
   const std::string why = Verify({"old"}, "mail.example.test");
   EXPECT_NE(why, "");
   EXPECT_NE(why.find("the server certificate"), std::string::npos) << why;
+  EXPECT_NE(why.find("expired"), std::string::npos) << why;
+  // Pinned, it is still refused.
+  EXPECT_NE(Verify({"old"}, "mail.example.test", {"old"}), "");
+}
+
+// What GnuTLS checks beyond the walk that it replaced (tls.h).
+TEST_F(TlsTest, RefusesARevokedCertificate) {
+  EXPECT_NE(Verify({"leaf"}, "mail.example.test", {"root", "root.crl"})
+                .find("revoked"),
+            std::string::npos);
+  // The CRL names the leaf only.
+  EXPECT_EQ(
+      Verify({"leaf2", "inter"}, "mail.example.test", {"root", "root.crl"}),
+      "");
+  auto trust = Trust({"root", "root.crl"});
+  ASSERT_NE(trust, nullptr);
+  EXPECT_EQ(trust->crls(), 1u);
+}
+
+TEST_F(TlsTest, AppliesNameConstraints) {
+  EXPECT_NE(
+      Verify({"outside", "named"}, "mail.example.test").find("constraints"),
+      std::string::npos);
+}
+
+TEST_F(TlsTest, RefusesACaWhoseKeyUsageDoesNotAllowSigning) {
+  EXPECT_NE(Verify({"bysigner", "signer"}, "mail.example.test")
+                .find("constraints forbid it"),
+            std::string::npos);
+}
+
+TEST_F(TlsTest, RefusesALeafMeantForClientsOnly) {
+  EXPECT_NE(Verify({"client"}, "mail.example.test").find("TLS server"),
+            std::string::npos);
 }
 
 TEST_F(TlsTest, LoadsEveryCertificateOfABundle) {
@@ -220,10 +314,12 @@ TEST_F(TlsTest, LoadsEveryCertificateOfABundle) {
       out << "# " << name << "\n" << in.rdbuf();
     }
   }
-  Result<std::vector<X509Ptr>> certs = LoadCertificates(bundle);
-  ASSERT_TRUE(certs.has_value()) << certs.error().message;
-  ASSERT_EQ(certs->size(), 3u);
-  EXPECT_TRUE((*certs)[2]->equals(Load("leaf")));
+  auto trust = TrustList::Load(bundle);
+  ASSERT_TRUE(trust.has_value()) << trust.error().message;
+  EXPECT_EQ((*trust)->certificates(), 3u);
+  EXPECT_EQ((*trust)->crls(), 0u);
+  // The intermediate, second in the file, is a trust anchor too.
+  EXPECT_EQ(Verify({"leaf2"}, "mail.example.test", {"bundle.pem"}), "");
 }
 
 TEST_F(TlsTest, BadCaFilesAreConfigErrors) {
@@ -234,19 +330,24 @@ TEST_F(TlsTest, BadCaFilesAreConfigErrors) {
                            "-----END CERTIFICATE-----\n";
   const std::string cut = *dir_ + "/cut.pem";
   std::ofstream(cut) << "-----BEGIN CERTIFICATE-----\nAAAA\n";
-  for (const std::string& path : {empty, broken, cut, *dir_ + "/missing.pem"}) {
-    Result<std::vector<X509Ptr>> certs = LoadCertificates(path);
-    ASSERT_FALSE(certs.has_value()) << path;
-    EXPECT_EQ(certs.error().kind, ErrorKind::kConfig);
-    EXPECT_NE(certs.error().message.find(path), std::string::npos);
+  const std::string half = *dir_ + "/half.pem";  // a good one, then junk
+  std::ofstream(half) << Pem("root.crt") << "-----BEGIN CERTIFICATE-----\n"
+                      << "AAAA\n-----END CERTIFICATE-----\n";
+  for (const std::string& path :
+       {empty, broken, cut, half, *dir_ + "/missing.pem"}) {
+    auto trust = TrustList::Load(path);
+    ASSERT_FALSE(trust.has_value()) << path;
+    EXPECT_EQ(trust.error().kind, ErrorKind::kConfig);
+    EXPECT_NE(trust.error().message.find(path), std::string::npos)
+        << trust.error().message;
   }
 }
 
 TEST(SystemCaTest, TheSystemBundleLoads) {
   if (!fs::exists(kSystemCaBundle)) GTEST_SKIP() << "no " << kSystemCaBundle;
-  Result<std::vector<X509Ptr>> certs = LoadCertificates(kSystemCaBundle);
-  ASSERT_TRUE(certs.has_value()) << certs.error().message;
-  EXPECT_GT(certs->size(), 20u);
+  auto trust = TrustList::Load(kSystemCaBundle);
+  ASSERT_TRUE(trust.has_value()) << trust.error().message;
+  EXPECT_GT((*trust)->certificates(), 20u);
 }
 
 }  // namespace

@@ -1,0 +1,267 @@
+// The marketplace end to end through the real mail system (issue 10): the
+// parties' clear-signed mail is delivered into the escrow's INBOX on
+// Dovecot, `cybertroc run` fetches it over IMAP and sends its signed,
+// encrypted replies over SMTP through OpenSMTPD into the parties' maildirs.
+//
+// (1) alice lists a sale, bob searches and finds it, bob and carol say they
+// are interested, alice locks it to bob: the deal runs to completion and the
+// listing closes. (2) The same up to the lock, then bob declines: the
+// listing opens again and is found again. And a stranger's unsigned
+// interest gets no answer and reaches nobody.
+//
+// Skips when servers.sh, gpg.sh or sign.sh exit 77.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "../integration/mail_fixture.h"
+#include "../integration/received_mail.h"
+
+namespace {
+
+using namespace cttest;
+
+class MarketMailTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    world_ = new MailWorld;
+    why_ = world_->Start("market");
+  }
+  static void TearDownTestSuite() {
+    delete world_;
+    world_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (!why_.empty()) {
+      if (world_->Skipped()) GTEST_SKIP() << why_;
+      FAIL() << "harness: " << why_;
+    }
+    static int count = 0;
+    ct_ = std::make_unique<Instance>(*world_, "m" + std::to_string(++count));
+    work_ = ct_->dir() / "work";
+    fs::create_directories(work_);
+    for (const char* user : {"escrow", "alice", "bob", "carol", "operator"})
+      world_->Empty(user);
+    std::ofstream(ct_->config(), std::ios::trunc)
+        << "[store]\ndatabase = " << ct_->db().string() << "\n"
+        << "[inbox]\nurl = imap://escrow@127.0.0.1:"
+        << world_->Env("CT_IMAP_PORT") << "/INBOX\n"
+        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
+        << "tls_ca_file = " << world_->Env("CT_CA_FILE") << "\n"
+        << "processed_folder = Processed\n"
+        << "[outbox]\nurl = smtp://escrow@127.0.0.1:"
+        << world_->Env("CT_SMTP_PORT") << "\n"
+        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
+        << "from = " << kFrom << "\n"
+        << "operator = operator@example.test\n"
+        << "[gpg]\nhome = " << ct_->gpg_home().string() << "\n"
+        << "escrow_key = " << world_->Fpr("escrow") << "\n"
+        << "operator_key = " << world_->Fpr("operator") << "\n"
+        << "[rules]\ndir = " << kSourceDir << "/rules\n"
+        << "[templates]\ndir = " << kSourceDir << "/templates\n"
+        << "default_language = en\n"
+        << "[log]\nlevel = debug\nfile = " << ct_->log().string() << "\n";
+  }
+
+  void TearDown() override {
+    if (ct_ && HasFailure())
+      std::cerr << "--- " << ct_->log() << "\n" << ReadFile(ct_->log());
+    ct_.reset();
+  }
+
+  Cmd Ct(const std::vector<std::string>& args) const {
+    return ct_->Run(args, "CYBERTROC_NOW=" + IsoTime(std::time(nullptr)));
+  }
+
+  // NAME clear-signs BODY, offers its key (Autocrypt), mails the escrow.
+  void Mail(const std::string& name, const std::string& body) {
+    const fs::path file = work_ / ("mail-" + std::to_string(++mails_) + ".eml");
+    world_->Clearsign(name, body, file, 0, world_->AutocryptHeader(name),
+                      "market");
+    world_->Deliver("escrow", file);
+  }
+
+  // One `run`: `applied` messages applied, nothing refused; mail delivered.
+  void Run(int applied, int quarantined = 0) {
+    Cmd run = Ct({"--json", "run"});
+    ASSERT_EQ(run.status, 0) << run.All();
+    EXPECT_EQ(JsonInt(run.out, "applied"), applied) << run.out;
+    EXPECT_EQ(JsonInt(run.out, "refused"), 0) << run.out;
+    EXPECT_EQ(JsonInt(run.out, "quarantined"), quarantined) << run.out;
+    Cmd wait = Shell(MailWorld::Script("servers.sh") + " wait-queue " +
+                     Quote(world_->servers_dir()));
+    ASSERT_EQ(wait.status, 0) << wait.All();
+  }
+
+  // Every message in USER's maildir whose subject holds `marker`, opened
+  // with USER's key; each must be signed by the escrow and encrypted.
+  std::vector<Received> MailOf(const std::string& user,
+                               const std::string& marker) {
+    std::vector<Received> mail;
+    for (const fs::path& file : MaildirFiles(world_->Maildir(user))) {
+      const Entity top = ParseEntity(ToCrlf(ReadFile(file)));
+      if (DecodeHeader(top.Get("Subject")).find(marker) == std::string::npos)
+        continue;
+      Received m = OpenMail(file, world_->PartyHome(user), work_);
+      EXPECT_EQ(m.problem, "") << file;
+      EXPECT_EQ(m.signer, world_->Fpr("escrow")) << file;
+      EXPECT_TRUE(m.encrypted) << file;
+      mail.push_back(std::move(m));
+    }
+    return mail;
+  }
+
+  static bool AnyHas(const std::vector<Received>& mail,
+                     const std::string& text) {
+    return std::any_of(mail.begin(), mail.end(), [&](const Received& m) {
+      return m.text.find(text) != std::string::npos;
+    });
+  }
+
+  std::string ListingState(const std::string& id) {
+    Cmd show = Ct({"listing", id, "--json"});
+    EXPECT_EQ(show.status, 0) << show.All();
+    return JsonString(show.out, "state");
+  }
+
+  // alice lists; bob searches and finds it; bob and carol are interested;
+  // alice locks it to bob. Returns {listing, deal}.
+  std::pair<std::string, std::string> ListFindInterestLock() {
+    Mail("alice",
+         "Selling a record.\n\nCT 05 SALE\nitem: Kind of Blue, CD, mint\n"
+         "price: 25,00 EUR\nshipping: 5.00\ndelivery: post\nlang: en\n"
+         "tags: jazz miles davis\n");
+    Run(1);
+    Cmd open = Ct({"--json", "listings", "--state", "open"});
+    const auto ids = AllMatches(open.out, R"re("id": "(CL-[0-9A-Z]{8})")re");
+    EXPECT_EQ(ids.size(), 1u) << open.out;
+    if (ids.size() != 1) return {};
+    const std::string id = ids.front();
+    EXPECT_TRUE(AnyHas(MailOf("alice", id), "\"" + id + " 13\""));
+
+    Mail("bob", "CT 06 kind blue max: 40 case: sale\n");
+    Run(1);
+    auto found = MailOf("bob", "Search results");
+    EXPECT_EQ(found.size(), 1u);
+    EXPECT_TRUE(AnyHas(found, "interested? send:  " + id + " 07"));
+    EXPECT_TRUE(AnyHas(found, "price 25.00 EUR + shipping 5.00 EUR"));
+
+    Mail("bob", id + " 07 Is it still available? I can pay at once.\n");
+    Mail("carol", id + " 07\n");
+    Run(2);
+    const auto notices = MailOf("alice", "Someone is interested: " + id);
+    EXPECT_EQ(notices.size(), 2u);
+    EXPECT_TRUE(AnyHas(notices, "bob@example.test is interested"));
+    EXPECT_TRUE(AnyHas(notices, "Is it still available? I can pay at once."));
+    EXPECT_TRUE(AnyHas(notices, id + " 08 carol@example.test"));
+    EXPECT_FALSE(AnyHas(notices, world_->Fpr("bob")));  // never the key
+    EXPECT_EQ(MailOf("carol", "Interest sent: " + id).size(), 1u);
+
+    Mail("alice", id + " 08 bob@example.test\n");
+    Run(1);
+    EXPECT_EQ(ListingState(id), "locked");
+    Cmd listing = Ct({"--json", "listing", id});
+    const std::string deal = JsonString(listing.out, "deal");
+    EXPECT_TRUE(deal.starts_with("CT-")) << listing.out;
+    EXPECT_EQ(JsonString(listing.out, "locked_to"), "bob@example.test");
+    EXPECT_EQ(MailOf("carol", "Listing taken: " + id).size(), 1u);
+    EXPECT_EQ(MailOf("bob", "Listing taken").size(), 0u);
+    EXPECT_TRUE(AnyHas(MailOf("bob", "[" + deal + "]"), deal + " 11"));
+    // The deal is the one a code 10 would open, and says where it came from.
+    Cmd show = Ct({"--json", "show", deal});
+    EXPECT_EQ(JsonString(show.out, "state"), "offered");
+    EXPECT_EQ(JsonString(show.out, "listing"), id);
+    EXPECT_EQ(JsonString(show.out, "item"), "Kind of Blue, CD, mint");
+    EXPECT_NE(Ct({"show", deal}).out.find("Listing   " + id),
+              std::string::npos);
+    // Locked: it has left the search.
+    Mail("carol", "CT 06 blue\n");
+    Run(1);
+    EXPECT_TRUE(
+        AnyHas(MailOf("carol", "Search results"), "No open listing matches"));
+    return {id, deal};
+  }
+
+  static MailWorld* world_;
+  static std::string why_;
+  std::unique_ptr<Instance> ct_;
+  fs::path work_;
+  int mails_ = 0;
+};
+
+MailWorld* MarketMailTest::world_ = nullptr;
+std::string MarketMailTest::why_;
+
+TEST_F(MarketMailTest, ListedFoundLockedDealCompletedListingClosed) {
+  const auto [id, deal] = ListFindInterestLock();
+  ASSERT_FALSE(deal.empty());
+  Mail("bob", deal + " 11\n");
+  Run(1);
+  ASSERT_EQ(Ct({"deposit", deal, "seller", "30.25", "--ref", "V1"}).status, 0);
+  ASSERT_EQ(Ct({"deposit", deal, "buyer", "60.25", "--ref", "V2"}).status, 0);
+  EXPECT_EQ(ListingState(id), "locked");  // funded: stays locked till the end
+  Mail("alice", deal + " 40 Colissimo 6A12345678901\n");
+  Run(1);
+  Mail("bob", deal + " 61\n");
+  Run(1);
+  EXPECT_EQ(JsonString(Ct({"--json", "show", deal}).out, "state"), "completed");
+  EXPECT_EQ(ListingState(id), "closed");
+  EXPECT_TRUE(
+      AnyHas(MailOf("alice", "Listing " + id + " closed"), "Deal " + deal));
+  Cmd closed = Ct({"--json", "listings", "--state", "closed"});
+  EXPECT_NE(closed.out.find(id), std::string::npos) << closed.out;
+  EXPECT_EQ(Ct({"--json", "listings", "--state", "open"}).out.find(id),
+            std::string::npos);
+}
+
+TEST_F(MarketMailTest, DealDeclinedListingReopens) {
+  const auto [id, deal] = ListFindInterestLock();
+  ASSERT_FALSE(deal.empty());
+  Mail("bob", deal + " 12\n");
+  Run(1);
+  EXPECT_EQ(JsonString(Ct({"--json", "show", deal}).out, "state"), "cancelled");
+  EXPECT_EQ(ListingState(id), "open");
+  EXPECT_TRUE(
+      AnyHas(MailOf("alice", "Listing " + id + " open again"), "Deal " + deal));
+  // Back in the search; alice may lock it to carol now.
+  Mail("carol", "CT 06 miles\n");
+  Run(1);
+  const auto found = MailOf("carol", "Search results");
+  EXPECT_TRUE(AnyHas(found, id + " 07"));
+  Mail("alice", id + " 08 carol@example.test\n");
+  Run(1);
+  EXPECT_EQ(ListingState(id), "locked");
+  Cmd listing = Ct({"--json", "listing", id});
+  EXPECT_EQ(JsonString(listing.out, "locked_to"), "carol@example.test");
+  EXPECT_EQ(AllMatches(listing.out, R"re("(CT-[0-9A-Z]{8})")re").size(), 3u)
+      << "current deal, and both deals in its history: " << listing.out;
+}
+
+// A stranger's interest follows the backscatter rules: unsigned mail from
+// an unknown address is quarantined, answered to nobody, told to nobody.
+TEST_F(MarketMailTest, StrangersUnsignedInterestGetsNoAnswer) {
+  Mail("alice",
+       "CT 05 EXCHANGE\ngive: Kind of Blue (CD)\nwants: any Coltrane LP\n"
+       "value: 20\ndelivery: hand\n");
+  Run(1);
+  const auto ids = AllMatches(Ct({"--json", "listings"}).out,
+                              R"re("id": "(CL-[0-9A-Z]{8})")re");
+  ASSERT_EQ(ids.size(), 1u);
+  const fs::path file = work_ / "stranger.eml";
+  WriteFile(file, ToCrlf("From: stranger@elsewhere.test\n"
+                         "To: escrow@example.test\n"
+                         "Subject: hi\nMessage-ID: <s1@elsewhere.test>\n"
+                         "Date: Fri, 27 Nov 2026 10:00:00 +0000\n\n" +
+                         ids.front() + " 07 me!\n"));
+  world_->Deliver("escrow", file);
+  Run(0, 1);
+  EXPECT_EQ(ct_->SqlCount("SELECT count(*) FROM outbox WHERE to_email = "
+                          "'stranger@elsewhere.test'"),
+            0);
+  EXPECT_EQ(ct_->SqlCount("SELECT count(*) FROM listing_interest"), 0);
+  EXPECT_TRUE(MailOf("alice", "Someone is interested").empty());
+}
+
+}  // namespace
