@@ -125,8 +125,13 @@ class MaildirSource : public Source {
   explicit MaildirSource(fs::path root) : root_(std::move(root)) {}
   ~MaildirSource() override { (void)Close(); }
 
+  // Only the unusual places are remembered (a message in cur/ that another
+  // client moved there unseen, a name in new/ with an info part): a plain
+  // new/UID is found again by its name, so that the memory a run needs
+  // does not grow with the backlog (issue 9).
   Result<std::vector<std::string>> List() override {
     listed_.clear();
+    std::vector<std::string> uids;
     // cur/ first, so that a base in both (a copy left by another client)
     // resolves to the new/ file, which Acknowledge() then moves.
     for (const bool in_new : {false, true}) {
@@ -135,13 +140,19 @@ class MaildirSource : public Source {
         const Name split = Split(name);
         if (split.flags.find('S') != std::string_view::npos) return;
         if (!ValidUid(split.base)) return;
-        listed_[std::string(split.base)] = Entry{std::string(name), in_new};
+        uids.emplace_back(split.base);
+        if (in_new && name == split.base) {
+          listed_.erase(uids.back());
+        } else {
+          listed_[uids.back()] = Entry{std::string(name), in_new};
+        }
       });
       if (!read) return Fail(ErrorKind::kIo, Prefix() + read.error().message);
     }
-    std::vector<std::string> uids;  // sorted: maildir names start with a time
-    uids.reserve(listed_.size());
-    for (const auto& [uid, entry] : listed_) uids.push_back(uid);
+    // Sorted (maildir names start with a time), each once.
+    std::sort(uids.begin(), uids.end());
+    uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+    uids.shrink_to_fit();
     return uids;
   }
 
@@ -149,8 +160,8 @@ class MaildirSource : public Source {
     Result<Entry> entry = Locate(uid);
     CT_TRY(entry);
     const fs::path path = PathOf(*entry);
-    const int fd = ::open(path.c_str(),
-                          O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    const int fd =
+        ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
     if (fd < 0 && errno == ENOENT) return Gone(uid);  // moved just now
     if (fd < 0)
       return Fail(ErrorKind::kIo, Where(uid) + ": " + strerror(errno));
@@ -192,7 +203,12 @@ class MaildirSource : public Source {
     // it (same server uid, same Message-ID and digest).
     renamed_in_new_ = renamed_in_new_ || entry->in_new;
     renamed_ = true;
-    listed_[uid] = Entry{target_name, false};  // a re-Fetch finds it there
+    // A re-Fetch finds it there: by its usual name, or as remembered.
+    if (target_name == AcknowledgedName(uid)) {
+      listed_.erase(uid);
+    } else {
+      listed_[uid] = Entry{target_name, false};
+    }
     return {};
   }
 
@@ -213,8 +229,9 @@ class MaildirSource : public Source {
     return Fail(ErrorKind::kNotFound, Where(uid) + " is gone");
   }
 
-  // Where `uid` lies now: where List() saw it, else new/UID, else wherever
-  // a scan finds it (moved by another client, or never listed).
+  // Where `uid` lies now: where List() saw it, else new/UID, else
+  // cur/UID:2,S, else wherever a scan finds it (moved by another client, or
+  // never listed).
   Result<Entry> Locate(const std::string& uid) {
     if (!ValidUid(uid)) {
       return Fail(ErrorKind::kNotFound, "no maildir message '" + uid + "'");
@@ -224,17 +241,25 @@ class MaildirSource : public Source {
       listed_.erase(it);
     }
     if (Exists(root_ / "new" / uid)) return Entry{uid, true};
+    if (Exists(root_ / "cur" / AcknowledgedName(uid)))
+      return Entry{AcknowledgedName(uid), false};
     std::optional<Entry> found;
     for (const bool in_new : {true, false}) {
       const fs::path dir = root_ / (in_new ? "new" : "cur");
       Result<void> read = ForEachFile(dir, [&](std::string_view name) {
         const Name split = Split(name);
-        if (!found && split.base == uid) found = Entry{std::string(name), in_new};
+        if (!found && split.base == uid)
+          found = Entry{std::string(name), in_new};
       });
       if (!read) return Fail(ErrorKind::kIo, Prefix() + read.error().message);
       if (found) return *found;
     }
     return Gone(uid);
+  }
+
+  // What Acknowledge() names a message that came to new/ without flags.
+  static std::string AcknowledgedName(const std::string& uid) {
+    return uid + ":2,S";
   }
 
   fs::path PathOf(const Entry& entry) const {

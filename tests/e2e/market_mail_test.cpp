@@ -15,8 +15,8 @@
 #include <algorithm>
 #include <ctime>
 
-#include "../integration/mail_fixture.h"
-#include "../integration/received_mail.h"
+#include "mail_fixture.h"
+#include "received_mail.h"
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/engine.h"
+#include "sqlite_steps.h"
 #include "store/database.h"
 #include "store/repos.h"
 #include "store/schema.h"
@@ -274,32 +275,6 @@ TEST_F(DealListTest, TimerCandidatesAreTheDealsWithATimerDue) {
   }
 }
 
-// Counts, for every statement that ran, the virtual machine steps and full
-// table scan steps (sqlite3_stmt_status), to see what a query read.
-class StepCounter {
- public:
-  explicit StepCounter(Database& db) : db_(db) {
-    sqlite3_trace_v2(db_.handle(), SQLITE_TRACE_PROFILE, &StepCounter::OnStmt,
-                     this);
-  }
-  ~StepCounter() { sqlite3_trace_v2(db_.handle(), 0, nullptr, nullptr); }
-  int vm_steps = 0;
-  int fullscan_steps = 0;
-
- private:
-  static int OnStmt(unsigned, void* self, void* stmt, void*) {
-    auto* counter = static_cast<StepCounter*>(self);
-    auto* st = static_cast<sqlite3_stmt*>(stmt);
-    // Read and reset: a compiled statement is kept and used again
-    // (Database::Prepare), and its counters would add up across uses.
-    counter->vm_steps += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);
-    counter->fullscan_steps +=
-        sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
-    return 0;
-  }
-  Database& db_;
-};
-
 // The regression this pins: `list --party` read every deal (5.5 s at a
 // million). Each first page (and a page after a cursor) must read about a
 // page of rows, whatever the number of deals: far fewer steps than deals.
@@ -312,7 +287,7 @@ TEST_F(DealListTest, APageReadsAPageNotTheTable) {
     filter.limit = 10;
     for (const std::string& after : {std::string(), IdOf(kDeals / 2)}) {
       filter.after = after;
-      StepCounter counter(db());
+      ct::testing::SqliteSteps counter(db());
       Result<std::vector<DealSummary>> page = DealRepo(db()).List(filter);
       ASSERT_TRUE(page) << page.error().message;
       // An unfiltered list walks deals_created from its start: a scan,

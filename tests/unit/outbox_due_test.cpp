@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sqlite_steps.h"
 #include "store/database.h"
 #include "store/repos.h"
 
@@ -20,27 +21,6 @@ constexpr int64_t kT0 = 1790000000;
 core::Time At(int64_t seconds) {
   return core::Time(std::chrono::seconds(seconds));
 }
-
-// VM steps of every statement run while it lives.
-class StepCounter {
- public:
-  explicit StepCounter(Database& db) : db_(db) {
-    sqlite3_trace_v2(db_.handle(), SQLITE_TRACE_PROFILE, &StepCounter::OnStmt,
-                     this);
-  }
-  ~StepCounter() { sqlite3_trace_v2(db_.handle(), 0, nullptr, nullptr); }
-  int vm_steps = 0;
-
- private:
-  static int OnStmt(unsigned, void* self, void* stmt, void*) {
-    // Read and reset: Database::Prepare hands the same compiled statement
-    // out again, and its counters add up across uses.
-    static_cast<StepCounter*>(self)->vm_steps += sqlite3_stmt_status(
-        static_cast<sqlite3_stmt*>(stmt), SQLITE_STMTSTATUS_VM_STEP, 1);
-    return 0;
-  }
-  Database& db_;
-};
 
 class OutboxDueTest : public ::testing::Test {
  protected:
@@ -89,7 +69,7 @@ TEST_F(OutboxDueTest, APageOfDueMessagesReadsAPageNotTheQueue) {
   int64_t after = 0;
   size_t seen = 0;
   for (int page = 0; page < 5; ++page) {
-    StepCounter counter(*db_);
+    ct::testing::SqliteSteps counter(*db_);
     Result<std::vector<OutboxRecord>> rows =
         outbox.Due(At(kT0 + 60), after, last, 10);
     ASSERT_TRUE(rows) << rows.error().message;
