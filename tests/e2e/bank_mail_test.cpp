@@ -155,8 +155,9 @@ TEST_F(BankMailTest, FromStatementToBankFile) {
        "CT 10 SALE\nbuyer: bob@example.test\nitem: Kind of Blue, CD\n"
        "price: 25,00 EUR\nshipping: 5.00\nlang: en\n");
   ASSERT_NO_FATAL_FAILURE(Run(1));
-  const std::string id = JsonString(Ct({"--json", "list"}).out, "id");
-  ASSERT_FALSE(id.empty());
+  const auto ids = JsonFields(ParseJson(Ct({"--json", "list"}).out), "id");
+  ASSERT_EQ(ids.size(), 1u);
+  const std::string id = ids[0];
   Mail("bob", id + " 11\n");
   ASSERT_NO_FATAL_FAILURE(Run(1));
   ASSERT_EQ(State(id), "awaiting_deposits");
