@@ -5,6 +5,7 @@
 #include "app/listings.h"
 #include "app/logging.h"
 #include "app/outbox.h"
+#include "app/trust.h"
 #include "store/repos.h"
 
 namespace ct::app {
@@ -18,6 +19,8 @@ const char* LedgerKindName(core::LedgerKind kind) {
       return "commission";
     case core::LedgerKind::kPayout:
       return "payout";
+    case core::LedgerKind::kShare:
+      return "share";
   }
   return "payout";
 }
@@ -136,6 +139,7 @@ Result<int64_t> WriteStep(Context& ctx, const core::Deal& before,
   auto event_id = history.AppendEvent(event);
   CT_TRY(event_id);
   CT_TRY(WriteMoney(ctx, outcome, *event_id));
+  CT_TRY(RecordReputation(ctx, **rules, before, outcome, cmd));
   CT_TRY(EnqueueNotifications(ctx, **rules, outcome, cmd, origin));
   CT_TRY(OnDealStep(ctx, before, outcome.deal));  // its listing
   Logger("app")->info("{}: {} by {}: {} -> {}", before.id, CodeName(cmd.code),

@@ -10,6 +10,8 @@ struct Totals {
   core::Money in;   // deposits
   core::Money out;  // commission + payouts
   core::Money payouts;
+  core::Money commission;
+  core::Money shares;  // of the commission, passed on: no held money moves
 };
 
 Totals SumStored(const std::vector<store::LedgerRecord>& stored) {
@@ -17,7 +19,10 @@ Totals SumStored(const std::vector<store::LedgerRecord>& stored) {
   for (const auto& row : stored) {
     if (row.kind == "deposit") {
       t.in += row.amount;
+    } else if (row.kind == "share") {
+      t.shares += row.amount;
     } else {
+      if (row.kind == "commission") t.commission += row.amount;
       t.out += row.amount;
       if (row.kind == "payout") t.payouts += row.amount;
     }
@@ -30,7 +35,11 @@ Totals SumMoves(const std::vector<core::LedgerMove>& moves) {
   for (const auto& move : moves) {
     if (move.kind == core::LedgerKind::kDeposit) {
       t.in += move.amount;
+    } else if (move.kind == core::LedgerKind::kShare) {
+      t.shares += move.amount;
     } else {
+      if (move.kind == core::LedgerKind::kCommission)
+        t.commission += move.amount;
       t.out += move.amount;
       if (move.kind == core::LedgerKind::kPayout) t.payouts += move.amount;
     }
@@ -64,8 +73,12 @@ Result<void> CheckConservation(const core::CaseRules& rules,
   }
   core::Money ordered;
   for (const auto& order : outcome.effects.payouts) ordered += order.amount;
-  if (ordered != moves.payouts) {
+  if (ordered != moves.payouts + moves.shares) {
     return Broken(after, "payout orders disagree with payout moves");
+  }
+  // What is passed on from the commission never exceeds the commission.
+  if (old_rows.shares + moves.shares > old_rows.commission + moves.commission) {
+    return Broken(after, "shares exceed the commission taken");
   }
   if (after.paid_in != after.paid_out + after.Held() ||
       after.Held().IsNegative()) {

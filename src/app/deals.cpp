@@ -10,6 +10,7 @@
 #include "app/ids.h"
 #include "app/logging.h"
 #include "app/outbox.h"
+#include "app/trust.h"
 #include "core/limits.h"
 #include "mail/mime.h"
 #include "util/text.h"
@@ -160,6 +161,7 @@ Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
                   fmt::format("{}: '{}' is not an e-mail address", role,
                               core::Excerpt(email, 60)));
   CT_TRY(CheckNotOurs(ctx, offer, /*cli=*/false));
+  CT_TRY(FillTrustTerms(ctx, offer));
   if (offer.lang.empty()) offer.lang = ctx.config.templates.default_language;
   if (!IsLanguage(offer.lang))
     return Fail(

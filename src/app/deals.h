@@ -14,6 +14,7 @@
 #include "core/engine.h"
 #include "store/records.h"
 #include "store/repos.h"
+#include "store/trust_repo.h"
 
 namespace ct::app {
 
@@ -94,6 +95,7 @@ struct DealView {
   bool partial = false;
   std::string deadline_outcome;  // state the deal enters if the deadline
                                  // passes now; "" without a deadline
+  std::vector<store::RatingRecord> ratings;  // 70s received (issue 11)
   // The listing it was opened from, "" when none.
   std::string listing_id;
 };

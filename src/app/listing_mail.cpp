@@ -9,6 +9,7 @@
 #include "app/deals.h"
 #include "app/listing_notices.h"
 #include "app/listings.h"
+#include "app/trust.h"
 #include "core/limits.h"
 #include "store/repos.h"
 
@@ -96,13 +97,17 @@ Result<ListingOutcome> Post(Context& ctx, const core::OfferText& text,
 Result<ListingOutcome> Search(Context& ctx, const core::SearchQuery& query,
                               const std::string& email, const Origin& origin,
                               const std::string& typed) {
-  auto found =
-      store::ListingRepo(ctx.db).Search(query, core::kMaxSearchResults,
-                                        ctx.now);
+  auto found = store::ListingRepo(ctx.db).Search(query, core::kMaxSearchResults,
+                                                 ctx.now);
   if (!found) return std::unexpected(found.error());
   notify::ListingInput in;
   in.search_text = typed;
   in.results = std::move(*found);
+  for (const auto& listing : in.results) {  // each lister's one-line record
+    auto record = Reputation(ctx, listing.lister);
+    CT_TRY(record);
+    in.records.push_back(std::move(*record));
+  }
   if (auto ok = QueueListingMail(ctx, "search_results", email,
                                  ctx.config.templates.default_language, in,
                                  origin.message_ref);

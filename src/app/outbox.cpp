@@ -6,6 +6,7 @@
 
 #include "app/accounts.h"
 #include "app/logging.h"
+#include "app/trust.h"
 #include "mail/mime.h"
 #include "money/epc_qr.h"
 #include "store/repos.h"
@@ -124,7 +125,8 @@ std::string AddressOf(const Context& ctx, const core::Deal& deal,
                       const std::string& role) {
   if (role == core::kOperatorRole) return ctx.config.outbox.operator_address;
   const core::PartyState* party = deal.Party(role);
-  return party ? party->email : std::string();
+  if (party) return party->email;
+  return TrustAddressOf(ctx, deal, role);
 }
 
 Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
@@ -155,7 +157,12 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
     }
     auto attachments = QrAttachment(ctx, in, note.templates);
     in.pay_to.qr = !attachments.empty();
-    auto text = ctx.renderer.Render(note.templates, deal.lang, in);
+    // The counterparty of an offer reads the offerer's record in it.
+    auto record = OfferRecord(ctx, deal, cmd, note);
+    CT_TRY(record);
+    in.reputation = record->has_value() ? &**record : nullptr;
+    const std::string lang = RecipientLanguage(ctx, deal, note.to);
+    auto text = ctx.renderer.Render(note.templates, lang, in);
     CT_TRY(text);
     store::OutboxRecord row;
     row.attachments = std::move(attachments);
@@ -163,7 +170,7 @@ Result<void> EnqueueNotifications(Context& ctx, const core::CaseRules& rules,
     row.created = ctx.now;
     row.to_email = in.recipient_email;
     row.to_role = note.to;
-    row.lang = deal.lang;
+    row.lang = lang;
     row.kind =
         IsFromMail(origin) && !IsTimerCode(cmd.code) ? "reply" : "notice";
     row.templates = Join(note.templates);

@@ -13,7 +13,10 @@
 #include "app/listings.h"
 #include "app/logging.h"
 #include "app/replies.h"
+#include "app/trust.h"
 #include "core/grammar.h"
+#include "core/limits.h"
+#include "core/trust.h"
 #include "crypto/verify.h"
 #include "mail/mime.h"
 #include "store/repos.h"
@@ -189,6 +192,39 @@ Result<void> ApplyOffer(Context& ctx, Job& job, const core::OfferText& text,
   return Finish(ctx, job, false);
 }
 
+// A party's 70 once the deal is over: recorded, confirmed to the rater
+// only (the comment is never mailed).
+Result<void> ApplyRating(Context& ctx, Job& job, const core::CaseRules& rules,
+                         const core::Deal& deal, const core::Command& cmd,
+                         const Identity& who) {
+  auto refusal = RecordRating(ctx, rules, deal, cmd, who.email);
+  CT_TRY(refusal);
+  if (!refusal->reason.empty())
+    return Refuse(ctx, job, refusal->reason, who.email, &deal, cmd, &*refusal);
+  ReplyRequest reply = Reply("rated", who.email, "", job, &deal);
+  reply.command = cmd;
+  CT_TRY(QueueReply(ctx, reply));
+  job.outcome = fmt::format("70 by {}: rated {:+d}", cmd.actor, cmd.score);
+  if (auto ok = MarkApplied(ctx, job); !ok) return ok;
+  return Finish(ctx, job, false);
+}
+
+// CT 00 REPUTATION: the record of an address or key, to a bound sender.
+Result<void> ApplyReputation(Context& ctx, Job& job, const std::string& query,
+                             const Identity& who) {
+  auto summary = Reputation(ctx, query);
+  if (!summary) {
+    if (summary.error().kind != ErrorKind::kInvalidInput)
+      return std::unexpected(summary.error());
+    return Refuse(ctx, job, summary.error().message, who.email, nullptr, {});
+  }
+  ReplyRequest reply = Reply("reputation", who.email, "", job, nullptr);
+  reply.reputation = std::move(*summary);
+  CT_TRY(QueueReply(ctx, reply));
+  job.outcome = "reputation of " + core::Excerpt(query, 60) + " sent";
+  return Finish(ctx, job, false);
+}
+
 Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
                           const Identity& who, bool encrypted) {
   core::Command cmd = parsed.command;
@@ -202,14 +238,22 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   }
   job.deal_id = deal->id;
   const core::PartyState* party = deal->PartyByEmail(who.email);
-  if (!who.is_operator && !party) {
+  auto rules = ctx.rules.Find(deal->case_name);
+  if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
+  // The deal's moderator acts in its own role (rules: [moderation]).
+  const bool moderator = !who.is_operator && !party &&
+                         !core::ModeratorOf(*deal).empty() &&
+                         core::ModeratorOf(*deal) == who.email;
+  if (!who.is_operator && !party && !moderator) {
     auto r = Keyed(fmt::format("{} is not a party of {}", who.email, deal->id),
                    "not_party", {{"email", who.email}, {"id", deal->id}});
     return Refuse(ctx, job, r.reason, who.email, nullptr, cmd, &r);
   }
-  cmd.actor = who.is_operator ? core::kOperatorRole : party->role;
-  auto rules = ctx.rules.Find(deal->case_name);
-  if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
+  cmd.actor = who.is_operator ? core::kOperatorRole
+              : moderator     ? (*rules)->moderation.role
+                              : party->role;
+  if (cmd.code == core::code::kRate)
+    return ApplyRating(ctx, job, **rules, *deal, cmd, who);
   auto step = core::Step(**rules, ctx.config.policy, *deal, cmd, ctx.now);
   Origin origin{who.email, job.row.message_id, encrypted};
   if (auto* refusal = std::get_if<core::Refusal>(&step)) {
@@ -235,7 +279,7 @@ Result<void> ApplyListing(Context& ctx, Job& job, const core::Parsed& parsed,
                   "listings`",
                   who.email, nullptr, {});
   auto done = ApplyListingMail(ctx, parsed, who.email, job.row.message_id);
-  if (!done) return std::unexpected(done.error());
+  CT_TRY(done);
   if (done->refused)
     return Refuse(ctx, job, done->reason, who.email, nullptr, {});
   job.outcome = done->outcome;
@@ -303,6 +347,8 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
       return ApplyOffer(ctx, job, parsed->offer, who);
     case core::Parsed::Kind::kCommand:
       return ApplyCommand(ctx, job, *parsed, who, s.encrypted);
+    case core::Parsed::Kind::kReputation:
+      return ApplyReputation(ctx, job, parsed->query, who);
     case core::Parsed::Kind::kAccount:
       return ApplyAccount(ctx, job, parsed->account, who, s.fingerprint);
     case core::Parsed::Kind::kListing:

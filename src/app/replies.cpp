@@ -41,6 +41,7 @@ Result<bool> QueueReply(Context& ctx, const ReplyRequest& request) {
   in.reason = request.reason;
   in.reason_key = request.reason_key;
   in.reason_args = request.reason_args;
+  in.reputation = request.reputation ? &*request.reputation : nullptr;
   auto text = ctx.renderer.Render({request.template_name}, lang, in);
   CT_TRY(text);
   store::OutboxRecord row;

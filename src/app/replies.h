@@ -6,10 +6,12 @@
 #define CYBERTROC_APP_REPLIES_H_
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "app/context.h"
 #include "core/engine.h"
+#include "core/reputation.h"
 
 namespace ct::app {
 
@@ -24,6 +26,8 @@ struct ReplyRequest {
   // language (core::Refusal::key/args); `reason` is the fallback.
   std::string reason_key;
   std::map<std::string, std::string> reason_args;
+  // The record asked for by CT 00 REPUTATION ("reputation" template).
+  std::optional<core::ReputationSummary> reputation;
 };
 
 // Queues the reply in the caller's transaction. Returns false (and queues

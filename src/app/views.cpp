@@ -62,6 +62,7 @@ Result<DealView> ShowDeal(Context& ctx, const std::string& id) {
   if (ok) ok = Fill(store::PayoutRepo(ctx.db).OfDeal(id), view.payouts);
   if (ok) ok = Fill(store::InboxRepo(ctx.db).OfDeal(id), view.inbox);
   if (ok) ok = Fill(store::OutboxRepo(ctx.db).OfDeal(id), view.outbox);
+  if (ok) ok = Fill(store::ReputationRepo(ctx.db).RatingsOf(id), view.ratings);
   std::optional<std::string> listing;
   if (ok) ok = Fill(store::ListingRepo(ctx.db).ListingOfDeal(id), listing);
   CT_TRY(ok);

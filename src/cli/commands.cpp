@@ -51,6 +51,11 @@ constexpr std::array kCommands = {
                 "everything about one listing: CL-XXXXXXXX"},
     CommandSpec{"catalogue", RunCatalogue,
                 "write the public catalogue of open listings: --out DIR"},
+    CommandSpec{"reputation", RunReputation,
+                "a party's record: EMAIL|FPR [--json] | link OLD NEW"},
+    CommandSpec{"moderators", RunModerators,
+                "moderators: add EMAIL FPR [--fee P%] [--lang L] | list | "
+                "remove EMAIL"},
 };
 
 }  // namespace

@@ -62,6 +62,8 @@ Result<void> RunReprocess(const Globals& globals, const Args& args);
 Result<void> RunListings(const Globals& globals, const Args& args);
 Result<void> RunListing(const Globals& globals, const Args& args);
 Result<void> RunCatalogue(const Globals& globals, const Args& args);
+Result<void> RunReputation(const Globals& globals, const Args& args);
+Result<void> RunModerators(const Globals& globals, const Args& args);
 
 }  // namespace ct::cli
 

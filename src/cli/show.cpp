@@ -163,6 +163,7 @@ void PrintPayouts(const app::DealView& view) {
 void PrintDealView(const app::DealView& view, const app::Context& ctx) {
   PrintSummary(view, ctx);
   PrintParties(view);
+  PrintTrust(view);
   PrintLedger(view);
   PrintEvents(view);
   PrintMessages(view);

@@ -171,6 +171,7 @@ Json DealViewJson(const app::DealView& view, const app::Context& ctx) {
       .Set("amounts", std::move(amounts))
       .Set("parties", PartiesJson(view))
       .Set("proposal", ProposalJson(d))
+      .Set("trust", TrustJson(view))
       .Set("ledger", LedgerJson(view))
       .Set("events", EventsJson(view))
       .Set("messages", std::move(messages))

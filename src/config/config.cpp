@@ -192,6 +192,15 @@ Result<std::string> ParsePayer(std::string_view text) {
   return payer;
 }
 
+// moderation.fee_from: where a moderator's fee comes from (docs/money.md).
+Result<std::string> ParseFeeFrom(std::string_view text) {
+  const std::string from = util::AsciiLower(text);
+  if (from != "commission" && from != "held") {
+    return Expected("commission or held", text);
+  }
+  return from;
+}
+
 Result<std::string> ParseLogLevel(std::string_view text) {
   const std::string level = util::AsciiLower(text);
   if (!IsLogLevel(level)) {
@@ -350,6 +359,9 @@ std::map<std::string, Setter> BuildKeys() {
       {"money.franchise", Rate(CT_FIELD(policy.money.franchise))},
       {"money.bond_includes_shipping",
        Parsed(CT_FIELD(policy.money.bond_includes_shipping), ParseBool)},
+      {"money.referral_share", Rate(CT_FIELD(policy.trust.referral_share))},
+      {"moderation.fee_from",
+       Parsed(CT_FIELD(policy.trust.moderator_fee_from), ParseFeeFrom)},
 
       {"deadlines.reminder_days",
        Parsed(CT_FIELD(policy.deadlines.reminder_days), ParseDayList)},

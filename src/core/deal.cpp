@@ -5,6 +5,9 @@ namespace ct::core {
 Money Deal::Splittable() const {
   Money excess;
   for (const auto& p : parties) excess += p.Excess();
+  // Set aside for a third person (core/trust.h): never part of a split.
+  auto reserved = amounts.find("reserved");
+  if (funded && reserved != amounts.end()) excess += reserved->second;
   return Held() - excess;
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/engine_internal.h"
+#include "core/trust.h"
 
 namespace ct::core {
 namespace {
@@ -119,7 +120,7 @@ Result<void> MoveTo(const CaseRules& rules, const Policy& policy, Deal& deal,
   internal::EnterState(rules, policy, deal, to, now);
   if (target->is_final) {
     deal.proposal.reset();
-    CT_TRY(internal::Settle(*target, deal, split, effects));
+    CT_TRY(internal::Settle(rules, *target, deal, split, effects));
   }
   effects.to_state = to;
   return {};
@@ -347,12 +348,12 @@ static StepResult Reminder(const CaseRules& rules, const Policy& policy,
   return Outcome{deal, fx};
 }
 
-StepResult Step(const CaseRules& rules, const Policy& policy, const Deal& deal,
-                const Command& cmd, Time now) {
+static StepResult StepCore(const CaseRules& rules, const Policy& policy,
+                           const Deal& deal, const Command& cmd, Time now) {
   if (cmd.code == code::kTimeout) return Timeout(rules, policy, deal, cmd, now);
   if (cmd.code == code::kReminder)
     return Reminder(rules, policy, deal, cmd, now);
-  if (cmd.actor != kOperatorRole && !deal.Party(cmd.actor))
+  if (!internal::MayAct(rules, deal, cmd.actor))
     return Plain("you are not a party of this deal");
   const StateRule* state = rules.FindState(deal.state);
   if (state && state->is_final && cmd.code != code::kStatus) {
@@ -364,13 +365,22 @@ StepResult Step(const CaseRules& rules, const Policy& policy, const Deal& deal,
   }
   const TransitionRule* t = FindTransition(rules, deal, cmd.code, cmd.actor);
   if (!t) return WhyNot(rules, deal, cmd);
+  if (auto r = internal::TrustRefusal(deal, cmd)) return *r;
   return Apply(rules, policy, deal, *t, cmd, now);
+}
+
+StepResult Step(const CaseRules& rules, const Policy& policy, const Deal& deal,
+                const Command& cmd, Time now) {
+  StepResult result = StepCore(rules, policy, deal, cmd, now);
+  internal::NotifyModerator(rules, cmd, result);
+  return result;
 }
 
 const TransitionRule* FindTransition(const CaseRules& rules, const Deal& deal,
                                      int code, const std::string& role) {
   for (const auto& t : rules.transitions)
-    if (t.code == code && Contains(t.from, deal.state) && Contains(t.by, role))
+    if (t.code == code && Contains(t.from, deal.state) &&
+        Contains(t.by, role) && internal::DeliveryMatches(t, deal))
       return &t;
   return nullptr;
 }
@@ -380,7 +390,7 @@ std::vector<int> AllowedCodes(const CaseRules& rules, const Deal& deal,
   std::vector<int> codes;
   for (const auto& t : rules.transitions) {
     if (t.code >= code::kResolve || !Contains(t.from, deal.state) ||
-        !Contains(t.by, role))
+        !Contains(t.by, role) || !internal::DeliveryMatches(t, deal))
       continue;
     const PartyState* p = deal.Party(role);
     if (!t.mark.empty() && p && p->marks.contains(t.mark)) continue;

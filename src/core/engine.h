@@ -30,9 +30,13 @@ struct Command {
   std::map<std::string, Money> split;
   // 92: days.
   int days = 0;
+  // 70: +1, -1 or 0 (the comment is `text`).
+  int score = 0;
 };
 
-enum class LedgerKind { kDeposit, kCommission, kPayout };
+// kShare: part of the commission already taken, passed on to a third person
+// (a referrer, a moderator); it leaves no held money (docs/money.md).
+enum class LedgerKind { kDeposit, kCommission, kPayout, kShare };
 
 struct LedgerMove {
   LedgerKind kind;
@@ -88,6 +92,11 @@ struct Offer {
   std::map<std::string, std::string> texts;   // item, give, take
   std::string delivery = "post";
   std::string lang;
+  // Trust terms (core/trust.h): a moderator from the operator's list with
+  // its fee rate, and whoever brought the buyer.
+  std::string moderator;
+  Rate moderator_fee;
+  std::string referrer;
 };
 
 // Creates a deal in the rules' initial state with every amount frozen (dues,

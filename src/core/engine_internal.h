@@ -20,9 +20,10 @@ void EnterState(const CaseRules& rules, const Policy& policy, Deal& deal,
 int RemindersPassed(const Policy& policy, const Deal& deal, Time now);
 
 // Pays out everything held when the deal enters the final state `rule`,
-// appending ledger moves and payout orders. `split` is used by kSplit.
+// appending ledger moves and payout orders. `split` is used by kSplit; a
+// moderator's fee and a referral share are paid too (core/trust.h).
 // Fails (kInternal) when the payouts would not leave exactly zero held.
-Result<void> Settle(const StateRule& rule, Deal& deal,
+Result<void> Settle(const CaseRules& rules, const StateRule& rule, Deal& deal,
                     const std::map<std::string, Money>& split,
                     Effects& effects);
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <map>
 #include <vector>
 
 #include "core/limits.h"
@@ -170,6 +171,19 @@ Result<void> ReadArguments(std::string_view line,
         cmd.split[role] = *amount;
       }
       return {};
+    case code::kRate: {
+      // "+", "-" (or the typographic minus) or "0", then a comment.
+      static const std::map<std::string_view, int> kScores = {
+          {"+", 1}, {"-", -1}, {"\u2212", -1}, {"0", 0}};
+      auto score = w.size() >= 3 ? kScores.find(w[2]) : kScores.end();
+      if (score == kScores.end()) return bad("expected 70 + or 70 - or 70 0");
+      cmd.score = score->second;
+      cmd.text = Rest(line, 3);
+      if (auto ok = CheckFreeText("comment", cmd.text, kMaxCommandTextChars);
+          !ok)
+        return bad(ok.error().message);
+      return {};
+    }
     case code::kExtend:
       if (w.size() != 3 || !IsCodeWord(w[2]))
         return bad("expected 92 N (a number of days)");
@@ -300,6 +314,15 @@ Result<Parsed> ParseCommandText(std::string_view raw,
       if (second == "help" && w.size() == 2) {
         ++found;
         parsed.kind = Parsed::Kind::kHelp;
+      } else if (IsCodeWord(w[1]) && std::stoi(std::string(w[1])) == 0 &&
+                 w.size() >= 3 && util::AsciiLower(w[2]) == "reputation") {
+        ++found;
+        // An address has at most 254 characters; a fingerprint 40 (or 64).
+        if (w.size() != 4 || w[3].size() > 254)
+          return Fail(ErrorKind::kInvalidInput,
+                      "expected CT 00 REPUTATION EMAIL (or a fingerprint)");
+        parsed.kind = Parsed::Kind::kReputation;
+        parsed.query = util::AsciiLower(w[3]);
       } else if (IsCodeWord(w[1]) &&
                  (std::stoi(std::string(w[1])) == code::kOffer ||
                   std::stoi(std::string(w[1])) == listing_code::kPost)) {
@@ -354,7 +377,8 @@ Result<Parsed> ParseCommandText(std::string_view raw,
     parsed.kind = Parsed::Kind::kCommand;
     parsed.deal_id = *id;
     parsed.command.code = std::stoi(std::string(w[1]));
-    if (!IsKnownCode(parsed.command.code) ||
+    if ((!IsKnownCode(parsed.command.code) &&
+         parsed.command.code != code::kRate) ||
         parsed.command.code == code::kResolve)
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("unknown code {}", w[1]));
@@ -402,6 +426,17 @@ Result<Offer> OfferFromText(const OfferText& text, const CaseRules& rules,
   }
   if (auto v = take("delivery")) offer.delivery = util::AsciiLower(*v);
   if (auto v = take("lang")) offer.lang = util::AsciiLower(*v);
+  // Trust terms, only where the case has them (else: unknown field).
+  if (!rules.moderation.role.empty())
+    if (auto v = take("moderator")) offer.moderator = util::AsciiLower(*v);
+  if (!rules.referral_on.empty())
+    if (auto v = take("referrer")) offer.referrer = util::AsciiLower(*v);
+  for (const auto& [mode, names] : rules.delivery_texts)
+    for (const auto& name : names)
+      if (auto v = take(name)) {
+        CT_TRY(CheckFreeText(name, *v, kMaxItemChars));
+        offer.texts[name] = *v;
+      }
   if (!fields.empty())
     return Fail(ErrorKind::kInvalidInput,
                 fmt::format("offer: unknown field '{}'",

@@ -47,6 +47,7 @@ struct Parsed {
     kListing,  // "CT 05 SALE" / "CT 05 EXCHANGE": `offer` holds the fields
     kSearch,   // "CT 06 words… [max: A] [case: C]"
     kListingCommand,  // "CL-XXXXXXXX 07|08|13 …"
+    kReputation,      // "CT 00 REPUTATION EMAIL|FPR"
     kAccount,         // "CT 03 IBAN": register a payout account
   };
   Kind kind = Kind::kNone;
@@ -56,7 +57,8 @@ struct Parsed {
   SearchQuery search;      // kSearch
   std::string listing_id;  // kListingCommand
   ListingCommand listing_command;  // kListingCommand
-  AccountText account;             // kAccount
+  std::string query;    // kReputation: the address or fingerprint asked
+  AccountText account;  // kAccount
 };
 
 // Reads `text`: lines starting with '>' and everything after a "-- " line

@@ -4,6 +4,7 @@
 
 #include "core/engine_internal.h"
 #include "core/limits.h"
+#include "core/trust.h"
 
 namespace ct::core {
 namespace {
@@ -132,6 +133,7 @@ Result<Deal> NewDeal(const CaseRules& rules, const Policy& policy,
     party.due = *due + shares[role];
     deal.parties.push_back(party);
   }
+  CT_TRY(internal::AddTrustTerms(rules, policy, offer, deal));
   Policy p = policy;
   internal::EnterState(rules, p, deal, rules.initial_state, now);
   return deal;

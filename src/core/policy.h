@@ -29,8 +29,15 @@ struct DeadlinePolicy {
   std::vector<int> reminder_days = {7, 1};  // before each deadline
 };
 
+// [moderation] and money.referral_share (docs/money.md).
+struct TrustPolicy {
+  Rate referral_share{.is_percent = true, .basis_points = 2500, .fixed = {}};
+  std::string moderator_fee_from = "commission";  // commission | held
+};
+
 struct Policy {
   MoneyPolicy money;
+  TrustPolicy trust;
   DeadlinePolicy deadlines;
 };
 

@@ -31,6 +31,9 @@ inline constexpr int kAcceptProposal = 91;
 inline constexpr int kExtend = 92;
 inline constexpr int kReturnAccepted = 101;
 inline constexpr int kReturnRejected = 102;
+// A party's rating of the other once the deal is over (app/ratings.cpp):
+// not a transition of any case, so not in IsKnownCode().
+inline constexpr int kRate = 70;
 // Internal: never parsed from mail.
 inline constexpr int kResolve = 1000;   // operator closes with a split (CLI)
 inline constexpr int kTimeout = 1001;   // a deadline passed
@@ -98,6 +101,19 @@ struct TransitionRule {
   std::vector<std::string> notify_done;  // templates, only when it moves
   bool notify_operator = false;
   std::string summary;  // one line for help and "what you may send now"
+  // Delivery modes this rule applies to ("" = every mode): a digital copy
+  // cannot be sent back, so its 62 opens a dispute instead.
+  std::vector<std::string> delivery;
+};
+
+// [moderation]: a third role, named by the offer's `moderator:` field
+// (one of the operator's moderators), that may take part in a dispute:
+// two of the three release the money (docs/protocol.md "Moderators").
+struct ModerationRule {
+  std::string role;     // "moderator"; "" = the case has none
+  LinearExpr fee_base;  // the moderator's percentage applies to this
+  std::vector<std::string> fee_on;     // final states that pay the fee
+  std::vector<std::string> notify_in;  // states the moderator hears about
 };
 
 struct TermRule {
@@ -124,9 +140,20 @@ struct CaseRules {
   LinearExpr franchise_cap;  // franchise never exceeds this (the bond)
   std::vector<StateRule> states;
   std::vector<TransitionRule> transitions;
+  ModerationRule moderation;
+  // [referral] share_on: final states in which a named `referrer:` gets
+  // money.referral_share of the commission (empty: no referrals).
+  std::vector<std::string> referral_on;
+  // [delivery_texts]: offer fields a delivery mode requires ("digital" ->
+  // ["sha256"]).
+  std::map<std::string, std::vector<std::string>> delivery_texts;
 
   const StateRule* FindState(const std::string& name) const;
   bool HasRole(const std::string& role) const;
+  // The moderator role of a case that has one.
+  bool IsModeratorRole(const std::string& role) const {
+    return !moderation.role.empty() && role == moderation.role;
+  }
 };
 
 }  // namespace ct::core

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "core/engine_internal.h"
+#include "core/trust.h"
 
 namespace ct::core::internal {
 namespace {
@@ -53,7 +54,7 @@ Result<void> CheckSplit(const CaseRules& rules, const Deal& deal,
   return {};
 }
 
-Result<void> Settle(const StateRule& rule, Deal& deal,
+Result<void> Settle(const CaseRules& rules, const StateRule& rule, Deal& deal,
                     const std::map<std::string, Money>& split,
                     Effects& effects) {
   switch (rule.settlement) {
@@ -79,6 +80,7 @@ Result<void> Settle(const StateRule& rule, Deal& deal,
         Pay(deal, effects, role, amount, "settlement");
       break;
   }
+  if (auto ok = PayShares(rules, rule, deal, effects); !ok) return ok;
   // Excess deposits were never part of the deal: always back to the payer.
   for (const auto& p : deal.parties)
     Pay(deal, effects, p.role, p.Excess(), "excess");

@@ -418,6 +418,7 @@ Data BuildContext(const MessageInput& in) {
   SetProgress(ctx, in);
   SetPayouts(ctx, in);
   SetMoney(ctx, in);
+  SetTrust(ctx, in);
   return ctx;
 }
 
@@ -527,6 +528,7 @@ Data SampleContext(bool exchange) {
   ctx.set("deadline_outcome_label", "disputed");
   ctx.set("from_progress", ProgressList(in, progress));
   ctx.set("has_from_progress", Data(true));
+  SetSampleTrust(ctx);  // every trust section shown too
   SetSampleListingContext(ctx, in);
   return ctx;
 }

@@ -11,6 +11,7 @@
 
 #include "core/deal.h"
 #include "core/engine.h"
+#include "core/reputation.h"
 #include "core/rules.h"
 #include "notify/listing_context.h"
 
@@ -79,6 +80,9 @@ struct MessageInput {
   // How amounts are written for people ("30,25" in French); command lines
   // to type accept either mark.
   char decimal_mark = '.';
+  // A party's record (an offer's counterparty, CT 00 REPUTATION); null
+  // when the message shows none.
+  const core::ReputationSummary* reputation = nullptr;
   // A listing message (notify/listing_context.h); null: none.
   const ListingInput* listing_input = nullptr;
 };
@@ -111,6 +115,14 @@ struct NextStep {
 std::vector<NextStep> NextSteps(const core::CaseRules& rules,
                                 const core::Deal& deal,
                                 const std::string& role);
+
+// The keys of issue 11 (notify/trust_context.cpp): moderator, referrer,
+// digital delivery, the rating just sent, and a party's record.
+void SetTrust(Data& ctx, const MessageInput& in);
+void SetSampleTrust(Data& ctx);
+// A party's record as a template sees it (`reputation`, a search result's
+// `lister_record`): its counts, and `line` (core::FormatReputationLine).
+Data ReputationData(const core::ReputationSummary& summary);
 
 // A fully populated context (every list non-empty) of a sale or an exchange,
 // used by CheckTemplates to render each template once.

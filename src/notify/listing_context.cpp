@@ -56,7 +56,18 @@ void SetOthers(data& ctx, const MessageInput& in, const ListingInput& li) {
   ctx.set("listing_deal", li.deal_id);
   ctx.set("search_text", li.search_text);
   data results{list{}};
-  for (const auto& r : li.results) results << data(ListingObject(in, r));
+  for (size_t i = 0; i < li.results.size(); ++i) {
+    object result = ListingObject(in, li.results[i]);
+    // The record, not the address: a search never shows who the lister is.
+    const bool has_record = i < li.records.size();
+    core::ReputationSummary record =
+        has_record ? li.records[i] : core::ReputationSummary{};
+    record.who = LabelOf(in, "listing", "lister");
+    result.emplace("lister_record",
+                   has_record ? ReputationData(record) : data(false));
+    result.emplace("has_lister_record", data(has_record));
+    results << data(std::move(result));
+  }
   ctx.set("results", results);
   ctx.set("has_results", data(!li.results.empty()));
   ctx.set("result_count", std::to_string(li.results.size()));
@@ -100,6 +111,12 @@ void SetSampleListingContext(data& ctx, const MessageInput& in) {
   li.interested_note = "Still available? I can pick it up.";
   li.search_text = "blue cd max: 30";
   li.results = {sale, exchange};
+  core::ReputationSummary record;
+  record.funded = record.completed = 3;
+  record.plus = 2;
+  record.defaults = 1;
+  record.since = *core::ParseIsoTime("2026-03-01T00:00:00Z");
+  li.records = {record, core::ReputationSummary{}};
   li.deal_id = "CT-7K3QX9A2";
   MessageInput with = in;
   with.listing_input = &li;

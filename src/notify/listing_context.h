@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/listing.h"
+#include "core/reputation.h"
 
 namespace ct::notify {
 
@@ -25,6 +26,9 @@ struct ListingInput {
   std::vector<core::Listing> results;
   // Deal of the lock that ended (listing_reopened / listing_closed).
   std::string deal_id;
+  // CT 06: the lister's record of each result, in the order of `results`
+  // (issue 11); a result past its end shows none.
+  std::vector<core::ReputationSummary> records;
 };
 
 // The listing templates, for `check` and tests.

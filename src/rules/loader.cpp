@@ -223,8 +223,29 @@ void ReadTransitions(const toml::table& root, Reader& r, CaseRules& rules) {
     tr.notify_operator =
         r.Bool(t->get("notify_operator"), at + ".notify_operator");
     tr.summary = r.String(t->get("summary"), at + ".summary", true);
+    tr.delivery = r.Strings(t->get("delivery"), at + ".delivery", false);
     rules.transitions.push_back(std::move(tr));
   }
+}
+
+// [moderation], [referral] and [delivery_texts]: what an offer may add
+// (docs/protocol.md "Moderators", "Digital goods").
+void ReadTrust(const toml::table& root, Reader& r, CaseRules& rules) {
+  if (const toml::table* m = root["moderation"].as_table()) {
+    auto& mod = rules.moderation;
+    mod.role = r.String(m->get("role"), "moderation.role", true);
+    mod.fee_base = r.Expr(m->get("fee_base"), "moderation.fee_base");
+    mod.fee_on = r.Strings(m->get("fee_on"), "moderation.fee_on", true);
+    mod.notify_in =
+        r.Strings(m->get("notify_in"), "moderation.notify_in", false);
+  }
+  if (const toml::table* ref = root["referral"].as_table())
+    rules.referral_on =
+        r.Strings(ref->get("share_on"), "referral.share_on", true);
+  if (const toml::table* dt = root["delivery_texts"].as_table())
+    for (const auto& [mode, node] : *dt)
+      rules.delivery_texts[std::string(mode.str())] =
+          r.Strings(&node, fmt::format("delivery_texts.{}", mode.str()), true);
 }
 
 // "*" in a transition's `from` stands for every state.
@@ -262,6 +283,7 @@ Result<core::CaseRules> LoadString(const std::string& text,
   ReadMoney(root, r, rules);
   ReadStates(root, r, rules);
   ReadTransitions(root, r, rules);
+  ReadTrust(root, r, rules);
   if (!r.ok()) return Fail(ErrorKind::kConfig, r.error());
   ExpandWildcards(rules);
   CT_TRY(Validate(rules));
@@ -318,7 +340,9 @@ std::vector<std::string> RuleBook::TemplateNames() const {
                                  "deadline_passed",
                                  "partial_default",
                                  "payout_instructions",
-                                 "offer"};
+                                 "offer",
+                                 "rated",
+                                 "reputation"};
   // Replies to "CT 03" and account change notices (app/accounts.cpp).
   names.insert(
       {"account_registered", "account_change_pending", "account_changed"});

@@ -29,6 +29,7 @@ class Checker {
     CheckAmounts();
     CheckStates();
     CheckTransitions();
+    CheckTrust();
     if (error_.empty()) CheckReachable();
     if (error_.empty()) CheckFormulaNeedsFunding();
     if (error_.empty()) return {};
@@ -45,7 +46,7 @@ class Checker {
     return r_.FindState(s) != nullptr;
   }
   bool IsActor(const std::string& s) const {
-    return r_.HasRole(s) || s == core::kOperatorRole;
+    return r_.HasRole(s) || s == core::kOperatorRole || r_.IsModeratorRole(s);
   }
 
   void CheckCase() {
@@ -335,6 +336,72 @@ class Checker {
                 "pays by formula but can be reached before the deal is "
                 "funded (use return_deposits)");
     }
+  }
+
+  // The third role takes part in a dispute and nothing else: it may ask
+  // the status, propose a split and accept another's proposal, so that no
+  // final state is reachable by the moderator alone (two of three).
+  void CheckModeration() {
+    const auto& m = r_.moderation;
+    if (m.role.empty()) return;
+    if (r_.HasRole(m.role) || m.role == core::kOperatorRole ||
+        m.role == core::kTimerRole)
+      Problem("moderation.role",
+              fmt::format("'{}' is a party, reserved or repeated", m.role));
+    CheckExpr(m.fee_base, "moderation.fee_base");
+    for (const auto& t : r_.transitions) {
+      if (!In(t.by, m.role)) continue;
+      using core::Action;
+      if (t.action != Action::kStatus && t.action != Action::kPropose &&
+          t.action != Action::kAcceptProposal)
+        Problem(fmt::format("transitions (code {}).by", t.code),
+                fmt::format("the {} may only ask the status, propose (90) "
+                            "or accept a proposal (91)",
+                            m.role));
+    }
+    for (const auto& s : r_.states) {
+      if (In(s.waits_for, m.role))
+        Problem("states." + s.name + ".waits_for",
+                "nothing may wait for the moderator: a deal without one "
+                "would wait forever");
+      if (s.settlement == core::Settlement::kSplit && !In(m.fee_on, s.name))
+        Problem("moderation.fee_on",
+                fmt::format("'{}' is settled by a split and must pay the "
+                            "moderator's fee",
+                            s.name));
+    }
+    for (const auto& name : m.notify_in)
+      if (!IsState(name))
+        Problem("moderation.notify_in",
+                fmt::format("unknown state '{}'", name));
+  }
+
+  void CheckFinalList(const std::vector<std::string>& names,
+                      const std::string& key) {
+    for (const auto& name : names) {
+      const core::StateRule* s = r_.FindState(name);
+      if (!s || !s->is_final)
+        Problem(key, fmt::format("'{}' is not a final state", name));
+    }
+  }
+
+  void CheckTrust() {
+    CheckModeration();
+    CheckFinalList(r_.moderation.fee_on, "moderation.fee_on");
+    CheckFinalList(r_.referral_on, "referral.share_on");
+    for (const auto& [mode, fields] : r_.delivery_texts) {
+      if (!In(r_.delivery_modes, mode))
+        Problem("delivery_texts." + mode, "not a delivery mode of the case");
+      for (const auto& f : fields)
+        if (In(r_.texts, f))
+          Problem("delivery_texts." + mode,
+                  fmt::format("'{}' is already required by texts", f));
+    }
+    for (const auto& t : r_.transitions)
+      for (const auto& mode : t.delivery)
+        if (!In(r_.delivery_modes, mode))
+          Problem(fmt::format("transitions (code {}).delivery", t.code),
+                  fmt::format("unknown delivery mode '{}'", mode));
   }
 
   const CaseRules& r_;

@@ -300,6 +300,74 @@ CREATE VIRTUAL TABLE IF NOT EXISTS listing_words USING fts5(
   tokenize = 'unicode61 remove_diacritics 2');
 )sql";
 
+// Issue 11, trust beyond the two parties. A sale may be delivered as a file
+// (delivery 'digital'), and part of a commission may be passed on to a
+// referrer or a moderator (ledger kind 'share'). Both only widen a CHECK;
+// SQLite's documented way to loosen a CHECK constraint without rebuilding
+// the table (which foreign keys to `deals` forbid here) is to edit the
+// stored CREATE statement: sqlite.org/lang_altertable.html, "Making Other
+// Kinds Of Table Schema Changes". RESET makes this connection re-read it.
+// Reputation is kept per key fingerprint: facts about funded deals, the
+// parties' ratings, and the operator's links from an old key to a new one;
+// the operator's moderators are a table too. Every statement may run twice
+// (IF NOT EXISTS; the replaced text no longer matches): a database rewound
+// to an older version by hand, as tests do, migrates again.
+constexpr std::string_view kSchemaTrust = R"sql(
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql,
+  'CHECK (delivery IN (''post'', ''hand''))',
+  'CHECK (delivery IN (''post'', ''hand'', ''digital''))')
+  WHERE type = 'table' AND name = 'deals';
+UPDATE sqlite_schema SET sql = replace(sql,
+  'CHECK (kind IN (''deposit'', ''commission'', ''payout''))',
+  'CHECK (kind IN (''deposit'', ''commission'', ''payout'', ''share''))')
+  WHERE type = 'table' AND name = 'ledger';
+PRAGMA writable_schema = RESET;
+PRAGMA writable_schema = OFF;
+
+CREATE TABLE IF NOT EXISTS moderators (
+  email TEXT PRIMARY KEY NOT NULL,
+  fingerprint TEXT NOT NULL,
+  fee_bp INTEGER NOT NULL CHECK (fee_bp >= 0 AND fee_bp <= 10000),
+  lang TEXT NOT NULL,
+  added INTEGER NOT NULL
+) STRICT;
+
+-- One row per party, deal and kind of fact (funded, completed, refunded,
+-- disputed, settled, expired, cancelled, default), only for funded deals.
+CREATE TABLE IF NOT EXISTS reputation_facts (
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  email TEXT NOT NULL COLLATE NOCASE,
+  fingerprint TEXT NOT NULL,
+  role TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (deal_id, email, kind)
+) STRICT;
+CREATE INDEX IF NOT EXISTS reputation_facts_fpr ON reputation_facts(fingerprint);
+CREATE INDEX IF NOT EXISTS reputation_facts_email ON reputation_facts(email);
+
+CREATE TABLE IF NOT EXISTS ratings (
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  rater_role TEXT NOT NULL,
+  rater_fpr TEXT NOT NULL,
+  rated_email TEXT NOT NULL COLLATE NOCASE,
+  rated_fpr TEXT NOT NULL,
+  score INTEGER NOT NULL CHECK (score IN (-1, 0, 1)),
+  comment TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (deal_id, rater_role)
+) STRICT;
+CREATE INDEX IF NOT EXISTS ratings_rated_fpr ON ratings(rated_fpr);
+CREATE INDEX IF NOT EXISTS ratings_rated_email ON ratings(rated_email);
+
+CREATE TABLE IF NOT EXISTS key_links (
+  old_fpr TEXT PRIMARY KEY NOT NULL,
+  new_fpr TEXT NOT NULL CHECK (new_fpr <> old_fpr),
+  linked_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
 // Issue 13. Real accounts. Where each party is paid: every registration
 // signed by a party is kept (evidence when a payout is disputed); at most
 // one active and one pending per address, and only the status ever
@@ -360,9 +428,9 @@ CREATE TABLE outbox_attachments (
 
 // Append only: a released version's script is never edited, a change is a
 // new entry.
-constexpr std::array<std::string_view, 6> kMigrations = {
-    kSchemaV1, kSchemaV2,       kSchemaV3,
-    kSchemaV4, kSchemaListings, kSchemaAccounts};
+constexpr std::array<std::string_view, 7> kMigrations = {
+    kSchemaV1,       kSchemaV2,    kSchemaV3,      kSchemaV4,
+    kSchemaListings, kSchemaTrust, kSchemaAccounts};
 
 Error FutureSchema(int version) {
   return Error{ErrorKind::kConfig, "database: schema version " +

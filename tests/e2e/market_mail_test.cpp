@@ -146,6 +146,9 @@ class MarketMailTest : public ::testing::Test {
     auto found = MailOf("bob", "Search results");
     EXPECT_EQ(found.size(), 1u);
     EXPECT_TRUE(AnyHas(found, "interested? send:  " + id + " 07"));
+    // The lister's record (issue 11), never the lister's address.
+    EXPECT_TRUE(AnyHas(found, "    lister: no funded deal yet"));
+    EXPECT_FALSE(AnyHas(found, "alice@example.test"));
     EXPECT_TRUE(AnyHas(found, "price 25.00 EUR + shipping 5.00 EUR"));
 
     Mail("bob", id + " 07 Is it still available? I can pay at once.\n");
@@ -173,8 +176,10 @@ class MarketMailTest : public ::testing::Test {
     Cmd show = Ct({"--json", "show", deal});
     EXPECT_EQ(JsonString(show.out, "state"), "offered");
     EXPECT_EQ(JsonString(show.out, "listing"), id);
-    EXPECT_EQ(JsonField(ParseJson(show.out).value("texts", Json()), "item"),
-              "Kind of Blue, CD, mint");
+    EXPECT_EQ(
+        JsonField(ParseJson(show.out).value("texts", Json::object()), "item"),
+        "Kind of Blue, CD, mint")
+        << show.out;
     EXPECT_NE(Ct({"show", deal}).out.find("Listing   " + id),
               std::string::npos);
     // Locked: it has left the search.
@@ -215,6 +220,20 @@ TEST_F(MarketMailTest, ListedFoundLockedDealCompletedListingClosed) {
   EXPECT_NE(closed.out.find(id), std::string::npos) << closed.out;
   EXPECT_EQ(Ct({"--json", "listings", "--state", "open"}).out.find(id),
             std::string::npos);
+  // alice's next listing shows the completed deal in her record.
+  Mail("alice", "CT 05 SALE\nitem: A Love Supreme, LP\nprice: 30.00\n");
+  Run(1);
+  Mail("carol", "CT 06 supreme\n");
+  Run(1);
+  std::vector<Received> found;  // carol's earlier search found nothing
+  for (auto& m : MailOf("carol", "Search results"))
+    if (m.text.find("A Love Supreme") != std::string::npos)
+      found.push_back(std::move(m));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(AnyHas(
+      found, "    lister: 1 deal completed, 0 returned, 0 disputes; 0 +, 0 "))
+      << found.front().text;
+  EXPECT_FALSE(AnyHas(found, "alice@example.test"));
 }
 
 TEST_F(MarketMailTest, DealDeclinedListingReopens) {

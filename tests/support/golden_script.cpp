@@ -4,6 +4,7 @@
 
 #include <variant>
 
+#include "core/trust.h"
 #include "notify/context.h"
 
 namespace ct::golden {
@@ -75,6 +76,14 @@ std::string Script::Address(const std::string& role) const {
   return p ? p->email : "";
 }
 
+std::string Script::Email(const core::Deal& deal,
+                          const std::string& role) const {
+  if (role == core::kOperatorRole) return kOperator;
+  if (const core::PartyState* p = deal.Party(role)) return p->email;
+  if (role == core::kReferrerPayee) return core::ReferrerOf(deal);
+  return rules_.IsModeratorRole(role) ? core::ModeratorOf(deal) : "";
+}
+
 void Script::Emit(const std::string& step, const core::Outcome& outcome,
                   const core::Command& cmd) {
   const core::Deal& deal = outcome.deal;
@@ -85,9 +94,7 @@ void Script::Emit(const std::string& step, const core::Outcome& outcome,
   in.from_state = outcome.effects.from_state;
   in.to_state = outcome.effects.to_state;
   for (const auto& order : outcome.effects.payouts) {
-    std::string email = order.payee == core::kOperatorRole
-                            ? kOperator
-                            : deal.Party(order.payee)->email;
+    const std::string email = Email(deal, order.payee);
     // As app/outbox.cpp finds them: alice registered her account, bob
     // did not.
     const bool alice = email == "alice@example.test";
@@ -105,8 +112,7 @@ void Script::Emit(const std::string& step, const core::Outcome& outcome,
       << name_ << " " << step << ": no message";
   for (const auto& note : outcome.effects.notifications) {
     in.recipient_role = note.to;
-    in.recipient_email =
-        note.to == core::kOperatorRole ? kOperator : deal.Party(note.to)->email;
+    in.recipient_email = Email(deal, note.to);
     in.to_actor = note.to_actor;
     // The EPC QR code goes with what asks for money (app/outbox.cpp).
     in.pay_to.qr = false;

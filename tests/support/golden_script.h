@@ -64,6 +64,9 @@ class Script {
 
  private:
   std::string Address(const std::string& role) const;
+  // As app/outbox.cpp AddressOf: a role, the operator, the deal's
+  // moderator or referrer.
+  std::string Email(const core::Deal& deal, const std::string& role) const;
   void Emit(const std::string& step, const core::Outcome& outcome,
             const core::Command& cmd);
   void Append(const std::string& step, const std::string& to,

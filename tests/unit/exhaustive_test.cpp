@@ -13,7 +13,12 @@
 //   other silent is not a shipment (issue 8.3, protocol case E).
 //
 // Deposits are not a performed step: an unfunded deal pays each back in
-// full (checked with the money). ExhaustiveTest.CatchesTheOldUnfairTimeouts
+// full (checked with the money). Moderated variants (issue 11) add: what is
+// passed on from the commission (referral, a moderator's fee) never exceeds
+// it, and the moderator alone never ends a deal: whenever its command makes
+// a deal final it accepted a party's proposal, and from every state where it
+// may act, no sequence of its commands alone reaches a final state.
+// ExhaustiveTest.CatchesTheOldUnfairTimeouts
 // runs the checker on the rules as they were before issue 8.3 and expects
 // it to object.
 #include <fmt/format.h>
@@ -27,6 +32,7 @@
 #include <unordered_set>
 
 #include "core/engine.h"
+#include "core/trust.h"
 #include "test_rules.h"
 
 namespace ct::core {
@@ -73,8 +79,17 @@ struct Probe {
 
 class Explorer {
  public:
-  explicit Explorer(const CaseRules& rules, int depth = kDepth)
-      : rules_(rules), depth_(depth) {}
+  explicit Explorer(const CaseRules& rules, int depth = kDepth,
+                    Policy policy = {})
+      : rules_(rules), depth_(depth), policy_(std::move(policy)) {}
+
+  // States a variant cannot reach (a digital copy is never sent back).
+  void set_unreachable(std::set<std::string> states) {
+    unreachable_ = std::move(states);
+  }
+
+  // Moderator commands checked, alone, from states where it may act.
+  long moderator_probes() const { return moderator_probes_; }
 
   // Unfair timeouts found, one line each ("funded -> cancelled ...").
   const std::vector<std::string>& unfair() const { return unfair_; }
@@ -91,6 +106,7 @@ class Explorer {
       todo.pop_front();
       states_.insert(node.deal.state);
       CheckDeal(node.deal);
+      CheckModeratorAlone(node.deal);
       if (node.depth == depth_) continue;
       for (const auto& probe : Probes(node.deal)) {
         ++transitions_;
@@ -111,7 +127,9 @@ class Explorer {
       }
     }
     for (const auto& s : rules_.states)
-      EXPECT_TRUE(states_.contains(s.name)) << s.name << " never reached";
+      EXPECT_EQ(states_.contains(s.name), !unreachable_.contains(s.name))
+          << s.name
+          << (unreachable_.contains(s.name) ? " reached" : " never reached");
     fmt::print(
         "{}: explored {} deals, {} transitions ({} refused) to depth "
         "{}; {} timeouts from a partly performed state, {} unfair\n",
@@ -125,6 +143,9 @@ class Explorer {
     Time now = d.state_entered;
     std::vector<std::string> actors = rules_.roles;
     actors.push_back(kOperatorRole);
+    // Always probed: refused where the deal names no moderator.
+    if (!rules_.moderation.role.empty())
+      actors.push_back(rules_.moderation.role);
     for (int c : {0, 11, 12, 13, 40, 61, 62, 63, 81, 91, 101, 102})
       for (const auto& a : actors) probes.push_back({Cmd(c, a), now});
     for (const auto& a : actors) {
@@ -201,29 +222,39 @@ class Explorer {
   }
 
   void CheckStep(const Deal& before, const Outcome& out, const Command& cmd) {
-    Money in, commission, payouts;
+    Money in, commission, payouts, shares;
     for (const auto& m : out.effects.ledger) {
       ASSERT_GT(m.amount, Money()) << "ledger moves are positive";
       if (m.kind == LedgerKind::kDeposit) in += m.amount;
       if (m.kind == LedgerKind::kCommission) commission += m.amount;
       if (m.kind == LedgerKind::kPayout) payouts += m.amount;
+      if (m.kind == LedgerKind::kShare) shares += m.amount;
     }
+    Money taken;  // the commission, taken once funded
+    if (out.deal.funded)
+      for (const auto& p : out.deal.parties) taken += p.commission;
+    EXPECT_LE(shares, taken) << "passed on more than the commission";
     // Money in = money out + held, move by move.
     ASSERT_EQ(out.deal.paid_in - before.paid_in, in);
     ASSERT_EQ(out.deal.paid_out - before.paid_out, commission + payouts);
     Money sum;
     for (const auto& p : out.effects.payouts) sum += p.amount;
-    ASSERT_EQ(sum, payouts);
+    ASSERT_EQ(sum, payouts + shares);
+    if (rules_.IsModeratorRole(cmd.actor) &&
+        rules_.FindState(out.deal.state)->is_final &&
+        !rules_.FindState(before.state)->is_final) {
+      ASSERT_TRUE(before.proposal.has_value()) << Key(before);
+      EXPECT_TRUE(before.Party(before.proposal->by))
+          << "the moderator ended a deal alone: " << Key(before);
+    }
     bool final = rules_.FindState(out.deal.state)->is_final;
     bool was_final = rules_.FindState(before.state)->is_final;
     if (final && !was_final) {
-      Money taken;
-      if (out.deal.funded)
-        for (const auto& p : out.deal.parties) taken += p.commission;
       EXPECT_EQ(payouts, out.deal.paid_in - taken)
           << "payouts = all deposits less commission, " << Key(out.deal);
     } else {
       EXPECT_TRUE(payouts.IsZero()) << "only endings pay out";
+      EXPECT_TRUE(shares.IsZero()) << "only endings pass on commission";
     }
     if (was_final) {
       EXPECT_EQ(cmd.code, code::kStatus);
@@ -246,6 +277,34 @@ class Explorer {
     }
     if (silent.empty() || silent.size() == parties) return {};
     return silent;
+  }
+
+  // No sequence of up to three commands of the moderator alone (every code,
+  // good and bad splits, extensions, deposits) ends a deal it may act on
+  // while no party agrees: from the deal as it is with no party's proposal
+  // standing (accepting one is two of three, checked in CheckStep).
+  void CheckModeratorAlone(const Deal& reached) {
+    const std::string& mod = rules_.moderation.role;
+    if (mod.empty() || ModeratorOf(reached).empty()) return;
+    Deal start = reached;
+    start.proposal.reset();
+    if (AllowedCodes(rules_, start, mod).size() <= 1) return;
+    std::vector<Deal> level = {start};
+    for (int depth = 0; depth < 3 && !level.empty(); ++depth) {
+      std::vector<Deal> next;
+      for (const auto& d : level)
+        for (const auto& probe : Probes(d)) {
+          if (probe.cmd.actor != mod) continue;
+          ++moderator_probes_;
+          auto r = Step(rules_, policy_, d, probe.cmd, probe.now);
+          auto* out = std::get_if<Outcome>(&r);
+          if (!out || out->deal == d) continue;
+          ASSERT_FALSE(rules_.FindState(out->deal.state)->is_final)
+              << "the moderator alone ended " << Key(start);
+          next.push_back(out->deal);
+        }
+      level = std::move(next);
+    }
   }
 
   static std::multiset<std::string> Payouts(const Effects& fx) {
@@ -303,6 +362,8 @@ class Explorer {
   std::set<std::string> states_;
   long transitions_ = 0;
   long refusals_ = 0;
+  long moderator_probes_ = 0;
+  std::set<std::string> unreachable_;
 };
 
 // An offer for any case: every role an address, every term an amount
@@ -332,6 +393,40 @@ TEST(ExhaustiveTest, EveryRulesFile) {
     if (name == "exchange") {
       EXPECT_GT(explorer.partial_timeouts(), 0)
           << "the fairness check never met a partly performed state";
+    }
+  }
+}
+
+// Issue 11: every case with a moderator, explored with one named (its fee
+// from the commission, then from the held funds) and a referrer; the sale
+// also with a digital delivery. Same invariants, plus the moderator's.
+TEST(ExhaustiveTest, ModeratedAndReferredVariants) {
+  for (const auto& [name, rules] : ct::testing::ShippedRules().cases) {
+    if (rules.moderation.role.empty()) continue;
+    for (const std::string from : {"commission", "held"}) {
+      for (const bool digital : {false, true}) {
+        if (digital && !rules.delivery_texts.contains("digital")) continue;
+        SCOPED_TRACE(
+            fmt::format("{} fee_from={} digital={}", name, from, digital));
+        Policy policy;
+        policy.trust.moderator_fee_from = from;
+        Offer offer = AnyOffer(rules);
+        offer.moderator = "mod@example.test";
+        offer.moderator_fee = {
+            .is_percent = true, .basis_points = 500, .fixed = {}};
+        offer.referrer = "ref@example.test";
+        if (digital) {
+          offer.delivery = "digital";
+          offer.texts["sha256"] = std::string(64, 'a');
+        }
+        Explorer explorer(rules, kShallowDepth + 2, policy);
+        if (digital)
+          explorer.set_unreachable({"returning", "return_shipped", "refunded"});
+        explorer.Run(offer);
+        EXPECT_TRUE(explorer.unfair().empty()) << explorer.unfair().front();
+        EXPECT_GT(explorer.moderator_probes(), 0)
+            << "the moderator was never checked alone";
+      }
     }
   }
 }

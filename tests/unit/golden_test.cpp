@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "core/reputation.h"
 #include "golden_script.h"
 #include "notify/render.h"
 #include "rules/loader.h"
@@ -219,6 +220,36 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
     }
   }
 
+  // Issue 11: a digital sale with a moderator (5 %, from the commission)
+  // and a referrer; the file is not as described (62: straight to dispute),
+  // the moderator proposes and the buyer accepts.
+  void Trust() {
+    Script s = New("sale", "sale-moderated-digital");
+    core::Offer offer = SaleOffer("digital");
+    offer.texts["sha256"] = std::string(64, 'e');
+    offer.moderator = "carol@example.test";
+    offer.moderator_fee = {
+        .is_percent = true, .basis_points = 500, .fixed = {}};
+    offer.referrer = "dave@example.test";
+    s.Offer(offer, 0);
+    s.Quiet(true);
+    s.Do("11-accepted", Cmd(core::code::kAccept, "buyer"), 1);
+    s.Do("21-deposit-seller", Deposit("seller", 3025, ""), 2);
+    s.Do("21-deposit-buyer-funded", Deposit("buyer", 6025, ""), 3);
+    s.Quiet(false);
+    s.Do("40-shipped",
+         Cmd(core::code::kShipped, "seller",
+             "https://files.example.test/kind-of-blue.flac"),
+         4);
+    s.Do("62-digital-rejected",
+         Cmd(core::code::kNotSatisfied, "buyer", "the file is truncated"), 5);
+    s.Do("90-proposal",
+         Split(core::code::kPropose, "moderator",
+               {{"seller", M(4000)}, {"buyer", M(5000)}}),
+         6);
+    s.Do("91-settled", Cmd(core::code::kAcceptProposal, "buyer"), 7);
+  }
+
   void Exchanges() {
     {
       Script s = New("exchange", "exchange-completed");
@@ -350,6 +381,36 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
     one("reply-account-change-pending", "account_change_pending", account);
     account.to_actor = false;
     one("reply-account-changed", "account_changed", account);
+    // app/process.cpp ApplyRating and ApplyReputation (issue 11).
+    auto rules = book_.Find("sale");
+    ASSERT_TRUE(rules);
+    core::Offer offer = SaleOffer();
+    offer.id = kId;
+    offer.lang = lang;
+    auto deal = core::NewDeal(**rules, core::Policy{}, offer, At(0));
+    ASSERT_TRUE(deal);
+    notify::MessageInput rated;
+    rated.deal = &*deal;
+    rated.rules = *rules;
+    rated.recipient_role = "buyer";
+    rated.recipient_email = "bob@example.test";
+    rated.to_actor = true;
+    rated.command.code = core::code::kRate;
+    rated.command.actor = "buyer";
+    rated.command.score = 1;
+    one("reply-rated", "rated", rated);
+    core::ReputationSummary record;
+    record.who = "alice@example.test";
+    record.funded = 14;
+    record.completed = 12;
+    record.returned = 1;
+    record.plus = 11;
+    record.since = *core::ParseIsoTime("2026-03-14T09:00:00Z");
+    notify::MessageInput asked;
+    asked.recipient_email = "bob@example.test";
+    asked.to_actor = true;
+    asked.reputation = &record;
+    one("reply-reputation", "reputation", asked);
   }
 
   // Listing mail (app/listing_mail.cpp, app/listings.cpp): one fixed sale
@@ -386,23 +447,34 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
       files_[name] = "=== to <" + to + "> [" + tmpl +
                      "]\nSubject: " + msg->subject + "\n\n" + msg->body;
     };
-    notify::ListingInput about_sale{&sale, "", "", "", {}, ""};
-    notify::ListingInput about_swap{&swap, "", "", "", {}, ""};
+    notify::ListingInput about_sale{&sale, "", "", "", {}, "", {}};
+    notify::ListingInput about_swap{&swap, "", "", "", {}, "", {}};
     const std::string alice = "alice@example.test";
     one("listing-05-posted-sale", "listing_posted", alice, about_sale);
     one("listing-05-posted-exchange", "listing_posted", alice, about_swap);
-    notify::ListingInput search{nullptr,        "",           "",
-                                "blue max: 40", {sale, swap}, ""};
+    core::ReputationSummary record;  // issue 11: the lister's, no address
+    record.funded = 4;
+    record.completed = 3;
+    record.disputed = 1;
+    record.plus = 3;
+    record.since = *core::ParseIsoTime("2026-03-14T09:00:00Z");
+    notify::ListingInput search{nullptr,
+                                "",
+                                "",
+                                "blue max: 40",
+                                {sale, swap},
+                                "",
+                                {record, core::ReputationSummary{}}};
     one("listing-06-search", "search_results", "bob@example.test", search);
-    notify::ListingInput none{nullptr, "", "", "harpsichord", {}, ""};
+    notify::ListingInput none{nullptr, "", "", "harpsichord", {}, "", {}};
     one("listing-06-search-none", "search_results", "bob@example.test", none);
     notify::ListingInput interest{
-        &sale, "bob@example.test", "Still available?", "", {}, ""};
+        &sale, "bob@example.test", "Still available?", "", {}, "", {}};
     one("listing-07-interest-sent", "interest_sent", "bob@example.test",
         interest);
     one("listing-07-interest-notice", "interest_notice", alice, interest);
     one("listing-08-taken", "listing_taken", "carol@example.test", about_sale);
-    notify::ListingInput ended{&sale, "", "", "", {}, kId};
+    notify::ListingInput ended{&sale, "", "", "", {}, kId, {}};
     one("listing-deal-declined-reopened", "listing_reopened", alice, ended);
     one("listing-deal-completed-closed", "listing_closed", alice, ended);
     one("listing-13-withdrawn", "listing_withdrawn", alice, about_sale);
@@ -420,6 +492,7 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
 TEST_P(GoldenTest, EveryMessageMatchesItsGoldenText) {
   Sales();
   Exchanges();
+  Trust();
   Replies();
   Listings();
   ASSERT_FALSE(HasFailure());
@@ -475,6 +548,7 @@ TEST_P(GoldenTest, EveryMessageMatchesItsGoldenText) {
 TEST_P(GoldenTest, TextsAreWellFormed) {
   Sales();
   Exchanges();
+  Trust();
   Replies();
   for (const auto& [name, text] : files_) {
     std::istringstream lines(text);

@@ -1,0 +1,145 @@
+// moderators add EMAIL FPR [--fee P%] [--lang L] | list | remove EMAIL: the
+// operator's list of moderators an offer may name (docs/operator.md).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "app/identity.h"
+#include "app/inbound.h"
+#include "cli/common.h"
+#include "crypto/import.h"
+#include "store/repos.h"
+#include "store/trust_repo.h"
+#include "util/text.h"
+
+namespace ct::cli {
+namespace {
+
+std::string Percent(int64_t bp) {
+  return fmt::format("{}.{:02}%", bp / 100, bp % 100);
+}
+
+// "5%", "2.5%" or "5": hundredths of a percent, at most 100 %.
+Result<int64_t> ParseFee(const app::Context& ctx, std::string text) {
+  if (text.empty()) return 0;
+  if (text.back() != '%') text += '%';
+  auto rate = core::ParseRate(text, ctx.config.policy.money.currency);
+  if (!rate || !rate->is_percent || rate->basis_points > 10000)
+    return Fail(ErrorKind::kUsage,
+                "moderators add: --fee wants a percentage from 0% to 100%, "
+                "not '" +
+                    text + "'");
+  return rate->basis_points;
+}
+
+// The key must be in the home and carry the address: the moderator's mail
+// is then verified and bound like a party's.
+Result<void> Add(app::Context& ctx, const po::variables_map& vm,
+                 const std::string& email, const std::string& fpr_text) {
+  auto fee = ParseFee(ctx, Optional(vm, "fee"));
+  CT_TRY(fee);
+  std::string lang = util::AsciiLower(Optional(vm, "lang"));
+  if (lang.empty()) lang = ctx.config.templates.default_language;
+  if (lang.size() < 2 || lang.size() > 3 ||
+      !std::all_of(lang.begin(), lang.end(),
+                   [](char c) { return c >= 'a' && c <= 'z'; }))
+    return Fail(ErrorKind::kUsage,
+                "moderators add: --lang wants a language "
+                "code such as fr or en");
+  auto gpg = app::OpenGpg(ctx);
+  CT_TRY(gpg);
+  const std::string fpr = app::NormalizeFingerprint(fpr_text);
+  auto key = crypto::LookupKey(*gpg, fpr);
+  CT_TRY(key);
+  if (!*key)
+    return Fail(ErrorKind::kUsage,
+                "moderators add: no key " + fpr + " (keys import it first)");
+  const auto& emails = (*key)->emails;
+  if (std::find(emails.begin(), emails.end(), email) == emails.end())
+    return Fail(ErrorKind::kUsage, fmt::format("moderators add: key {} does "
+                                               "not carry {}",
+                                               fpr, email));
+  auto tx = store::Transaction::Begin(ctx.db);
+  CT_TRY(tx);
+  store::BindingRecord binding{email, (*key)->primary, ctx.now, "moderator"};
+  if (auto ok = store::KeyRepo(ctx.db).Bind(binding); !ok) return ok;
+  store::ModeratorRecord m{email, (*key)->primary, *fee, lang, ctx.now};
+  if (auto ok = store::ModeratorRepo(ctx.db).Put(m); !ok) return ok;
+  if (auto ok = tx->Commit(); !ok) return ok;
+  std::cout << fmt::format("moderator {} ({}), fee {}, mail in {}\n", email,
+                           m.fingerprint, Percent(m.fee_bp), lang);
+  return {};
+}
+
+Result<void> List(const Globals& globals, app::Context& ctx) {
+  auto all = store::ModeratorRepo(ctx.db).All();
+  CT_TRY(all);
+  if (globals.json) {
+    util::Json list = util::Json::Array();
+    for (const auto& m : *all)
+      list.Push(util::Json::Object()
+                    .Set("email", m.email)
+                    .Set("fingerprint", m.fingerprint)
+                    .Set("fee", Percent(m.fee_bp))
+                    .Set("lang", m.lang)
+                    .Set("added", core::FormatIsoTime(m.added)));
+    PrintJson(list);
+    return {};
+  }
+  for (const auto& m : *all)
+    std::cout << Fit(fmt::format("{:<30} {} {:>7} {}", m.email, m.fingerprint,
+                                 Percent(m.fee_bp), m.lang))
+              << "\n";
+  if (all->empty()) std::cout << "no moderator yet\n";
+  return {};
+}
+
+Result<void> Remove(app::Context& ctx, const std::string& email) {
+  auto removed = store::ModeratorRepo(ctx.db).Remove(email);
+  CT_TRY(removed);
+  if (!*removed)
+    return Fail(ErrorKind::kUsage,
+                "moderators remove: " + email + " is not a moderator");
+  // Deals that already name it keep it: it stays bound and may act there.
+  std::cout << "removed " << email << " (deals naming it keep it)\n";
+  return {};
+}
+
+}  // namespace
+
+Result<void> RunModerators(const Globals& globals, const Args& args) {
+  Syntax syntax(
+      "moderators add EMAIL FPR [--fee P%] [--lang L] | moderators list | "
+      "moderators remove EMAIL");
+  syntax.options.add_options()(
+      "fee", po::value<std::string>()->value_name("P%"),
+      "its fee: a percentage of the price or value (default 0%)")(
+      "lang", po::value<std::string>()->value_name("L"),
+      "the language of its mail (default templates.default_language)");
+  syntax.hidden.add_options()("action", po::value<std::string>())(
+      "arg", po::value<std::vector<std::string>>());
+  syntax.positional.add("action", 1).add("arg", -1);
+  po::variables_map vm;
+  auto parsed = Parse(syntax, args, vm);
+  CT_TRY(parsed);
+  if (!*parsed) return {};
+  auto action = Required(vm, "action", syntax.usage);
+  CT_TRY(action);
+  std::vector<std::string> rest;
+  if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
+  const size_t want = *action == "add"      ? 2
+                      : *action == "remove" ? 1
+                      : *action == "list"   ? 0
+                                            : 99;
+  if (want == 99 || rest.size() != want)
+    return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
+  auto ctx = OpenContext(globals);
+  CT_TRY(ctx);
+  if (*action == "add")
+    return Add(*ctx, vm, util::AsciiLower(rest[0]), rest[1]);
+  if (*action == "remove") return Remove(*ctx, util::AsciiLower(rest[0]));
+  return List(globals, *ctx);
+}
+
+}  // namespace ct::cli
