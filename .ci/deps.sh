@@ -12,18 +12,21 @@ build_packages=(
   libspdlog-dev libfmt-dev libtomlplusplus-dev libkainjow-mustache-dev
   libgnutls28-dev
   libgtest-dev googletest nlohmann-json3-dev
+  libqrencode-dev libxml2-dev zlib1g-dev
   # The libFuzzer targets (tests/fuzz): clang 16 (clang 14 cannot compile
   # our C++23, see tests/fuzz/clang.cmake) and its sanitizer runtimes.
   clang-16 libclang-rt-16-dev
 )
 # Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP
 # server (OpenSMTPD), a real mail client (neomutt driven in tmux), a real
-# browser for the public catalogue (headless Chromium).
+# browser for the public catalogue (headless Chromium); xmllint checks the
+# SEPA files, zbarimg reads the EPC QR codes back.
 test_packages=(
   gnupg sqlite3 perl
   dovecot-imapd dovecot-pop3d dovecot-lmtpd opensmtpd
   neomutt tmux ca-certificates swaks libnet-ssleay-perl
   chromium chromium-driver
+  libxml2-utils zbar-tools
 )
 
 missing=()

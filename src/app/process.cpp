@@ -4,6 +4,7 @@
 // same end state as no crash.
 #include <fmt/format.h>
 
+#include "app/accounts.h"
 #include "app/commit.h"
 #include "app/deals.h"
 #include "app/faults.h"
@@ -287,6 +288,23 @@ Result<void> ApplyListing(Context& ctx, Job& job, const core::Parsed& parsed,
   return Finish(ctx, job, false);
 }
 
+// CT 03: where the sender is paid (app/accounts.h).
+Result<void> ApplyAccount(Context& ctx, Job& job, const core::AccountText& text,
+                          const Identity& who, const std::string& fpr) {
+  if (who.is_operator)
+    return Refuse(ctx, job,
+                  "the operator's own account is money.pay_to_iban in the "
+                  "configuration",
+                  who.email, nullptr, {});
+  auto done = RegisterAccount(ctx, {who.email, fpr, job.row.message_id, text});
+  if (!done && done.error().kind == ErrorKind::kInvalidInput)
+    return Refuse(ctx, job, done.error().message, who.email, nullptr, {});
+  CT_TRY(done);
+  job.outcome = *done;
+  if (auto ok = MarkApplied(ctx, job); !ok) return ok;
+  return Finish(ctx, job, false);
+}
+
 // Everything after a good signature, inside the message's transaction.
 Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   auto identity = Identify(ctx, s, job.from);
@@ -331,6 +349,8 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
       return ApplyCommand(ctx, job, *parsed, who, s.encrypted);
     case core::Parsed::Kind::kReputation:
       return ApplyReputation(ctx, job, parsed->query, who);
+    case core::Parsed::Kind::kAccount:
+      return ApplyAccount(ctx, job, parsed->account, who, s.fingerprint);
     case core::Parsed::Kind::kListing:
     case core::Parsed::Kind::kSearch:
     case core::Parsed::Kind::kListingCommand:

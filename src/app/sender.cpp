@@ -86,6 +86,8 @@ Result<std::string> Build(const Context& ctx, crypto::GpgContext& gpg,
   m.auto_submitted = row.kind == "notice" ? "auto-generated" : "auto-replied";
   m.loop_token = mail::AddressOf(ctx.config.outbox.from);
   m.date = ctx.now;
+  for (const auto& file : row.attachments)
+    m.attachments.push_back({file.filename, file.content_type, file.data});
   auto keys = EncryptionKeys(gpg, recipient_key);
   CT_TRY(keys);
   return mail::Compose(gpg, m, ctx.config.gpg.escrow_key, *keys);

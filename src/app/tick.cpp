@@ -1,6 +1,7 @@
 // Deadlines and reminders: the timer's commands go through the same Step and
 // the same commit as a party's, each guarded so that it fires exactly once.
 
+#include "app/accounts.h"
 #include "app/commit.h"
 #include "app/deals.h"
 #include "app/faults.h"
@@ -69,10 +70,13 @@ bool IsFatal(const Error& error) {
 }  // namespace
 
 Result<TickReport> Tick(Context& ctx) {
+  TickReport report;
+  auto changes = ApplyDueAccountChanges(ctx);  // app/accounts.h
+  CT_TRY(changes);
+  report.account_changes = *changes;
   auto ids = store::DealRepo(ctx.db).TimerCandidates(
       ctx.now, ctx.config.policy.deadlines.reminder_days);
   CT_TRY(ids);
-  TickReport report;
   for (const auto& id : *ids) {
     if (ctx.StopRequested()) break;
     ++report.deals;

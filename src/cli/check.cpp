@@ -16,6 +16,7 @@
 #include "crypto/keyring.h"
 #include "mail/source.h"
 #include "mail/transport.h"
+#include "money/iban.h"
 #include "notify/render.h"
 
 namespace ct::cli {
@@ -82,6 +83,22 @@ Result<std::string> CheckOperatorKey(const config::Config& config) {
   return config.gpg.operator_key;
 }
 
+// [money] pay_to_*: checked when the config was read (IBAN mod-97 and
+// length, BIC format); says what deposit requests will show.
+Result<std::string> CheckMoney(const config::Config& config) {
+  const config::BankConfig& bank = config.bank;
+  if (bank.pay_to_iban.empty())
+    return std::string(
+        "money.pay_to_iban not set: deposit requests name no account and "
+        "carry no QR code, payouts --sepa cannot run");
+  auto iban = money::ParseIban(bank.pay_to_iban);
+  if (!iban) return Fail(ErrorKind::kConfig, iban.error().message);
+  const bool euro = config.policy.money.currency == "EUR";
+  return fmt::format("pay to {}, {}{}{}", iban->Grouped(), bank.pay_to_name,
+                     bank.pay_to_bic.empty() ? "" : ", BIC " + bank.pay_to_bic,
+                     euro ? "" : "; not in EUR: no QR code, no SEPA file");
+}
+
 // Reaching the mail servers: log in to the inbox, open the transport.
 Result<std::string> CheckInbox(const config::Config& config) {
   auto password = app::ReadSecret(config.inbox.password_file);
@@ -130,6 +147,7 @@ std::vector<CheckLine> RunChecks(const Globals& globals) {
   lines.push_back({"rules", true, CheckRules(effective, book)});
   lines.push_back({"templates", true, CheckTemplatesOf(effective, book)});
   if (!config) return lines;  // no database or keys of an unknown config
+  lines.push_back({"money", true, CheckMoney(*config)});
   lines.push_back({"database", false, CheckDatabase(*config)});
   lines.push_back({"escrow key", false, CheckEscrowKey(*config)});
   lines.push_back({"operator key", false, CheckOperatorKey(*config)});

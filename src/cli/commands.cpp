@@ -27,8 +27,13 @@ constexpr std::array kCommands = {
                 "one line per transaction [--state S] [--party EMAIL] "
                 "[--overdue]"},
     CommandSpec{"show", RunShow, "everything about one transaction: TX"},
+    CommandSpec{"deposits", RunDeposits,
+                "record a bank statement's deposits: import FILE "
+                "[--format camt053|csv] [--dry-run]"},
     CommandSpec{"payouts", RunPayouts,
-                "payout instructions [--pending] [--csv]"},
+                "payout instructions [--pending] [--csv | --sepa]"},
+    CommandSpec{"accounts", RunAccounts,
+                "parties' payout accounts: [list] | cancel EMAIL"},
     CommandSpec{"payout-done", RunPayoutDone,
                 "mark a payout executed: ID --ref TEXT"},
     CommandSpec{"resolve", RunResolve,

@@ -52,6 +52,8 @@ Result<void> RunShow(const Globals& globals, const Args& args);
 Result<void> RunPayouts(const Globals& globals, const Args& args);
 Result<void> RunPayoutDone(const Globals& globals, const Args& args);
 Result<void> RunTick(const Globals& globals, const Args& args);
+Result<void> RunDeposits(const Globals& globals, const Args& args);
+Result<void> RunAccounts(const Globals& globals, const Args& args);
 Result<void> RunRun(const Globals& globals, const Args& args);
 Result<void> RunDaemon(const Globals& globals, const Args& args);
 Result<void> RunKeys(const Globals& globals, const Args& args);

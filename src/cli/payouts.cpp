@@ -4,15 +4,51 @@
 #include <charconv>
 #include <iostream>
 
+#include "app/accounts.h"
+#include "app/bank_files.h"
 #include "app/deals.h"
 #include "cli/common.h"
 #include "core/limits.h"
+#include "money/iban.h"
 
 namespace ct::cli {
 namespace {
 
 std::string OptionalTime(const std::optional<core::Time>& t) {
   return t ? core::FormatIsoTime(*t) : "";
+}
+
+// Where a payout goes: the payee's registered account (app/accounts.h),
+// or why there is none.
+struct Destination {
+  std::optional<store::PayoutAccountRecord> account;
+  std::string note;  // "" when there is an account
+};
+
+Result<Destination> DestinationOf(app::Context& ctx,
+                                  const store::PayoutRecord& p) {
+  if (p.payee_role == core::kOperatorRole)
+    return Destination{std::nullopt,
+                       "the operator itself: nothing to transfer"};
+  auto account = app::PayoutAccountOf(ctx, p.payee_email);
+  CT_TRY(account);
+  if (!*account)
+    return Destination{std::nullopt,
+                       "no account registered: ask " + p.payee_email};
+  return Destination{std::move(*account), ""};
+}
+
+std::string Grouped(const std::string& iban) {
+  auto parsed = money::ParseIban(iban);
+  return parsed ? parsed->Grouped() : iban;
+}
+
+util::Json AccountJson(const Destination& d) {
+  if (!d.account) return util::Json::Null();
+  return util::Json::Object()
+      .Set("iban", d.account->iban)
+      .Set("bic", d.account->bic)
+      .Set("name", d.account->name);
 }
 
 util::Json PayoutJson(const store::PayoutRecord& p) {
@@ -31,6 +67,12 @@ util::Json PayoutJson(const store::PayoutRecord& p) {
                                 : util::Json::Null());
 }
 
+util::Json PayoutJson(const store::PayoutRecord& p, const Destination& d) {
+  return PayoutJson(p)
+      .Set("account", AccountJson(d))
+      .Set("account_note", d.note);
+}
+
 // RFC 4180 field; a leading = + - @ is defused so that a spreadsheet does
 // not run party-chosen text as a formula.
 std::string CsvField(std::string_view text) {
@@ -46,10 +88,13 @@ std::string CsvField(std::string_view text) {
   return out + "\"";
 }
 
-void PrintCsv(const std::vector<store::PayoutRecord>& payouts) {
+Result<void> PrintCsv(app::Context& ctx,
+                      const std::vector<store::PayoutRecord>& payouts) {
   std::cout << "id,deal,created,payee,email,amount,currency,reason,status,"
-               "done_ref,done_at\r\n";
+               "done_ref,done_at,iban,bic,account_name,account_note\r\n";
   for (const auto& p : payouts) {
+    auto d = DestinationOf(ctx, p);
+    CT_TRY(d);
     const std::string fields[] = {std::to_string(p.id),
                                   p.deal_id,
                                   core::FormatIsoTime(p.created),
@@ -60,47 +105,87 @@ void PrintCsv(const std::vector<store::PayoutRecord>& payouts) {
                                   p.reason,
                                   p.status,
                                   p.done_ref,
-                                  OptionalTime(p.done_at)};
+                                  OptionalTime(p.done_at),
+                                  d->account ? d->account->iban : "",
+                                  d->account ? d->account->bic : "",
+                                  d->account ? d->account->name : "",
+                                  d->note};
     std::string line;
     for (const auto& f : fields)
       line += (line.empty() ? "" : ",") + CsvField(f);
     std::cout << line << "\r\n";
   }
+  return {};
 }
 
-// Two lines each: what to pay, then to whom (and the transfer reference).
-std::string PayoutLines(const store::PayoutRecord& p) {
+// Three lines each: what to pay, to whom (and the transfer reference),
+// and to which account.
+std::string PayoutLines(const store::PayoutRecord& p, const Destination& d) {
+  std::string account =
+      d.account ? "account " + Grouped(d.account->iban) : d.note;
+  if (d.account && !d.account->bic.empty())
+    account += ", BIC " + d.account->bic;
+  if (d.account && !d.account->name.empty()) account += ", " + d.account->name;
   return Fit(fmt::format("{:>4}  {}  {:<8} {:>9} {}  {:<11} {}", p.id,
                          p.deal_id, p.payee_role, p.amount.ToString(),
                          p.currency, p.reason, p.status)) +
          "\n" +
          Fit(fmt::format("      to {}{}", p.payee_email,
-                         p.done_ref.empty() ? "" : ", ref " + p.done_ref));
+                         p.done_ref.empty() ? "" : ", ref " + p.done_ref)) +
+         "\n" + Fit("      " + account);
+}
+
+// --sepa: the file on stdout, what was left out (and why) on stderr.
+Result<void> PrintSepa(app::Context& ctx) {
+  auto batch = app::ExportSepa(ctx);
+  CT_TRY(batch);
+  for (const auto& line : batch->left_out)
+    std::cerr << "left out: " << Fit(line, 200) << '\n';
+  for (const auto& line : batch->notes)
+    std::cerr << "note: " << Fit(line, 200) << '\n';
+  if (batch->xml.empty())
+    return Fail(ErrorKind::kRefused,
+                "payouts --sepa: no pending payout has an account; nothing "
+                "written");
+  std::cout << batch->xml;
+  std::cerr << fmt::format(
+      "{} transfers written; once the bank has executed them, mark each "
+      "with `cybertroc payout-done ID --ref TEXT`\n",
+      batch->included.size());
+  return {};
 }
 
 }  // namespace
 
 Result<void> RunPayouts(const Globals& globals, const Args& args) {
-  Syntax syntax("payouts [--pending] [--csv]");
+  Syntax syntax("payouts [--pending] [--csv | --sepa]");
   syntax.options.add_options()("pending", "only those not yet executed")(
-      "csv", "comma-separated values with a header line");
+      "csv", "comma-separated values with a header line")(
+      "sepa",
+      "pending payouts with an account as a SEPA credit transfer file "
+      "(pain.001.001.03) on stdout; the others listed on stderr");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
   CT_TRY(parsed);
   if (!*parsed) return {};  // --help
+  if (vm.count("sepa") && vm.count("csv"))
+    return Fail(ErrorKind::kUsage, "payouts: --csv or --sepa, not both");
   auto ctx = OpenContext(globals);
   CT_TRY(ctx);
+  if (vm.count("sepa")) return PrintSepa(*ctx);
   auto payouts = app::ListPayouts(*ctx, vm.count("pending") > 0);
   CT_TRY(payouts);
-  if (vm.count("csv")) {
-    PrintCsv(*payouts);
-  } else if (globals.json) {
-    util::Json list = util::Json::Array();
-    for (const auto& p : *payouts) list.Push(PayoutJson(p));
-    PrintJson(list);
-  } else {
-    for (const auto& p : *payouts) std::cout << PayoutLines(p) << '\n';
+  if (vm.count("csv")) return PrintCsv(*ctx, *payouts);
+  util::Json list = util::Json::Array();
+  for (const auto& p : *payouts) {
+    auto d = DestinationOf(*ctx, p);
+    CT_TRY(d);
+    if (globals.json)
+      list.Push(PayoutJson(p, *d));
+    else
+      std::cout << PayoutLines(p, *d) << '\n';
   }
+  if (globals.json) PrintJson(list);
   return {};
 }
 

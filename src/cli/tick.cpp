@@ -24,14 +24,19 @@ Result<void> RunTick(const Globals& globals, const Args& args) {
                   .Set("timeouts", report->timeouts)
                   .Set("reminders", report->reminders)
                   .Set("failures", report->failures)
+                  .Set("account_changes", report->account_changes)
                   .Set("listings_expired", report->listings_expired)
                   .Set("listing_reminders", report->listing_reminders));
   } else {
     std::cout << fmt::format(
         "tick: {} deals examined, {} deadlines passed, {} reminders sent, "
-        "{} listings expired, {} listing reminders\n",
+        "{} listings expired, {} listing reminders{}\n",
         report->deals, report->timeouts, report->reminders,
-        report->listings_expired, report->listing_reminders);
+        report->listings_expired, report->listing_reminders,
+        report->account_changes == 0
+            ? ""
+            : fmt::format(", {} payout account changes applied",
+                          report->account_changes));
   }
   if (report->failures > 0) {
     return Fail(ErrorKind::kIo, fmt::format("tick: {} deals failed (see log)",

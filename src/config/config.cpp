@@ -382,6 +382,10 @@ std::map<std::string, Setter> BuildKeys() {
     };
     keys.emplace("deadlines." + name, Whole(field, 1, 36500));
   }
+  for (const auto& [name, set] : BankKeys())  // config/money.cpp
+    keys.emplace(name, [set](std::string_view v, const Context&, Config& c) {
+      return set(v, c.bank);
+    });
   return keys;
 }
 
@@ -498,6 +502,8 @@ Result<Config> Load(const std::string& path, bool missing_ok) {
   auto options = SplitIni(path, **text);
   CT_TRY(options);
   CT_TRY(Apply(path, std::move(*options), config));
+  if (auto bank = CheckBank(config.bank); !bank)
+    return Fail(ErrorKind::kConfig, path + ": " + bank.error().message);
   config.path = path;
   return config;
 }

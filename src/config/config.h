@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "config/money.h"
 #include "core/error.h"
 #include "core/policy.h"
 
@@ -96,6 +97,7 @@ struct Config {
   ListingsConfig listings;
   CatalogueConfig catalogue;
   core::Policy policy;  // [money] and [deadlines]
+  BankConfig bank;      // [money] accounts, [money.import_csv] (money.h)
 };
 
 // Reads the INI file at `path` over the defaults. Unknown keys, bad numbers,

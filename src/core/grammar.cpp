@@ -206,6 +206,35 @@ Result<void> ReadArguments(std::string_view line,
   }
 }
 
+// The "field: value" lines below a "CT 03" line, up to an empty line.
+Result<void> ReadAccountFields(const std::vector<std::string_view>& lines,
+                               size_t& i, AccountText& account) {
+  constexpr size_t kLongestAccountWord = 60;
+  for (size_t j = i + 1; j < lines.size() && !lines[j].empty(); ++j) {
+    const size_t colon = lines[j].find(':');
+    const std::string key =
+        colon == std::string_view::npos
+            ? ""
+            : util::AsciiLower(TrimView(lines[j].substr(0, colon)));
+    if (key != "bic" && key != "name")
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("CT 03: expected 'bic: …' or 'name: …', got '{}'",
+                              Excerpt(lines[j])));
+    std::string& field = key == "bic" ? account.bic : account.name;
+    if (!field.empty())
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("CT 03: '{}' given twice", key));
+    field = std::string(TrimView(lines[j].substr(colon + 1)));
+    if (field.empty())
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("CT 03: '{}' is empty", key));
+    if (key == "bic" && CountChars(field) > kLongestAccountWord)
+      return Fail(ErrorKind::kInvalidInput, "CT 03: bic: too long");
+    i = j;
+  }
+  return {};
+}
+
 // The "field: value" lines under "CT 10 …" / "CT 05 …" (line `i`), up to
 // the first empty line; `i` ends on the last one read.
 Result<void> ReadFields(const std::vector<std::string_view>& lines, size_t& i,
@@ -225,6 +254,22 @@ Result<void> ReadFields(const std::vector<std::string_view>& lines, size_t& i,
     i = j;
   }
   return {};
+}
+
+Result<AccountText> ReadAccount(const std::vector<std::string_view>& lines,
+                                size_t& i) {
+  constexpr size_t kLongestIbanText = 60;  // 34 characters and blanks
+  AccountText account;
+  account.iban = Rest(lines[i], 2);
+  if (account.iban.empty())
+    return Fail(ErrorKind::kInvalidInput,
+                "expected CT 03 IBAN (the account you are paid to)");
+  if (CountChars(account.iban) > kLongestIbanText)
+    return Fail(ErrorKind::kInvalidInput,
+                fmt::format("CT 03: '{}' is too long for an IBAN",
+                            Excerpt(account.iban)));
+  CT_TRY(ReadAccountFields(lines, i, account));
+  return account;
 }
 
 }  // namespace
@@ -300,6 +345,13 @@ Result<Parsed> ParseCommandText(std::string_view raw,
         CT_TRY(query);
         parsed.kind = Parsed::Kind::kSearch;
         parsed.search = std::move(*query);
+      } else if (IsCodeWord(w[1]) &&
+                 std::stoi(std::string(w[1])) == kAccountCode) {
+        ++found;
+        auto account = ReadAccount(lines, i);
+        CT_TRY(account);
+        parsed.kind = Parsed::Kind::kAccount;
+        parsed.account = std::move(*account);
       }
       continue;
     }
@@ -310,7 +362,7 @@ Result<Parsed> ParseCommandText(std::string_view raw,
                     fmt::format("expected a code after {}", *listing));
       auto cmd =
           ParseListingCommand(std::stoi(std::string(w[1])), Rest(lines[i], 2));
-      if (!cmd) return std::unexpected(cmd.error());
+      CT_TRY(cmd);
       parsed.kind = Parsed::Kind::kListingCommand;
       parsed.listing_id = *listing;
       parsed.listing_command = std::move(*cmd);

@@ -28,6 +28,16 @@ struct OfferText {
   std::map<std::string, std::string> fields;
 };
 
+// "CT 03 IBAN" with optional "bic:" and "name:" lines below it: where the
+// sender is paid. Raw text, bounded in length; the shell checks the IBAN
+// and BIC (money/iban.h).
+struct AccountText {
+  std::string iban;  // as written, blanks included
+  std::string bic;   // "" = not given
+  std::string name;  // account holder, "" = not given
+};
+inline constexpr int kAccountCode = 3;
+
 struct Parsed {
   enum class Kind {
     kNone,     // no command line at all (the sender gets the help text)
@@ -38,6 +48,7 @@ struct Parsed {
     kSearch,   // "CT 06 words… [max: A] [case: C]"
     kListingCommand,  // "CL-XXXXXXXX 07|08|13 …"
     kReputation,      // "CT 00 REPUTATION EMAIL|FPR"
+    kAccount,         // "CT 03 IBAN": register a payout account
   };
   Kind kind = Kind::kNone;
   std::string deal_id;     // kCommand
@@ -46,7 +57,8 @@ struct Parsed {
   SearchQuery search;      // kSearch
   std::string listing_id;  // kListingCommand
   ListingCommand listing_command;  // kListingCommand
-  std::string query;  // kReputation: the address or fingerprint asked
+  std::string query;    // kReputation: the address or fingerprint asked
+  AccountText account;  // kAccount
 };
 
 // Reads `text`: lines starting with '>' and everything after a "-- " line

@@ -59,6 +59,8 @@ inline constexpr size_t kMaxTemplateFileBytes = size_t{1} << 20;  // 1 MiB
 inline constexpr size_t kMaxKeyFileBytes = size_t{4} << 20;       // 4 MiB
 inline constexpr size_t kMaxCaFileBytes = size_t{4} << 20;        // 4 MiB
 inline constexpr size_t kMaxSecretFileBytes = size_t{64} << 10;   // 64 KiB
+// A bank statement (camt.053 or CSV): a year of a busy account is a few MB.
+inline constexpr size_t kMaxStatementFileBytes = size_t{32} << 20;  // 32 MiB
 
 // Checks one free text: valid UTF-8, no control characters (C0 including
 // tab, CR and LF; DEL; C1), at most `max_chars` characters. kInvalidInput

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "crypto/sign.h"
+#include "mail/headers.h"
 #include "mail/mime.h"
 
 namespace ct::mail {
@@ -29,11 +30,34 @@ std::string Multipart(std::vector<std::string> type,
   return out + "--" + boundary + "--\r\n";
 }
 
-// The text/plain entity: what is signed (and encrypted), CRLF line ends.
+// The text/plain entity, CRLF line ends.
 std::string TextEntity(const OutgoingMail& mail) {
   return "Content-Type: text/plain; charset=utf-8\r\n"
          "Content-Transfer-Encoding: quoted-printable\r\n\r\n" +
          QuotedPrintable(mail.body);
+}
+
+// One file, inline (mail clients show an image where a phone can scan
+// it), base64 in lines of 76 (RFC 2045 6.8).
+std::string AttachmentEntity(const Attachment& file) {
+  const std::string name = OneLine(file.filename);
+  std::string out = "Content-Type: " + OneLine(file.content_type) +
+                    "; name=\"" + name +
+                    "\"\r\nContent-Disposition: inline; filename=\"" + name +
+                    "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  const std::string encoded = Base64(file.data);
+  for (size_t i = 0; i < encoded.size(); i += 76)
+    out += encoded.substr(i, 76) + "\r\n";
+  return out;
+}
+
+// What is signed (and encrypted): the text, or the text and its files.
+std::string ContentEntity(const OutgoingMail& mail) {
+  if (mail.attachments.empty()) return TextEntity(mail);
+  std::vector<std::string> parts = {TextEntity(mail)};
+  for (const auto& file : mail.attachments)
+    parts.push_back(AttachmentEntity(file));
+  return Multipart({"multipart/mixed;"}, Boundary(), parts);
 }
 
 // RFC 3156 section 5: multipart/signed, detached signature over `text`.
@@ -116,7 +140,7 @@ std::string Rfc5322Date(core::Time t) {
 Result<std::string> Compose(crypto::GpgContext& gpg, const OutgoingMail& mail,
                             const std::string& signer,
                             const std::vector<std::string>& encrypt_to) {
-  const std::string text = TextEntity(mail);
+  const std::string text = ContentEntity(mail);
   auto top = encrypt_to.empty()
                  ? SignedEntity(gpg, text, signer)
                  : SignedEncryptedEntity(gpg, text, signer, encrypt_to);

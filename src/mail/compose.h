@@ -20,6 +20,13 @@ namespace ct::mail {
 // Our loop-detection header: mail carrying it is never answered.
 inline constexpr char kLoopHeader[] = "X-CyberTroc-Loop";
 
+// A file sent after the text (the EPC QR code of a deposit request).
+struct Attachment {
+  std::string filename;      // plain ASCII name, e.g. "epc-qr.png"
+  std::string content_type;  // e.g. "image/png"
+  std::string data;          // the bytes
+};
+
 struct OutgoingMail {
   std::string from;            // "CyberTroc <escrow@example.org>", one mailbox
   std::string to;              // bare address
@@ -30,6 +37,9 @@ struct OutgoingMail {
   std::string auto_submitted;  // "auto-replied" | "auto-generated"
   std::string loop_token;      // value of our loop header
   core::Time date{};
+  // With attachments, what is signed (and encrypted) is a multipart/mixed
+  // of the text and the files (inline, base64); without, the text alone.
+  std::vector<Attachment> attachments;
 };
 
 // Signs with `signer` (fingerprint, secret key in `gpg`): multipart/signed

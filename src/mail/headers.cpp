@@ -48,22 +48,6 @@ std::vector<std::string> SplitOnSpaces(std::string_view s) {
   }
 }
 
-std::string Base64(std::string_view in) {
-  static const char kB64[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    uint32_t n = uint32_t(uint8_t(in[i])) << 16;
-    if (i + 1 < in.size()) n |= uint32_t(uint8_t(in[i + 1])) << 8;
-    if (i + 2 < in.size()) n |= uint8_t(in[i + 2]);
-    out += kB64[(n >> 18) & 63];
-    out += kB64[(n >> 12) & 63];
-    out += i + 1 < in.size() ? kB64[(n >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? kB64[n & 63] : '=';
-  }
-  return out;
-}
-
 // One encoded-word per chunk of whole UTF-8 characters (RFC 2047 5: no
 // character split across words): at most 45 octets, 60 in base64, 72 with
 // the "=?UTF-8?B?" and "?=" around them.
@@ -176,6 +160,22 @@ std::string MailboxField(std::string_view name, const core::Mailbox& mailbox) {
   units.push_back(units.empty() ? mailbox.address
                                 : "<" + mailbox.address + ">");
   return FoldedField(name, units);
+}
+
+std::string Base64(std::string_view in) {
+  static const char kB64[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t n = uint32_t(uint8_t(in[i])) << 16;
+    if (i + 1 < in.size()) n |= uint32_t(uint8_t(in[i + 1])) << 8;
+    if (i + 2 < in.size()) n |= uint8_t(in[i + 2]);
+    out += kB64[(n >> 18) & 63];
+    out += kB64[(n >> 12) & 63];
+    out += i + 1 < in.size() ? kB64[(n >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? kB64[n & 63] : '=';
+  }
+  return out;
 }
 
 bool IsUsableMessageId(std::string_view id) {

@@ -38,6 +38,9 @@ std::string MailboxField(std::string_view name, const core::Mailbox& mailbox);
 // References.
 bool IsUsableMessageId(std::string_view id);
 
+// Base64 (RFC 4648) of `in`, one line, with padding.
+std::string Base64(std::string_view in);
+
 // The value of an unstructured field as UnstructuredField writes it (folds
 // included), without the name.
 std::string EncodeHeaderValue(std::string_view value);

@@ -214,17 +214,58 @@ void SetProposal(Data& ctx, const core::Deal& deal, const MessageInput& in) {
 
 void SetPayouts(Data& ctx, const MessageInput& in) {
   const std::vector<PayoutLine>& payouts = in.payouts;
+  // Accounts are the operator's to see: a party's mail never shows
+  // another party's IBAN.
+  const bool op = in.recipient_role == core::kOperatorRole;
   Data lines{list{}};
   for (const auto& p : payouts) {
-    lines << Data(object{{"payee", p.payee},
-                         {"payee_label", Label(in, "role", p.payee)},
-                         {"email", p.email},
-                         {"amount", Fmt(in, p.amount)},
-                         {"reason", p.reason},
-                         {"reason_label", Label(in, "reason", p.reason)}});
+    const bool to_operator = p.payee == core::kOperatorRole;
+    lines << Data(
+        object{{"payee", p.payee},
+               {"payee_label", Label(in, "role", p.payee)},
+               {"email", p.email},
+               {"amount", Fmt(in, p.amount)},
+               {"reason", p.reason},
+               {"reason_label", Label(in, "reason", p.reason)},
+               {"to_operator", Data(to_operator)},
+               {"has_account", Data(op && !p.iban.empty())},
+               {"no_account", Data(op && !to_operator && p.iban.empty())},
+               {"account_iban", op ? p.iban : ""},
+               {"account_bic", op ? p.bic : ""},
+               {"has_account_bic", Data(op && !p.bic.empty())},
+               {"account_holder", op ? p.holder : ""},
+               {"has_account_holder", Data(op && !p.holder.empty())}});
   }
   ctx.set("payouts", lines);
   ctx.set("has_payouts", Data(!payouts.empty()));
+}
+
+// Where to pay, for a party asked to pay; where it is paid, in the
+// replies about its own payout account.
+void SetMoney(Data& ctx, const MessageInput& in) {
+  const bool asks = AsksPayment(in);
+  const PayTo& p = in.pay_to;
+  ctx.set("asks_payment", Data(asks));
+  ctx.set("has_pay_to", Data(asks && !p.iban.empty()));
+  ctx.set("pay_to_iban", p.iban);
+  ctx.set("pay_to_bic", p.bic);
+  ctx.set("has_pay_to_bic", Data(!p.bic.empty()));
+  ctx.set("pay_to_name", p.name);
+  ctx.set("has_deposit_instructions", Data(asks && !p.instructions.empty()));
+  ctx.set("deposit_instructions", p.instructions);
+  ctx.set("has_epc_qr", Data(asks && p.qr));
+  const AccountNotice& a = in.account;
+  ctx.set("account", a.masked);
+  ctx.set("account_old", a.old_masked);
+  ctx.set("has_account_old", Data(!a.old_masked.empty()));
+  ctx.set("account_holder", a.holder);
+  ctx.set("has_account_holder", Data(!a.holder.empty()));
+  ctx.set("account_bic", a.bic);
+  ctx.set("has_account_bic", Data(!a.bic.empty()));
+  ctx.set("account_key", a.key);
+  ctx.set("account_effective", a.effective);
+  ctx.set("account_change_hours", std::to_string(a.change_hours));
+  ctx.set("operator_email", a.operator_email);
 }
 
 void SetRecipientAmounts(Data& ctx, const core::Deal& deal,
@@ -239,9 +280,8 @@ void SetRecipientAmounts(Data& ctx, const core::Deal& deal,
   ctx.set("my_deposited", money(me ? me->deposited : core::Money()));
   ctx.set("my_remaining", money(remaining));
   ctx.set("my_commission", money(me ? me->commission : core::Money()));
-  ctx.set(
-      "payment_reference",
-      me ? deal.id + "-" + util::AsciiUpper(in.recipient_role) : std::string());
+  ctx.set("payment_reference",
+          me ? PaymentReference(deal, in.recipient_role) : std::string());
 }
 
 void SetNextSteps(Data& ctx, const MessageInput& in) {
@@ -318,6 +358,18 @@ void SetDeal(Data& ctx, const MessageInput& in) {
 
 }  // namespace
 
+std::string PaymentReference(const core::Deal& deal, const std::string& role) {
+  return deal.id + "-" + util::AsciiUpper(role);
+}
+
+bool AsksPayment(const MessageInput& in) {
+  if (!in.deal || !in.rules || in.deal->funded) return false;
+  const core::PartyState* me = in.deal->Party(in.recipient_role);
+  const core::StateRule* state = in.rules->FindState(in.deal->state);
+  return me && !me->Paid() && state && !state->is_final &&
+         state->waits_mark == "paid";
+}
+
 std::vector<NextStep> NextSteps(const core::CaseRules& rules,
                                 const core::Deal& deal,
                                 const std::string& role) {
@@ -365,6 +417,7 @@ Data BuildContext(const MessageInput& in) {
   SetNextSteps(ctx, in);
   SetProgress(ctx, in);
   SetPayouts(ctx, in);
+  SetMoney(ctx, in);
   SetTrust(ctx, in);
   return ctx;
 }
@@ -431,10 +484,31 @@ Data SampleContext(bool exchange) {
   in.from_state = "awaiting_deposits";
   in.reason = "code 61 is not allowed in state funded";
   in.payouts = {{deal.parties[0].role, deal.parties[0].email,
-                 core::Money::FromMinor(3000), "bond_refund"},
+                 core::Money::FromMinor(3000), "bond_refund",
+                 "FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP", "Alice"},
                 {"operator", "operator@example.org",
-                 core::Money::FromMinor(250), "franchise"}};
+                 core::Money::FromMinor(250), "franchise", "", "", ""}};
+  in.pay_to = {"FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP", "CyberTroc",
+               "Cash at the office.", true};
+  in.account = {"FR76 **** **** 0189",
+                "DE89 **** **** 3000",
+                "Bob",
+                "AGRIFRPP",
+                "0123456789ABCDEF0123456789ABCDEF01234567",
+                "2027-02-02 12:00 UTC",
+                48,
+                "operator@example.org"};
   Data ctx = BuildContext(in);
+  // Every money section shown, so that `check` sees its keys: the payout
+  // accounts as the operator sees them, the operator's account as a party
+  // asked to pay does.
+  MessageInput to_operator = in;
+  to_operator.recipient_role = core::kOperatorRole;
+  SetPayouts(ctx, to_operator);
+  ctx.set("asks_payment", Data(true));
+  ctx.set("has_pay_to", Data(true));
+  ctx.set("has_deposit_instructions", Data(true));
+  ctx.set("has_epc_qr", Data(true));
   Data steps{list{}};
   steps << Data(
       object{{"line", deal.id + " 61"}, {"summary", "received, satisfied"}});

@@ -19,12 +19,39 @@ namespace ct::notify {
 
 using Data = kainjow::mustache::data;
 
-// One line of `payouts`: who gets what and why.
+// One line of `payouts`: who gets what and why, and (shown to the operator
+// only) where to: the payee's payout account.
 struct PayoutLine {
   std::string payee;  // role or "operator"
   std::string email;
   core::Money amount;
   std::string reason;
+  std::string iban;    // grouped; "" = no account registered
+  std::string bic;     // "" = not given
+  std::string holder;  // account holder, "" = not given
+};
+
+// The operator's account ([money] pay_to_*, deposit_instructions), shown to
+// a party asked to pay.
+struct PayTo {
+  std::string iban;  // grouped; "" = not configured
+  std::string bic;
+  std::string name;
+  std::string instructions;  // free text, may hold line breaks
+  bool qr = false;           // the EPC QR code is attached
+};
+
+// A party's own payout account, in the replies to "CT 03" and the notice
+// of a change that applied.
+struct AccountNotice {
+  std::string masked;      // "FR76 **** **** 0189"
+  std::string old_masked;  // the account it replaces, "" = none
+  std::string holder;
+  std::string bic;
+  std::string key;        // fingerprint of the key that signed the request
+  std::string effective;  // when it applies, human time
+  int change_hours = 0;   // money.account_change_hours
+  std::string operator_email;
 };
 
 // Everything one outgoing message is about. Pointers are borrowed for the
@@ -45,6 +72,8 @@ struct MessageInput {
   std::string reason_key;
   std::map<std::string, std::string> reason_args;
   std::vector<PayoutLine> payouts;
+  PayTo pay_to;
+  AccountNotice account;
   // Words for machine names in the message's language ("state.funded",
   // "role.seller", "reason.bond_refund"); a missing one shows the name.
   const std::map<std::string, std::string>* labels = nullptr;
@@ -57,6 +86,15 @@ struct MessageInput {
   // A listing message (notify/listing_context.h); null: none.
   const ListingInput* listing_input = nullptr;
 };
+
+// "CT-7K3QX9A2-BUYER": what `role` quotes with its bank transfer.
+std::string PaymentReference(const core::Deal& deal, const std::string& role);
+
+// True when the message asks its recipient to pay: a party of a deal in
+// its deposit stage (the state waits for the "paid" mark) that has not paid
+// in full. Such a message shows the operator's account and may carry the
+// EPC QR code.
+bool AsksPayment(const MessageInput& in);
 
 // `m` as the reader writes amounts (in.decimal_mark).
 std::string FormatAmount(const MessageInput& in, core::Money m);

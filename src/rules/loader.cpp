@@ -343,6 +343,9 @@ std::vector<std::string> RuleBook::TemplateNames() const {
                                  "offer",
                                  "rated",
                                  "reputation"};
+  // Replies to "CT 03" and account change notices (app/accounts.cpp).
+  names.insert(
+      {"account_registered", "account_change_pending", "account_changed"});
   for (const auto& [_, rules] : cases) {
     for (const auto& s : rules.states) {
       names.insert(s.on_enter.begin(), s.on_enter.end());

@@ -57,6 +57,44 @@ void BindOutboxColumns(Statement& st, const OutboxRecord& m) {
   st.Bind(17, m.message_id);
 }
 
+Result<void> InsertAttachments(Database& db, int64_t outbox_id,
+                               const std::vector<AttachmentRecord>& files) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    // CAST keeps the bytes of a binary file (a STRICT BLOB takes no TEXT).
+    Result<Statement> st = db.Prepare(
+        "INSERT INTO outbox_attachments (outbox_id, position, filename, "
+        "content_type, data) VALUES (?1, ?2, ?3, ?4, CAST(?5 AS BLOB))");
+    CT_TRY(st);
+    st->Bind(1, outbox_id).Bind(2, static_cast<int64_t>(i));
+    st->Bind(3, files[i].filename).Bind(4, files[i].content_type);
+    CT_TRY(st->Bind(5, files[i].data).Run());
+  }
+  return {};
+}
+
+// Fills the attachments of `rows` (ordered by id) with one query over
+// their id range: most rows have none.
+Result<void> LoadAttachments(Database& db, std::vector<OutboxRecord>& rows) {
+  if (rows.empty()) return {};
+  Result<Statement> st = db.Prepare(
+      "SELECT outbox_id, filename, content_type, data FROM outbox_attachments "
+      "WHERE outbox_id BETWEEN ?1 AND ?2 ORDER BY outbox_id, position");
+  CT_TRY(st);
+  st->Bind(1, rows.front().id).Bind(2, rows.back().id);
+  size_t at = 0;
+  for (;;) {
+    Result<bool> has_row = st->Step();
+    CT_TRY(has_row);
+    if (!*has_row) return {};
+    const int64_t id = st->ColumnInt(0);
+    while (at < rows.size() && rows[at].id < id) ++at;
+    if (at == rows.size()) return {};
+    if (rows[at].id != id) continue;  // not due (another page, or sent)
+    rows[at].attachments.push_back(
+        {st->ColumnText(1), st->ColumnText(2), st->ColumnText(3)});
+  }
+}
+
 }  // namespace
 
 Result<int64_t> OutboxRepo::Enqueue(const OutboxRecord& message) {
@@ -72,7 +110,9 @@ Result<int64_t> OutboxRepo::Enqueue(const OutboxRecord& message) {
   st->BindNull(1);
   BindOutboxColumns(*st, message);
   CT_TRY(st->Run());
-  return db_.LastInsertId();
+  const int64_t id = db_.LastInsertId();
+  CT_TRY(InsertAttachments(db_, id, message.attachments));
+  return id;
 }
 
 Result<std::vector<OutboxRecord>> OutboxRepo::OfDeal(
@@ -101,7 +141,10 @@ Result<std::vector<OutboxRecord>> OutboxRepo::Due(core::Time now,
   CT_TRY(st);
   BindTime(*st, 1, now);
   st->Bind(2, after_id).Bind(3, last_id).Bind(4, int64_t{limit});
-  return internal::CollectRows<OutboxRecord>(*st, ReadOutbox);
+  auto rows = internal::CollectRows<OutboxRecord>(*st, ReadOutbox);
+  CT_TRY(rows);
+  CT_TRY(LoadAttachments(db_, *rows));
+  return rows;
 }
 
 Result<int64_t> OutboxRepo::LastId() {

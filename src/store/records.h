@@ -55,6 +55,14 @@ struct PayoutRecord {
   std::optional<core::Time> done_at;
 };
 
+// A file sent with an outgoing message (the EPC QR code of a deposit
+// request).
+struct AttachmentRecord {
+  std::string filename;      // "epc-qr.png"
+  std::string content_type;  // "image/png"
+  std::string data;          // the bytes
+};
+
 // One outgoing message, queued in the same transaction as the change that
 // caused it and sent later by the outbox sender.
 struct OutboxRecord {
@@ -75,6 +83,8 @@ struct OutboxRecord {
   std::string last_error;
   std::optional<core::Time> sent_at;
   std::string message_id;  // ours, once built
+  // Stored by Enqueue; read back by Due (the sender), not by OfDeal.
+  std::vector<AttachmentRecord> attachments;
 };
 
 struct BindingRecord {

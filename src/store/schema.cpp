@@ -368,10 +368,69 @@ CREATE TABLE IF NOT EXISTS key_links (
 ) STRICT;
 )sql";
 
+// Issue 13. Real accounts. Where each party is paid: every registration
+// signed by a party is kept (evidence when a payout is disputed); at most
+// one active and one pending per address, and only the status ever
+// changes. Bank statement lines already recorded as deposits, by their key
+// (money::StatementLine::key): a statement imported twice records nothing
+// twice. Attachments of outgoing mail (the EPC QR code of a deposit
+// request), rendered with the mail and sent with it.
+constexpr std::string_view kSchemaAccounts = R"sql(
+CREATE TABLE payout_accounts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  email TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  iban TEXT NOT NULL,
+  bic TEXT NOT NULL,
+  name TEXT NOT NULL,
+  requested INTEGER NOT NULL,
+  effective INTEGER NOT NULL,
+  status TEXT NOT NULL
+    CHECK (status IN ('pending', 'active', 'replaced', 'cancelled')),
+  message_ref TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX payout_accounts_active ON payout_accounts(email)
+  WHERE status = 'active';
+CREATE UNIQUE INDEX payout_accounts_pending ON payout_accounts(email)
+  WHERE status = 'pending';
+CREATE INDEX payout_accounts_due ON payout_accounts(effective)
+  WHERE status = 'pending';
+CREATE TRIGGER payout_accounts_no_delete BEFORE DELETE ON payout_accounts
+BEGIN SELECT RAISE(ABORT, 'payout accounts are kept'); END;
+CREATE TRIGGER payout_accounts_status_only BEFORE UPDATE OF email,
+  fingerprint, iban, bic, name, requested, effective, message_ref
+  ON payout_accounts
+BEGIN SELECT RAISE(ABORT, 'only the status of a payout account changes'); END;
+
+CREATE TABLE bank_entries (
+  entry_key TEXT PRIMARY KEY NOT NULL,
+  reference TEXT NOT NULL,
+  deal_id TEXT NOT NULL REFERENCES deals(id),
+  role TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  imported INTEGER NOT NULL,
+  event_id INTEGER NOT NULL REFERENCES events(id)
+) STRICT;
+CREATE TRIGGER bank_entries_no_update BEFORE UPDATE ON bank_entries
+BEGIN SELECT RAISE(ABORT, 'bank entries are append-only'); END;
+CREATE TRIGGER bank_entries_no_delete BEFORE DELETE ON bank_entries
+BEGIN SELECT RAISE(ABORT, 'bank entries are append-only'); END;
+
+CREATE TABLE outbox_attachments (
+  outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+  position INTEGER NOT NULL,
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (outbox_id, position)
+) STRICT;
+)sql";
+
 // Append only: a released version's script is never edited, a change is a
 // new entry.
-constexpr std::array<std::string_view, 6> kMigrations = {
-    kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaListings, kSchemaTrust};
+constexpr std::array<std::string_view, 7> kMigrations = {
+    kSchemaV1,       kSchemaV2,    kSchemaV3,      kSchemaV4,
+    kSchemaListings, kSchemaTrust, kSchemaAccounts};
 
 Error FutureSchema(int version) {
   return Error{ErrorKind::kConfig, "database: schema version " +

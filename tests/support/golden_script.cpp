@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "core/trust.h"
+#include "notify/context.h"
 
 namespace ct::golden {
 
@@ -92,15 +93,33 @@ void Script::Emit(const std::string& step, const core::Outcome& outcome,
   in.command = cmd;
   in.from_state = outcome.effects.from_state;
   in.to_state = outcome.effects.to_state;
-  for (const auto& order : outcome.effects.payouts)
-    in.payouts.push_back(
-        {order.payee, Email(deal, order.payee), order.amount, order.reason});
+  for (const auto& order : outcome.effects.payouts) {
+    const std::string email = Email(deal, order.payee);
+    // As app/outbox.cpp finds them: alice registered her account, bob
+    // did not.
+    const bool alice = email == "alice@example.test";
+    in.payouts.push_back({order.payee, email, order.amount, order.reason,
+                          alice ? "DE89 3704 0044 0532 0130 00" : "",
+                          alice ? "COBADEFFXXX" : "",
+                          alice ? "Alice Martin" : ""});
+  }
+  // [money] pay_to_* and deposit_instructions as app/outbox.cpp passes
+  // them.
+  in.pay_to = {"FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
+               "CyberTroc Escrow", "Cash: at the office, 3 rue de la Paix.",
+               false};
   EXPECT_FALSE(outcome.effects.notifications.empty())
       << name_ << " " << step << ": no message";
   for (const auto& note : outcome.effects.notifications) {
     in.recipient_role = note.to;
     in.recipient_email = Email(deal, note.to);
     in.to_actor = note.to_actor;
+    // The EPC QR code goes with what asks for money (app/outbox.cpp).
+    in.pay_to.qr = false;
+    for (const auto& t : note.templates)
+      in.pay_to.qr |= (t == "deposit_request" || t == "deposit_received" ||
+                       t == "reminder") &&
+                      notify::AsksPayment(in);
     Append(step, note.to, in, note.templates);
   }
 }

@@ -23,6 +23,27 @@ std::string PlainTextOf(const Entity& text) {
                   : text.body);
 }
 
+namespace {
+
+// The text of a signed entity: text/plain itself, or the first part of a
+// multipart/mixed whose other parts are attachments.
+void ReadSignedContent(const Entity& content, Received& r) {
+  if (!Lower(content.Get("Content-Type")).starts_with("multipart/mixed")) {
+    r.text = PlainTextOf(content);
+    return;
+  }
+  const auto parts = Parts(content);
+  if (parts.empty()) {
+    r.problem = "empty multipart/mixed";
+    return;
+  }
+  r.text = PlainTextOf(ParseEntity(parts[0]));
+  for (size_t i = 1; i < parts.size(); ++i)
+    r.attachments.push_back(ParseEntity(parts[i]));
+}
+
+}  // namespace
+
 void VerifySigned(const Entity& signed_entity, const fs::path& home,
                   const fs::path& dir, Received& r) {
   const std::string signed_type = Lower(signed_entity.Get("Content-Type"));
@@ -45,7 +66,7 @@ void VerifySigned(const Entity& signed_entity, const fs::path& home,
     return;
   }
   r.signer = signer;
-  r.text = PlainTextOf(ParseEntity(parts[0]));
+  ReadSignedContent(ParseEntity(parts[0]), r);
 }
 
 namespace {
@@ -58,12 +79,14 @@ void ReadCombined(const Entity& inner, const Cmd& decrypt, Received& r) {
     r.problem = "gpg --decrypt: no single good signature: " + decrypt.All();
     return;
   }
-  if (!Lower(inner.Get("Content-Type")).starts_with("text/plain")) {
+  const std::string inner_type = Lower(inner.Get("Content-Type"));
+  if (!inner_type.starts_with("text/plain") &&
+      !inner_type.starts_with("multipart/mixed")) {
     r.problem =
         "signed and encrypted, not text/plain: " + inner.Get("Content-Type");
     return;
   }
-  r.text = PlainTextOf(inner);
+  ReadSignedContent(inner, r);
 }
 
 }  // namespace

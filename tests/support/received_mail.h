@@ -30,6 +30,9 @@ struct Received {
   std::string signer;     // primary fingerprint of a good signature, or ""
   std::string text;       // the signed text/plain, decoded, LF line ends
   std::string problem;    // why it could not be opened or verified
+  // The signed parts after the text when it is a multipart/mixed (the EPC
+  // QR code of a deposit request): headers and raw (encoded) body.
+  std::vector<Entity> attachments;
 };
 
 // The primary key fingerprint of the one good signature in gpg's status

@@ -190,6 +190,17 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
       s.Do("13-withdrawn", Cmd(core::code::kWithdraw, "buyer"), 3);
     }
     {
+      // Issue 13: the buyer has not paid; the reminder says where to pay.
+      Script s = New("sale", "sale-unpaid");
+      s.Quiet(true);
+      s.Offer(SaleOffer(), 0);
+      s.Do("11-accepted", Cmd(core::code::kAccept, "buyer"), 1);
+      s.Do("21-deposit-seller", Deposit("seller", 3025, ""), 2);
+      s.Quiet(false);
+      // deposit_days 7 from T0+1h: the 1-day reminder, to the buyer only.
+      s.Timer("reminder", 1 + 6 * 24 + 1, core::code::kReminder);
+    }
+    {
       Script s = New("sale", "sale-not-shipped");
       FundedSale(s, false);
       // ship_days 7 from T0+3h.
@@ -349,6 +360,27 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
         "2027-01-31 12:00 UTC, 9 attempts; last error: smtp://127.0.0.1:25: "
         "connection refused";
     one("reply-delivery-failed", "delivery_failed", failed);
+    // app/accounts.cpp: the answers to "CT 03" and the notice of a change.
+    notify::MessageInput account;
+    account.recipient_email = "bob@example.test";
+    account.to_actor = true;
+    account.account = {"FR76 **** **** 0189",
+                       "",
+                       "Bob Martin",
+                       "AGRIFRPP",
+                       "0123456789ABCDEF0123456789ABCDEF01234567",
+                       "2027-01-31 12:00 UTC",
+                       48,
+                       kOperator};
+    one("reply-account-registered", "account_registered", account);
+    account.account.old_masked = "FR76 **** **** 0189";
+    account.account.masked = "DE89 **** **** 3000";
+    account.account.holder.clear();
+    account.account.bic.clear();
+    account.account.effective = "2027-02-02 12:00 UTC";
+    one("reply-account-change-pending", "account_change_pending", account);
+    account.to_actor = false;
+    one("reply-account-changed", "account_changed", account);
     // app/process.cpp ApplyRating and ApplyReputation (issue 11).
     auto rules = book_.Find("sale");
     ASSERT_TRUE(rules);

@@ -1,0 +1,172 @@
+// `deposits import`: a bank statement's credits become deposits.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "app/bank_files.h"
+#include "app/commit.h"
+#include "app/logging.h"
+#include "core/limits.h"
+#include "store/money_repos.h"
+#include "store/repos.h"
+
+namespace ct::app {
+namespace {
+
+using Outcome = ImportedLine::Outcome;
+
+// The deposit reference recorded in the ledger: the bank's, or the line's
+// key when the bank gives none.
+std::string DepositRef(const money::StatementLine& line) {
+  return line.reference.empty() ? line.key : line.reference;
+}
+
+// The references of `line` that name a deal and one of its roles; `why`
+// says what was wrong with the others.
+Result<std::vector<money::PaymentReference>> UsableReferences(
+    Context& ctx, const money::StatementLine& line, std::string& why) {
+  std::vector<money::PaymentReference> usable;
+  for (const auto& ref : money::FindPaymentReferences(line.text)) {
+    auto deal = store::DealRepo(ctx.db).Load(ref.deal_id);
+    if (!deal && deal.error().kind != ErrorKind::kNotFound)
+      return std::unexpected(deal.error());
+    auto rules = deal ? ctx.rules.Find(deal->case_name)
+                      : Result<const core::CaseRules*>(nullptr);
+    if (!deal) {
+      why = "no deal " + ref.deal_id;
+    } else if (!rules || !(*rules)->HasRole(ref.role)) {
+      why = ref.role.empty()
+                ? ref.deal_id + " without a role (-SELLER, -BUYER, -A, -B)"
+                : fmt::format("'{}' is not a role of {}",
+                              core::Excerpt(ref.role, 20), ref.deal_id);
+    } else {
+      usable.push_back(ref);
+    }
+  }
+  if (usable.empty() && why.empty()) why = "no payment reference";
+  return usable;
+}
+
+// Recorded before? By an import (the line's key) or by hand (a deposit of
+// that deal with the same reference).
+Result<std::string> RecordedBefore(Context& ctx,
+                                   const money::StatementLine& line,
+                                   const std::string& deal_id) {
+  auto entry = store::BankEntryRepo(ctx.db).Find(line.key);
+  CT_TRY(entry);
+  if (*entry)
+    return fmt::format("imported {} as {} {}",
+                       core::FormatHumanTime((*entry)->imported),
+                       (*entry)->deal_id, (*entry)->role);
+  if (line.reference.empty()) return std::string();
+  auto ledger = store::HistoryRepo(ctx.db).Ledger(deal_id);
+  CT_TRY(ledger);
+  for (const auto& row : *ledger)
+    if (row.kind == "deposit" && row.reference == line.reference)
+      return fmt::format("a {} deposit with ref {} is in the ledger", row.role,
+                         line.reference);
+  return std::string();
+}
+
+// Records the deposit and the line's key together, or nothing.
+Result<void> Record(Context& ctx, ImportedLine& out) {
+  auto tx = store::Transaction::Begin(ctx.db);
+  CT_TRY(tx);
+  auto before = RecordedBefore(ctx, out.line, out.deal_id);  // under the lock
+  CT_TRY(before);
+  if (!before->empty()) {
+    out.outcome = Outcome::kAlready;
+    out.detail = *before;
+    return {};
+  }
+  auto deal = store::DealRepo(ctx.db).Load(out.deal_id);
+  CT_TRY(deal);
+  auto rules = ctx.rules.Find(deal->case_name);
+  if (!rules) return Fail(ErrorKind::kConfig, rules.error().message);
+  core::Command cmd;
+  cmd.code = core::code::kDeposit;
+  cmd.actor = core::kOperatorRole;
+  cmd.deposit_role = out.role;
+  cmd.amount = out.line.amount;
+  cmd.reference = DepositRef(out.line);
+  auto step = core::Step(**rules, ctx.config.policy, *deal, cmd, ctx.now);
+  if (auto* refusal = std::get_if<core::Refusal>(&step)) {
+    out.outcome = Outcome::kRefused;
+    out.detail = refusal->reason;
+    return {};  // rolled back: nothing recorded
+  }
+  const auto& outcome = std::get<core::Outcome>(step);
+  auto event = WriteStep(ctx, *deal, outcome, cmd,
+                         {ctx.config.outbox.operator_address, kCliRef});
+  CT_TRY(event);
+  store::BankEntryRecord entry{out.line.key, cmd.reference,   out.deal_id,
+                               out.role,     out.line.amount, ctx.now,
+                               *event};
+  if (auto ok = store::BankEntryRepo(ctx.db).Insert(entry); !ok) return ok;
+  if (auto ok = tx->Commit(); !ok) return ok;
+  out.detail = "now " + outcome.deal.state;
+  return {};
+}
+
+Result<ImportedLine> ImportLine(Context& ctx, const money::StatementLine& line,
+                                bool dry_run) {
+  ImportedLine out;
+  out.line = line;
+  if (!line.booked) {
+    out.outcome = Outcome::kPending;
+    out.detail = "not booked yet: import it again once booked";
+    return out;
+  }
+  std::string why;
+  auto refs = UsableReferences(ctx, line, why);
+  CT_TRY(refs);
+  if (refs->empty()) {
+    out.outcome = Outcome::kUnmatched;
+    out.detail = why;
+    return out;
+  }
+  if (refs->size() > 1) {
+    out.outcome = Outcome::kAmbiguous;
+    for (const auto& r : *refs)
+      out.detail +=
+          (out.detail.empty() ? "names " : " and ") + r.deal_id + " " + r.role;
+    return out;
+  }
+  out.deal_id = refs->front().deal_id;
+  out.role = refs->front().role;
+  out.outcome = Outcome::kRecorded;
+  if (dry_run) {
+    auto before = RecordedBefore(ctx, line, out.deal_id);
+    CT_TRY(before);
+    if (!before->empty()) {
+      out.outcome = Outcome::kAlready;
+      out.detail = *before;
+    }
+    return out;
+  }
+  CT_TRY(Record(ctx, out));
+  return out;
+}
+
+}  // namespace
+
+Result<ImportReport> ImportStatement(Context& ctx,
+                                     const money::Statement& statement,
+                                     bool dry_run) {
+  ImportReport report;
+  for (const auto& line : statement.lines) {
+    if (!line.credit || line.amount.IsZero()) {
+      ++report.debits;
+      continue;
+    }
+    auto done = ImportLine(ctx, line, dry_run);
+    CT_TRY(done);
+    report.lines.push_back(std::move(*done));
+  }
+  Logger("app")->info("deposits import: {} credits, {} debits{}",
+                      report.lines.size(), report.debits,
+                      dry_run ? " (dry run)" : "");
+  return report;
+}
+
+}  // namespace ct::app

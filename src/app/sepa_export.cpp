@@ -1,0 +1,114 @@
+// `payouts --sepa`: the pending payouts that have an account, as the SEPA
+// credit transfer file the operator uploads to the bank.
+#include <fmt/format.h>
+
+#include "app/accounts.h"
+#include "app/bank_files.h"
+#include "app/logging.h"
+#include "money/pain001.h"
+#include "store/money_repos.h"
+#include "store/repos.h"
+#include "util/sha256.h"
+
+namespace ct::app {
+namespace {
+
+Result<money::SepaParty> Debtor(const Context& ctx) {
+  const config::BankConfig& bank = ctx.config.bank;
+  if (ctx.config.policy.money.currency != "EUR")
+    return Fail(
+        ErrorKind::kConfig,
+        "payouts --sepa: SEPA transfers are in EUR, money.currency is " +
+            ctx.config.policy.money.currency);
+  auto iban = money::ParseIban(bank.pay_to_iban);
+  if (!iban || bank.pay_to_name.empty())
+    return Fail(ErrorKind::kConfig,
+                "payouts --sepa: set money.pay_to_iban and money.pay_to_name "
+                "(the account the transfers are paid from)");
+  return money::SepaParty{bank.pay_to_name, *iban, bank.pay_to_bic};
+}
+
+std::string Describe(const store::PayoutRecord& p) {
+  return fmt::format("payout {} ({}, {} {} {})", p.id, p.deal_id, p.payee_role,
+                     p.amount.ToString(), p.currency);
+}
+
+// "CT-7K3QX9A2 bond refund": what the payee reads on its statement.
+std::string Remittance(const store::PayoutRecord& p) {
+  std::string reason = p.reason;
+  for (char& c : reason)
+    if (c == '_') c = ' ';
+  return p.deal_id + " " + reason;
+}
+
+// The transfer of payout `p`, or why it stays out of the file.
+Result<std::optional<money::SepaTransfer>> Transfer(
+    Context& ctx, const store::PayoutRecord& p, SepaExport& out) {
+  if (p.payee_role == core::kOperatorRole) {
+    out.left_out.push_back(Describe(p) +
+                           ": to the operator itself, nothing to transfer");
+    return std::nullopt;
+  }
+  auto account = PayoutAccountOf(ctx, p.payee_email);
+  CT_TRY(account);
+  auto iban = *account ? money::ParseIban((*account)->iban)
+                       : Fail(ErrorKind::kNotFound, "");
+  if (!iban) {
+    out.left_out.push_back(Describe(p) + ": no account registered: ask " +
+                           p.payee_email);
+    return std::nullopt;
+  }
+  auto pending = store::AccountRepo(ctx.db).Pending(p.payee_email);
+  CT_TRY(pending);
+  if (*pending)
+    out.notes.push_back(
+        fmt::format("{}: paid to {}; a change of account for {} applies {}",
+                    Describe(p), iban->Masked(), p.payee_email,
+                    core::FormatHumanTime((*pending)->effective)));
+  const std::string name =
+      (*account)->name.empty() ? p.payee_email : (*account)->name;
+  return money::SepaTransfer{std::to_string(p.id),
+                             {name, *iban, (*account)->bic},
+                             p.amount,
+                             Remittance(p)};
+}
+
+// The same payouts give the same message id, which banks refuse twice:
+// uploading the same file again cannot pay twice.
+std::string MessageId(const money::SepaBatch& batch) {
+  std::string content;
+  for (const auto& t : batch.transfers)
+    content += t.end_to_end_id + ":" + t.amount.ToString() + ":" +
+               t.creditor.iban.electronic() + "\n";
+  return "CT" + util::Sha256Hex(content).substr(0, 24);
+}
+
+}  // namespace
+
+Result<SepaExport> ExportSepa(Context& ctx) {
+  auto debtor = Debtor(ctx);
+  CT_TRY(debtor);
+  auto payouts = store::PayoutRepo(ctx.db).List(/*pending_only=*/true);
+  CT_TRY(payouts);
+  SepaExport out;
+  money::SepaBatch batch{
+      "", ctx.now, core::FormatIsoTime(ctx.now).substr(0, 10), *debtor, {}};
+  for (const auto& p : *payouts) {
+    auto transfer = Transfer(ctx, p, out);
+    CT_TRY(transfer);
+    if (!*transfer) continue;
+    batch.transfers.push_back(std::move(**transfer));
+    out.included.push_back(p.id);
+  }
+  if (batch.transfers.empty()) return out;
+  batch.message_id = MessageId(batch);
+  auto xml = money::WritePain001(batch);
+  CT_TRY(xml);
+  out.xml = std::move(*xml);
+  Logger("app")->info("payouts --sepa: {} transfers in {}, {} left out",
+                      out.included.size(), batch.message_id,
+                      out.left_out.size());
+  return out;
+}
+
+}  // namespace ct::app
