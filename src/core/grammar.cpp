@@ -6,13 +6,13 @@
 #include <map>
 #include <vector>
 
+#include "core/crockford.h"
 #include "core/limits.h"
 #include "util/text.h"
 
 namespace ct::core {
 namespace {
 
-constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 std::string_view TrimView(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -275,18 +275,7 @@ Result<AccountText> ReadAccount(const std::vector<std::string_view>& lines,
 }  // namespace
 
 std::optional<std::string> NormalizeDealId(std::string_view text) {
-  if (text.size() != 11 || (text[0] != 'C' && text[0] != 'c') ||
-      (text[1] != 'T' && text[1] != 't') || text[2] != '-')
-    return std::nullopt;
-  std::string id = "CT-";
-  for (char c : text.substr(3)) {
-    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (u == 'O') u = '0';
-    if (u == 'I' || u == 'L') u = '1';
-    if (kCrockford.find(u) == std::string_view::npos) return std::nullopt;
-    id += u;
-  }
-  return id;
+  return NormalizePrefixedId(text, "CT");
 }
 
 std::optional<std::string> MentionedDealId(std::string_view raw) {

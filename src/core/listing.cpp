@@ -7,13 +7,13 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/crockford.h"
 #include "core/limits.h"
 #include "util/text.h"
 
 namespace ct::core {
 namespace {
 
-constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr size_t kLongestAmount = 32;
 
 std::vector<std::string_view> Words(std::string_view s) {
@@ -95,18 +95,7 @@ bool IsListingState(std::string_view state) {
 }
 
 std::optional<std::string> NormalizeListingId(std::string_view word) {
-  if (word.size() != 11 || (word[0] != 'C' && word[0] != 'c') ||
-      (word[1] != 'L' && word[1] != 'l') || word[2] != '-')
-    return std::nullopt;
-  std::string id = "CL-";
-  for (char c : word.substr(3)) {
-    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (u == 'O') u = '0';
-    if (u == 'I' || u == 'L') u = '1';
-    if (kCrockford.find(u) == std::string_view::npos) return std::nullopt;
-    id += u;
-  }
-  return id;
+  return NormalizePrefixedId(word, "CL");
 }
 
 std::string InterestLine(const std::string& listing_id) {
