@@ -13,7 +13,6 @@
 namespace ct::core {
 namespace {
 
-
 std::string_view TrimView(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
     s.remove_prefix(1);
