@@ -127,9 +127,12 @@ Result<ProcessReport> ProcessInbox(Context& ctx, crypto::GpgContext& gpg) {
   CT_TRY(deferred);
   const auto started = std::chrono::steady_clock::now();
   int workers = static_cast<int>(std::min<size_t>(
-      static_cast<size_t>(ctx.config.inbox.workers), pending->size()));
+      static_cast<size_t>(std::max(1, ctx.config.inbox.workers)),
+      pending->size()));
   if (workers >= 2 && !ParallelGnupgReady(ctx)) workers = 1;
-  if (workers >= 2) {
+  // Even one GnuPG worker runs beside this thread: while gpg checks the
+  // next message, the previous one is committed here.
+  if (pending->size() >= 2) {
     CT_TRY(ProcessInParallel(ctx, gpg, *pending, *retried, workers, report));
   } else {
     for (int64_t id : *pending) {

@@ -17,6 +17,7 @@
 #include "core/grammar.h"
 #include "core/limits.h"
 #include "core/trust.h"
+#include "crypto/runner.h"
 #include "crypto/verify.h"
 #include "mail/mime.h"
 #include "store/repos.h"
@@ -442,7 +443,8 @@ Result<void> ProcessMessage(Context& ctx, crypto::GpgContext& gpg,
 }
 
 Result<crypto::GpgContext> OpenGpg(const Context& ctx) {
-  auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home);
+  auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home,
+                                      crypto::DefaultRunnerPath());
   CT_TRY(gpg);
   // Made now (offline from the start), so that a GnuPG that cannot start
   // fails the command before it touches anything; `run` opens lazily.

@@ -8,6 +8,7 @@
 
 #include "app/logging.h"
 #include "core/limits.h"
+#include "crypto/runner.h"
 #include "mail/url.h"
 #include "store/repos.h"
 #include "util/read_file.h"
@@ -86,7 +87,8 @@ Result<RunReport> RunOnce(Context& ctx) {
     return std::unexpected(intake.error());
   }
   // Starts no process until GnuPG has work: an idle run costs none.
-  auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home);
+  auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home,
+                                      crypto::DefaultRunnerPath());
   CT_TRY(gpg);
   CT_TRY(ReadyForInbox(ctx, *gpg));
   auto processed = ProcessInbox(ctx, *gpg);

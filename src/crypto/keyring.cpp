@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 #include "crypto/key_cache.h"
+#include "crypto/runner.h"
 
 namespace ct::crypto {
 namespace {
@@ -54,11 +56,35 @@ std::string CanonicalFingerprint(const std::string& text) {
   return out;
 }
 
-GpgContext::GpgContext(std::string home)
-    : home_(std::move(home)), keys_(std::make_unique<KeyCache>(home_)) {}
+GpgContext::GpgContext(std::string home, const std::string& runner)
+    : home_(std::move(home)), keys_(std::make_unique<KeyCache>(home_)) {
+  if (!runner.empty()) runner_ = std::make_unique<GpgRunner>(runner, home_);
+}
 
-Result<GpgContext> GpgContext::Open(const std::string& home) {
-  return GpgContext(home);
+Result<GpgContext> GpgContext::Open(const std::string& home,
+                                    const std::string& runner) {
+  return GpgContext(home, runner);
+}
+
+Result<RawOutcome> GpgContext::Execute(const RawRequest& request) {
+  // Keys held while GPGME uses their raw pointers.
+  std::vector<std::shared_ptr<const CachedKey>> held;
+  std::vector<gpgme_key_t> recipients;
+  if (request.op == RawOp::kSignEncrypt || request.op == RawOp::kSignDetached) {
+    CT_TRY(UseSigner(*this, request.signer));
+    for (const auto& fpr : request.recipients) {
+      auto key = PublicKey(*this, fpr);
+      CT_TRY(key);
+      if (!*key) return Fail(ErrorKind::kNotFound, "no key " + fpr);
+      recipients.push_back((*key)->key.get());
+      held.push_back(std::move(*key));
+    }
+  }
+  if (runner_) return runner_->Call(request);
+  auto handle = Handle();
+  CT_TRY(handle);
+  recipients.push_back(nullptr);
+  return RunRaw(*handle, request, recipients.data());
 }
 
 Result<gpgme_ctx_t> GpgContext::Handle() {
@@ -77,7 +103,8 @@ gpgme_ctx_t GpgContext::get() {
 GpgContext::GpgContext(GpgContext&& other) noexcept
     : home_(std::move(other.home_)),
       ctx_(std::exchange(other.ctx_, nullptr)),
-      keys_(std::move(other.keys_)) {}
+      keys_(std::move(other.keys_)),
+      runner_(std::move(other.runner_)) {}
 
 GpgContext& GpgContext::operator=(GpgContext&& other) noexcept {
   if (this != &other) {
@@ -85,6 +112,7 @@ GpgContext& GpgContext::operator=(GpgContext&& other) noexcept {
     home_ = std::move(other.home_);
     ctx_ = std::exchange(other.ctx_, nullptr);
     keys_ = std::move(other.keys_);
+    runner_ = std::move(other.runner_);
   }
   return *this;
 }

@@ -10,10 +10,12 @@
 #include <string>
 
 #include "core/error.h"
+#include "crypto/raw_ops.h"
 
 namespace ct::crypto {
 
 class KeyCache;
+class GpgRunner;
 
 // Owns one gpgme_ctx_t bound to an OpenPGP engine with a given home, and
 // the key cache that goes with it (crypto/key_cache.h). One per thread
@@ -25,10 +27,13 @@ class KeyCache;
 // keyserver, no automatic key retrieval) from its creation.
 class GpgContext {
  public:
-  // Remembers `home` (GNUPGHOME; "" for GnuPG's default). Starts no
-  // process and does not fail today; GnuPG problems surface as kIo from
-  // the first operation (Handle).
-  static Result<GpgContext> Open(const std::string& home);
+  // Remembers `home` (GNUPGHOME; "" for GnuPG's default) and `runner`,
+  // the GnuPG runner that performs this context's operations
+  // (crypto/runner.h; "" runs them from this process). Starts no process
+  // and does not fail today; GnuPG problems surface as kIo from the first
+  // operation.
+  static Result<GpgContext> Open(const std::string& home,
+                                 const std::string& runner = "");
 
   GpgContext(GpgContext&& other) noexcept;
   GpgContext& operator=(GpgContext&& other) noexcept;
@@ -45,15 +50,22 @@ class GpgContext {
   gpgme_ctx_t get();
   bool is_open() const { return ctx_ != nullptr; }
 
+  // Runs `request` (crypto/raw_ops.h) in the runner, or here when there
+  // is none. Sign requests are checked here first, from the key cache:
+  // kConfig when the signer's secret key is missing, kNotFound when a
+  // recipient's key is.
+  Result<RawOutcome> Execute(const RawRequest& request);
+
   const std::string& home() const { return home_; }
   // What this context learnt about keys (never shared between contexts).
   KeyCache& keys() { return *keys_; }
 
  private:
-  explicit GpgContext(std::string home);
+  GpgContext(std::string home, const std::string& runner);
   std::string home_;
   gpgme_ctx_t ctx_ = nullptr;
   std::unique_ptr<KeyCache> keys_;
+  std::unique_ptr<GpgRunner> runner_;  // null: operations run here
 };
 
 // Owns one gpgme_key_t reference.

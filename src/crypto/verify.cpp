@@ -15,19 +15,16 @@ constexpr gpgme_sigsum_t kDistrust = static_cast<gpgme_sigsum_t>(
     GPGME_SIGSUM_SIG_EXPIRED | GPGME_SIGSUM_KEY_MISSING |
     GPGME_SIGSUM_BAD_POLICY | GPGME_SIGSUM_SYS_ERROR);
 
-std::string Problem(gpgme_signature_t sig) {
-  if (sig->summary & GPGME_SIGSUM_KEY_REVOKED)
-    return "the signing key is revoked";
-  if (sig->summary & GPGME_SIGSUM_KEY_EXPIRED)
-    return "the signing key has expired";
-  if (sig->summary & GPGME_SIGSUM_SIG_EXPIRED)
-    return "the signature has expired";
-  if (sig->summary & GPGME_SIGSUM_KEY_MISSING ||
-      gpgme_err_code(sig->status) == GPG_ERR_NO_PUBKEY)
+std::string Problem(gpgme_error_t status, gpgme_sigsum_t summary) {
+  if (summary & GPGME_SIGSUM_KEY_REVOKED) return "the signing key is revoked";
+  if (summary & GPGME_SIGSUM_KEY_EXPIRED) return "the signing key has expired";
+  if (summary & GPGME_SIGSUM_SIG_EXPIRED) return "the signature has expired";
+  if (summary & GPGME_SIGSUM_KEY_MISSING ||
+      gpgme_err_code(status) == GPG_ERR_NO_PUBKEY)
     return "the signing key is unknown here (attach your public key)";
-  if (gpgme_err_code(sig->status) == GPG_ERR_BAD_SIGNATURE)
+  if (gpgme_err_code(status) == GPG_ERR_BAD_SIGNATURE)
     return "the signature does not match the text (was it changed on the way?)";
-  if (sig->status) return std::string("GnuPG: ") + gpgme_strerror(sig->status);
+  if (status) return std::string("GnuPG: ") + gpgme_strerror(status);
   return "the signature is not valid";
 }
 
@@ -52,31 +49,37 @@ Result<void> DescribeKey(GpgContext& ctx, Signature& out, bool key_missing) {
   return {};
 }
 
-// Copies the signatures out of GPGME's result first: a key listing on the
-// same context (DescribeKey at a cache miss) releases that result.
+// The signatures as this program judges them, with their keys described.
 Result<std::vector<Signature>> Collect(GpgContext& ctx,
-                                       gpgme_verify_result_t result) {
+                                       const std::vector<RawSignature>& raw) {
   std::vector<Signature> out;
-  std::vector<bool> missing;
-  for (gpgme_signature_t sig = result ? result->signatures : nullptr; sig;
-       sig = sig->next) {
+  for (const RawSignature& sig : raw) {
+    const auto summary = static_cast<gpgme_sigsum_t>(sig.summary);
     Signature s;
-    s.fingerprint = sig->fpr ? sig->fpr : "";
-    s.made = core::Time(std::chrono::seconds(sig->timestamp));
-    s.good = sig->status == GPG_ERR_NO_ERROR &&
-             (sig->summary & kDistrust) == 0 && !s.fingerprint.empty();
-    if (!s.good) s.problem = Problem(sig);
-    missing.push_back((sig->summary & GPGME_SIGSUM_KEY_MISSING) ||
-                      gpgme_err_code(sig->status) == GPG_ERR_NO_PUBKEY);
+    s.fingerprint = sig.fingerprint;
+    s.made = core::Time(std::chrono::seconds(sig.timestamp));
+    s.good = sig.status == GPG_ERR_NO_ERROR && (summary & kDistrust) == 0 &&
+             !s.fingerprint.empty();
+    if (!s.good) s.problem = Problem(sig.status, summary);
+    const bool missing = (summary & GPGME_SIGSUM_KEY_MISSING) ||
+                         gpgme_err_code(sig.status) == GPG_ERR_NO_PUBKEY;
+    CT_TRY(DescribeKey(ctx, s, missing));
     out.push_back(std::move(s));
   }
-  for (size_t i = 0; i < out.size(); ++i)
-    CT_TRY(DescribeKey(ctx, out[i], missing[i]));
   return out;
 }
 
-std::string TooLarge(const char* what, const CappedOutput& out) {
-  return fmt::format("{} larger than {} bytes", what, out.limit());
+std::string TooLarge(const char* what, uint64_t limit) {
+  return fmt::format("{} larger than {} bytes", what, limit);
+}
+
+// Runs a verification or decryption; kIo when it could not run at all.
+Result<RawOutcome> Run(GpgContext& ctx, RawRequest request) {
+  auto outcome = ctx.Execute(request);
+  CT_TRY(outcome);
+  if (!outcome->setup_error.empty())
+    return Fail(ErrorKind::kIo, outcome->setup_error);
+  return outcome;
 }
 
 }  // namespace
@@ -89,16 +92,16 @@ void MakeOffline(GpgContext& ctx) {
 
 Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
                                 std::string_view signature) {
-  auto handle = ctx.Handle();
-  CT_TRY(handle);
-  auto sig = GpgData::From(signature);
-  auto text = GpgData::From(signed_bytes);
-  if (!sig || !text) return Fail(ErrorKind::kIo, "gpgme data");
-  gpgme_error_t err =
-      gpgme_op_verify(*handle, sig->get(), text->get(), nullptr);
-  if (err && gpgme_err_code(err) != GPG_ERR_NO_DATA)
-    return Fail(ErrorKind::kInvalidInput, GpgErrorText("signature", err));
-  auto signatures = Collect(ctx, gpgme_op_verify_result(*handle));
+  RawRequest request;
+  request.op = RawOp::kVerifyDetached;
+  request.data = signed_bytes;
+  request.signature = signature;
+  auto done = Run(ctx, std::move(request));
+  CT_TRY(done);
+  if (done->error && gpgme_err_code(done->error) != GPG_ERR_NO_DATA)
+    return Fail(ErrorKind::kInvalidInput,
+                GpgErrorText("signature", done->error));
+  auto signatures = Collect(ctx, done->signatures);
   CT_TRY(signatures);
   Verified v;
   v.signatures = std::move(*signatures);
@@ -107,50 +110,51 @@ Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
 
 Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
                                    size_t max_plaintext) {
-  auto handle = ctx.Handle();
-  CT_TRY(handle);
-  auto in = GpgData::From(armored);
-  auto plain = CappedOutput::Open(max_plaintext);
-  if (!in || !plain) return Fail(ErrorKind::kIo, "gpgme data");
-  gpgme_error_t err =
-      gpgme_op_verify(*handle, in->get(), nullptr, plain->get());
-  if (plain->overflowed())
-    return Fail(ErrorKind::kInvalidInput, TooLarge("signed text", *plain));
-  if (err)
-    return Fail(ErrorKind::kInvalidInput, GpgErrorText("signed text", err));
-  auto signatures = Collect(ctx, gpgme_op_verify_result(*handle));
+  RawRequest request;
+  request.op = RawOp::kVerifyClearsigned;
+  request.data = armored;
+  request.max_output = max_plaintext;
+  auto done = Run(ctx, std::move(request));
+  CT_TRY(done);
+  if (done->overflowed)
+    return Fail(ErrorKind::kInvalidInput,
+                TooLarge("signed text", max_plaintext));
+  if (done->error)
+    return Fail(ErrorKind::kInvalidInput,
+                GpgErrorText("signed text", done->error));
+  auto signatures = Collect(ctx, done->signatures);
   CT_TRY(signatures);
   Verified v;
   v.signatures = std::move(*signatures);
-  v.plaintext = plain->Take();
+  v.plaintext = std::move(done->output);
   return v;
 }
 
 Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext,
                                size_t max_plaintext) {
-  auto handle = ctx.Handle();
-  CT_TRY(handle);
-  auto in = GpgData::From(ciphertext);
-  auto plain = CappedOutput::Open(max_plaintext);
-  if (!in || !plain) return Fail(ErrorKind::kIo, "gpgme data");
-  gpgme_error_t err = gpgme_op_decrypt_verify(*handle, in->get(), plain->get());
+  RawRequest request;
+  request.op = RawOp::kDecryptVerify;
+  request.data = ciphertext;
+  request.max_output = max_plaintext;
+  auto done = Run(ctx, std::move(request));
+  CT_TRY(done);
   // Checked first: the refused write is what made the operation fail.
-  if (plain->overflowed())
+  if (done->overflowed)
     return Fail(ErrorKind::kInvalidInput,
-                TooLarge("decrypted content", *plain));
-  if (err)
-    return Fail(ErrorKind::kInvalidInput, GpgErrorText("decryption", err));
-  gpgme_decrypt_result_t dec = gpgme_op_decrypt_result(*handle);
+                TooLarge("decrypted content", max_plaintext));
+  if (done->error)
+    return Fail(ErrorKind::kInvalidInput,
+                GpgErrorText("decryption", done->error));
   // GnuPG 2.2 refuses to output data without MDC unless forced, and then
   // reports legacy_cipher_nomdc; refuse it ourselves as well.
-  if (!dec || dec->legacy_cipher_nomdc)
+  if (done->no_integrity)
     return Fail(ErrorKind::kInvalidInput,
                 "the encrypted message is not integrity protected");
-  auto signatures = Collect(ctx, gpgme_op_verify_result(*handle));
+  auto signatures = Collect(ctx, done->signatures);
   CT_TRY(signatures);
   Verified v;
   v.signatures = std::move(*signatures);
-  v.plaintext = plain->Take();
+  v.plaintext = std::move(done->output);
   v.integrity_protected = true;
   return v;
 }
