@@ -14,6 +14,7 @@
 #include "cli/common.h"
 #include "crypto/import.h"
 #include "crypto/keyring.h"
+#include "crypto/runner.h"
 #include "mail/source.h"
 #include "mail/transport.h"
 #include "money/iban.h"
@@ -133,6 +134,22 @@ Result<std::string> CheckWorkers(const config::Config& config) {
       wanted, config.gpg.home);
 }
 
+// Starts the GnuPG runner and has it answer (it checks GnuPG's version as
+// it starts; no gpg runs on the home): a runner that is missing or finds
+// no usable GnuPG is an I/O failure; no runner at all only costs speed.
+Result<std::string> CheckRunner(const config::Config& config) {
+  const std::string& path = crypto::DefaultRunnerPath();
+  if (path.empty())
+    return std::string(
+        "none found: GnuPG starts from cybertroc itself (slower)");
+  crypto::GpgRunner runner(path, config.gpg.home);
+  crypto::RawRequest probe;
+  probe.op = crypto::RawOp::kPing;
+  auto answer = runner.Call(probe);
+  CT_TRY(answer);
+  return path;
+}
+
 std::vector<CheckLine> RunChecks(const Globals& globals) {
   std::vector<CheckLine> lines;
   auto config = app::LoadConfig(globals.config_path);
@@ -152,6 +169,7 @@ std::vector<CheckLine> RunChecks(const Globals& globals) {
   lines.push_back({"escrow key", false, CheckEscrowKey(*config)});
   lines.push_back({"operator key", false, CheckOperatorKey(*config)});
   lines.push_back({"workers", false, CheckWorkers(*config)});
+  lines.push_back({"gnupg runner", false, CheckRunner(*config)});
   lines.push_back({"inbox", false, CheckInbox(*config)});
   lines.push_back({"outbox", false, CheckOutbox(*config)});
   return lines;

@@ -97,6 +97,8 @@ RawOutcome RunRaw(gpgme_ctx_t ctx, const RawRequest& request,
     case RawOp::kSignEncrypt:
     case RawOp::kSignDetached:
       return Sign(ctx, request, recipients);
+    case RawOp::kPing:
+      return {};
   }
   RawOutcome out;
   out.setup_error = "unknown GnuPG operation";

@@ -21,6 +21,7 @@ enum class RawOp : uint8_t {
   kDecryptVerify = 3,      // data: the ciphertext; output: the plaintext
   kSignEncrypt = 4,        // data: what to sign and encrypt; armoured output
   kSignDetached = 5,       // data: what to sign; output: armoured signature
+  kPing = 6,               // nothing: the runner is up, its GPGME ready
 };
 
 struct RawRequest {

@@ -75,7 +75,7 @@ class Reader {
 
 bool ValidOp(uint8_t op) {
   return op >= static_cast<uint8_t>(RawOp::kVerifyClearsigned) &&
-         op <= static_cast<uint8_t>(RawOp::kSignDetached);
+         op <= static_cast<uint8_t>(RawOp::kPing);
 }
 
 }  // namespace

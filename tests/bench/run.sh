@@ -31,7 +31,8 @@
 #     largest of the process and its children), then `gpg_floor` on the
 #     same messages and the notifications that run queued: N verifications
 #     and one sign+encrypt per notification in one GPGME context.
-#     Ratio = floor time / cybertroc time (issue 9 target >= 0.85);
+#     Ratio = floor time / cybertroc time (issue 9 target >= 0.85); and
+#     the same cybertroc run without its GnuPG runner, for comparison;
 #  4. strace: one more run under `strace -f -k`: gpg processes started and
 #     fsync/fdatasync calls, per message, and the call sites of each;
 #  5. workers: the same run with `[inbox] workers = 1` and `= N`;
@@ -228,7 +229,7 @@ note() { printf '%s\n' "$*" >&2; }
 # ---- e2e: cybertroc against the floor ----------------------------------------------
 
 run_e2e() {
-  local seed_dir=$work/seed i dir ct_ms=() floor_ms=() kb=() ratios=()
+  local seed_dir=$work/seed i dir ct_ms=() floor_ms=() kb=() ratios=() none_ms=()
   for ((i = 1; i <= repeat; ++i)); do
     dir=$work/e2e.$i
     # One worker against the one-context floor (issue 9 goal 1); the
@@ -247,13 +248,22 @@ run_e2e() {
       die "gpg_floor failed: $(cat "$dir/floor.err")"
     floor_ms+=("$(grep -o 'total_ms=[0-9.]*' "$dir/floor.out" | cut -d= -f2)")
     ratios+=("$(ratio "${floor_ms[-1]}" "${ct_ms[-1]}")")
-    note "e2e $i/$repeat: cybertroc $(seconds "${ct_ms[-1]}") ($applied applied, $sent sent), floor $(seconds "${floor_ms[-1]}"): ${ratios[-1]}"
+    # The same run with GnuPG started from cybertroc itself (no runner,
+    # src/crypto/runner.h): what the runner is worth.
+    fresh "$seed_dir" "$dir.none" 1
+    warm_agent
+    CYBERTROC_GPG_RUNNER=none timed "$dir.none/ct" "$CT_BIN" --config "$dir.none/ct.conf" run ||
+      die "cybertroc run without runner failed: $(cat "$dir.none/ct.err")"
+    none_ms+=("$(cat "$dir.none/ct.ms")")
+    rm -rf "$dir.none"
+    note "e2e $i/$repeat: cybertroc $(seconds "${ct_ms[-1]}") ($applied applied, $sent sent), floor $(seconds "${floor_ms[-1]}"): ${ratios[-1]}; without runner $(seconds "${none_ms[-1]}")"
     result[sent]=$sent
     [[ "$dir" == "$work/e2e.1" ]] || rm -rf "$dir"
   done
   result[ct_ms]=$(printf '%s\n' "${ct_ms[@]}" | median)
   result[floor_ms]=$(printf '%s\n' "${floor_ms[@]}" | median)
   result[ct_kb]=$(printf '%s\n' "${kb[@]}" | median)
+  result[none_ms]=$(printf '%s\n' "${none_ms[@]}" | median)
   # The median of the pairs' ratios: each pair ran back to back on the same
   # state, so load that drifts over the repeats moves both of a pair.
   result[ratio]=$(printf '%s\n' "${ratios[@]}" | median)
@@ -458,6 +468,7 @@ if wants e2e; then
   echo "| bare GnuPG floor on the same messages ($messages verify, $(r sent) sign+encrypt, one GPGME context) | $(seconds "${result[floor_ms]}") |"
   echo "| **floor / cybertroc**, one worker, median of the runs' ratios (target ≥ 0.85) | **$(r ratio)** |"
   echo "| peak RSS of that run | $(megabytes "${result[ct_kb]}") |"
+  echo "| the same run without the GnuPG runner (\`CYBERTROC_GPG_RUNNER=none\`) | $(seconds "${result[none_ms]}"): floor / that = $(ratio "${result[floor_ms]}" "${result[none_ms]}") |"
 fi
 if wants strace && [[ -n "${result[gpg]:-}" ]]; then
   echo "| gpg processes started per message (the floor: 3) | $(r gpg_per) ($(r gpg) in all) |"

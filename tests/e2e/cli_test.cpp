@@ -243,6 +243,9 @@ TEST_F(CliTest, CheckReportsEachPart) {
   EXPECT_NE(check.out.find("templates: ok"), std::string::npos) << check.out;
   EXPECT_NE(check.out.find("database: ok"), std::string::npos) << check.out;
   EXPECT_NE(check.out.find("escrow key: FAILED"), std::string::npos);
+  EXPECT_NE(check.out.find(std::string("gnupg runner: ok (") + CT_RUNNER + ")"),
+            std::string::npos)
+      << check.out;
 
   std::ofstream(dir_ / "ct.conf", std::ios::app)
       << "[money]\ncurrency = EURO\n";

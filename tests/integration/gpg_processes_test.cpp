@@ -112,12 +112,14 @@ TEST_F(GpgProcessesTest, Issue9AnOfferCostsOneVerifyAndOneOperationPerMail) {
       << "the same key block is imported once";
   // alice's key (by her signing subkey) and the escrow's secret key; gpg
   // rebuilds its trust database after the import, and the cache then
-  // starts again once.
-  EXPECT_LE(CountIf(spawns, std::mem_fn(&Spawn::IsKeyListing)), 4);
-  // One engine set-up for the run, not one per lookup.
-  EXPECT_LE(CountIf(spawns, std::mem_fn(&Spawn::IsSetUp)), 8);
+  // starts again once. The GnuPG runner (crypto/runner.h) looks up the
+  // signer and alice's key once more for itself.
+  EXPECT_LE(CountIf(spawns, std::mem_fn(&Spawn::IsKeyListing)), 6);
+  // One engine set-up for the run, not one per lookup: cybertroc's own
+  // (key listings, imports) and the runner's (GPGME_DEBUG reaches it too).
+  EXPECT_LE(CountIf(spawns, std::mem_fn(&Spawn::IsSetUp)), 16);
   const long needed = kOffers + sent;
-  EXPECT_LE(static_cast<long>(spawns.size()), needed + 13)
+  EXPECT_LE(static_cast<long>(spawns.size()), needed + 23)
       << "needed: " << needed;
 }
 

@@ -13,8 +13,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
+#include <vector>
 
 #include "crypto/keyring.h"
 #include "crypto/runner_wire.h"
@@ -269,6 +271,28 @@ TEST_F(GpgRunnerTest, AMissingRunnerIsAnErrorNamingIt) {
   EXPECT_NE(out.error().message.find("/nonexistent/cybertroc-gpg-runner"),
             std::string::npos)
       << out.error().message;
+}
+
+// Regression: the runner inherited the pipes of a GnuPG operation another
+// thread had under way (GPGME makes them without close-on-exec); holding
+// their write ends, it kept that gpg's output open and the run hung. It
+// now holds its socket, /dev/null and our stderr, nothing of ours.
+TEST_F(GpgRunnerTest, TheRunnerHoldsNoneOfOurFiles) {
+  int leaked[2];
+  ASSERT_EQ(::pipe(leaked), 0);  // no O_CLOEXEC, as GPGME's
+  crypto::GpgRunner runner(CT_RUNNER, home_.string());
+  crypto::RawRequest ping;
+  ping.op = crypto::RawOp::kPing;
+  ASSERT_TRUE(runner.Call(ping).has_value());
+  std::vector<std::string> held;
+  const fs::path fds = "/proc/" + std::to_string(runner.pid()) + "/fd";
+  for (const auto& entry : fs::directory_iterator(fds)) {
+    const int fd = std::stoi(entry.path().filename().string());
+    if (fd > 2) held.push_back(fs::read_symlink(entry.path()).string());
+  }
+  EXPECT_TRUE(held.empty()) << "first: " << (held.empty() ? "" : held[0]);
+  ::close(leaked[0]);
+  ::close(leaked[1]);
 }
 
 // Its purpose is to be small: what gpg's fork copies. cybertroc maps ~200

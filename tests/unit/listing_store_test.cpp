@@ -116,7 +116,7 @@ TEST_F(ListingStoreTest, OnlyOpenListingsAreFound) {
 // Regression: search words that are FTS5 syntax or SQL are plain words.
 TEST_F(ListingStoreTest, HostileSearchWordsAreNeverSyntax) {
   Make("CL-00000001", "Kind of Blue", 2500);
-  for (const std::vector<std::string> words :
+  for (const std::vector<std::string>& words :
        {std::vector<std::string>{"title:blue"},
         {"\"blue"},
         {"blue\""},

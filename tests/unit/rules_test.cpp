@@ -18,7 +18,6 @@ std::string RulesText(const std::string& file) {
   return ss.str();
 }
 std::string SaleText() { return RulesText("sale.toml"); }
-std::string ExchangeText() { return RulesText("exchange.toml"); }
 
 // Replaces the first occurrence of `from` (which must exist) by `to`.
 std::string Mutate(std::string text, const std::string& from,
