@@ -80,7 +80,9 @@ Result<Context> OpenContext(const std::string& config_path, DatabaseUse use) {
                  .rules = std::move(*book),
                  .renderer = std::move(renderer),
                  .db = std::move(*db),
-                 .now = *now};
+                 .now = *now,
+                 .stop = nullptr,
+                 .spare_gpg = {}};
 }
 
 }  // namespace ct::app

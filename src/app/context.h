@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "core/time.h"
+#include "crypto/keyring.h"
 #include "notify/render.h"
 #include "rules/loader.h"
 #include "store/database.h"
@@ -27,6 +28,10 @@ struct Context {
   // Set by the daemon's SIGTERM/SIGINT handler: the pipeline finishes the
   // message (or timer) in hand and stops before the next one.
   const std::atomic<bool>* stop = nullptr;
+  // GnuPG contexts (each with its runner and key cache) that a stage of
+  // the run set up for a worker and let go: the next stage takes them
+  // (TakeGpg) rather than setting up new ones. RunOnce empties it.
+  std::vector<crypto::GpgContext> spare_gpg;
 
   bool StopRequested() const { return stop && stop->load(); }
 };

@@ -116,6 +116,12 @@ Result<ProcessReport> Reprocess(Context& ctx, crypto::GpgContext& gpg,
 // Opens GnuPG on gpg.home for the pipeline (offline, no key retrieval).
 Result<crypto::GpgContext> OpenGpg(const Context& ctx);
 
+// A context for one more GnuPG worker: a spare one of this run
+// (Context::spare_gpg), else a new one (OpenGpg).
+Result<crypto::GpgContext> TakeGpg(Context& ctx);
+// Gives the contexts of `workers` back to the run for its next stage.
+void KeepGpg(Context& ctx, std::vector<crypto::GpgContext>& workers);
+
 }  // namespace ct::app
 
 #endif  // CYBERTROC_APP_INBOUND_H_

@@ -193,10 +193,17 @@ Result<void> ProcessInParallel(Context& ctx, crypto::GpgContext& gpg,
                                const std::vector<int64_t>& ids,
                                const std::vector<int64_t>& retried, int workers,
                                ProcessReport& report) {
-  // One context per worker, all opened here before any thread starts.
+  // One context per worker, all opened here before any thread starts, and
+  // given back to the run (for the outbox) once the threads have ended:
+  // `keep` is destroyed after `pool`.
   std::vector<crypto::GpgContext> more;
+  struct Keep {
+    Context& ctx;
+    std::vector<crypto::GpgContext>& workers;
+    ~Keep() { KeepGpg(ctx, workers); }
+  } keep{ctx, more};
   for (int i = 1; i < workers; ++i) {
-    auto opened = OpenGpg(ctx);
+    auto opened = TakeGpg(ctx);
     CT_TRY(opened);
     more.push_back(std::move(*opened));
   }

@@ -452,4 +452,16 @@ Result<crypto::GpgContext> OpenGpg(const Context& ctx) {
   return gpg;
 }
 
+Result<crypto::GpgContext> TakeGpg(Context& ctx) {
+  if (ctx.spare_gpg.empty()) return OpenGpg(ctx);
+  crypto::GpgContext gpg = std::move(ctx.spare_gpg.back());
+  ctx.spare_gpg.pop_back();
+  return gpg;
+}
+
+void KeepGpg(Context& ctx, std::vector<crypto::GpgContext>& workers) {
+  for (auto& gpg : workers) ctx.spare_gpg.push_back(std::move(gpg));
+  workers.clear();
+}
+
 }  // namespace ct::app

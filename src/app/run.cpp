@@ -76,6 +76,11 @@ Result<void> ReadyForInbox(Context& ctx, crypto::GpgContext& gpg) {
 }  // namespace
 
 Result<RunReport> RunOnce(Context& ctx) {
+  // The workers' GnuPG contexts, and their runners, end with the run.
+  struct EndSpares {
+    Context& ctx;
+    ~EndSpares() { ctx.spare_gpg.clear(); }
+  } end_spares{ctx};
   RunReport report;
   auto intake = Fetch(ctx);
   if (intake) {

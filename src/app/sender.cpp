@@ -206,6 +206,14 @@ class Delivery {
     env_.from = mail::AddressOf(ctx.config.outbox.from);
   }
 
+  // The workers stop, and their contexts go back to the run.
+  ~Delivery() {
+    pool_.reset();
+    KeepGpg(ctx_, extra_);
+  }
+  Delivery(const Delivery&) = delete;
+  Delivery& operator=(const Delivery&) = delete;
+
   Result<SendReport> Run() {
     // Mail queued while this runs (a notice to the operator) waits for the
     // next run, as a message that failed now does.
@@ -270,7 +278,7 @@ class Delivery {
                                : 1;
     const size_t n = std::min(workers, rows);
     while (extra_.size() + 1 < n) {
-      auto opened = OpenGpg(ctx_);
+      auto opened = TakeGpg(ctx_);
       CT_TRY(opened);
       extra_.push_back(std::move(*opened));
     }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,21 @@ bool Matches(gpgme_key_t key, const std::string& fpr) {
          CanonicalFingerprint(key->subkeys->fpr) == fpr;
 }
 
+// GPGME runs `gpg --version` whenever an engine's home is set, for the
+// process as for one context. The first home asked for becomes the
+// process's default (one `gpg --version`); contexts for that home copy it
+// as they are made, for nothing. Another home is set on its context.
+bool IsDefaultHome(const std::string& home) {
+  static std::mutex mutex;
+  static std::optional<std::string> default_home;
+  std::lock_guard lock(mutex);
+  if (!default_home &&
+      gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, nullptr,
+                            home.empty() ? nullptr : home.c_str()) == 0)
+    default_home = home;
+  return default_home == home;
+}
+
 // A new OpenPGP context for `home`, offline: nothing cybertroc does with
 // GnuPG may reach the network (keyservers, WKD).
 Result<gpgme_ctx_t> NewContext(const std::string& home) {
@@ -29,11 +45,12 @@ Result<gpgme_ctx_t> NewContext(const std::string& home) {
   std::call_once(once, [] { gpgme_check_version(nullptr); });
   if (gpgme_error_t err = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP))
     return Fail(ErrorKind::kIo, GpgError("GnuPG engine", err));
+  const bool default_home = IsDefaultHome(home);
   gpgme_ctx_t ctx = nullptr;
   if (gpgme_error_t err = gpgme_new(&ctx))
     return Fail(ErrorKind::kIo, GpgError("gpgme_new", err));
   gpgme_error_t err = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP);
-  if (!err)
+  if (!err && !default_home)
     err = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, nullptr,
                                     home.empty() ? nullptr : home.c_str());
   if (err) {

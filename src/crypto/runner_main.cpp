@@ -36,10 +36,11 @@ gpgme_ctx_t NewContext(const char* home) {
   gpgme_check_version(nullptr);
   gpgme_ctx_t ctx = nullptr;
   gpgme_error_t err = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP);
+  // The process's default home, which the context copies: set on the
+  // context, GPGME would run `gpg --version` once more for it.
+  if (!err) err = gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, nullptr, home);
   if (!err) err = gpgme_new(&ctx);
   if (!err) err = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP);
-  if (!err)
-    err = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, nullptr, home);
   if (err) Die(std::string("GnuPG context: ") + gpgme_strerror(err));
   gpgme_set_offline(ctx, 1);
   gpgme_set_ctx_flag(ctx, "auto-key-retrieve", "0");
@@ -62,9 +63,19 @@ class Keys {
     auto& cache = secret ? secret_ : public_;
     if (auto found = cache.find(fpr); found != cache.end())
       return found->second;
+    // A listing on this context: gpgme_get_key would make a context of
+    // its own, which costs a `gpg --version` every time.
     gpgme_key_t key = nullptr;
-    if (gpgme_get_key(ctx_, fpr.c_str(), &key, secret ? 1 : 0) || !key)
+    if (fpr.empty() || gpgme_op_keylist_start(ctx_, fpr.c_str(), secret))
       return nullptr;
+    for (gpgme_key_t next = nullptr; !gpgme_op_keylist_next(ctx_, &next);) {
+      if (key)
+        gpgme_key_unref(next);
+      else
+        key = next;
+    }
+    gpgme_op_keylist_end(ctx_);
+    if (!key) return nullptr;
     return cache.emplace(fpr, key).first->second;
   }
 
