@@ -66,12 +66,12 @@ RawOutcome Sign(gpgme_ctx_t ctx, const RawRequest& request,
     return out;
   }
   gpgme_set_armor(ctx, 1);
-  out.error = request.op == RawOp::kSignEncrypt
-                  ? gpgme_op_encrypt_sign(ctx, recipients,
-                                          GPGME_ENCRYPT_ALWAYS_TRUST,
-                                          in->get(), armored->get())
-                  : gpgme_op_sign(ctx, in->get(), armored->get(),
-                                  GPGME_SIG_MODE_DETACH);
+  out.error =
+      request.op == RawOp::kSignEncrypt
+          ? gpgme_op_encrypt_sign(ctx, recipients, GPGME_ENCRYPT_ALWAYS_TRUST,
+                                  in->get(), armored->get())
+          : gpgme_op_sign(ctx, in->get(), armored->get(),
+                          GPGME_SIG_MODE_DETACH);
   if (out.error) return out;
   // GPGME reports a signer that could not sign as a result, not an error.
   gpgme_sign_result_t result = gpgme_op_sign_result(ctx);

@@ -85,8 +85,8 @@ Result<void> GpgRunner::Start() {
   // a runner holding a copy of one would keep that gpg's output open
   // forever: the operation, and the run, would hang.
   ::posix_spawn_file_actions_adddup2(&setup.actions_, ends[1], 0);
-  ::posix_spawn_file_actions_addopen(&setup.actions_, 1, "/dev/null",
-                                     O_WRONLY, 0);
+  ::posix_spawn_file_actions_addopen(&setup.actions_, 1, "/dev/null", O_WRONLY,
+                                     0);
   ::posix_spawn_file_actions_addclosefrom_np(&setup.actions_, 3);
   // Its own process group, so that a Ctrl-C meant for us does not kill it
   // in the middle of an operation; default signal handling and an empty

@@ -93,7 +93,8 @@ std::string PrepareSigning(gpgme_ctx_t ctx, Keys& keys,
     gpgme_key_t key = keys.Get(request.signer, /*secret=*/true);
     if (!key) return "signing key " + request.signer + " has no secret part";
     gpgme_signers_clear(ctx);
-    if (gpgme_signers_add(ctx, key)) return "cannot sign with " + request.signer;
+    if (gpgme_signers_add(ctx, key))
+      return "cannot sign with " + request.signer;
     signer = request.signer;
   }
   for (const auto& fpr : request.recipients) {

@@ -153,9 +153,9 @@ std::optional<RawOutcome> DecodeOutcome(const std::string& frame) {
 bool WriteFrame(int fd, const std::string& payload) {
   if (payload.size() > kMaxFrameBytes) return false;
   const auto size = static_cast<uint32_t>(payload.size());
-  const char header[4] = {
-      static_cast<char>(size), static_cast<char>(size >> 8),
-      static_cast<char>(size >> 16), static_cast<char>(size >> 24)};
+  const char header[4] = {static_cast<char>(size), static_cast<char>(size >> 8),
+                          static_cast<char>(size >> 16),
+                          static_cast<char>(size >> 24)};
   for (const std::string_view part :
        {std::string_view(header, 4), std::string_view(payload)}) {
     for (size_t done = 0; done < part.size();) {

@@ -14,8 +14,7 @@ Result<RawOutcome> RunSigning(GpgContext& ctx, RawRequest request,
   CT_TRY(done);
   if (!done->setup_error.empty())
     return Fail(ErrorKind::kIo, std::string(what) + ": " + done->setup_error);
-  if (done->error)
-    return Fail(ErrorKind::kIo, GpgErrorText(what, done->error));
+  if (done->error) return Fail(ErrorKind::kIo, GpgErrorText(what, done->error));
   return done;
 }
 

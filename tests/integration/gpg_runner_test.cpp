@@ -8,8 +8,6 @@
 // Real GnuPG in alice's harness home (her secret key, everyone's public
 // keys) and the runner built with cybertroc (CT_RUNNER). Skips only when
 // gpg is missing (gpg.sh exits 77).
-#include "crypto/runner.h"
-
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -19,6 +17,7 @@
 #include <vector>
 
 #include "crypto/keyring.h"
+#include "crypto/runner.h"
 #include "crypto/runner_wire.h"
 #include "crypto/sign.h"
 #include "crypto/verify.h"
@@ -116,8 +115,8 @@ class GpgRunnerTest : public cttest::KeyWorldSuite<GpgRunnerTest> {
   }
 
   crypto::GpgContext Open(bool with_runner) {
-    auto gpg = crypto::GpgContext::Open(home_.string(),
-                                        with_runner ? CT_RUNNER : "");
+    auto gpg =
+        crypto::GpgContext::Open(home_.string(), with_runner ? CT_RUNNER : "");
     EXPECT_TRUE(gpg.has_value());
     return std::move(*gpg);
   }
@@ -196,8 +195,8 @@ TEST_F(GpgRunnerTest, SignedAndEncryptedMailRoundTrips) {
   EXPECT_EQ(b->signatures[0].primary, alice_);
 
   // 1 MB of zeros compresses to a few KB: the cap stops gpg in the runner.
-  auto bomb = crypto::SignEncrypt(runner, alice_, {alice_},
-                                  std::string(1 << 20, '\0'));
+  auto bomb =
+      crypto::SignEncrypt(runner, alice_, {alice_}, std::string(1 << 20, '\0'));
   ASSERT_TRUE(bomb.has_value()) << bomb.error().message;
   EXPECT_LT(bomb->size(), size_t{64} << 10);
   auto stopped = crypto::DecryptVerify(runner, *bomb, 1000);
@@ -209,12 +208,12 @@ TEST_F(GpgRunnerTest, SignedAndEncryptedMailRoundTrips) {
 
   // Errors keep their kinds: a recipient without a key, a signer without
   // a secret key.
-  auto nobody = crypto::SignEncrypt(runner, alice_, {std::string(40, 'A')},
-                                    text);
+  auto nobody =
+      crypto::SignEncrypt(runner, alice_, {std::string(40, 'A')}, text);
   ASSERT_FALSE(nobody.has_value());
   EXPECT_EQ(nobody.error().kind, ErrorKind::kNotFound);
-  auto not_ours = crypto::SignEncrypt(runner, world_->Fpr("bob"), {alice_},
-                                      text);
+  auto not_ours =
+      crypto::SignEncrypt(runner, world_->Fpr("bob"), {alice_}, text);
   ASSERT_FALSE(not_ours.has_value());
   EXPECT_EQ(not_ours.error().kind, ErrorKind::kConfig);
 }
