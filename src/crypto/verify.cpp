@@ -82,6 +82,26 @@ Result<RawOutcome> Run(GpgContext& ctx, RawRequest request) {
   return outcome;
 }
 
+// The same for an operation whose output is capped (a clear-signed text,
+// a decryption): kInvalidInput when the output passed `max_output`
+// (naming `output`; checked first: the refused write is what made the
+// operation fail) or GnuPG refused the data (naming `step`).
+Result<RawOutcome> RunCapped(GpgContext& ctx, RawOp op, std::string_view data,
+                             size_t max_output, const char* output,
+                             const char* step) {
+  RawRequest request;
+  request.op = op;
+  request.data = data;
+  request.max_output = max_output;
+  auto done = Run(ctx, std::move(request));
+  CT_TRY(done);
+  if (done->overflowed)
+    return Fail(ErrorKind::kInvalidInput, TooLarge(output, max_output));
+  if (done->error)
+    return Fail(ErrorKind::kInvalidInput, GpgErrorText(step, done->error));
+  return done;
+}
+
 }  // namespace
 
 void MakeOffline(GpgContext& ctx) {
@@ -110,18 +130,9 @@ Result<Verified> VerifyDetached(GpgContext& ctx, std::string_view signed_bytes,
 
 Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
                                    size_t max_plaintext) {
-  RawRequest request;
-  request.op = RawOp::kVerifyClearsigned;
-  request.data = armored;
-  request.max_output = max_plaintext;
-  auto done = Run(ctx, std::move(request));
+  auto done = RunCapped(ctx, RawOp::kVerifyClearsigned, armored, max_plaintext,
+                        "signed text", "signed text");
   CT_TRY(done);
-  if (done->overflowed)
-    return Fail(ErrorKind::kInvalidInput,
-                TooLarge("signed text", max_plaintext));
-  if (done->error)
-    return Fail(ErrorKind::kInvalidInput,
-                GpgErrorText("signed text", done->error));
   auto signatures = Collect(ctx, done->signatures);
   CT_TRY(signatures);
   Verified v;
@@ -132,19 +143,9 @@ Result<Verified> VerifyClearsigned(GpgContext& ctx, std::string_view armored,
 
 Result<Verified> DecryptVerify(GpgContext& ctx, std::string_view ciphertext,
                                size_t max_plaintext) {
-  RawRequest request;
-  request.op = RawOp::kDecryptVerify;
-  request.data = ciphertext;
-  request.max_output = max_plaintext;
-  auto done = Run(ctx, std::move(request));
+  auto done = RunCapped(ctx, RawOp::kDecryptVerify, ciphertext, max_plaintext,
+                        "decrypted content", "decryption");
   CT_TRY(done);
-  // Checked first: the refused write is what made the operation fail.
-  if (done->overflowed)
-    return Fail(ErrorKind::kInvalidInput,
-                TooLarge("decrypted content", max_plaintext));
-  if (done->error)
-    return Fail(ErrorKind::kInvalidInput,
-                GpgErrorText("decryption", done->error));
   // GnuPG 2.2 refuses to output data without MDC unless forced, and then
   // reports legacy_cipher_nomdc; refuse it ourselves as well.
   if (done->no_integrity)
