@@ -1,8 +1,14 @@
 #include "cli/common.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <iostream>
 
+#include "app/identity.h"
 #include "app/ids.h"
+#include "app/inbound.h"
+#include "crypto/import.h"
 
 namespace ct::cli {
 
@@ -120,6 +126,24 @@ std::string DeadlineText(const std::optional<core::Time>& deadline,
   if (!deadline) return "-";
   return core::FormatHumanTime(*deadline) + " (" +
          core::FormatRelative(*deadline, now) + ")";
+}
+
+Result<std::string> KeyCarrying(app::Context& ctx, const std::string& command,
+                                const std::string& email,
+                                const std::string& fpr_text) {
+  const std::string fpr = app::NormalizeFingerprint(fpr_text);
+  auto gpg = app::OpenGpg(ctx);
+  CT_TRY(gpg);
+  auto key = crypto::LookupKey(*gpg, fpr);
+  CT_TRY(key);
+  if (!*key)
+    return Fail(ErrorKind::kUsage,
+                command + ": no key " + fpr + " (keys import it first)");
+  const auto& emails = (*key)->emails;
+  if (std::find(emails.begin(), emails.end(), email) == emails.end())
+    return Fail(ErrorKind::kUsage, fmt::format("{}: key {} does not carry {}",
+                                               command, fpr, email));
+  return (*key)->primary;
 }
 
 }  // namespace ct::cli

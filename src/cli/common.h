@@ -62,6 +62,13 @@ std::string Fit(std::string_view text, size_t width = 80);
 std::string DeadlineText(const std::optional<core::Time>& deadline,
                          core::Time now);
 
+// The primary fingerprint of the key `fpr_text` when gpg.home holds it and
+// one of its user IDs is `email`: what `keys bind` and `moderators add`
+// need before binding. kUsage, prefixed by `command`, when it does not.
+Result<std::string> KeyCarrying(app::Context& ctx, const std::string& command,
+                                const std::string& email,
+                                const std::string& fpr_text);
+
 }  // namespace ct::cli
 
 #endif  // CYBERTROC_CLI_COMMON_H_

@@ -57,21 +57,11 @@ Result<void> Bind(app::Context& ctx, std::string email,
                   const std::string& fpr_text) {
   for (char& c : email)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string fpr = app::NormalizeFingerprint(fpr_text);
-  auto gpg = app::OpenGpg(ctx);
-  CT_TRY(gpg);
-  auto key = crypto::LookupKey(*gpg, fpr);
-  CT_TRY(key);
-  if (!*key)
-    return Fail(ErrorKind::kUsage,
-                "keys bind: no key " + fpr + " (keys import it first)");
-  const auto& emails = (*key)->emails;
-  if (std::find(emails.begin(), emails.end(), email) == emails.end())
-    return Fail(ErrorKind::kUsage,
-                fmt::format("keys bind: key {} does not carry {}", fpr, email));
-  store::BindingRecord b{email, (*key)->primary, ctx.now, "operator"};
+  auto primary = KeyCarrying(ctx, "keys bind", email, fpr_text);
+  CT_TRY(primary);
+  store::BindingRecord b{email, *primary, ctx.now, "operator"};
   CT_TRY(store::KeyRepo(ctx.db).Bind(b));
-  std::cout << "bound " << email << " to " << (*key)->primary << "\n";
+  std::cout << "bound " << email << " to " << *primary << "\n";
   return {};
 }
 

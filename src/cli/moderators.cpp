@@ -8,7 +8,6 @@
 #include "app/identity.h"
 #include "app/inbound.h"
 #include "cli/common.h"
-#include "crypto/import.h"
 #include "store/repos.h"
 #include "store/trust_repo.h"
 #include "util/text.h"
@@ -47,24 +46,13 @@ Result<void> Add(app::Context& ctx, const po::variables_map& vm,
     return Fail(ErrorKind::kUsage,
                 "moderators add: --lang wants a language "
                 "code such as fr or en");
-  auto gpg = app::OpenGpg(ctx);
-  CT_TRY(gpg);
-  const std::string fpr = app::NormalizeFingerprint(fpr_text);
-  auto key = crypto::LookupKey(*gpg, fpr);
-  CT_TRY(key);
-  if (!*key)
-    return Fail(ErrorKind::kUsage,
-                "moderators add: no key " + fpr + " (keys import it first)");
-  const auto& emails = (*key)->emails;
-  if (std::find(emails.begin(), emails.end(), email) == emails.end())
-    return Fail(ErrorKind::kUsage, fmt::format("moderators add: key {} does "
-                                               "not carry {}",
-                                               fpr, email));
+  auto primary = KeyCarrying(ctx, "moderators add", email, fpr_text);
+  CT_TRY(primary);
   auto tx = store::Transaction::Begin(ctx.db);
   CT_TRY(tx);
-  store::BindingRecord binding{email, (*key)->primary, ctx.now, "moderator"};
+  store::BindingRecord binding{email, *primary, ctx.now, "moderator"};
   if (auto ok = store::KeyRepo(ctx.db).Bind(binding); !ok) return ok;
-  store::ModeratorRecord m{email, (*key)->primary, *fee, lang, ctx.now};
+  store::ModeratorRecord m{email, *primary, *fee, lang, ctx.now};
   if (auto ok = store::ModeratorRepo(ctx.db).Put(m); !ok) return ok;
   if (auto ok = tx->Commit(); !ok) return ok;
   std::cout << fmt::format("moderator {} ({}), fee {}, mail in {}\n", email,
