@@ -8,6 +8,7 @@
 #include "app/identity.h"
 #include "app/ids.h"
 #include "app/inbound.h"
+#include "config/ini.h"
 #include "crypto/import.h"
 
 namespace ct::cli {
@@ -26,8 +27,8 @@ Result<bool> Parse(Syntax& syntax, const Args& args, po::variables_map& vm) {
               vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    return Fail(ErrorKind::kUsage,
-                std::string(e.what()) + " (usage: " + syntax.usage + ")");
+    return Fail(ErrorKind::kUsage, config::DescribeOptionsError(e) +
+                                       " (usage: " + syntax.usage + ")");
   }
   if (vm.count("help")) {
     std::cout << "usage: cybertroc [--config FILE] [--json] " << syntax.usage

@@ -14,13 +14,13 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string_view>
 #include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "config/ini.h"
 #include "core/address.h"
 #include "core/limits.h"
 #include "core/money.h"
@@ -408,36 +408,6 @@ Result<std::optional<std::string>> ReadFile(const std::string& path) {
   return Fail(ErrorKind::kConfig, text.error().message);
 }
 
-// Boost reads '#' as a comment anywhere on a line but not ';', which many
-// INI files use at the start of a line: drop those lines first.
-std::string DropSemicolonComments(const std::string& text) {
-  std::istringstream in(text);
-  std::string out;
-  for (std::string line; std::getline(in, line);) {
-    const size_t first = line.find_first_not_of(" \t");
-    if (first != std::string::npos && line[first] == ';') continue;
-    out += line;
-    out += '\n';
-  }
-  return out;
-}
-
-Result<std::vector<po::option>> SplitIni(const std::string& path,
-                                         const std::string& text) {
-  po::options_description known;
-  for (const auto& [name, setter] : Keys()) {
-    known.add_options()(name.c_str(), po::value<std::string>());
-  }
-  std::istringstream in(DropSemicolonComments(text));
-  try {
-    // allow_unregistered: unknown keys are reported below, all at once.
-    return po::parse_config_file(in, known, /*allow_unregistered=*/true)
-        .options;
-  } catch (const po::error& e) {
-    return Fail(ErrorKind::kConfig, path + ": " + e.what());
-  }
-}
-
 std::string UnknownKeyMessage(const std::string& key) {
   std::string message = key + ": unknown key";
   // A known key in the wrong section is the usual mistake: say where it goes.
@@ -499,7 +469,9 @@ Result<Config> Load(const std::string& path, bool missing_ok) {
     if (missing_ok) return config;
     return Fail(ErrorKind::kConfig, path + ": no such file");
   }
-  auto options = SplitIni(path, **text);
+  std::vector<std::string> known;
+  for (const auto& [name, setter] : Keys()) known.push_back(name);
+  auto options = SplitIni(path, **text, known);
   CT_TRY(options);
   CT_TRY(Apply(path, std::move(*options), config));
   if (auto bank = CheckBank(config.bank); !bank)

@@ -1,7 +1,7 @@
 // The one configuration struct (docs/operator.md, "Configuration"). Every field
-// has its default here; config/config.cpp is the only place that includes
-// Boost.Program_options. Secrets are never stored here: only the paths of
-// the files that hold them.
+// has its default here; config/config.cpp reads the file (split into keys by
+// config/ini.cpp with Boost.Program_options). Secrets are never stored here:
+// only the paths of the files that hold them.
 #ifndef CYBERTROC_CONFIG_CONFIG_H_
 #define CYBERTROC_CONFIG_CONFIG_H_
 

@@ -86,6 +86,23 @@ TEST_F(CliTest, ExitCodes) {
   })) << show.out;
 }
 
+// Boost 1.74 fills its error messages by replacing "%placeholder%" until none
+// is left: a word that contains the placeholder looped forever (found by the
+// config fuzzer). The word is refused with a usage error at once; the
+// timeout and memory cap make a regression fail instead of eating the
+// machine.
+TEST_F(CliTest, AWordHoldingBoostsPlaceholderIsRefused) {
+  extra_env_ = "ulimit -v 1000000; timeout -s KILL 20 env";
+  for (const std::string word :
+       {"--x%canonical_option%", "--%option%", "--a=%original_token%"}) {
+    CliRun run = Cli({"list", word});
+    EXPECT_EQ(run.status, 2) << word << ": " << run.err;
+    EXPECT_NE(run.err.find("unrecognised option"), std::string::npos)
+        << run.err;
+  }
+  extra_env_.clear();
+}
+
 TEST_F(CliTest, ListFilters) {
   const std::string funded = FundedSale();
   const std::string waiting = OpenSale("carol@example.test");

@@ -352,7 +352,13 @@ TEST_F(ConfigTest, BadValuesNameTheKey) {
        "got 'loud'"},
       {"[log]\nlevel = info\nlevel = debug\n",
        "log.level: given more than once"},
-      {"[inbox]\nthis line has no equals sign\n", "invalid line"},
+      {"[inbox]\nthis line has no equals sign\n",
+       ":2: invalid line, expected 'key = value' or '[section]': 'this line "
+       "has no equals sign'"},
+      {"# comment\n; comment\n[log]\n = info\n", ":4: invalid line"},
+      // Boost 1.74 looped forever on its own placeholder in a bad line (found
+      // by the config fuzzer): the line is reported like any other.
+      {"[log]\n%invalid_line%\n", ":2: invalid line, expected"},
   };
   for (const auto& c : kCases) {
     const std::string path = Write(c.file);
@@ -360,7 +366,7 @@ TEST_F(ConfigTest, BadValuesNameTheKey) {
     ASSERT_FALSE(config.has_value()) << c.file;
     EXPECT_EQ(config.error().kind, ErrorKind::kConfig) << c.file;
     const std::string& message = config.error().message;
-    EXPECT_TRUE(message.starts_with(path + ": ")) << message;
+    EXPECT_TRUE(message.starts_with(path + ":")) << message;
     EXPECT_NE(message.find(c.expected), std::string::npos)
         << "file:\n"
         << c.file << "message: " << message;
