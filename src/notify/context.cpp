@@ -6,6 +6,7 @@
 
 #include "core/engine.h"
 #include "core/time.h"
+#include "notify/phrasebook.h"
 #include "util/text.h"
 
 namespace ct::notify {
@@ -81,30 +82,10 @@ std::string Label(const MessageInput& in, const std::string& kind,
   return it == in.labels->end() ? name : it->second;
 }
 
-// The refusal reason in the reader's words when the language has them.
-// A sentence ending with a value ("unknown code 55") by a label whose key
-// ends with "…": "msg.unknown code … = code inconnu : …".
-std::string TailLabel(const MessageInput& in) {
-  if (!in.labels) return in.reason;
-  const std::string kEllipsis = "…";
-  for (const auto& [key, word] : *in.labels) {
-    if (!key.starts_with("msg.") || !key.ends_with(" " + kEllipsis)) continue;
-    std::string prefix = key.substr(4, key.size() - 4 - kEllipsis.size());
-    if (!in.reason.starts_with(prefix) || in.reason.size() == prefix.size())
-      continue;
-    std::string text = word;
-    if (size_t at = text.find(kEllipsis); at != std::string::npos)
-      text.replace(at, kEllipsis.size(), in.reason.substr(prefix.size()));
-    return text;
-  }
-  return in.reason;
-}
-
 std::string Reason(const MessageInput& in) {
-  // A fixed sentence is its own key, as with gettext: "msg.<English> = …".
+  // An English sentence, translated by "msg." labels (notify/phrasebook.h).
   if (in.reason_key.empty()) {
-    std::string fixed = Label(in, "msg", in.reason);
-    return fixed != in.reason ? fixed : TailLabel(in);
+    return in.labels ? TranslateReason(*in.labels, in.reason) : in.reason;
   }
   std::string text = Label(in, "refusal", in.reason_key);
   if (text == in.reason_key) return in.reason;

@@ -34,16 +34,16 @@ class Renderer {
 
   const std::string& dir() const { return dir_; }
 
+  // "kind.name = word" lines of templates/<lang>/_labels.txt; empty when
+  // the file is missing (names then show as they are).
+  std::map<std::string, std::string> Labels(const std::string& lang) const;
+
  private:
   // Path of the template in the first language that has it.
   Result<std::string> Locate(const std::string& lang,
                              const std::string& name) const;
   Result<std::string> RenderOne(const std::string& lang,
                                 const std::string& name, const Data& ctx) const;
-
-  // "kind.name = word" lines of templates/<lang>/_labels.txt; empty when
-  // the file is missing (names then show as they are).
-  std::map<std::string, std::string> Labels(const std::string& lang) const;
 
   // A template parsed once and kept for the Renderer's life (a run, or a
   // daemon until it restarts): parsing every template of every message was
