@@ -152,6 +152,29 @@ TEST_F(ReasonLanguageTest, EveryRefusalIsFrench) {
                                 "EUR"),
             "CT 10 SALE");
   }
+  // Deals the engine will not open: parties, delivery, trust terms.
+  auto offer = [&] {
+    core::Offer o;
+    o.id = kDeal;
+    o.emails = {{"seller", "alice@example.test"},
+                {"buyer", "bob@example.test"}};
+    o.terms = {{"price", core::Money::FromMinor(2500)}};
+    o.texts = {{"item", "CD"}};
+    return o;
+  };
+  std::vector<core::Offer> offers(8, offer());
+  offers[0].emails["buyer"] = "alice@example.test";
+  offers[1].delivery = "drone";
+  offers[2].moderator = "bob@example.test";
+  offers[3].referrer = "alice@example.test";
+  offers[4].delivery = "digital";
+  offers[5].delivery = "digital";
+  offers[5].texts["sha256"] = "abc";
+  offers[6].texts["sha256"] = std::string(64, 'a');
+  offers[7].terms["price"] = core::Money();
+  for (const core::Offer& o : offers) {
+    Collect(core::NewDeal(sale, core::Policy{}, o, core::Time{}), "NewDeal");
+  }
   // Payout accounts and BICs.
   for (const std::string& iban :
        {std::string(), std::string(40, '1'), std::string("FR76 !!"),
@@ -199,6 +222,20 @@ TEST_F(ReasonLanguageTest, EveryRefusalIsFrench) {
         std::string("you already have 20 open listings, the most one party "
                     "may have; withdraw one (CL-XXXXXXXX 13) first"),
         std::string("there is no listing CL-7K3QX9A2"),
+        std::string("'bob@' is not an e-mail address"),
+        std::string("'12AB' is neither an address nor a key fingerprint"),
+        std::string("referrer: 'x' is not an address that can be paid"),
+        std::string("moderator: 'x' is not one of the operator's moderators"),
+        std::string("moderator: mod@example.test is not one of the operator's "
+                    "moderators"),
+        std::string("CT 10 lease: unknown case 'lease' (known: exchange, "
+                    "sale)"),
+        std::string("CT 05 lease: unknown case 'lease' (known: exchange, "
+                    "sale)"),
+        std::string("the operator reads listings with `cybertroc listings`"),
+        std::string("the operator's own account is money.pay_to_iban in the "
+                    "configuration"),
+        std::string("the operator opens deals with `cybertroc open`"),
         std::string("name: at most 70 characters (this one has 80)")}) {
     reasons_.push_back(reason);
   }
