@@ -11,10 +11,10 @@
 // operator's "delivery_failed" notice, the daily cap on refusals, and a run
 // killed after the server accepted a message (resent, same Message-ID).
 //
-// One set of servers and keys for the suite (tests/integration/
-// mail_fixture.h); each test has its own cybertroc instance, and tells its
-// mail from the others' by the deal id in the Subject. The clock is real
-// now (CYBERTROC_NOW = the time the test started, advanced by the test),
+// One set of servers and keys for the suite (tests/support/mail_suite.h);
+// each test has its own cybertroc instance, and tells its mail from the
+// others' by the deal id in the Subject. The clock is real now
+// (CYBERTROC_NOW = the time the test started, advanced by the test),
 // because parties' signatures are made now. Skips when the harness cannot
 // run (servers.sh / gpg.sh / sign.sh exit 77).
 #include <gtest/gtest.h>

@@ -52,8 +52,8 @@ class MailTest : public ::testing::Test {
   // every test over these servers has: replies encrypted, the debug log.
   void WriteConfig(ConfigLines lines);
 
-  // The e2e configuration: the escrow's INBOX over IMAP (STARTTLS, mail
-  // moved to Processed), its mail sent over SMTP (STARTTLS + AUTH); then
+  // The e2e configuration: the escrow's INBOX over IMAP (what is processed
+  // moves to Processed), its mail sent over SMTP (STARTTLS + AUTH); then
   // `extra` INI lines.
   void Configure(const std::string& extra = "");
 
