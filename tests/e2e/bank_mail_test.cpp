@@ -11,8 +11,7 @@
 
 #include <ctime>
 
-#include "mail_fixture.h"
-#include "received_mail.h"
+#include "mail_suite.h"
 
 namespace {
 
@@ -20,100 +19,27 @@ using namespace cttest;
 
 constexpr char kEscrowIban[] = "FR7630006000011234567890189";
 
-class BankMailTest : public ::testing::Test {
+class BankMailTest : public MailSuite<BankMailTest> {
+ public:
+  static constexpr const char* kWorldLabel = "bank";
+
  protected:
-  static void SetUpTestSuite() {
-    world_ = new MailWorld;
-    why_ = world_->Start("bank");
-  }
-  static void TearDownTestSuite() {
-    delete world_;
-    world_ = nullptr;
-  }
-
   void SetUp() override {
-    if (!why_.empty()) {
-      if (world_->Skipped()) GTEST_SKIP() << why_;
-      FAIL() << "harness: " << why_;
-    }
-    ct_ = std::make_unique<Instance>(*world_, "bank");
-    work_ = ct_->dir() / "work";
-    fs::create_directories(work_);
-    world_->Empty("escrow");
-    std::ofstream(ct_->config(), std::ios::trunc)
-        << "[store]\ndatabase = " << ct_->db().string() << "\n"
-        << "[inbox]\nurl = imap://escrow@127.0.0.1:"
-        << world_->Env("CT_IMAP_PORT") << "/INBOX\n"
-        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
-        << "tls_ca_file = " << world_->Env("CT_CA_FILE") << "\n"
-        << "[outbox]\nurl = smtp://escrow@127.0.0.1:"
-        << world_->Env("CT_SMTP_PORT") << "\n"
-        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
-        << "from = " << kFrom << "\n"
-        << "operator = operator@example.test\n"
-        << "[gpg]\nhome = " << ct_->gpg_home().string() << "\n"
-        << "escrow_key = " << world_->Fpr("escrow") << "\n"
-        << "operator_key = " << world_->Fpr("operator") << "\n"
-        << "[rules]\ndir = " << kSourceDir << "/rules\n"
-        << "[templates]\ndir = " << kSourceDir << "/templates\n"
-        << "default_language = en\n"
-        << "[money]\npay_to_iban = FR76 3000 6000 0112 3456 7890 189\n"
-        << "pay_to_bic = AGRIFRPP\npay_to_name = CyberTroc Escrow\n"
-        << "[log]\nlevel = debug\nfile = " << ct_->log().string() << "\n";
-  }
-
-  void TearDown() override {
-    if (ct_ && HasFailure())
-      std::cerr << "--- " << ct_->log() << "\n" << ReadFile(ct_->log());
-    ct_.reset();
-  }
-
-  Cmd Ct(const std::vector<std::string>& args) const {
-    return ct_->Run(args, "CYBERTROC_NOW=" + IsoTime(std::time(nullptr)));
-  }
-
-  void Mail(const std::string& name, const std::string& body) {
-    const fs::path file = work_ / ("mail-" + std::to_string(++mails_) + ".eml");
-    world_->Clearsign(name, body, file, 0, world_->AutocryptHeader(name));
-    world_->Deliver("escrow", file);
+    MailSuite::SetUp();
+    if (Stopped()) return;
+    mail_subject_ = "cybertroc test";  // sign.sh's own
+    Configure(
+        "[money]\npay_to_iban = FR76 3000 6000 0112 3456 7890 189\n"
+        "pay_to_bic = AGRIFRPP\npay_to_name = CyberTroc Escrow\n");
   }
 
   // A `run` that applies `applied` and refuses nothing; its mail delivered.
-  void Run(int applied) {
-    Cmd run = Ct({"--json", "run"});
-    ASSERT_EQ(run.status, 0) << run.All();
-    EXPECT_EQ(JsonInt(run.out, "applied"), applied) << run.out;
-    EXPECT_EQ(JsonInt(run.out, "refused"), 0) << run.out;
-    EXPECT_EQ(JsonInt(run.out, "quarantined"), 0) << run.out;
-    Cmd wait = Shell(MailWorld::Script("servers.sh") + " wait-queue " +
-                     Quote(world_->servers_dir()));
-    ASSERT_EQ(wait.status, 0) << wait.All();
-  }
+  void Run(int applied) { RunAndDeliver(applied, 0, 0); }
 
   // USER's mail whose subject holds `marker`, opened, verified, decrypted.
   std::vector<Received> MailOf(const std::string& user,
                                const std::string& marker) {
-    std::vector<Received> mail;
-    for (const fs::path& file : MaildirFiles(world_->Maildir(user))) {
-      const Entity top = ParseEntity(ToCrlf(ReadFile(file)));
-      if (DecodeHeader(top.Get("Subject")).find(marker) == std::string::npos)
-        continue;
-      mail.push_back(OpenMail(file, world_->PartyHome(user), work_));
-      EXPECT_EQ(mail.back().problem, "") << file;
-      EXPECT_EQ(mail.back().signer, world_->Fpr("escrow")) << file;
-    }
-    return mail;
-  }
-
-  const Received* With(const std::vector<Received>& mail,
-                       const std::string& text) {
-    for (const Received& m : mail)
-      if (m.text.find(text) != std::string::npos) return &m;
-    return nullptr;
-  }
-
-  std::string State(const std::string& id) {
-    return JsonString(Ct({"--json", "show", id}).out, "state");
+    return EscrowMailOf(user, marker, /*encrypted=*/false);
   }
 
   // XPath 1.0 over `xml` (elements by local name), xmllint's answer.
@@ -125,16 +51,7 @@ class BankMailTest : public ::testing::Test {
     if (!out.empty() && out.back() == '\n') out.pop_back();
     return out;
   }
-
-  static MailWorld* world_;
-  static std::string why_;
-  std::unique_ptr<Instance> ct_;
-  fs::path work_;
-  int mails_ = 0;
 };
-
-MailWorld* BankMailTest::world_ = nullptr;
-std::string BankMailTest::why_;
 
 std::string Tx(const std::string& step) {
   return "//*[local-name()='CdtTrfTxInf']" + step;
@@ -165,7 +82,7 @@ TEST_F(BankMailTest, FromStatementToBankFile) {
   // The buyer's deposit request: account, amount still due, reference,
   // and the EPC QR code of that transfer.
   const auto bob_mail = MailOf("bob", "[" + id + "]");
-  const Received* request = With(bob_mail, "Pay by bank transfer");
+  const Received* request = WithText(bob_mail, "Pay by bank transfer");
   ASSERT_NE(request, nullptr);
   for (const std::string& line : std::vector<std::string>{
            "    IBAN:           FR76 3000 6000 0112 3456 7890 189",
@@ -228,7 +145,7 @@ TEST_F(BankMailTest, FromStatementToBankFile) {
   // The operator's instructions say where each payout goes.
   const auto operator_mail = MailOf("operator", "[" + id + "]");
   const Received* instructions =
-      With(operator_mail, "Please make the following");
+      WithText(operator_mail, "Please make the following");
   ASSERT_NE(instructions, nullptr);
   EXPECT_NE(instructions->text.find(
                 "  seller <alice@example.test>  30.00 EUR  reason: payment of "

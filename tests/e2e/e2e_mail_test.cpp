@@ -26,8 +26,7 @@
 #include <set>
 #include <tuple>
 
-#include "mail_fixture.h"
-#include "received_mail.h"
+#include "mail_suite.h"
 
 namespace {
 
@@ -37,78 +36,21 @@ using namespace cttest;
 using Payout =
     std::tuple<std::string, std::string, std::string>;  // payee, amount, reason
 
-class E2eMailTest : public ::testing::Test {
+class E2eMailTest : public MailSuite<E2eMailTest> {
+ public:
+  static constexpr const char* kWorldLabel = "e2e";
+
  protected:
-  static void SetUpTestSuite() {
-    world_ = new MailWorld;
-    why_ = world_->Start("e2e");
-  }
-  static void TearDownTestSuite() {
-    delete world_;
-    world_ = nullptr;
-  }
-
   void SetUp() override {
-    if (!why_.empty()) {
-      if (world_->Skipped()) GTEST_SKIP() << why_;
-      FAIL() << "harness: " << why_;
-    }
-    static int count = 0;
-    ct_ = std::make_unique<Instance>(*world_, "s" + std::to_string(++count));
-    work_ = ct_->dir() / "work";
-    fs::create_directories(work_);
-    // What an earlier scenario left in the escrow's mailbox is not ours.
-    world_->Empty("escrow");
-    const std::string smtp = world_->Env("CT_SMTP_PORT");
-    std::ofstream(ct_->config(), std::ios::trunc)
-        << "[store]\ndatabase = " << ct_->db().string() << "\n"
-        << "[inbox]\nurl = imap://escrow@127.0.0.1:"
-        << world_->Env("CT_IMAP_PORT") << "/INBOX\n"
-        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
-        << "tls_ca_file = " << world_->Env("CT_CA_FILE") << "\n"
-        << "processed_folder = Processed\n"
-        << "[outbox]\nurl = smtp://escrow@127.0.0.1:" << smtp << "\n"
-        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
-        << "from = " << kFrom << "\n"
-        << "operator = operator@example.test\n"
-        << "[gpg]\nhome = " << ct_->gpg_home().string() << "\n"
-        << "escrow_key = " << world_->Fpr("escrow") << "\n"
-        << "operator_key = " << world_->Fpr("operator") << "\n"
-        << "encrypt_replies = true\n"
-        << "[rules]\ndir = " << kSourceDir << "/rules\n"
-        << "[templates]\ndir = " << kSourceDir << "/templates\n"
-        << "default_language = en\n"
-        << "[log]\nlevel = debug\nfile = " << ct_->log().string() << "\n";
-  }
-
-  void TearDown() override {
-    if (ct_ && HasFailure()) {
-      std::cerr << "--- " << ct_->log() << "\n" << ReadFile(ct_->log());
-      std::cerr
-          << "--- tail of smtpd.log\n"
-          << Shell("tail -n 30 " + Quote(world_->Env("CT_SMTPD_LOG"))).out;
-    }
-    ct_.reset();
-  }
-
-  // cybertroc ARGS now (the real clock, as the signatures).
-  Cmd Ct(const std::vector<std::string>& args) const {
-    return ct_->Run(args, "CYBERTROC_NOW=" + IsoTime(std::time(nullptr)));
-  }
-
-  // NAME signs BODY with `gpg --clearsign`, offers its key (Autocrypt) and
-  // mails it to the escrow.
-  void Mail(const std::string& name, const std::string& body) {
-    const fs::path file = work_ / ("mail-" + std::to_string(++mails_) + ".eml");
-    world_->Clearsign(name, body, file, 0, world_->AutocryptHeader(name),
-                      "about my deal");
-    world_->Deliver("escrow", file);
+    MailSuite::SetUp();
+    if (Stopped()) return;
+    Configure();
   }
 
   // The same from a real neomutt (PGP/MIME). False when neomutt cannot
   // run here (sign.sh exit 77): the caller skips.
   bool MailWithNeomutt(const std::string& name, const std::string& body) {
-    const fs::path file = work_ / ("mail-" + std::to_string(++mails_) + ".eml");
+    const fs::path file = NextMailFile();
     if (world_->Neomutt(name, body, file, world_->AutocryptHeader(name),
                         &skip_reason_) == kSkipStatus)
       return false;
@@ -119,22 +61,12 @@ class E2eMailTest : public ::testing::Test {
   // One `run` that applies `applied` commands, refuses nothing, and whose
   // mail is then delivered.
   void Run(int applied) {
-    Cmd run = Ct({"--json", "run"});
-    ASSERT_EQ(run.status, 0) << run.All();
-    EXPECT_EQ(JsonInt(run.out, "applied"), applied) << run.out;
-    EXPECT_EQ(JsonInt(run.out, "refused"), 0) << run.out;
-    EXPECT_EQ(JsonInt(run.out, "quarantined"), 0) << run.out;
-    EXPECT_EQ(JsonInt(run.out, "retried"), 0) << run.out;
-    EXPECT_EQ(JsonInt(run.out, "gave_up"), 0) << run.out;
-    Cmd wait = Shell(MailWorld::Script("servers.sh") + " wait-queue " +
-                     Quote(world_->servers_dir()));
-    ASSERT_EQ(wait.status, 0) << wait.All();
+    RunAndDeliver(applied, 0, 0, {"retried", "gave_up"});
   }
 
   void Deposit(const std::string& id, const std::string& role,
                const std::string& amount, const std::string& ref) {
-    Cmd deposit = Ct({"deposit", id, role, amount, "--ref", ref});
-    ASSERT_EQ(deposit.status, 0) << deposit.All();
+    Ok({"deposit", id, role, amount, "--ref", ref});
   }
 
   std::string OnlyDeal() {
@@ -146,23 +78,6 @@ class E2eMailTest : public ::testing::Test {
     EXPECT_TRUE(std::regex_match(ids.front(), std::regex("CT-[0-9A-Z]{8}")))
         << list.out;
     return ids.front();
-  }
-
-  std::string State(const std::string& id) {
-    return JsonString(Ct({"--json", "show", id}).out, "state");
-  }
-
-  // The mail of deal `id` in USER's maildir, opened with USER's keys.
-  std::vector<Received> MailOf(const std::string& user, const std::string& id) {
-    std::vector<Received> mail;
-    for (const fs::path& file : MaildirFiles(world_->Maildir(user))) {
-      const Entity top = ParseEntity(ToCrlf(ReadFile(file)));
-      if (DecodeHeader(top.Get("Subject")).find("[" + id + "]") ==
-          std::string::npos)
-        continue;
-      mail.push_back(OpenMail(file, world_->PartyHome(user), work_));
-    }
-    return mail;
   }
 
   // Checks every message of deal `id` and returns them, by user: each one
@@ -188,7 +103,7 @@ class E2eMailTest : public ::testing::Test {
         queued.insert(message_id);
         kind[message_id] = row.substr(row.find('|') + 1);
       }
-      auto mail = MailOf(user, id);
+      auto mail = DealMail(user, id);
       for (const Received& m : mail) {
         SCOPED_TRACE(m.file.string() + " (" + m.subject + ")");
         const std::string message_id = m.top.Get("Message-ID");
@@ -263,31 +178,8 @@ class E2eMailTest : public ::testing::Test {
     EXPECT_EQ(got, expected);
   }
 
-  static bool AnyHas(const std::vector<Received>& mail,
-                     const std::string& text) {
-    return std::any_of(mail.begin(), mail.end(), [&](const Received& m) {
-      return m.text.find(text) != std::string::npos;
-    });
-  }
-
-  // The operator's mail that carries the payout instructions.
-  static const Received* PayoutMail(const std::vector<Received>& mail,
-                                    const std::string& marker) {
-    for (const Received& m : mail)
-      if (m.text.find(marker) != std::string::npos) return &m;
-    return nullptr;
-  }
-
-  static MailWorld* world_;
-  static std::string why_;
-  std::unique_ptr<Instance> ct_;
-  fs::path work_;
-  int mails_ = 0;
   std::string skip_reason_;
 };
-
-MailWorld* E2eMailTest::world_ = nullptr;
-std::string E2eMailTest::why_;
 
 const char kSaleOffer[] =
     "Hello Bob, here is my offer.\n"
@@ -345,18 +237,18 @@ TEST_F(E2eMailTest, SaleCompleted) {
   EXPECT_TRUE(AnyHas(bob, "Tracking: Colissimo 6A12345678901"));
   for (const auto* who : {&alice, &bob, &op}) {
     EXPECT_TRUE(AnyHas(*who, "90.00 EUR is now held"));
-    EXPECT_TRUE(
-        AnyHas(*who, "seller <alice@example.test>: 30.00 EUR (payment of the price)"));
+    EXPECT_TRUE(AnyHas(
+        *who, "seller <alice@example.test>: 30.00 EUR (payment of the price)"));
     EXPECT_TRUE(
         AnyHas(*who, "seller <alice@example.test>: 30.00 EUR (bond refund)"));
     EXPECT_TRUE(
         AnyHas(*who, "buyer <bob@example.test>: 30.00 EUR (bond refund)"));
   }
   EXPECT_TRUE(AnyHas(op, "reference VIR-A2"));
-  const Received* payouts = PayoutMail(op, "Please make the following");
+  const Received* payouts = WithText(op, "Please make the following");
   ASSERT_NE(payouts, nullptr) << "no payout instructions for the operator";
-  EXPECT_NE(payouts->text.find(
-                "seller <alice@example.test>  30.00 EUR  reason: payment of the price"),
+  EXPECT_NE(payouts->text.find("seller <alice@example.test>  30.00 EUR  "
+                               "reason: payment of the price"),
             std::string::npos)
       << payouts->text;
   EXPECT_NE(payouts->text.find(
@@ -366,8 +258,8 @@ TEST_F(E2eMailTest, SaleCompleted) {
                 "buyer <bob@example.test>  30.00 EUR  reason: bond refund"),
             std::string::npos);
   // Payout instructions go to the operator only.
-  EXPECT_EQ(PayoutMail(alice, "Please make the following"), nullptr);
-  EXPECT_EQ(PayoutMail(bob, "Please make the following"), nullptr);
+  EXPECT_EQ(WithText(alice, "Please make the following"), nullptr);
+  EXPECT_EQ(WithText(bob, "Please make the following"), nullptr);
 }
 
 // (B -> C) Not satisfied, returned, return accepted: the buyer gets the
@@ -412,19 +304,20 @@ TEST_F(E2eMailTest, SaleReturnedAndRefundedWithTheFranchise) {
         AnyHas(got, "buyer <bob@example.test>: 27.50 EUR (bond refund)"));
     EXPECT_TRUE(
         AnyHas(got, "seller <alice@example.test>: 30.00 EUR (bond refund)"));
-    EXPECT_TRUE(
-        AnyHas(got, "seller <alice@example.test>: 2.50 EUR (franchise (deductible))"));
+    EXPECT_TRUE(AnyHas(
+        got, "seller <alice@example.test>: 2.50 EUR (franchise (deductible))"));
   }
   EXPECT_TRUE(AnyHas(mail["bob"], "please pay 60.25 EUR"));
   EXPECT_TRUE(AnyHas(mail["alice"], "please pay 30.25 EUR"));
   const Received* payouts =
-      PayoutMail(mail["operator"], "Please make the following");
+      WithText(mail["operator"], "Please make the following");
   ASSERT_NE(payouts, nullptr);
   for (const std::string line :
        {"buyer <bob@example.test>  30.00 EUR  reason: refund",
         "buyer <bob@example.test>  27.50 EUR  reason: bond refund",
         "seller <alice@example.test>  30.00 EUR  reason: bond refund",
-        "seller <alice@example.test>  2.50 EUR  reason: franchise (deductible)"}) {
+        "seller <alice@example.test>  2.50 EUR  reason: franchise "
+        "(deductible)"}) {
     EXPECT_NE(payouts->text.find(line), std::string::npos) << line << "\n"
                                                            << payouts->text;
   }
@@ -465,10 +358,10 @@ TEST_F(E2eMailTest, DisputeSettledByProposalInFrench) {
     }
     EXPECT_TRUE(AnyHas(got, "    vendeur : 40,00 EUR\n"));  // the proposal
     EXPECT_TRUE(AnyHas(got, "    acheteur : 50,00 EUR\n"));
-    EXPECT_TRUE(
-        AnyHas(got, "vendeur <alice@example.test> : 40,00 EUR (règlement convenu)"));
-    EXPECT_TRUE(
-        AnyHas(got, "acheteur <bob@example.test> : 50,00 EUR (règlement convenu)"));
+    EXPECT_TRUE(AnyHas(
+        got, "vendeur <alice@example.test> : 40,00 EUR (règlement convenu)"));
+    EXPECT_TRUE(AnyHas(
+        got, "acheteur <bob@example.test> : 50,00 EUR (règlement convenu)"));
     // Subjects in French, decoded from RFC 2047.
     EXPECT_TRUE(std::any_of(got.begin(), got.end(), [&](const Received& m) {
       return m.subject == "[" + id + "] Litige réglé : Kind of Blue, CD, mint";
@@ -477,15 +370,17 @@ TEST_F(E2eMailTest, DisputeSettledByProposalInFrench) {
   EXPECT_TRUE(AnyHas(mail["alice"], "Total dû : 30,25 EUR"));
   EXPECT_TRUE(AnyHas(mail["bob"], "Total dû : 60,25 EUR"));
   const Received* payouts =
-      PayoutMail(mail["operator"], "Veuillez\neffectuer les versements");
+      WithText(mail["operator"], "Veuillez\neffectuer les versements");
   ASSERT_NE(payouts, nullptr);
-  EXPECT_NE(payouts->text.find(
-                "vendeur <alice@example.test>  40,00 EUR  motif : règlement convenu"),
-            std::string::npos)
+  EXPECT_NE(
+      payouts->text.find(
+          "vendeur <alice@example.test>  40,00 EUR  motif : règlement convenu"),
+      std::string::npos)
       << payouts->text;
-  EXPECT_NE(payouts->text.find(
-                "acheteur <bob@example.test>  50,00 EUR  motif : règlement convenu"),
-            std::string::npos);
+  EXPECT_NE(
+      payouts->text.find(
+          "acheteur <bob@example.test>  50,00 EUR  motif : règlement convenu"),
+      std::string::npos);
 }
 
 // An exchange (value 20.00): both deposit 20.20, both ship, both confirm;
@@ -526,16 +421,17 @@ TEST_F(E2eMailTest, ExchangeCompleted) {
   for (const std::string user : {"alice", "bob", "operator"}) {
     SCOPED_TRACE(user);
     EXPECT_TRUE(AnyHas(mail[user], "40.00 EUR is now held"));
-    EXPECT_TRUE(
-        AnyHas(mail[user], "party A (made the offer) <alice@example.test>: 20.00 EUR (bond refund)"));
-    EXPECT_TRUE(
-        AnyHas(mail[user], "party B <bob@example.test>: 20.00 EUR (bond refund)"));
+    EXPECT_TRUE(AnyHas(mail[user],
+                       "party A (made the offer) <alice@example.test>: 20.00 "
+                       "EUR (bond refund)"));
+    EXPECT_TRUE(AnyHas(mail[user],
+                       "party B <bob@example.test>: 20.00 EUR (bond refund)"));
   }
   const Received* payouts =
-      PayoutMail(mail["operator"], "Please make the following");
+      WithText(mail["operator"], "Please make the following");
   ASSERT_NE(payouts, nullptr);
-  EXPECT_NE(payouts->text.find(
-                "party A (made the offer) <alice@example.test>  20.00 EUR  reason: bond refund"),
+  EXPECT_NE(payouts->text.find("party A (made the offer) <alice@example.test>  "
+                               "20.00 EUR  reason: bond refund"),
             std::string::npos)
       << payouts->text;
   EXPECT_NE(payouts->text.find(

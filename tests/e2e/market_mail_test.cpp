@@ -12,112 +12,40 @@
 // Skips when servers.sh, gpg.sh or sign.sh exit 77.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <ctime>
+#include <string>
+#include <utility>
+#include <vector>
 
-#include "mail_fixture.h"
-#include "received_mail.h"
+#include "mail_suite.h"
 
 namespace {
 
 using namespace cttest;
 
-class MarketMailTest : public ::testing::Test {
+class MarketMailTest : public MailSuite<MarketMailTest> {
+ public:
+  static constexpr const char* kWorldLabel = "market";
+
  protected:
-  static void SetUpTestSuite() {
-    world_ = new MailWorld;
-    why_ = world_->Start("market");
-  }
-  static void TearDownTestSuite() {
-    delete world_;
-    world_ = nullptr;
-  }
-
   void SetUp() override {
-    if (!why_.empty()) {
-      if (world_->Skipped()) GTEST_SKIP() << why_;
-      FAIL() << "harness: " << why_;
-    }
-    static int count = 0;
-    ct_ = std::make_unique<Instance>(*world_, "m" + std::to_string(++count));
-    work_ = ct_->dir() / "work";
-    fs::create_directories(work_);
-    for (const char* user : {"escrow", "alice", "bob", "carol", "operator"})
+    MailSuite::SetUp();
+    if (Stopped()) return;
+    for (const char* user : {"alice", "bob", "carol", "operator"})
       world_->Empty(user);
-    std::ofstream(ct_->config(), std::ios::trunc)
-        << "[store]\ndatabase = " << ct_->db().string() << "\n"
-        << "[inbox]\nurl = imap://escrow@127.0.0.1:"
-        << world_->Env("CT_IMAP_PORT") << "/INBOX\n"
-        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
-        << "tls_ca_file = " << world_->Env("CT_CA_FILE") << "\n"
-        << "processed_folder = Processed\n"
-        << "[outbox]\nurl = smtp://escrow@127.0.0.1:"
-        << world_->Env("CT_SMTP_PORT") << "\n"
-        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
-        << "from = " << kFrom << "\n"
-        << "operator = operator@example.test\n"
-        << "[gpg]\nhome = " << ct_->gpg_home().string() << "\n"
-        << "escrow_key = " << world_->Fpr("escrow") << "\n"
-        << "operator_key = " << world_->Fpr("operator") << "\n"
-        << "[rules]\ndir = " << kSourceDir << "/rules\n"
-        << "[templates]\ndir = " << kSourceDir << "/templates\n"
-        << "default_language = en\n"
-        << "[log]\nlevel = debug\nfile = " << ct_->log().string() << "\n";
-  }
-
-  void TearDown() override {
-    if (ct_ && HasFailure())
-      std::cerr << "--- " << ct_->log() << "\n" << ReadFile(ct_->log());
-    ct_.reset();
-  }
-
-  Cmd Ct(const std::vector<std::string>& args) const {
-    return ct_->Run(args, "CYBERTROC_NOW=" + IsoTime(std::time(nullptr)));
-  }
-
-  // NAME clear-signs BODY, offers its key (Autocrypt), mails the escrow.
-  void Mail(const std::string& name, const std::string& body) {
-    const fs::path file = work_ / ("mail-" + std::to_string(++mails_) + ".eml");
-    world_->Clearsign(name, body, file, 0, world_->AutocryptHeader(name),
-                      "market");
-    world_->Deliver("escrow", file);
+    mail_subject_ = "market";
+    Configure();
   }
 
   // One `run`: `applied` messages applied, nothing refused; mail delivered.
   void Run(int applied, int quarantined = 0) {
-    Cmd run = Ct({"--json", "run"});
-    ASSERT_EQ(run.status, 0) << run.All();
-    EXPECT_EQ(JsonInt(run.out, "applied"), applied) << run.out;
-    EXPECT_EQ(JsonInt(run.out, "refused"), 0) << run.out;
-    EXPECT_EQ(JsonInt(run.out, "quarantined"), quarantined) << run.out;
-    Cmd wait = Shell(MailWorld::Script("servers.sh") + " wait-queue " +
-                     Quote(world_->servers_dir()));
-    ASSERT_EQ(wait.status, 0) << wait.All();
+    RunAndDeliver(applied, 0, quarantined);
   }
 
   // Every message in USER's maildir whose subject holds `marker`, opened
   // with USER's key; each must be signed by the escrow and encrypted.
   std::vector<Received> MailOf(const std::string& user,
                                const std::string& marker) {
-    std::vector<Received> mail;
-    for (const fs::path& file : MaildirFiles(world_->Maildir(user))) {
-      const Entity top = ParseEntity(ToCrlf(ReadFile(file)));
-      if (DecodeHeader(top.Get("Subject")).find(marker) == std::string::npos)
-        continue;
-      Received m = OpenMail(file, world_->PartyHome(user), work_);
-      EXPECT_EQ(m.problem, "") << file;
-      EXPECT_EQ(m.signer, world_->Fpr("escrow")) << file;
-      EXPECT_TRUE(m.encrypted) << file;
-      mail.push_back(std::move(m));
-    }
-    return mail;
-  }
-
-  static bool AnyHas(const std::vector<Received>& mail,
-                     const std::string& text) {
-    return std::any_of(mail.begin(), mail.end(), [&](const Received& m) {
-      return m.text.find(text) != std::string::npos;
-    });
+    return EscrowMailOf(user, marker, /*encrypted=*/true);
   }
 
   std::string ListingState(const std::string& id) {
@@ -189,16 +117,7 @@ class MarketMailTest : public ::testing::Test {
         AnyHas(MailOf("carol", "Search results"), "No open listing matches"));
     return {id, deal};
   }
-
-  static MailWorld* world_;
-  static std::string why_;
-  std::unique_ptr<Instance> ct_;
-  fs::path work_;
-  int mails_ = 0;
 };
-
-MailWorld* MarketMailTest::world_ = nullptr;
-std::string MarketMailTest::why_;
 
 TEST_F(MarketMailTest, ListedFoundLockedDealCompletedListingClosed) {
   const auto [id, deal] = ListFindInterestLock();
@@ -212,7 +131,7 @@ TEST_F(MarketMailTest, ListedFoundLockedDealCompletedListingClosed) {
   Run(1);
   Mail("bob", deal + " 61\n");
   Run(1);
-  EXPECT_EQ(JsonString(Ct({"--json", "show", deal}).out, "state"), "completed");
+  EXPECT_EQ(State(deal), "completed");
   EXPECT_EQ(ListingState(id), "closed");
   EXPECT_TRUE(
       AnyHas(MailOf("alice", "Listing " + id + " closed"), "Deal " + deal));
@@ -241,7 +160,7 @@ TEST_F(MarketMailTest, DealDeclinedListingReopens) {
   ASSERT_FALSE(deal.empty());
   Mail("bob", deal + " 12\n");
   Run(1);
-  EXPECT_EQ(JsonString(Ct({"--json", "show", deal}).out, "state"), "cancelled");
+  EXPECT_EQ(State(deal), "cancelled");
   EXPECT_EQ(ListingState(id), "open");
   EXPECT_TRUE(
       AnyHas(MailOf("alice", "Listing " + id + " open again"), "Deal " + deal));

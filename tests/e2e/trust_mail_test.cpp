@@ -23,8 +23,7 @@
 #include <set>
 #include <tuple>
 
-#include "mail_fixture.h"
-#include "received_mail.h"
+#include "mail_suite.h"
 
 namespace {
 
@@ -32,97 +31,18 @@ using namespace cttest;
 
 using Payout = std::tuple<std::string, std::string, std::string>;
 
-class TrustMailTest : public ::testing::Test {
+class TrustMailTest : public MailSuite<TrustMailTest> {
+ public:
+  static constexpr const char* kWorldLabel = "trust";
+
  protected:
-  static void SetUpTestSuite() {
-    world_ = new MailWorld;
-    why_ = world_->Start("trust");
-  }
-  static void TearDownTestSuite() {
-    delete world_;
-    world_ = nullptr;
-  }
-
-  void SetUp() override {
-    if (!why_.empty()) {
-      if (world_->Skipped()) GTEST_SKIP() << why_;
-      FAIL() << "harness: " << why_;
-    }
-    static int count = 0;
-    ct_ = std::make_unique<Instance>(*world_, "t" + std::to_string(++count));
-    work_ = ct_->dir() / "work";
-    fs::create_directories(work_);
-    world_->Empty("escrow");
-  }
-
-  void TearDown() override {
-    if (ct_ && HasFailure())
-      std::cerr << "--- " << ct_->log() << "\n" << ReadFile(ct_->log());
-    ct_.reset();
-  }
-
-  // The e2e configuration over IMAP and SMTP, plus `extra` INI lines.
-  void Configure(const std::string& extra) {
-    std::ofstream(ct_->config(), std::ios::trunc)
-        << "[store]\ndatabase = " << ct_->db().string() << "\n"
-        << "[inbox]\nurl = imap://escrow@127.0.0.1:"
-        << world_->Env("CT_IMAP_PORT") << "/INBOX\n"
-        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
-        << "tls_ca_file = " << world_->Env("CT_CA_FILE") << "\n"
-        << "processed_folder = Processed\n"
-        << "[outbox]\nurl = smtp://escrow@127.0.0.1:"
-        << world_->Env("CT_SMTP_PORT") << "\n"
-        << "password_file = " << world_->Env("CT_PASSWORD_FILE") << "\n"
-        << "from = " << kFrom << "\n"
-        << "operator = operator@example.test\n"
-        << "[gpg]\nhome = " << ct_->gpg_home().string() << "\n"
-        << "escrow_key = " << world_->Fpr("escrow") << "\n"
-        << "operator_key = " << world_->Fpr("operator") << "\n"
-        << "encrypt_replies = true\n"
-        << "[rules]\ndir = " << kSourceDir << "/rules\n"
-        << "[templates]\ndir = " << kSourceDir << "/templates\n"
-        << "default_language = en\n"
-        << "[log]\nlevel = debug\nfile = " << ct_->log().string() << "\n"
-        << extra;
-  }
-
-  Cmd Ct(const std::vector<std::string>& args) const {
-    return ct_->Run(args, "CYBERTROC_NOW=" + IsoTime(std::time(nullptr)));
-  }
-
-  void Mail(const std::string& name, const std::string& body) {
-    const fs::path file = work_ / ("mail-" + std::to_string(++mails_) + ".eml");
-    world_->Clearsign(name, body, file, 0, world_->AutocryptHeader(name),
-                      "about my deal");
-    world_->Deliver("escrow", file);
-  }
-
   // One `run` applying `applied` messages and refusing `refused`.
-  void Run(int applied, int refused = 0) {
-    Cmd run = Ct({"--json", "run"});
-    ASSERT_EQ(run.status, 0) << run.All();
-    EXPECT_EQ(JsonInt(run.out, "applied"), applied) << run.out;
-    EXPECT_EQ(JsonInt(run.out, "refused"), refused) << run.out;
-    EXPECT_EQ(JsonInt(run.out, "quarantined"), 0) << run.out;
-    Cmd wait = Shell(MailWorld::Script("servers.sh") + " wait-queue " +
-                     Quote(world_->servers_dir()));
-    ASSERT_EQ(wait.status, 0) << wait.All();
-  }
-
-  void Ok(const std::vector<std::string>& args) {
-    Cmd cmd = Ct(args);
-    ASSERT_EQ(cmd.status, 0) << cmd.All();
-  }
+  void Run(int applied, int refused = 0) { RunAndDeliver(applied, refused, 0); }
 
   // The escrow learns carol's key and lists her as a moderator.
   void AddModerator(const std::string& fee) {
-    const fs::path key = work_ / "carol.asc";
-    Cmd exported = Shell("gpg --homedir " + Quote(world_->gnupg_dir()) +
-                         " --batch --armor --export " + world_->Fpr("carol") +
-                         " > " + Quote(key));
-    ASSERT_EQ(exported.status, 0) << exported.All();
     Ok({"init"});
-    Ok({"keys", "import", key.string()});
+    ImportKey("carol");
     Ok({"moderators", "add", "carol@example.test", world_->Fpr("carol"),
         "--fee", fee, "--lang", "fr"});
     Cmd list = Ct({"--json", "moderators", "list"});
@@ -136,17 +56,12 @@ class TrustMailTest : public ::testing::Test {
     return AllMatches(list.out, R"re("id": "(CT-[0-9A-Z]{8})")re");
   }
 
-  std::string State(const std::string& id) {
-    return JsonString(Ct({"--json", "show", id}).out, "state");
-  }
-
   // Every mail in USER's maildir whose subject or text has `marker`,
   // opened with USER's keys.
   std::vector<Received> MailOf(const std::string& user,
                                const std::string& marker) {
     std::vector<Received> mail;
-    for (const fs::path& file : MaildirFiles(world_->Maildir(user))) {
-      Received m = OpenMail(file, world_->PartyHome(user), work_);
+    for (Received& m : AllMailOf(user)) {
       if (m.subject.find(marker) != std::string::npos ||
           m.text.find(marker) != std::string::npos)
         mail.push_back(std::move(m));
@@ -195,16 +110,7 @@ class TrustMailTest : public ::testing::Test {
       out.insert({(*it)[1], (*it)[2], (*it)[3]});
     return out;
   }
-
-  static MailWorld* world_;
-  static std::string why_;
-  std::unique_ptr<Instance> ct_;
-  fs::path work_;
-  int mails_ = 0;
 };
-
-MailWorld* TrustMailTest::world_ = nullptr;
-std::string TrustMailTest::why_;
 
 // (M) Two of three: the moderator's proposal accepted by the buyer.
 TEST_F(TrustMailTest, ModeratedDisputeSettledTwoOfThree) {

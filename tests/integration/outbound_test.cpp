@@ -11,10 +11,10 @@
 // operator's "delivery_failed" notice, the daily cap on refusals, and a run
 // killed after the server accepted a message (resent, same Message-ID).
 //
-// One set of servers and keys for the suite (tests/integration/
-// mail_fixture.h); each test has its own cybertroc instance, and tells its
-// mail from the others' by the deal id in the Subject. The clock is real
-// now (CYBERTROC_NOW = the time the test started, advanced by the test),
+// One set of servers and keys for the suite (tests/support/mail_suite.h);
+// each test has its own cybertroc instance, and tells its mail from the
+// others' by the deal id in the Subject. The clock is real now
+// (CYBERTROC_NOW = the time the test started, advanced by the test),
 // because parties' signatures are made now. Skips when the harness cannot
 // run (servers.sh / gpg.sh / sign.sh exit 77).
 #include <gtest/gtest.h>
@@ -23,54 +23,28 @@
 #include <ctime>
 #include <set>
 
-#include "mail_fixture.h"
-#include "received_mail.h"
+#include "mail_suite.h"
 
 namespace {
 
 using namespace cttest;
 
-class OutboundTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    world_ = new MailWorld;
-    why_ = world_->Start("outbound");
-  }
-  static void TearDownTestSuite() {
-    delete world_;
-    world_ = nullptr;
-  }
+class OutboundTest : public MailSuite<OutboundTest> {
+ public:
+  static constexpr const char* kWorldLabel = "outbound";
 
+ protected:
   void SetUp() override {
-    if (!why_.empty()) {
-      if (world_->Skipped()) GTEST_SKIP() << why_;
-      FAIL() << "harness: " << why_;
-    }
     t0_ = std::time(nullptr);
-    static int count = 0;
-    label_ = "t" + std::to_string(++count);
-    ct_ = std::make_unique<Instance>(*world_, label_);
-    work_ = ct_->dir() / "work";
+    MailSuite::SetUp();
+    if (Stopped()) return;
     inbox_ = ct_->dir() / "inbox";
     for (const char* sub : {"new", "cur", "tmp"})
       fs::create_directories(inbox_ / sub);
-    fs::create_directories(work_);
-  }
-
-  void TearDown() override {
-    if (ct_ && HasFailure()) {
-      std::cerr << "--- " << ct_->log() << "\n" << ReadFile(ct_->log());
-      const std::string smtpd = ServerEnv("CT_SMTPD_LOG");
-      if (!smtpd.empty()) {
-        std::cerr << "--- tail of " << smtpd << "\n"
-                  << Shell("tail -n 30 " + Quote(smtpd)).out;
-      }
-    }
-    ct_.reset();
   }
 
   // servers.sh's env, read again each time: a restart changes the ports.
-  static std::string ServerEnv(const std::string& key) {
+  std::string ServerEnv(const std::string& key) const {
     auto env = ReadEnv(world_->servers_dir() / "env");
     return env[key];
   }
@@ -91,32 +65,22 @@ class OutboundTest : public ::testing::Test {
   // ct.conf: a local maildir as inbox (tls_ca_file is also the sender's CA
   // bundle), the given outbox; the escrow signs, the operator's key known.
   void Configure(const Settings& s) {
-    std::ofstream(ct_->config(), std::ios::trunc)
-        << "[store]\ndatabase = " << ct_->db().string() << "\n"
-        << "[inbox]\nurl = maildir://" << inbox_.string() << "\n"
-        << "tls_ca_file = " << ServerEnv("CT_CA_FILE") << "\n"
-        << "workers = 2\n"  // composed on two threads, sent in order
-        << "[outbox]\nurl = " << s.outbox_url << "\n"
-        << "password_file = " << ServerEnv("CT_PASSWORD_FILE") << "\n"
-        << "from = " << kFrom << "\n"
-        << "operator = operator@example.test\n"
-        << "give_up_hours = " << s.give_up_hours << "\n"
-        << "max_replies_per_day = " << s.max_replies_per_day << "\n"
-        << "[gpg]\nhome = " << ct_->gpg_home().string() << "\n"
-        << "escrow_key = " << world_->Fpr("escrow") << "\n"
-        << "operator_key = " << world_->Fpr("operator") << "\n"
-        << "encrypt_replies = true\n"
-        << "[rules]\ndir = " << kSourceDir << "/rules\n"
-        << "[templates]\ndir = " << kSourceDir << "/templates\n"
-        << "default_language = en\n"
-        << "[log]\nlevel = debug\nfile = " << ct_->log().string() << "\n";
+    WriteConfig(
+        {.inbox = "url = maildir://" + inbox_.string() +
+                  "\ntls_ca_file = " + ServerEnv("CT_CA_FILE") +
+                  "\nworkers = 2\n",  // composed on two threads, sent in order
+         .outbox = "url = " + s.outbox_url +
+                   "\npassword_file = " + ServerEnv("CT_PASSWORD_FILE") +
+                   "\ngive_up_hours = " + std::to_string(s.give_up_hours) +
+                   "\nmax_replies_per_day = " +
+                   std::to_string(s.max_replies_per_day) + "\n"});
     Cmd init = ct_->Run({"init"});  // `open` does not create the database
     ASSERT_EQ(init.status, 0) << init.All();
   }
 
   // cybertroc ARGS at t0 + `offset` seconds.
   Cmd Ct(const std::vector<std::string>& args, long offset = 0) const {
-    return ct_->Run(args, "CYBERTROC_NOW=" + IsoTime(t0_ + offset));
+    return CtAt(t0_ + offset, args);
   }
 
   // A sale alice -> bob as in SPEC section 3, opened by the operator.
@@ -133,36 +97,6 @@ class OutboundTest : public ::testing::Test {
     EXPECT_EQ(seller.status, 0) << seller.All();
     Cmd buyer = Ct({"deposit", id, "buyer", "60.25", "--ref", "VIR-2"});
     EXPECT_EQ(buyer.status, 0) << buyer.All();
-  }
-
-  // The operator's binding of bob's key (as after bob's first signed mail):
-  // bob's notifications are then encrypted to it.
-  void BindBob() {
-    Cmd import = ct_->Run(
-        {"keys", "import", (world_->gnupg_dir() / "pub" / "bob.asc").string()});
-    ASSERT_EQ(import.status, 0) << import.All();
-    Cmd bind =
-        ct_->Run({"keys", "bind", "bob@example.test", world_->Fpr("bob")});
-    ASSERT_EQ(bind.status, 0) << bind.All();
-  }
-
-  void WaitQueue() {
-    Cmd wait = Shell(MailWorld::Script("servers.sh") + " wait-queue " +
-                     Quote(world_->servers_dir()));
-    ASSERT_EQ(wait.status, 0) << wait.All();
-  }
-
-  // The mail of deal `id` in USER's maildir, opened with USER's keys.
-  std::vector<Received> MailOf(const std::string& user, const std::string& id) {
-    std::vector<Received> mail;
-    for (const fs::path& file : MaildirFiles(world_->Maildir(user))) {
-      const Entity top = ParseEntity(ToCrlf(ReadFile(file)));
-      if (DecodeHeader(top.Get("Subject")).find("[" + id + "]") ==
-          std::string::npos)
-        continue;
-      mail.push_back(OpenMail(file, world_->PartyHome(user), work_));
-    }
-    return mail;
   }
 
   // SPEC "Outgoing mail", for one message to `address`.
@@ -210,21 +144,14 @@ class OutboundTest : public ::testing::Test {
   std::vector<std::string> ReceivedIds(const std::string& user,
                                        const std::string& id) {
     std::vector<std::string> ids;
-    for (const Received& m : MailOf(user, id))
+    for (const Received& m : DealMail(user, id))
       ids.push_back(m.top.Get("Message-ID"));
     return ids;
   }
 
-  static MailWorld* world_;
-  static std::string why_;
   std::time_t t0_ = 0;
-  std::string label_;
-  std::unique_ptr<Instance> ct_;
-  fs::path work_, inbox_;
+  fs::path inbox_;
 };
-
-MailWorld* OutboundTest::world_ = nullptr;
-std::string OutboundTest::why_;
 
 std::vector<std::string> Column(const std::vector<std::string>& rows,
                                 size_t index) {
@@ -245,7 +172,9 @@ std::multiset<std::string> AsSet(const std::vector<std::string>& v) {
 
 TEST_F(OutboundTest, StarttlsWithAuthDeliversSignedAndEncryptedMailToEveryone) {
   Configure({.outbox_url = SmtpUrl()});
-  BindBob();
+  // The operator's binding of bob's key (as after bob's first signed
+  // mail): bob's notifications are then encrypted to it.
+  BindKey("bob");
   const std::string id = OpenSale();
   ASSERT_FALSE(id.empty());
   Deposits(id);
@@ -264,7 +193,7 @@ TEST_F(OutboundTest, StarttlsWithAuthDeliversSignedAndEncryptedMailToEveryone) {
   for (const std::string user : {"alice", "bob", "operator"}) {
     SCOPED_TRACE(user);
     const std::string address = user + "@example.test";
-    const auto mail = MailOf(user, id);
+    const auto mail = DealMail(user, id);
     // Exactly the rows addressed to this user, each once.
     std::vector<std::string> expected_ids;
     for (const auto& row : rows)
@@ -279,26 +208,20 @@ TEST_F(OutboundTest, StarttlsWithAuthDeliversSignedAndEncryptedMailToEveryone) {
   }
 
   // SPEC section 3 amounts, as each party reads them.
-  const auto alice = MailOf("alice", id);
-  const auto bob = MailOf("bob", id);
-  const auto op = MailOf("operator", id);
+  const auto alice = DealMail("alice", id);
+  const auto bob = DealMail("bob", id);
+  const auto op = DealMail("operator", id);
   ASSERT_EQ(alice.size(), 3u);
   ASSERT_EQ(bob.size(), 3u);
   ASSERT_EQ(op.size(), 2u);
-  auto any_has = [](const std::vector<Received>& mail,
-                    const std::string& text) {
-    return std::any_of(mail.begin(), mail.end(), [&](const Received& m) {
-      return m.text.find(text) != std::string::npos;
-    });
-  };
-  EXPECT_TRUE(any_has(alice, "please pay 30.25 EUR"));
-  EXPECT_TRUE(any_has(alice, id + "-SELLER"));
-  EXPECT_TRUE(any_has(bob, "please pay 60.25 EUR"));
-  EXPECT_TRUE(any_has(bob, id + "-BUYER"));
+  EXPECT_TRUE(AnyHas(alice, "please pay 30.25 EUR"));
+  EXPECT_TRUE(AnyHas(alice, id + "-SELLER"));
+  EXPECT_TRUE(AnyHas(bob, "please pay 60.25 EUR"));
+  EXPECT_TRUE(AnyHas(bob, id + "-BUYER"));
   for (const auto* mail : {&alice, &bob, &op}) {
-    EXPECT_TRUE(any_has(*mail, "90.00 EUR is now held")) << "funded notice";
+    EXPECT_TRUE(AnyHas(*mail, "90.00 EUR is now held")) << "funded notice";
   }
-  EXPECT_TRUE(any_has(op, "reference VIR-2"));
+  EXPECT_TRUE(AnyHas(op, "reference VIR-2"));
   // The verification above is not vacuous: one amount altered in transit
   // and the signature no longer verifies.
   int tampered_count = 0;
@@ -325,7 +248,7 @@ TEST_F(OutboundTest, StarttlsWithAuthDeliversSignedAndEncryptedMailToEveryone) {
 
 TEST_F(OutboundTest, SmtpsDeliversAndAnItemCannotInjectAHeader) {
   Configure({.outbox_url = SmtpsUrl()});
-  BindBob();
+  BindKey("bob");
   // A line break in an item is refused outright (issue 8, core/limits.h);
   // on one line the same text must stay text in the Subject.
   Cmd refused = Ct({"open", "sale", "--seller", "alice@example.test", "--buyer",
@@ -341,7 +264,7 @@ TEST_F(OutboundTest, SmtpsDeliversAndAnItemCannotInjectAHeader) {
 
   for (const std::string user : {"alice", "bob"}) {
     SCOPED_TRACE(user);
-    const auto mail = MailOf(user, id);
+    const auto mail = DealMail(user, id);
     ASSERT_EQ(mail.size(), 1u);
     const Received& m = mail[0];
     ExpectWellFormed(m, user + "@example.test", id, user == "bob");
@@ -362,7 +285,7 @@ TEST_F(OutboundTest, SmtpsDeliversAndAnItemCannotInjectAHeader) {
   EXPECT_FALSE(fs::exists(fs::path(ServerEnv("CT_MAILDIR_ROOT")) / "evil"));
   EXPECT_EQ(ReadFile(ServerEnv("CT_SMTPD_LOG")).find("evil@"),
             std::string::npos);
-  EXPECT_TRUE(MailOf("operator", id).empty());
+  EXPECT_TRUE(DealMail("operator", id).empty());
 }
 
 // A server that cannot be reached loses nothing: `run` exits 1 with every
@@ -403,7 +326,7 @@ TEST_F(OutboundTest, OutageLosesNothingAndRetriesAfterTheBackoff) {
   EXPECT_EQ(Count(deal + " AND status = 'queued' AND attempts = 2"), 8);
   ASSERT_NO_FATAL_FAILURE(WaitQueue());
   for (const std::string user : {"alice", "bob", "operator"})
-    EXPECT_TRUE(MailOf(user, id).empty()) << user;
+    EXPECT_TRUE(DealMail(user, id).empty()) << user;
 
   Cmd up = Ct({"--json", "run"}, 60 + 120);
   EXPECT_EQ(up.status, 0) << up.All();
@@ -419,7 +342,7 @@ TEST_F(OutboundTest, OutageLosesNothingAndRetriesAfterTheBackoff) {
   EXPECT_EQ(Column(rows, 2), std::vector<std::string>(8, "3"));
   std::vector<std::string> received;
   for (const std::string user : {"alice", "bob", "operator"}) {
-    for (const Received& m : MailOf(user, id)) {
+    for (const Received& m : DealMail(user, id)) {
       ExpectWellFormed(m, user + "@example.test", id, user == "operator");
       received.push_back(m.top.Get("Message-ID"));
     }
@@ -452,7 +375,7 @@ TEST_F(OutboundTest, ServersStoppedThenRestartedDeliverEverythingOnce) {
   EXPECT_EQ(JsonInt(up.out, "sent"), 2) << up.out;
   ASSERT_NO_FATAL_FAILURE(WaitQueue());
   for (const std::string user : {"alice", "bob"}) {
-    const auto mail = MailOf(user, id);
+    const auto mail = DealMail(user, id);
     ASSERT_EQ(mail.size(), 1u) << user;
     ExpectWellFormed(mail[0], user + "@example.test", id, false);
   }
@@ -466,8 +389,7 @@ TEST_F(OutboundTest, CrashAfterTheServerAcceptedResendsTheSameMessageId) {
   Configure({.outbox_url = SmtpUrl()});
   const std::string id = OpenSale();
   ASSERT_FALSE(id.empty());
-  Cmd crash = ct_->Run({"run"}, "CYBERTROC_NOW=" + IsoTime(t0_) +
-                                    " CYBERTROC_CRASH_AT=after-send");
+  Cmd crash = CtAt(t0_, {"run"}, "CYBERTROC_CRASH_AT=after-send");
   ASSERT_EQ(crash.status, 137) << crash.All();
   const auto before = OutboxRows(id);
   ASSERT_EQ(before.size(), 2u);
@@ -490,10 +412,10 @@ TEST_F(OutboundTest, CrashAfterTheServerAcceptedResendsTheSameMessageId) {
       if (row == rows[0]) expected.push_back(Column({row}, 3)[0]);
     }
     EXPECT_EQ(AsSet(ReceivedIds(user, id)), AsSet(expected));
-    for (const Received& m : MailOf(user, id))
+    for (const Received& m : DealMail(user, id))
       ExpectWellFormed(m, user + "@example.test", id, false);
   }
-  EXPECT_EQ(MailOf(first_user, id).size(), 2u) << "the crashed one, twice";
+  EXPECT_EQ(DealMail(first_user, id).size(), 2u) << "the crashed one, twice";
 }
 
 // A message undeliverable for give_up_hours is given up, and the operator
@@ -535,9 +457,9 @@ TEST_F(OutboundTest, GiveUpAfterGiveUpHoursTellsTheOperator) {
   EXPECT_EQ(up.status, 0) << up.All();
   EXPECT_EQ(JsonInt(up.out, "sent"), to_parties) << up.out;
   ASSERT_NO_FATAL_FAILURE(WaitQueue());
-  EXPECT_TRUE(MailOf("alice", id).empty());
-  EXPECT_TRUE(MailOf("bob", id).empty());
-  const auto notices = MailOf("operator", id);
+  EXPECT_TRUE(DealMail("alice", id).empty());
+  EXPECT_TRUE(DealMail("bob", id).empty());
+  const auto notices = DealMail("operator", id);
   ASSERT_EQ(static_cast<long>(notices.size()), to_parties);
   int to_alice = 0, to_bob = 0;
   for (const Received& m : notices) {
@@ -592,7 +514,7 @@ TEST_F(OutboundTest, AtMostTenRefusalRepliesPerDay) {
 
   int refusals = 0;
   std::set<std::string> answered;
-  for (const Received& m : MailOf("alice", id)) {
+  for (const Received& m : DealMail("alice", id)) {
     // Her first signed mail bound her key: everything to her is encrypted.
     ExpectWellFormed(m, "alice@example.test", id, true);
     if (m.top.All("In-Reply-To").empty()) continue;  // the opening notice
@@ -604,7 +526,7 @@ TEST_F(OutboundTest, AtMostTenRefusalRepliesPerDay) {
   }
   EXPECT_EQ(refusals, 11);
   EXPECT_EQ(answered.size(), 11u);
-  EXPECT_TRUE(MailOf("bob", id).size() == 1u);  // the opening notice only
+  EXPECT_TRUE(DealMail("bob", id).size() == 1u);  // the opening notice only
 }
 
 }  // namespace

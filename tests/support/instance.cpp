@@ -10,6 +10,22 @@
 
 namespace cttest {
 
+std::string ConfigText(const ConfigLines& lines, const fs::path& db,
+                       const fs::path& gpg_home, const fs::path& log,
+                       const std::string& escrow_key,
+                       const std::string& operator_key) {
+  return "[store]\ndatabase = " + db.string() + "\n[inbox]\n" + lines.inbox +
+         "[outbox]\n" + lines.outbox + "from = " + kFrom +
+         "\noperator = operator@example.test\n"
+         "[gpg]\nhome = " +
+         gpg_home.string() + "\nescrow_key = " + escrow_key +
+         "\noperator_key = " + operator_key + "\n" + lines.gpg +
+         "[rules]\ndir = " + kSourceDir +
+         "/rules\n[templates]\ndir = " + kSourceDir +
+         "/templates\ndefault_language = en\n[log]\n" + lines.log +
+         "file = " + log.string() + "\n" + lines.extra;
+}
+
 Instance::Instance(MailWorld& world, const std::string& label) : world_(world) {
   dir_ = world.dir() / ("ct-" + label);
   fs::create_directories(dir_ / "out");
@@ -22,30 +38,21 @@ Instance::~Instance() {
 
 void Instance::WriteConfig(const InboxSettings& inbox,
                            const std::string& extra) {
-  std::ofstream(config()) << "[store]\ndatabase = " << db().string() << "\n"
-                          << "[inbox]\nurl = " << inbox.url << "\n"
-                          << (inbox.password_file.empty()
-                                  ? ""
-                                  : "password_file = " + inbox.password_file +
-                                        "\n")
-                          << (inbox.tls_ca_file.empty()
-                                  ? ""
-                                  : "tls_ca_file = " + inbox.tls_ca_file + "\n")
-                          << "processed_folder = " << inbox.processed_folder
-                          << "\n"
-                          << "[outbox]\nurl = dir://" << outbox_dir().string()
-                          << "\n"
-                          << "from = CyberTroc <escrow@example.test>\n"
-                          << "operator = operator@example.test\n"
-                          << "[gpg]\nhome = " << gpg_home_.string() << "\n"
-                          << "escrow_key = " << world_.Fpr("escrow") << "\n"
-                          << "operator_key = " << world_.Fpr("operator") << "\n"
-                          << "[rules]\ndir = " << kSourceDir << "/rules\n"
-                          << "[templates]\ndir = " << kSourceDir
-                          << "/templates\n"
-                          << "default_language = en\n"
-                          << "[log]\nfile = " << log().string() << "\n"
-                          << extra;
+  std::string lines = "url = " + inbox.url + "\n";
+  if (!inbox.password_file.empty())
+    lines += "password_file = " + inbox.password_file + "\n";
+  if (!inbox.tls_ca_file.empty())
+    lines += "tls_ca_file = " + inbox.tls_ca_file + "\n";
+  lines += "processed_folder = " + inbox.processed_folder + "\n";
+  WriteConfig({.inbox = lines,
+               .outbox = "url = dir://" + outbox_dir().string() + "\n",
+               .extra = extra});
+}
+
+void Instance::WriteConfig(const ConfigLines& lines) {
+  std::ofstream(config()) << ConfigText(lines, db(), gpg_home_, log(),
+                                        world_.Fpr("escrow"),
+                                        world_.Fpr("operator"));
 }
 
 std::string Instance::Command(const std::vector<std::string>& args,

@@ -16,6 +16,29 @@ namespace cttest {
 
 namespace fs = std::filesystem;
 
+// The From of every message the escrow sends in the tests.
+inline constexpr char kFrom[] = "CyberTroc <escrow@example.test>";
+
+// The lines of a test installation's ct.conf that its test chooses, by
+// section; ConfigText() writes the rest, which every test shares.
+struct ConfigLines {
+  std::string inbox = "";   // [inbox]: "url = ...\n" and more
+  std::string outbox = "";  // [outbox], before from and operator: "url = ...\n"
+  std::string gpg = "";     // [gpg], after the home and the keys
+  std::string log = "";     // [log], before the file
+  std::string extra = "";   // at the end: more sections
+};
+
+// ct.conf of an installation whose database is `db`, escrow GnuPG home
+// `gpg_home` and log file `log`, signing with the harness key `escrow_key`
+// and knowing the operator's `operator_key`: [store], [inbox], [outbox]
+// (the escrow sends as kFrom, the operator is told), [gpg], [rules] and
+// [templates] of the source tree (English), [log], then `lines.extra`.
+std::string ConfigText(const ConfigLines& lines, const fs::path& db,
+                       const fs::path& gpg_home, const fs::path& log,
+                       const std::string& escrow_key,
+                       const std::string& operator_key);
+
 // [inbox] settings of one configuration.
 struct InboxSettings {
   std::string url;
@@ -41,6 +64,9 @@ class Instance {
 
   // Writes ct.conf; `extra` is appended as is (more INI sections).
   void WriteConfig(const InboxSettings& inbox, const std::string& extra = "");
+
+  // Writes ct.conf (ConfigText) with the harness's escrow and operator keys.
+  void WriteConfig(const ConfigLines& lines);
 
   // The shell command line of `cybertroc --config ct.conf ARGS`, with
   // `env` (e.g. "CYBERTROC_CRASH_AT=after-store") in front.

@@ -23,6 +23,7 @@
 //   long n = ct.SqlCount("SELECT count(*) FROM events");
 //   delete world;                               // TearDownTestSuite: Stop()
 //
+// A GoogleTest suite gets all of this set up by mail_suite.h (MailSuite).
 // Everything lives under a fresh /tmp/ct-<tag>-XXXXXX directory that the
 // world removes at Stop(). CT_HARNESS_OWNER_PID is set to this process, so
 // the harness watchdogs stop the servers and gpg-agents if the test dies.

@@ -97,22 +97,11 @@ MaildirInstance::MaildirInstance(KeyWorld& world, const std::string& label,
     fs::create_directories(maildir() / sub);
   fs::create_directories(dir_ / "out");
   gpg_home_ = world.NewEscrowHome(label);
-  std::ofstream(config()) << "[store]\ndatabase = " << db().string() << "\n"
-                          << "[inbox]\nurl = maildir://" << maildir().string()
-                          << "\n"
-                          << "[outbox]\nurl = dir://" << (dir_ / "out").string()
-                          << "\n"
-                          << "from = CyberTroc <escrow@example.test>\n"
-                          << "operator = operator@example.test\n"
-                          << "[gpg]\nhome = " << gpg_home_.string() << "\n"
-                          << "escrow_key = " << world.Fpr("escrow") << "\n"
-                          << "operator_key = " << world.Fpr("operator") << "\n"
-                          << "[rules]\ndir = " << kSourceDir << "/rules\n"
-                          << "[templates]\ndir = " << kSourceDir
-                          << "/templates\n"
-                          << "default_language = en\n"
-                          << "[log]\nfile = " << log().string() << "\n"
-                          << extra;
+  std::ofstream(config()) << ConfigText(
+      {.inbox = "url = maildir://" + maildir().string() + "\n",
+       .outbox = "url = dir://" + (dir_ / "out").string() + "\n",
+       .extra = extra},
+      db(), gpg_home_, log(), world.Fpr("escrow"), world.Fpr("operator"));
   // Only run, daemon and init create the database (issue 8): the tests
   // that start with `open` need it made first. A failure shows up in the
   // first command's output, which every test prints.

@@ -145,4 +145,11 @@ std::vector<fs::path> MaildirFiles(const fs::path& maildir) {
   return files;
 }
 
+const Received* WithText(const std::vector<Received>& mail,
+                         const std::string& text) {
+  for (const Received& m : mail)
+    if (m.text.find(text) != std::string::npos) return &m;
+  return nullptr;
+}
+
 }  // namespace cttest

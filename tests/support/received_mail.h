@@ -60,7 +60,14 @@ Received OpenMail(const fs::path& file, const fs::path& home,
 // Every message file of a maildir, delivery order.
 std::vector<fs::path> MaildirFiles(const fs::path& maildir);
 
-inline constexpr char kFrom[] = "CyberTroc <escrow@example.test>";
+// The first of `mail` whose text holds `text`, or nullptr.
+const Received* WithText(const std::vector<Received>& mail,
+                         const std::string& text);
+
+// Whether any of `mail` has `text` in its text.
+inline bool AnyHas(const std::vector<Received>& mail, const std::string& text) {
+  return WithText(mail, text) != nullptr;
+}
 
 }  // namespace cttest
 
