@@ -1,5 +1,6 @@
 // The operator's bank files (issue 13): a statement's credits recorded as
-// deposits, and the pending payouts written as a SEPA credit transfer file.
+// deposits, its debits that carry a payout's reference marking that payout
+// done, and the pending payouts written as a SEPA credit transfer file.
 #ifndef CYBERTROC_APP_BANK_FILES_H_
 #define CYBERTROC_APP_BANK_FILES_H_
 
@@ -20,17 +21,21 @@ struct ImportedLine {
     kAmbiguous,  // several deals or roles named: left for the operator
     kRefused,    // the deal refuses the deposit (not awaiting it...)
     kPending,    // not booked yet: import it again once booked
+    kPaidOut,    // a debit: the payout it names is marked done now
   };
   Outcome outcome = Outcome::kUnmatched;
   money::StatementLine line;
-  std::string deal_id;  // kRecorded, kAlready, kRefused
-  std::string role;
-  std::string detail;  // why, for the operator
+  std::string deal_id;    // kRecorded, kAlready, kRefused, kPaidOut
+  std::string role;       // the depositor, or the payee of a payout
+  int64_t payout_id = 0;  // a debit naming a payout (CT-PAYOUT-N)
+  std::string detail;     // why, for the operator
 };
 
 struct ImportReport {
-  std::vector<ImportedLine> lines;  // every credit, in file order
-  int debits = 0;                   // debits and zero lines, not used
+  // Every credit and every debit that names a payout, in file order.
+  std::vector<ImportedLine> lines;
+  int debits = 0;  // other debits (fees, transfers of the operator's own)
+                   // and zero lines: not used
 };
 
 // Records every booked credit whose remittance text names exactly one
@@ -38,7 +43,12 @@ struct ImportReport {
 // as `cybertroc deposit` would, with the bank's reference as --ref; each
 // line at most once, whatever the number of imports (its key, and a
 // deposit of the same deal already carrying that reference, say it was
-// recorded). Each deposit commits alone. `dry_run` writes nothing.
+// recorded). Each deposit commits alone.
+// A booked debit whose end-to-end id or text names one payout
+// (money::PayoutReference, as the pain.001 export writes it) marks that
+// payout done with the bank's reference, as `payout-done` would, when the
+// amounts agree; a payout done before is reported, a disagreeing amount is
+// left for the operator. `dry_run` writes nothing.
 Result<ImportReport> ImportStatement(Context& ctx,
                                      const money::Statement& statement,
                                      bool dry_run);

@@ -1,4 +1,5 @@
-// `deposits import`: a bank statement's credits become deposits.
+// `deposits import`: a bank statement's credits become deposits, and its
+// debits that name a payout mark that payout done.
 #include <fmt/format.h>
 
 #include <set>
@@ -148,6 +149,58 @@ Result<ImportedLine> ImportLine(Context& ctx, const money::StatementLine& line,
   return out;
 }
 
+// A debit naming payout N (its pain.001 EndToEndId, or N in the text): the
+// transfer the operator's bank executed. nullopt: not one of ours.
+Result<std::optional<ImportedLine>> ImportDebit(
+    Context& ctx, const money::StatementLine& line, bool dry_run) {
+  auto id = money::FindPayoutReference(line.end_to_end_id);
+  if (!id) id = money::FindPayoutReference(line.text);
+  if (!id) return std::nullopt;
+  ImportedLine out;
+  out.line = line;
+  out.payout_id = *id;
+  if (!line.booked) {
+    out.outcome = Outcome::kPending;
+    out.detail = "not booked yet: import it again once booked";
+    return out;
+  }
+  auto tx = store::Transaction::Begin(ctx.db);  // read and mark as one
+  CT_TRY(tx);
+  store::PayoutRepo repo(ctx.db);
+  auto payout = repo.Find(*id);
+  CT_TRY(payout);
+  out.outcome = Outcome::kUnmatched;
+  if (!*payout) {
+    out.detail = fmt::format("names payout {}, which does not exist", *id);
+    return out;
+  }
+  const store::PayoutRecord& p = **payout;
+  out.deal_id = p.deal_id;
+  out.role = p.payee_role;
+  if (p.status == "done") {
+    out.outcome = Outcome::kAlready;
+    out.detail = fmt::format("payout {} was marked done {}, ref {}", p.id,
+                             p.done_at ? core::FormatHumanTime(*p.done_at) : "",
+                             p.done_ref);
+    return out;
+  }
+  if (p.amount != line.amount) {
+    out.detail = fmt::format(
+        "payout {} is {} {}, this debit {}: check the transfer, then "
+        "`cybertroc payout-done {} --ref …`",
+        p.id, p.amount.ToString(), p.currency, line.amount.ToString(), p.id);
+    return out;
+  }
+  out.outcome = Outcome::kPaidOut;
+  out.detail = fmt::format("payout {} done, ref {}", p.id, DepositRef(line));
+  if (dry_run) return out;
+  CT_TRY(repo.MarkDone(p.id, DepositRef(line), ctx.now));
+  CT_TRY(tx->Commit());
+  Logger("app")->info("payout {} of {} marked done by a statement debit", p.id,
+                      p.deal_id);
+  return out;
+}
+
 }  // namespace
 
 Result<ImportReport> ImportStatement(Context& ctx,
@@ -155,15 +208,24 @@ Result<ImportReport> ImportStatement(Context& ctx,
                                      bool dry_run) {
   ImportReport report;
   for (const auto& line : statement.lines) {
-    if (!line.credit || line.amount.IsZero()) {
+    if (line.amount.IsZero()) {
       ++report.debits;
+      continue;
+    }
+    if (!line.credit) {
+      auto payout = ImportDebit(ctx, line, dry_run);
+      CT_TRY(payout);
+      if (*payout)
+        report.lines.push_back(std::move(**payout));
+      else
+        ++report.debits;
       continue;
     }
     auto done = ImportLine(ctx, line, dry_run);
     CT_TRY(done);
     report.lines.push_back(std::move(*done));
   }
-  Logger("app")->info("deposits import: {} credits, {} debits{}",
+  Logger("app")->info("deposits import: {} lines used, {} other debits{}",
                       report.lines.size(), report.debits,
                       dry_run ? " (dry run)" : "");
   return report;

@@ -67,7 +67,7 @@ Result<std::optional<money::SepaTransfer>> Transfer(
                     core::FormatHumanTime((*pending)->effective)));
   const std::string name =
       (*account)->name.empty() ? p.payee_email : (*account)->name;
-  return money::SepaTransfer{std::to_string(p.id),
+  return money::SepaTransfer{money::PayoutReference(p.id),
                              {name, *iban, (*account)->bic},
                              p.amount,
                              Remittance(p)};

@@ -1,5 +1,6 @@
 // deposits import FILE [--format camt053|csv] [--dry-run]: the credits of
-// a bank statement recorded as deposits (app/bank_files.h).
+// a bank statement recorded as deposits, and the debits that name a payout
+// marking it done (app/bank_files.h).
 #include <fmt/format.h>
 
 #include <iostream>
@@ -29,6 +30,8 @@ const char* OutcomeName(Outcome o) {
       return "refused";
     case Outcome::kPending:
       return "pending";
+    case Outcome::kPaidOut:
+      return "paid-out";
   }
   return "unmatched";
 }
@@ -54,6 +57,7 @@ Result<money::Statement> ParseStatement(const app::Context& ctx,
 util::Json LineJson(const app::ImportedLine& l) {
   return util::Json::Object()
       .Set("outcome", OutcomeName(l.outcome))
+      .Set("credit", l.line.credit)
       .Set("position", l.line.position)
       .Set("amount", l.line.amount.ToString())
       .Set("date", l.line.date)
@@ -61,6 +65,7 @@ util::Json LineJson(const app::ImportedLine& l) {
       .Set("text", l.line.text)
       .Set("deal", l.deal_id)
       .Set("role", l.role)
+      .Set("payout", l.payout_id)
       .Set("detail", l.detail);
 }
 
@@ -80,13 +85,15 @@ void PrintReport(const Globals& globals, const app::ImportReport& report,
     ++counts[l.outcome];
     const std::string who =
         l.deal_id.empty() ? "" : fmt::format(" {} {}", l.deal_id, l.role);
-    std::cout << Fit(fmt::format("{:<10} line {:>4} {:>10}{}{}: {}",
-                                 OutcomeName(l.outcome), l.line.position,
-                                 l.line.amount.ToString(), who,
-                                 l.line.reference.empty()
-                                     ? ""
-                                     : " ref " + l.line.reference,
-                                 l.detail.empty() ? l.line.text : l.detail),
+    // A debit shows as a negative amount, as on the statement.
+    const std::string amount =
+        (l.line.credit ? "" : "-") + l.line.amount.ToString();
+    std::cout << Fit(fmt::format(
+                         "{:<10} line {:>4} {:>10}{}{}: {}",
+                         OutcomeName(l.outcome), l.line.position, amount, who,
+                         l.line.reference.empty() ? ""
+                                                  : " ref " + l.line.reference,
+                         l.detail.empty() ? l.line.text : l.detail),
                      160)
               << '\n';
     if (l.outcome == Outcome::kUnmatched || l.outcome == Outcome::kAmbiguous)
@@ -94,11 +101,11 @@ void PrintReport(const Globals& globals, const app::ImportReport& report,
   }
   std::cout << fmt::format(
       "{}{} recorded, {} already recorded, {} unmatched, {} ambiguous, {} "
-      "refused, {} pending, {} debits ignored\n",
+      "refused, {} pending, {} payouts done, {} other debits ignored\n",
       dry_run ? "dry run: " : "", counts[Outcome::kRecorded],
       counts[Outcome::kAlready], counts[Outcome::kUnmatched],
       counts[Outcome::kAmbiguous], counts[Outcome::kRefused],
-      counts[Outcome::kPending], report.debits);
+      counts[Outcome::kPending], counts[Outcome::kPaidOut], report.debits);
 }
 
 }  // namespace

@@ -60,6 +60,12 @@ std::string TransactionText(const xmlNode* tx) {
   return text;
 }
 
+// The transfer's end-to-end id; banks write NOTPROVIDED for none.
+std::string EndToEndId(const xmlNode* tx) {
+  std::string id = xml::Text(xml::Find(tx, {"Refs", "EndToEndId"}));
+  return id == "NOTPROVIDED" ? "" : core::Excerpt(id, 35);
+}
+
 std::string Debtor(const xmlNode* tx) {
   const xmlNode* dbtr = xml::Find(tx, {"RltdPties", "Dbtr"});
   const xmlNode* name = xml::Child(dbtr, "Nm");
@@ -118,6 +124,7 @@ Result<void> ReadEntry(Reader& r, const xmlNode* entry) {
     for (const xmlNode* tx : txs) {
       text += TransactionText(tx) + " ";
       if (line.debtor.empty()) line.debtor = Debtor(tx);
+      if (line.end_to_end_id.empty()) line.end_to_end_id = EndToEndId(tx);
       if (line.reference.empty())
         line.reference = xml::Text(xml::Find(tx, {"Refs", "AcctSvcrRef"}));
     }
@@ -132,6 +139,7 @@ Result<void> ReadEntry(Reader& r, const xmlNode* entry) {
     line.amount = *tx_amount;
     line.text = internal::OneLine(TransactionText(txs[k]) + " " + note);
     line.debtor = Debtor(txs[k]);
+    line.end_to_end_id = EndToEndId(txs[k]);
     line.reference = xml::Text(xml::Find(txs[k], {"Refs", "AcctSvcrRef"}));
     if (line.reference.empty() && !base.reference.empty())
       line.reference = fmt::format("{}/{}", base.reference, k + 1);

@@ -127,6 +127,31 @@ std::vector<PaymentReference> FindPaymentReferences(std::string_view text) {
   return found;
 }
 
+std::string PayoutReference(int64_t id) {
+  return "CT-PAYOUT-" + std::to_string(id);
+}
+
+std::optional<int64_t> FindPayoutReference(std::string_view text) {
+  const std::string s = util::AsciiUpper(text);
+  std::optional<int64_t> found;
+  for (size_t i = 0; (i = s.find("CT", i)) != std::string::npos; i += 2) {
+    if (i > 0 && IsAlnum(s[i - 1])) continue;
+    size_t j = SkipSeparators(s, i + 2);
+    if (s.compare(j, 6, "PAYOUT") != 0) continue;
+    j = SkipSeparators(s, j + 6);
+    size_t end = j;
+    while (end < s.size() && IsDigit(s[end])) ++end;
+    // 1 to 18 digits (an int64), then no letter or digit glued to them.
+    if (end == j || end - j > 18 || (end < s.size() && IsAlnum(s[end])))
+      continue;
+    const int64_t id = std::stoll(s.substr(j, end - j));
+    if (id <= 0) continue;
+    if (found && *found != id) return std::nullopt;  // two payouts: neither
+    found = id;
+  }
+  return found;
+}
+
 namespace internal {
 
 std::string OneLine(std::string_view text) {
@@ -150,7 +175,8 @@ Result<void> Finish(Statement& statement) {
          {std::tuple{"reference", &line.reference, core::kMaxReferenceChars},
           std::tuple{"text", &line.text, kMaxLineTextChars},
           std::tuple{"date", &line.date, size_t{40}},
-          std::tuple{"debtor", &line.debtor, kMaxLineTextChars}})
+          std::tuple{"debtor", &line.debtor, kMaxLineTextChars},
+          std::tuple{"end-to-end id", &line.end_to_end_id, size_t{40}}})
       if (auto ok = core::CheckFreeText(field, *text, max); !ok)
         return Fail(ErrorKind::kInvalidInput,
                     fmt::format("{} line {}: {}{}", statement.format,

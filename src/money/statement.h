@@ -5,6 +5,8 @@
 #ifndef CYBERTROC_MONEY_STATEMENT_H_
 #define CYBERTROC_MONEY_STATEMENT_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +19,7 @@ namespace ct::money {
 // One movement on the operator's account.
 struct StatementLine {
   int position = 0;       // 1-based entry (camt) or line (CSV) number
-  bool credit = false;    // money in; debits are listed but never used
+  bool credit = false;    // money in; a debit may be one of our payouts
   bool booked = true;     // camt status BOOK; pending entries may vanish
   core::Money amount;     // > 0
   std::string reference;  // the bank's own reference for the entry
@@ -28,6 +30,9 @@ struct StatementLine {
   std::string date;    // booking date YYYY-MM-DD, or as the CSV has it
   std::string text;    // remittance information and notes, on one line
   std::string debtor;  // who paid, when the bank says
+  // camt.053 Refs/EndToEndId: on a debit, the id our pain.001 gave the
+  // transfer (PayoutReference); "" when the bank gives none.
+  std::string end_to_end_id;
 };
 
 struct Statement {
@@ -83,6 +88,15 @@ struct PaymentReference {
 };
 // Every distinct reference in `text`, in order of appearance.
 std::vector<PaymentReference> FindPaymentReferences(std::string_view text);
+
+// The EndToEndId of payout `id` in the pain.001 file, "CT-PAYOUT-17": the
+// bank returns it with the debit on the operator's statement, which is how
+// an imported statement marks the payout done.
+std::string PayoutReference(int64_t id);
+// The payout id in `text` (an EndToEndId, or remittance text holding one,
+// in any case, with or without hyphens), or nullopt when there is none or
+// more than one.
+std::optional<int64_t> FindPayoutReference(std::string_view text);
 
 }  // namespace ct::money
 

@@ -92,9 +92,13 @@ Result<std::vector<PayoutRecord>> PayoutRepo::OfDeal(
   return Query(db_, "WHERE deal_id = ?1 ORDER BY id", &deal_id);
 }
 
+Result<std::optional<PayoutRecord>> PayoutRepo::Find(int64_t id) {
+  return store::Find(db_, id);
+}
+
 Result<PayoutRecord> PayoutRepo::MarkDone(int64_t id, const std::string& ref,
                                           core::Time at) {
-  Result<std::optional<PayoutRecord>> found = Find(db_, id);
+  Result<std::optional<PayoutRecord>> found = Find(id);
   CT_TRY(found);
   if (!*found)
     return Fail(ErrorKind::kNotFound, "unknown payout " + std::to_string(id));
@@ -110,7 +114,7 @@ Result<PayoutRecord> PayoutRepo::MarkDone(int64_t id, const std::string& ref,
   if (db_.Changes() != 1) {
     // Someone else marked it between our read and write (no transaction
     // around the call): report their reference, not ours.
-    Result<std::optional<PayoutRecord>> now_done = Find(db_, id);
+    Result<std::optional<PayoutRecord>> now_done = Find(id);
     CT_TRY(now_done);
     if (!*now_done)
       return Fail(ErrorKind::kNotFound, "unknown payout " + std::to_string(id));

@@ -83,6 +83,7 @@ class PayoutRepo {
   Result<int64_t> Insert(const PayoutRecord& payout);
   Result<std::vector<PayoutRecord>> List(bool pending_only);
   Result<std::vector<PayoutRecord>> OfDeal(const std::string& deal_id);
+  Result<std::optional<PayoutRecord>> Find(int64_t id);
   // kNotFound for an unknown id, kRefused when already done.
   Result<PayoutRecord> MarkDone(int64_t id, const std::string& ref,
                                 core::Time at);

@@ -1,6 +1,7 @@
 // The operator's money loop at the command line (issue 13): `deposits
 // import` records a statement's credits as deposits, each line once, and
-// leaves what it cannot match; bad statements are refused whole; `payouts
+// leaves what it cannot match; its debits that name a payout mark that
+// payout done; bad statements are refused whole; `payouts
 // --sepa` and `payouts` show where each payout goes; `check` validates the
 // operator's account. The binary runs as the operator would (CliTest).
 #include <gtest/gtest.h>
@@ -33,6 +34,19 @@ std::string Credit(const std::string& amount, const std::string& ref,
          "2027-01-31</Dt></BookgDt>" +
          (ref.empty() ? "" : "<AcctSvcrRef>" + ref + "</AcctSvcrRef>") +
          "<NtryDtls><TxDtls><RmtInf><Ustrd>" + text +
+         "</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>";
+}
+
+// A booked debit of `amount` whose transfer carries `end_to_end` (empty:
+// none, as banks write NOTPROVIDED) and remittance `text`.
+std::string Debit(const std::string& amount, const std::string& ref,
+                  const std::string& end_to_end, const std::string& text) {
+  return "<Ntry><Amt Ccy=\"EUR\">" + amount +
+         "</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>"
+         "2027-02-09</Dt></BookgDt><AcctSvcrRef>" +
+         ref + "</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>" +
+         (end_to_end.empty() ? "NOTPROVIDED" : end_to_end) +
+         "</EndToEndId></Refs><RmtInf><Ustrd>" + text +
          "</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>";
 }
 
@@ -189,6 +203,67 @@ TEST_F(BankFilesTest, BadStatementsAreRefusedWhole) {
   EXPECT_EQ(big.status, 2);
   EXPECT_NE(big.err.find("big.xml"), std::string::npos) << big.err;
   EXPECT_EQ(Deposits(id), 0);
+}
+
+// The transfers of a pain.001 file come back as debits on the operator's
+// statement, with the EndToEndId the file gave them (CT-PAYOUT-N): importing
+// the statement marks those payouts done, so that none stays "pending" after
+// the bank paid it, and none is marked done that the bank did not pay as
+// asked.
+TEST_F(BankFilesTest, StatementDebitsMarkTheirPayoutsDone) {
+  const std::string id = FundedSale();
+  ASSERT_EQ(Cli({"tick"}, "2027-02-08T12:00:00Z").status, 0);
+  const std::string payouts = Cli({"--json", "payouts"}).out;
+  const std::string seller = First(
+      payouts,
+      R"re("id": (\d+),\s*"deal": "[^"]*",\s*"created": "[^"]*",\s*"payee": "seller")re");
+  const std::string buyer = First(
+      payouts,
+      R"re("id": (\d+),\s*"deal": "[^"]*",\s*"created": "[^"]*",\s*"payee": "buyer")re");
+  ASSERT_FALSE(seller.empty() || buyer.empty()) << payouts;
+  const fs::path file = Write(
+      "debits.xml",
+      Camt(Debit("30.00", "BANK-D1", "CT-PAYOUT-" + seller, id + " refund") +
+           // The bank paid another amount: left for the operator.
+           Debit("59.00", "BANK-D2", "", "ct payout " + buyer) +
+           Debit("5.00", "BANK-D3", "CT-PAYOUT-999999", "") +
+           Debit("3.00", "BANK-D4", "", "frais de tenue de compte")));
+  CliRun dry = Cli({"deposits", "import", file.string(), "--dry-run"});
+  ASSERT_EQ(dry.status, 0) << dry.err;
+  EXPECT_NE(dry.out.find("1 payouts done, 1 other debits ignored"),
+            std::string::npos)
+      << dry.out;
+  // A dry run marks nothing.
+  EXPECT_NE(Cli({"--json", "payouts", "--pending"})
+                .out.find("\"id\": " + seller + ","),
+            std::string::npos);
+
+  CliRun run = Cli({"--json", "deposits", "import", file.string()});
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(All(run.out, R"re("outcome": "(paid-out)")re").size(), 1u)
+      << run.out;
+  EXPECT_EQ(All(run.out, R"re("outcome": "(unmatched)")re").size(), 2u);
+  EXPECT_NE(run.out.find("payout " + buyer + " is 60.00 EUR, this debit 59.00"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("names payout 999999, which does not exist"),
+            std::string::npos);
+  EXPECT_EQ(First(run.out, R"re("debits": (\d+))re"), "1");
+  const std::string after = Cli({"--json", "payouts"}).out;
+  EXPECT_NE(after.find("\"done_ref\": \"BANK-D1\""), std::string::npos)
+      << after;
+  const std::string pending = Cli({"--json", "payouts", "--pending"}).out;
+  EXPECT_EQ(pending.find("\"id\": " + seller + ","), std::string::npos);
+  EXPECT_NE(pending.find("\"id\": " + buyer + ","), std::string::npos)
+      << pending;
+
+  // Again: the payout is not marked twice, and the report says when it was.
+  CliRun again = Cli({"deposits", "import", file.string()});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.out.find("payout " + seller + " was marked done"),
+            std::string::npos)
+      << again.out;
+  EXPECT_NE(again.out.find("0 payouts done"), std::string::npos);
 }
 
 TEST_F(BankFilesTest, SepaNeedsAccounts) {

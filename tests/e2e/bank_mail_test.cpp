@@ -188,7 +188,7 @@ TEST_F(BankMailTest, FromStatementToBankFile) {
   ASSERT_EQ(seller_ids.size(), 2u);
   EXPECT_EQ(XPath(sepa.out,
                   "string(" + Tx("[1]") + "//*[local-name()='EndToEndId'])"),
-            seller_ids[0]);
+            "CT-PAYOUT-" + seller_ids[0]);
   EXPECT_NE(sepa.err.find("left out: payout"), std::string::npos);
   EXPECT_NE(sepa.err.find("buyer 30.00 EUR): no account registered: ask "
                           "bob@example.test"),

@@ -42,7 +42,7 @@ const char kStatement02[] = R"(<?xml version="1.0" encoding="UTF-8"?>
     <BookgDt><Dt>2027-01-31</Dt></BookgDt>
     <AcctSvcrRef>BANK-REF-0004</AcctSvcrRef>
     <NtryDtls>
-     <TxDtls><Refs><AcctSvcrRef>TX-1</AcctSvcrRef></Refs>
+     <TxDtls><Refs><AcctSvcrRef>TX-1</AcctSvcrRef><EndToEndId>CT-PAYOUT-7</EndToEndId></Refs>
       <AmtDtls><TxAmt><Amt Ccy="EUR">20.20</Amt></TxAmt></AmtDtls>
       <RmtInf><Ustrd>Echange CT-9ZZZZZZZ-A</Ustrd></RmtInf></TxDtls>
      <TxDtls>
@@ -71,6 +71,7 @@ TEST(Camt053Test, ReadsEntriesOfVersion02) {
   EXPECT_EQ(buyer.text, "CT-7K3QX9A2-BUYER");
   EXPECT_EQ(buyer.debtor, "Bob Martin");
   EXPECT_EQ(buyer.position, 1);
+  EXPECT_EQ(buyer.end_to_end_id, "");  // NOTPROVIDED
   EXPECT_FALSE(s->lines[1].credit);  // a debit
   EXPECT_EQ(s->lines[1].text, "FRAIS TENUE DE COMPTE");
   const auto& pending = s->lines[2];
@@ -82,6 +83,8 @@ TEST(Camt053Test, ReadsEntriesOfVersion02) {
   // A batch booking: one line per transaction, each with its amount.
   EXPECT_EQ(s->lines[3].amount.ToString(), "20.20");
   EXPECT_EQ(s->lines[3].reference, "TX-1");
+  EXPECT_EQ(s->lines[3].end_to_end_id, "CT-PAYOUT-7");
+  EXPECT_EQ(s->lines[4].end_to_end_id, "");
   EXPECT_EQ(s->lines[3].text, "Echange CT-9ZZZZZZZ-A");
   EXPECT_EQ(s->lines[4].reference, "BANK-REF-0004/2");
   EXPECT_EQ(s->lines[4].text, "CT9ZZZZZZZB");
@@ -217,6 +220,23 @@ TEST(PaymentReferenceTest, FoundAsBanksMangleThem) {
        }) {
     SCOPED_TRACE(c.text);
     EXPECT_EQ(FindPaymentReferences(c.text), c.want);
+  }
+}
+
+// The EndToEndId our pain.001 gives a payout, found again on the debit:
+// exactly, as banks re-case or re-space it, and never by accident.
+TEST(PayoutReferenceTest, FoundOnlyWhenItNamesOnePayout) {
+  EXPECT_EQ(PayoutReference(17), "CT-PAYOUT-17");
+  for (const char* text : {"CT-PAYOUT-17", "ct payout 17", "CTPAYOUT17",
+                           "VIR SEPA CT-PAYOUT-17 CT-7K3QX9A2 refund",
+                           "CT-PAYOUT-17 / CT-PAYOUT-17"}) {
+    EXPECT_EQ(FindPayoutReference(text), std::optional<int64_t>(17)) << text;
+  }
+  for (const char* text :
+       {"", "PAYOUT 17", "XCT-PAYOUT-17", "CT-PAYOUT-17A", "CT-PAYOUT-0",
+        "CT-PAYOUT-", "CT-PAYOUT-17 CT-PAYOUT-18", "CT-7K3QX9A2-BUYER",
+        "CT-PAYOUT-1234567890123456789"}) {
+    EXPECT_EQ(FindPayoutReference(text), std::nullopt) << text;
   }
 }
 
