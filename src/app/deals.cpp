@@ -78,6 +78,8 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
   offer.terms = request.terms;
   offer.texts = request.texts;
   offer.delivery = request.delivery;
+  offer.moderator = util::AsciiLower(request.moderator);
+  offer.referrer = util::AsciiLower(request.referrer);
   offer.lang = request.lang.empty() ? ctx.config.templates.default_language
                                     : util::AsciiLower(request.lang);
   if (!IsLanguage(offer.lang)) {
@@ -134,6 +136,7 @@ Result<std::string> OpenDeal(Context& ctx, const OpenRequest& request) {
   CT_TRY(id);
   auto offer = MakeOffer(ctx, request, *id);
   CT_TRY(offer);
+  CT_TRY(FillTrustTerms(ctx, *offer));  // the moderator's fee, as by mail
   auto deal = core::NewDeal(**rules, ctx.config.policy, *offer, ctx.now);
   CT_TRY(deal);
   CT_TRY(InsertOffer(ctx, *deal, **rules, Origin{"", kCliRef},

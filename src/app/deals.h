@@ -26,6 +26,11 @@ struct OpenRequest {
   std::map<std::string, std::string> texts;   // item, give, take
   std::string delivery = "post";
   std::string lang;  // "" = templates.default_language
+  // The trust terms an offer by mail may carry (docs/protocol.md): a
+  // moderator from the operator's list and a referrer; "" = none. A
+  // delivery mode's own texts (digital: sha256) go in `texts`.
+  std::string moderator;
+  std::string referrer;
 };
 
 // Creates the deal (code 10 by the initiator) and accepts it (code 11 by

@@ -1,7 +1,9 @@
 // open CASE --ROLE EMAIL ... --TERM AMOUNT ... --TEXT TEXT ... [--delivery M]
-// [--lang L]. The options come from the case's rules (roles, terms, texts),
-// so `open sale --seller --buyer --item --price [--shipping]` and
-// `open exchange --a --b --give --take --value` need no code of their own.
+// [--lang L] [--moderator E] [--referrer E] [--sha256 H]. The options come
+// from the case's rules (roles, terms, texts, delivery modes and their texts,
+// moderation, referral), so `open sale --seller --buyer --item --price
+// [--shipping]` and `open exchange --a --b --give --take --value` need no
+// code of their own, and an operator can open any deal a mail offer can.
 #include <iostream>
 
 #include "app/deals.h"
@@ -31,8 +33,25 @@ void DescribeCase(const core::CaseRules& rules, Syntax& syntax) {
     add(text.c_str(), po::value<std::string>()->value_name("TEXT"),
         text.c_str());
   }
-  add("delivery", po::value<std::string>()->value_name("post|hand"),
-      "post (default) or hand");
+  std::string modes;
+  for (const auto& mode : rules.delivery_modes)
+    modes += (modes.empty() ? "" : "|") + mode;
+  add("delivery", po::value<std::string>()->value_name(modes),
+      "how the goods travel (default: post)");
+  for (const auto& [mode, names] : rules.delivery_texts) {
+    for (const auto& name : names) {
+      add(name.c_str(), po::value<std::string>()->value_name("TEXT"),
+          (name + " (with --delivery " + mode + ")").c_str());
+    }
+  }
+  if (!rules.moderation.role.empty()) {
+    add("moderator", po::value<std::string>()->value_name("EMAIL"),
+        "a moderator from `cybertroc moderators list`");
+  }
+  if (!rules.referral_on.empty()) {
+    add("referrer", po::value<std::string>()->value_name("EMAIL"),
+        "who brought the deal: paid money.referral_share of the commission");
+  }
   add("lang", po::value<std::string>()->value_name("L"),
       "language of the mails (default: templates.default_language)");
 }
@@ -58,8 +77,18 @@ Result<app::OpenRequest> MakeRequest(const app::Context& ctx,
     CT_TRY(core::CheckFreeText("--" + text, request.texts[text],
                                core::kMaxItemChars));
   }
+  for (const auto& [mode, names] : rules.delivery_texts) {
+    for (const auto& name : names) {
+      if (!vm.count(name)) continue;
+      request.texts[name] = vm[name].as<std::string>();
+      CT_TRY(core::CheckFreeText("--" + name, request.texts[name],
+                                 core::kMaxItemChars));
+    }
+  }
   if (vm.count("delivery")) request.delivery = Optional(vm, "delivery");
   request.lang = Optional(vm, "lang");
+  request.moderator = Optional(vm, "moderator");
+  request.referrer = Optional(vm, "referrer");
   return request;
 }
 

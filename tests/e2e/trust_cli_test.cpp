@@ -66,5 +66,78 @@ TEST_F(CliTest, ModeratorsNeedAnImportedKeyThatCarriesTheAddress) {
   EXPECT_EQ(Cli({"moderators", "remove", "mod@example.test"}).status, 2);
 }
 
+// `open` takes every term an offer by mail may carry (issue 11): a moderator
+// from the operator's list (fee from the list), a referrer, and a digital
+// delivery with its digest; each is checked as the mail path checks it.
+TEST_F(CliTest, OpenTakesTheTrustTermsOfAnOffer) {
+  const std::vector<std::string> sale = {"open",     "sale",
+                                         "--seller", "alice@example.test",
+                                         "--buyer",  "bob@example.test",
+                                         "--item",   "Kind of Blue",
+                                         "--price",  "25.00"};
+  auto open = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = sale;
+    args.insert(args.begin(), "--json");
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cli(args);
+  };
+  CliRun unlisted = open({"--moderator", "mod@example.test"});
+  EXPECT_EQ(unlisted.status, 2);
+  EXPECT_NE(unlisted.err.find("is not one of the operator's moderators"),
+            std::string::npos)
+      << unlisted.err;
+  CliRun party = open({"--referrer", "bob@example.test"});
+  EXPECT_EQ(party.status, 2);
+  EXPECT_NE(party.err.find("referrer: bob@example.test is the buyer"),
+            std::string::npos)
+      << party.err;
+  CliRun no_digest = open({"--delivery", "digital"});
+  EXPECT_EQ(no_digest.status, 2);
+  EXPECT_NE(no_digest.err.find("digital needs sha256"), std::string::npos)
+      << no_digest.err;
+
+  // A moderator's key, made here (a throwaway home), imported and listed.
+  const fs::path home = dir_ / "mod-gpg";
+  fs::create_directories(home);
+  fs::permissions(home, fs::perms::owner_all);
+  const std::string gpg = "gpg --homedir " + Quote(home.string()) +
+                          " --batch --quiet --pinentry-mode loopback "
+                          "--passphrase ''";
+  ASSERT_EQ(std::system((gpg + " --quick-gen-key 'Mod <mod@example.test>' "
+                               "ed25519 sign never 2>/dev/null")
+                            .c_str()),
+            0);
+  ASSERT_EQ(std::system((gpg + " --armor --export mod@example.test > " +
+                         Quote((dir_ / "mod.asc").string()))
+                            .c_str()),
+            0);
+  std::system(
+      ("gpgconf --homedir " + Quote(home.string()) + " --kill all 2>/dev/null")
+          .c_str());
+  CliRun imported = Cli({"keys", "import", (dir_ / "mod.asc").string()});
+  ASSERT_EQ(imported.status, 0) << imported.err;
+  const std::string fpr = First(imported.out, "imported ([0-9A-F]{40})");
+  ASSERT_FALSE(fpr.empty());
+  CliRun add =
+      Cli({"moderators", "add", "mod@example.test", fpr, "--fee", "4%"});
+  ASSERT_EQ(add.status, 0) << add.err;
+
+  const std::string digest(64, 'c');
+  CliRun opened =
+      open({"--moderator", "MOD@example.test", "--referrer", "ref@example.test",
+            "--delivery", "digital", "--sha256", digest});
+  ASSERT_EQ(opened.status, 0) << opened.err;
+  const std::string id = First(opened.out, R"re("id": "([^"]+)")re");
+  const std::string shown = Cli({"--json", "show", id}).out;
+  // 4% of the price is 1.00, but the fee comes from the commission
+  // (moderation.fee_from): at most its 0.50.
+  EXPECT_EQ(
+      First(shown, R"re("email": "mod@example.test",\s*"fee": "([^"]*)")re"),
+      "0.50")
+      << shown;
+  EXPECT_NE(shown.find("\"email\": \"ref@example.test\""), std::string::npos);
+  EXPECT_NE(shown.find("\"sha256\": \"" + digest + "\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ct::testing
