@@ -223,6 +223,7 @@ TEST_F(ReasonLanguageTest, EveryRefusalIsFrench) {
                     "may have; withdraw one (CL-XXXXXXXX 13) first"),
         std::string("there is no listing CL-7K3QX9A2"),
         std::string("'bob@' is not an e-mail address"),
+        std::string("buyer: 'bob@' is not an e-mail address"),
         std::string("'12AB' is neither an address nor a key fingerprint"),
         std::string("referrer: 'x' is not an address that can be paid"),
         std::string("moderator: 'x' is not one of the operator's moderators"),
