@@ -63,6 +63,8 @@ Result<CatalogueReport> WriteCatalogue(Context& ctx, const std::string& dir) {
   in.currency = ctx.config.policy.money.currency;
   in.show_lister = ctx.config.catalogue.show_lister;
   in.now = ctx.now;
+  in.lang = ctx.config.templates.default_language;
+  in.labels = ctx.renderer.Labels(in.lang);
   const fs::path root(dir);
   std::error_code ec;
   fs::create_directories(root / "l", ec);

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+#include <initializer_list>
 
 #include "core/time.h"
 #include "notify/catalogue_assets.h"
@@ -30,15 +32,56 @@ std::string PercentEncode(std::string_view text, std::string_view keep = "") {
   return out;
 }
 
+// The catalogue's word for `key` ("catalogue.KEY" in the labels), or the
+// English one, with each "{}" filled by the next of `values` in turn. A
+// label with more or fewer "{}" than values never fails: the extra values
+// are dropped, the extra "{}" stay.
+std::string Say(const CatalogueInput& in, const std::string& key,
+                std::string_view english,
+                std::initializer_list<std::string> values = {}) {
+  auto it = in.labels.find("catalogue." + key);
+  const std::string_view pattern =
+      it == in.labels.end() ? english : std::string_view(it->second);
+  std::string out;
+  size_t at = 0;
+  for (const std::string& value : values) {
+    const size_t gap = pattern.find("{}", at);
+    if (gap == std::string_view::npos) break;
+    out.append(pattern.substr(at, gap - at)).append(value);
+    at = gap + 2;
+  }
+  return out.append(pattern.substr(at));
+}
+
+// The same, for markup: the label's own text escaped, the values (already
+// markup) not.
+std::string SayMarkup(const CatalogueInput& in, const std::string& key,
+                      std::string_view english,
+                      std::initializer_list<std::string> values = {}) {
+  auto it = in.labels.find("catalogue." + key);
+  const std::string pattern =
+      EscapeMarkup(it == in.labels.end() ? english : it->second);
+  CatalogueInput plain;  // no labels: the escaped pattern is used as is
+  return Say(plain, key, pattern, values);
+}
+
+std::string Amount(const CatalogueInput& in, core::Money m) {
+  std::string text = m.ToString();
+  auto mark = in.labels.find("format.decimal_mark");
+  if (mark != in.labels.end() && mark->second.size() == 1)
+    std::ranges::replace(text, '.', mark->second[0]);
+  return text + " " + in.currency;
+}
+
 std::string Terms(const CatalogueInput& in, const core::Listing& l) {
-  const std::string delivery =
-      l.delivery == "hand" ? "hand delivery" : "by post";
+  const std::string delivery = l.delivery == "hand"
+                                   ? Say(in, "hand", "hand delivery")
+                                   : Say(in, "post", "by post");
   if (l.IsSale())
-    return fmt::format("For sale · {} {} + shipping {} {} · {}",
-                       l.amount.ToString(), in.currency, l.shipping.ToString(),
-                       in.currency, delivery);
-  return fmt::format("To exchange · value {} {} · {}", l.amount.ToString(),
-                     in.currency, delivery);
+    return Say(in, "for_sale", "For sale · {} + shipping {} · {}",
+               {Amount(in, l.amount), Amount(in, l.shipping), delivery});
+  return Say(in, "to_exchange", "To exchange · value {} · {}",
+             {Amount(in, l.amount), delivery});
 }
 
 // The words the filter looks in: everything a visitor can see.
@@ -57,81 +100,101 @@ std::string ListingBody(const CatalogueInput& in, const core::Listing& l,
           ? fmt::format("<a href=\"{}l/{}.html\">{}</a>", base, l.id, title)
           : title,
       EscapeMarkup(Terms(in, l)));
+  auto paragraph = [&](const char* css, const std::string& key,
+                       std::string_view english, const std::string& value) {
+    html += fmt::format("<p class=\"{}\">{}</p>\n", css,
+                        SayMarkup(in, key, english, {EscapeMarkup(value)}));
+  };
   if (!l.IsSale())
-    html += "<p class=\"wants\">Wanted in exchange: " + EscapeMarkup(l.wants) +
-            "</p>\n";
-  if (!l.tags.empty())
-    html += "<p class=\"tags\">Tags: " + EscapeMarkup(l.tags) + "</p>\n";
-  if (in.show_lister)
-    html +=
-        "<p class=\"lister\">Listed by " + EscapeMarkup(l.lister) + "</p>\n";
+    paragraph("wants", "wants", "Wanted in exchange: {}", l.wants);
+  if (!l.tags.empty()) paragraph("tags", "tags", "Tags: {}", l.tags);
+  if (in.show_lister) paragraph("lister", "lister", "Listed by {}", l.lister);
+  paragraph("expires", "open_until", "Open until {}",
+            core::FormatHumanTime(l.expires));
   html += fmt::format(
-      "<p class=\"expires\">Open until {}</p>\n"
-      "<p class=\"interest\"><a class=\"mailto\" href=\"{}\">I am "
-      "interested</a>: send, signed with your OpenPGP key, the line "
-      "<code>{}</code> to {}</p>\n",
-      EscapeMarkup(core::FormatHumanTime(l.expires)),
+      "<p class=\"interest\"><a class=\"mailto\" href=\"{}\">{}</a>{}</p>\n",
       EscapeMarkup(InterestMailto(in.escrow_address, l.id)),
-      EscapeMarkup(core::InterestLine(l.id)), EscapeMarkup(in.escrow_address));
+      SayMarkup(in, "interested", "I am interested"),
+      SayMarkup(in, "interested_how",
+                ": send, signed with your OpenPGP key, the line {} to {}",
+                {"<code>" + EscapeMarkup(core::InterestLine(l.id)) + "</code>",
+                 EscapeMarkup(in.escrow_address)}));
   return html;
 }
 
-std::string Page(const std::string& title, const std::string& base,
-                 const std::string& body, bool script) {
+std::string Page(const CatalogueInput& in, const std::string& title,
+                 const std::string& base, const std::string& body,
+                 bool script) {
   return fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, "
       "initial-scale=1\">\n"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n"
       "<title>{}</title>\n<link rel=\"stylesheet\" href=\"{}catalogue.css\">\n"
       "<link rel=\"alternate\" type=\"application/atom+xml\" "
-      "title=\"Open listings\" href=\"{}feed.atom\">\n</head>\n<body>\n{}{}"
+      "title=\"{}\" href=\"{}feed.atom\">\n</head>\n<body>\n{}{}"
       "</body>\n</html>\n",
-      kPolicy, EscapeMarkup(title), base, base, body,
+      EscapeMarkup(in.lang), kPolicy, EscapeMarkup(title), base,
+      EscapeMarkup(Say(in, "title", "Open listings")), base, body,
       script ? fmt::format("<script src=\"{}catalogue.js\"></script>\n", base)
              : "");
 }
 
 std::string Index(const CatalogueInput& in) {
+  // The script's own words travel as data attributes of the form.
   std::string body = fmt::format(
-      "<header>\n<h1>Open listings</h1>\n<p>{} listings, updated {} · "
-      "<a href=\"feed.atom\">Atom feed</a></p>\n</header>\n"
-      "<form id=\"filter\" role=\"search\">\n"
-      "<label>Words <input id=\"q\" name=\"q\" type=\"search\"></label>\n"
-      "<label>Price or value at most ({}) <input id=\"max\" name=\"max\" "
+      "<header>\n<h1>{}</h1>\n<p>{} · "
+      "<a href=\"feed.atom\">{}</a></p>\n</header>\n"
+      "<form id=\"filter\" role=\"search\" data-shown=\"{}\" "
+      "data-bad-amount=\"{}\">\n"
+      "<label>{} <input id=\"q\" name=\"q\" type=\"search\"></label>\n"
+      "<label>{} <input id=\"max\" name=\"max\" "
       "inputmode=\"decimal\"></label>\n"
-      "<label>Case <select id=\"case\" name=\"case\">"
-      "<option value=\"\">any</option><option value=\"sale\">sale</option>"
-      "<option value=\"exchange\">exchange</option></select></label>\n"
+      "<label>{} <select id=\"case\" name=\"case\">"
+      "<option value=\"\">{}</option><option value=\"sale\">{}</option>"
+      "<option value=\"exchange\">{}</option></select></label>\n"
       "<output id=\"count\"></output>\n</form>\n<main id=\"listings\">\n",
-      in.listings.size(), EscapeMarkup(core::FormatHumanTime(in.now)),
-      EscapeMarkup(in.currency));
+      SayMarkup(in, "title", "Open listings"),
+      SayMarkup(in, "count", "{} listings, updated {}",
+                {std::to_string(in.listings.size()),
+                 EscapeMarkup(core::FormatHumanTime(in.now))}),
+      SayMarkup(in, "feed", "Atom feed"),
+      EscapeMarkup(Say(in, "shown", "{} of {} shown")),
+      EscapeMarkup(Say(in, "bad_amount", "an amount such as 25.00")),
+      SayMarkup(in, "words", "Words"),
+      SayMarkup(in, "max", "Price or value at most ({})",
+                {EscapeMarkup(in.currency)}),
+      SayMarkup(in, "case", "Case"), SayMarkup(in, "any", "any"),
+      SayMarkup(in, "sale", "sale"), SayMarkup(in, "exchange", "exchange"));
   for (const auto& l : in.listings)
     body += fmt::format(
         "<article class=\"listing\" id=\"{}\" data-case=\"{}\" "
         "data-amount=\"{}\" data-words=\"{}\">\n{}</article>\n",
         l.id, l.case_name, l.amount.minor(), EscapeMarkup(Words(l)),
         ListingBody(in, l, "", true));
-  body += "</main>\n<p id=\"none\" hidden>No listing matches.</p>\n";
-  return Page("Open listings", "", body, true);
+  body += "</main>\n<p id=\"none\" hidden>" +
+          SayMarkup(in, "none", "No listing matches.") + "</p>\n";
+  return Page(in, Say(in, "title", "Open listings"), "", body, true);
 }
 
 std::string ListingPage(const CatalogueInput& in, const core::Listing& l) {
   const std::string body = fmt::format(
-      "<p><a href=\"../index.html\">All open listings</a></p>\n"
+      "<p><a href=\"../index.html\">{}</a></p>\n"
       "<article class=\"listing\" id=\"{}\">\n{}</article>\n",
-      l.id, ListingBody(in, l, "../", false));
-  return Page(l.title + " (" + l.id + ")", "../", body, false);
+      SayMarkup(in, "all", "All open listings"), l.id,
+      ListingBody(in, l, "../", false));
+  return Page(in, l.title + " (" + l.id + ")", "../", body, false);
 }
 
 std::string Feed(const CatalogueInput& in) {
   std::string xml = fmt::format(
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
       "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-      "<title>Open listings</title>\n<id>urn:cybertroc:catalogue:{}</id>\n"
+      "<title>{}</title>\n<id>urn:cybertroc:catalogue:{}</id>\n"
       "<updated>{}</updated>\n<author><name>{}</name></author>\n"
       "<link rel=\"self\" href=\"feed.atom\"/>\n"
       "<link rel=\"alternate\" type=\"text/html\" href=\"index.html\"/>\n",
+      EscapeMarkup(Say(in, "title", "Open listings")),
       EscapeMarkup(in.escrow_address), core::FormatIsoTime(in.now),
       EscapeMarkup(in.escrow_address));
   for (const auto& l : in.listings)
@@ -140,8 +203,9 @@ std::string Feed(const CatalogueInput& in) {
         "<updated>{}</updated>\n<link rel=\"alternate\" type=\"text/html\" "
         "href=\"l/{}.html\"/>\n<summary>{}</summary>\n</entry>\n",
         EscapeMarkup(l.title), l.id, core::FormatIsoTime(l.created), l.id,
-        EscapeMarkup(Terms(in, l) + ". Interested? Send, signed: " +
-                     core::InterestLine(l.id)));
+        EscapeMarkup(Terms(in, l) + ". " +
+                     Say(in, "feed_interest", "Interested? Send, signed: {}",
+                         {core::InterestLine(l.id)})));
   return xml + "</feed>\n";
 }
 

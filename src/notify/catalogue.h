@@ -9,6 +9,7 @@
 #ifndef CYBERTROC_NOTIFY_CATALOGUE_H_
 #define CYBERTROC_NOTIFY_CATALOGUE_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct CatalogueInput {
   std::string currency = "EUR";
   bool show_lister = false;
   core::Time now{};
+  // The catalogue's language (templates.default_language) and its labels
+  // (templates/<lang>/_labels.txt): the "catalogue.*" lines give the words,
+  // "format.decimal_mark" how amounts are written; English where missing.
+  std::string lang = "en";
+  std::map<std::string, std::string> labels;
 };
 
 // One file of the catalogue: a path relative to DIR and its content.

@@ -28,7 +28,7 @@ const char kCatalogueScript[] = R"js('use strict';
   function apply() {
     var words = fold(q.value).split(/\s+/).filter(Boolean);
     var limit = minor(max.value);
-    max.setCustomValidity(Number.isNaN(limit) ? 'an amount such as 25.00' : '');
+    max.setCustomValidity(Number.isNaN(limit) ? form.dataset.badAmount : '');
     var shown = 0;
     items.forEach(function (item) {
       var text = fold(item.dataset.words);
@@ -39,7 +39,9 @@ const char kCatalogueScript[] = R"js('use strict';
       item.hidden = !ok;
       if (ok) shown += 1;
     });
-    count.textContent = shown + ' of ' + items.length + ' shown';
+    // "{} of {} shown", in the catalogue's language (index.html).
+    count.textContent = form.dataset.shown.replace('{}', shown)
+        .replace('{}', items.length);
     none.hidden = shown !== 0;
   }
   var params = new URLSearchParams(window.location.search);

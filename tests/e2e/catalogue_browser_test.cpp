@@ -5,7 +5,9 @@
 // nothing else, the client-side filter (words, maximum price or value,
 // case; given as ?q=&max=&case=, which the script reads like the form)
 // hides exactly the listings that do not match, and each listing's mailto
-// link carries the interest line.
+// link carries the interest line. The instance's default language is
+// French (templates.default_language's default), so the page and the
+// script's own words are French: "3 sur 3 affichées".
 //
 // Skips, saying why, when chromium is not installed (CI installs it:
 // .ci/deps.sh).
@@ -166,7 +168,7 @@ TEST_F(CatalogueBrowserTest, PageRendersEveryOpenListing) {
   EXPECT_EQ(Articles(dom).size(), 3u) << dom;
   EXPECT_EQ(Shown(dom), (std::set<std::string>{"CL-0000000A", "CL-0000000B",
                                                "CL-0000000C"}));
-  EXPECT_NE(dom.find("3 of 3 shown"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("3 sur 3 affichées"), std::string::npos) << dom;
   EXPECT_NE(dom.find("Café racer &lt;helmet&gt;"), std::string::npos);
   EXPECT_EQ(dom.find("Withdrawn"), std::string::npos);
   EXPECT_EQ(dom.find("alice@example.test"), std::string::npos);
@@ -186,8 +188,8 @@ TEST_F(CatalogueBrowserTest, FilterHidesListingsThatDoNotMatch) {
   const std::string none = Dom("index.html", "?q=harpsichord");
   EXPECT_TRUE(Shown(none).empty());
   EXPECT_EQ(Articles(none).size(), 3u);
-  EXPECT_NE(none.find("0 of 3 shown"), std::string::npos);
-  EXPECT_NE(none.find("<p id=\"none\">No listing matches.</p>"),
+  EXPECT_NE(none.find("0 sur 3 affichées"), std::string::npos);
+  EXPECT_NE(none.find("<p id=\"none\">Aucune annonce ne correspond.</p>"),
             std::string::npos)
       << none;
 }

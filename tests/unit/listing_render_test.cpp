@@ -118,6 +118,47 @@ TEST(CatalogueTest, ListerShownOnlyWhenConfigured) {
             std::string::npos);
 }
 
+// The catalogue speaks templates.default_language: every word from the
+// language's "catalogue." labels (the shipped French here), amounts with its
+// decimal mark, the script's words as data attributes; outside text is
+// still escaped, and a label's own text is escaped too.
+TEST(CatalogueTest, InTheOperatorsLanguage) {
+  CatalogueInput in = Input(true);
+  in.lang = "fr";
+  in.labels = Renderer(kSource + "/templates", "fr").Labels("fr");
+  ASSERT_FALSE(in.labels.empty());
+  const auto files = BuildCatalogue(in);
+  const std::string index = FileOf(files, "index.html");
+  for (const char* french :
+       {"<html lang=\"fr\">", "<h1>Annonces ouvertes</h1>",
+        "1 annonces, mises à jour le", "À vendre · 25,00 EUR + port 5,00 EUR",
+        "Publiée par alice@example.org", "Je suis intéressé</a> : envoyez",
+        "la ligne <code>CL-7K3QX9A2 07</code> à escrow@example.org",
+        "data-shown=\"{} sur {} affichées\"", "Aucune annonce ne correspond.",
+        "Kind of Blue &lt;CD&gt;"}) {
+    EXPECT_NE(index.find(french), std::string::npos) << french << "\n" << index;
+  }
+  for (const char* english : {"Open listings", "For sale", "I am interested",
+                              "Listed by", "of {} shown", "No listing"}) {
+    EXPECT_EQ(index.find(english), std::string::npos) << english;
+  }
+  EXPECT_NE(
+      FileOf(files, "l/CL-7K3QX9A2.html").find("Toutes les annonces ouvertes"),
+      std::string::npos);
+  EXPECT_NE(FileOf(files, "feed.atom")
+                .find("Intéressé ? Envoyez, signé : "
+                      "CL-7K3QX9A2 07"),
+            std::string::npos);
+  // A label is text, never markup; a wrong count of {} never fails.
+  in.labels = {{"catalogue.title", "<b>Petites annonces</b>"},
+               {"catalogue.count", "annonces : {} {} {}"}};
+  const std::string odd = FileOf(BuildCatalogue(in), "index.html");
+  EXPECT_NE(odd.find("<h1>&lt;b&gt;Petites annonces&lt;/b&gt;</h1>"),
+            std::string::npos)
+      << odd;
+  EXPECT_NE(odd.find("annonces : 1 "), std::string::npos);
+}
+
 TEST(CatalogueTest, MailtoEncodesEverythingButTheAddress) {
   EXPECT_EQ(InterestMailto("escrow+x@example.org", "CL-7K3QX9A2"),
             "mailto:escrow%2Bx@example.org?subject=CL-7K3QX9A2&body=CL-"
