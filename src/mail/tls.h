@@ -8,7 +8,7 @@
 //    checks a signature only on the last certificate: a leaf made up by
 //    anyone, naming a real CA as issuer, without an authority key id, and
 //    sent together with that CA's certificate, passes (mail_tls_test and
-//    mail_network_test pin this);
+//    mail_network_tls_test pin this);
 //  - it checks the host name the socket reports, which is the reverse-DNS
 //    name when the URL host is an IP address, not the host we asked for.
 // StrictCertificateVerifier hands the chain the server sent to GnuTLS

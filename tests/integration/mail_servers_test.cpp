@@ -3,7 +3,7 @@
 // STARTTLS and SMTPS, delivering into Dovecot): exact bytes, acknowledge
 // semantics, TLS with and without the harness CA, SMTP rejections. Skipped
 // when the harness cannot run here (not root, servers missing). Timeouts and
-// bad chains: mail_network_test.cpp.
+// bad chains: mail_network_tls_test.cpp.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>

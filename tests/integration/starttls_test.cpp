@@ -6,7 +6,8 @@
 // (OpenSMTPD: "smtp tls", Dovecot: ", TLS," in its Login line) and whether
 // a command was refused (OpenSMTPD: "failed-command"). Mail really arrives:
 // read back from the maildirs. URLs whose policy requires TLS (not
-// loopback) are tested against scripted servers in mail_network_test.
+// loopback) are tested against scripted servers in
+// mail_network_starttls_test.
 #include <gtest/gtest.h>
 
 #include <chrono>

@@ -1,6 +1,6 @@
-// For tests/unit/golden_test.cpp: one fixed deal (fixed id, addresses,
-// amounts and times: the deal starts 2027-01-31T12:00:00Z) walked through
-// the real engine (core::Step), each notification of each step rendered
+// For the golden-text tests (golden_fixture.h): one fixed deal (fixed id,
+// addresses, amounts and times: the deal starts 2027-01-31T12:00:00Z) walked
+// through the real engine (core::Step), each notification of each step rendered
 // exactly as the outbox does (app/outbox.cpp: recipient role and address,
 // confirmation to the actor, the command, from/to state, payouts with
 // addresses), and the commands and offers the scripts use. Linked as

@@ -1,7 +1,7 @@
 // What the STARTTLS negotiation reads from a server to decide: the EHLO
 // reply, IMAP capability lines, POP3 CAPA lines (mail/starttls.h). The
 // sockets around them are tested against scripted and real servers
-// (mail_network_test, starttls_test).
+// (mail_network_starttls_test, starttls_test).
 #include <gtest/gtest.h>
 
 #include <string>
