@@ -103,13 +103,13 @@ int main(int argc, char** argv) {
       << "\n[log]\nlevel = warn\n";
   auto ctx = ct::app::OpenContext((dir / "ct.conf").string());
   if (!ctx) Die(ctx.error().message);
-  ct::app::OpenRequest open{
-      "sale",
-      {{"seller", "alice@example.test"}, {"buyer", "bob@example.test"}},
-      {{"price", ct::core::Money::FromMinor(2500)}},
-      {{"item", "CD"}},
-      "post",
-      "en"};
+  ct::app::OpenRequest open;
+  open.case_name = "sale";
+  open.emails = {{"seller", "alice@example.test"},
+                 {"buyer", "bob@example.test"}};
+  open.terms = {{"price", ct::core::Money::FromMinor(2500)}};
+  open.texts = {{"item", "CD"}};
+  open.lang = "en";
   auto id = ct::app::OpenDeal(*ctx, open);
   if (!id) Die(id.error().message);
   auto gpg = ct::app::OpenGpg(*ctx);
