@@ -159,6 +159,16 @@ Result<std::optional<ImportedLine>> ImportDebit(
   ImportedLine out;
   out.line = line;
   out.payout_id = *id;
+  if (line.reversal) {
+    // The bank undid a transfer that names the payout: most often the
+    // payee's bank returned it. Never a reason to mark it done.
+    out.outcome = Outcome::kUnmatched;
+    out.detail = fmt::format(
+        "a reversal naming payout {} (returned by the payee's bank?): the "
+        "payout is left as it is; check it with `cybertroc payouts`",
+        *id);
+    return out;
+  }
   if (!line.booked) {
     out.outcome = Outcome::kPending;
     out.detail = "not booked yet: import it again once booked";

@@ -84,6 +84,7 @@ StatementLine EntryLine(const Reader& r, const xmlNode* entry) {
   const std::string side = xml::Text(xml::Child(entry, "CdtDbtInd"));
   const bool reversal = xml::Text(xml::Child(entry, "RvslInd")) == "true";
   line.credit = side == "CRDT" && !reversal;
+  line.reversal = reversal;
   line.booked = xml::Text(xml::Child(entry, "Sts")) == "BOOK";
   line.date = xml::Text(xml::Find(entry, {"BookgDt", "Dt"}));
   if (line.date.empty())

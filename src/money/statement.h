@@ -18,9 +18,12 @@ namespace ct::money {
 
 // One movement on the operator's account.
 struct StatementLine {
-  int position = 0;       // 1-based entry (camt) or line (CSV) number
-  bool credit = false;    // money in; a debit may be one of our payouts
-  bool booked = true;     // camt status BOOK; pending entries may vanish
+  int position = 0;     // 1-based entry (camt) or line (CSV) number
+  bool credit = false;  // money in; a debit may be one of our payouts
+  bool booked = true;   // camt status BOOK; pending entries may vanish
+  // camt RvslInd: this entry undoes an earlier one (a credit that reverses
+  // a debit is a transfer returned to us); counted as neither side's own.
+  bool reversal = false;
   core::Money amount;     // > 0
   std::string reference;  // the bank's own reference for the entry
   // Identifies the line across imports: the bank reference (with the

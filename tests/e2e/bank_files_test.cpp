@@ -227,6 +227,12 @@ TEST_F(BankFilesTest, StatementDebitsMarkTheirPayoutsDone) {
            // The bank paid another amount: left for the operator.
            Debit("59.00", "BANK-D2", "", "ct payout " + buyer) +
            Debit("5.00", "BANK-D3", "CT-PAYOUT-999999", "") +
+           // The payee's bank sent a transfer back: a credit that reverses
+           // it, with the same end-to-end id. Never "paid out".
+           "<Ntry><Amt Ccy=\"EUR\">60.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+           "<RvslInd>true</RvslInd><Sts>BOOK</Sts><AcctSvcrRef>BANK-R1"
+           "</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>CT-PAYOUT-" +
+           buyer + "</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>" +
            Debit("3.00", "BANK-D4", "", "frais de tenue de compte")));
   CliRun dry = Cli({"deposits", "import", file.string(), "--dry-run"});
   ASSERT_EQ(dry.status, 0) << dry.err;
@@ -242,7 +248,9 @@ TEST_F(BankFilesTest, StatementDebitsMarkTheirPayoutsDone) {
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_EQ(All(run.out, R"re("outcome": "(paid-out)")re").size(), 1u)
       << run.out;
-  EXPECT_EQ(All(run.out, R"re("outcome": "(unmatched)")re").size(), 2u);
+  EXPECT_EQ(All(run.out, R"re("outcome": "(unmatched)")re").size(), 3u);
+  EXPECT_NE(run.out.find("a reversal naming payout " + buyer),
+            std::string::npos);
   EXPECT_NE(run.out.find("payout " + buyer + " is 60.00 EUR, this debit 59.00"),
             std::string::npos)
       << run.out;

@@ -73,6 +73,7 @@ TEST(Camt053Test, ReadsEntriesOfVersion02) {
   EXPECT_EQ(buyer.position, 1);
   EXPECT_EQ(buyer.end_to_end_id, "");  // NOTPROVIDED
   EXPECT_FALSE(s->lines[1].credit);  // a debit
+  EXPECT_FALSE(s->lines[1].reversal);
   EXPECT_EQ(s->lines[1].text, "FRAIS TENUE DE COMPTE");
   const auto& pending = s->lines[2];
   EXPECT_TRUE(pending.credit);
