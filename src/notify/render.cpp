@@ -169,6 +169,9 @@ struct Renderer::Cache {
   std::mutex mutex;  // guards `parsed` and rendering with a Parsed
   std::map<std::pair<std::string, std::string>, std::shared_ptr<Parsed>>
       parsed;  // by (language asked for, name)
+  // Each language's _labels.txt, read once like the templates (it is read
+  // for every message rendered).
+  std::map<std::string, std::shared_ptr<const LabelMap>> labels;
 };
 
 // Called with cache_->mutex held.
@@ -197,9 +200,21 @@ Result<std::string> Renderer::RenderOne(const std::string& lang,
   return RenderParsed((*parsed)->path, (*parsed)->tmpl, ctx, nullptr);
 }
 
+std::shared_ptr<const Renderer::LabelMap> Renderer::SharedLabels(
+    const std::string& lang) const {
+  std::lock_guard lock(cache_->mutex);
+  auto& slot = cache_->labels[lang];
+  if (!slot) slot = std::make_shared<const LabelMap>(ReadLabels(lang));
+  return slot;
+}
+
 std::map<std::string, std::string> Renderer::Labels(
     const std::string& lang) const {
-  std::map<std::string, std::string> labels;
+  return *SharedLabels(lang);
+}
+
+Renderer::LabelMap Renderer::ReadLabels(const std::string& lang) const {
+  LabelMap labels;
   if (!SafeName(lang)) return labels;
   // Read with a ceiling like every file; an unreadable one is like none.
   auto text = util::ReadFileLimited(dir_ + "/" + lang + "/_labels.txt",
@@ -220,7 +235,8 @@ Result<RenderedMessage> Renderer::Render(
   if (templates.empty()) {
     return Fail(ErrorKind::kInternal, "a message needs at least one template");
   }
-  const auto labels = Labels(lang);
+  const auto shared = SharedLabels(lang);
+  const LabelMap& labels = *shared;
   MessageInput labelled = in;
   labelled.labels = &labels;
   if (auto mark = labels.find("format.decimal_mark");

@@ -39,6 +39,10 @@ class Renderer {
   std::map<std::string, std::string> Labels(const std::string& lang) const;
 
  private:
+  using LabelMap = std::map<std::string, std::string>;
+  std::shared_ptr<const LabelMap> SharedLabels(const std::string& lang) const;
+  LabelMap ReadLabels(const std::string& lang) const;
+
   // Path of the template in the first language that has it.
   Result<std::string> Locate(const std::string& lang,
                              const std::string& name) const;
