@@ -11,6 +11,7 @@
 #   tests/run.sh -L unit        CT_TEST_STAGES=plain tests/run.sh -R config
 # It ends with one line per stage, each CTest stage with ctest's own summary:
 #   plain: 100% tests passed, 0 tests failed out of 12
+#   (or "plain: 92% tests passed, 1 tests failed out of 12; failed: x_test (Failed)")
 #   fuzz: 5 targets, 60 s each: no finding
 #   sanitize: 100% tests passed, 0 tests failed out of 12
 # and exits non-zero when any stage failed (every stage runs regardless).
@@ -37,9 +38,15 @@ run_ctest() {
   ctest --test-dir "$dir" --output-on-failure -j2 "$@" 2>&1 | tee "$log" ||
     code=$?
   # ctest prints label timings and the list of failures after its summary.
-  local summary
+  local summary failed
   summary=$(grep -E '[0-9]+% tests passed' "$log" | tail -n 1 || true)
-  summaries+=("$name: ${summary:-no test summary (did any test run?)}")
+  # The names of the failed tests, so that the closing lines alone say
+  # which test to look at (ctest lists them as "  12 - name (Failed)").
+  failed=$(sed -n '/The following tests FAILED:/,$p' "$log" |
+    sed -nE 's/^[[:space:]]+[0-9]+ - ([^ ]+) \((.*)\).*$/\1 (\2)/p' |
+    paste -sd ',' - | sed 's/,/, /g' || true)
+  summary=${summary:-no test summary (did any test run?)}
+  summaries+=("$name: $summary${failed:+; failed: $failed}")
   if ((code != 0 && status == 0)); then status=$code; fi
 }
 
@@ -83,6 +90,18 @@ for stage in $stages; do
       exit 2
       ;;
   esac
+done
+
+# The first assertions that failed, repeated here so that the end of a long
+# CI log says why without scrolling back through the build.
+for log in "$log_dir"/plain.log "$log_dir"/sanitize.log; do
+  [[ -f $log ]] || continue
+  if grep -qE ': Failure$|\[  FAILED  \]' "$log"; then
+    echo
+    echo "== why $(basename "$log" .log) failed (first assertions):"
+    grep -E -A4 ': Failure$' "$log" | head -n 40 || true
+    grep -E '^\[  FAILED  \] [A-Za-z]' "$log" | sort -u | head -n 20 || true
+  fi
 done
 
 echo
