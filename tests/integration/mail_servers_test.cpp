@@ -160,7 +160,10 @@ class MailServersTest : public ::testing::Test {
     }
   }
 
-  // Puts `bytes` into `user`'s INBOX as they are; returns the file.
+  // Puts `bytes` into `user`'s INBOX as they are; returns the file. Dovecot
+  // then looks at the INBOX, so that the message is numbered after every
+  // one delivered before it: one look at several new files numbers them in
+  // no promised order (seen: the two messages of a test swapped).
   static fs::path Deliver(const std::string& user, const std::string& bytes) {
     const fs::path file = Dir() + "/deliver.eml";
     WriteFile(file, bytes);
@@ -170,6 +173,12 @@ class MailServersTest : public ::testing::Test {
               &out),
         0);
     while (!out.empty() && out.back() == '\n') out.pop_back();
+    std::string status;
+    EXPECT_EQ(Shell("doveadm -c '" + Env("CT_DOVECOT_CONF") +
+                        "' mailbox status -u " + user + " messages INBOX",
+                    &status),
+              0)
+        << status;
     return out;
   }
 
