@@ -9,6 +9,7 @@
 
 #include "app/context.h"
 #include "money/statement.h"
+#include "store/records.h"
 
 namespace ct::app {
 
@@ -22,10 +23,11 @@ struct ImportedLine {
     kRefused,    // the deal refuses the deposit (not awaiting it...)
     kPending,    // not booked yet: import it again once booked
     kPaidOut,    // a debit: the payout it names is marked done now
+    kReversed,   // a deposit the bank took back, recorded on its deal now
   };
   Outcome outcome = Outcome::kUnmatched;
   money::StatementLine line;
-  std::string deal_id;    // kRecorded, kAlready, kRefused, kPaidOut
+  std::string deal_id;    // kRecorded, kAlready, kRefused, kPaidOut, kReversed
   std::string role;       // the depositor, or the payee of a payout
   int64_t payout_id = 0;  // a debit naming a payout (CT-PAYOUT-N)
   std::string detail;     // why, for the operator
@@ -48,12 +50,24 @@ struct ImportReport {
 // (money::PayoutReference, as the pain.001 export writes it) marks that
 // payout done with the bank's reference, as `payout-done` would, when the
 // amounts agree; a payout done before is reported, a disagreeing amount is
-// left for the operator. `dry_run` writes nothing.
+// left for the operator.
+// A booked DBIT reversal whose text names one deal's payment reference is a
+// deposit the bank took back (the payer recalled it, a chargeback): it is
+// recorded on the deal once (an event the history shows, no change of
+// state), and the payouts to that role are held from `payouts --sepa`
+// until the operator settles it by hand. `dry_run` writes nothing.
 Result<ImportReport> ImportStatement(Context& ctx,
                                      const money::Statement& statement,
                                      bool dry_run);
 
-// The pending payouts that have an account, as pain.001.001.03.
+// Why pending payout `p` must not be transferred yet: the bank took back
+// a deposit of its payee in that deal (ImportStatement); "" when nothing
+// holds it. The operator settles it with the parties, pays by hand and
+// records it with `payout-done`.
+Result<std::string> PayoutHold(Context& ctx, const store::PayoutRecord& p);
+
+// The pending payouts that have an account and no hold, as
+// pain.001.001.03.
 struct SepaExport {
   std::string xml;                    // "" when no payout could go in it
   std::vector<int64_t> included;      // payout ids, in the file's order

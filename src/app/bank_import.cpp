@@ -1,5 +1,6 @@
-// `deposits import`: a bank statement's credits become deposits, and its
-// debits that name a payout mark that payout done.
+// `deposits import`: a bank statement's credits become deposits, its
+// debits that name a payout mark that payout done, and the credits it takes
+// back are recorded on their deals.
 #include <fmt/format.h>
 
 #include <set>
@@ -109,6 +110,22 @@ Result<void> Record(Context& ctx, ImportedLine& out) {
   return {};
 }
 
+// The one deal and role of `refs` into `out`; false (kAmbiguous, each
+// named) when there are several.
+bool NameOne(const std::vector<money::PaymentReference>& refs,
+             ImportedLine& out) {
+  if (refs.size() > 1) {
+    out.outcome = Outcome::kAmbiguous;
+    for (const auto& r : refs)
+      out.detail +=
+          (out.detail.empty() ? "names " : " and ") + r.deal_id + " " + r.role;
+    return false;
+  }
+  out.deal_id = refs.front().deal_id;
+  out.role = refs.front().role;
+  return true;
+}
+
 Result<ImportedLine> ImportLine(Context& ctx, const money::StatementLine& line,
                                 bool dry_run) {
   ImportedLine out;
@@ -126,15 +143,7 @@ Result<ImportedLine> ImportLine(Context& ctx, const money::StatementLine& line,
     out.detail = why;
     return out;
   }
-  if (refs->size() > 1) {
-    out.outcome = Outcome::kAmbiguous;
-    for (const auto& r : *refs)
-      out.detail +=
-          (out.detail.empty() ? "names " : " and ") + r.deal_id + " " + r.role;
-    return out;
-  }
-  out.deal_id = refs->front().deal_id;
-  out.role = refs->front().role;
+  if (!NameOne(*refs, out)) return out;
   out.outcome = Outcome::kRecorded;
   if (dry_run) {
     auto before = RecordedBefore(ctx, line, out.deal_id);
@@ -211,6 +220,74 @@ Result<std::optional<ImportedLine>> ImportDebit(
   return out;
 }
 
+// A DBIT reversal naming a deal's payment reference: the bank took back a
+// deposit it had credited (the payer recalled it, a chargeback), so the
+// deal counts money the operator no longer holds. Recorded on the deal
+// once, as an event its history shows; the state does not change (the
+// rules know nothing of banks), but payouts to that party are held from
+// the SEPA file (sepa_export.cpp). nullopt: it names no deal.
+Result<std::optional<ImportedLine>> ImportReversal(
+    Context& ctx, const money::StatementLine& line, bool dry_run) {
+  if (money::FindPaymentReferences(line.text).empty()) return std::nullopt;
+  ImportedLine out;
+  out.line = line;
+  std::string why;
+  auto refs = UsableReferences(ctx, line, why);
+  CT_TRY(refs);
+  if (refs->empty()) {
+    out.outcome = Outcome::kUnmatched;
+    out.detail = "a deposit taken back by the bank: " + why;
+    return out;
+  }
+  if (!NameOne(*refs, out)) return out;
+  if (!line.booked) {
+    out.outcome = Outcome::kPending;
+    out.detail = "not booked yet: import it again once booked";
+    return out;
+  }
+  auto tx = store::Transaction::Begin(ctx.db);  // look and record as one
+  CT_TRY(tx);
+  store::BankEntryRepo entries(ctx.db);
+  auto before = entries.Find(line.key);
+  CT_TRY(before);
+  if (*before) {
+    out.outcome = Outcome::kAlready;
+    out.detail =
+        fmt::format("imported {} as a {} of {} {}",
+                    core::FormatHumanTime((*before)->imported), (*before)->kind,
+                    (*before)->deal_id, (*before)->role);
+    return out;
+  }
+  auto deal = store::DealRepo(ctx.db).Load(out.deal_id);
+  CT_TRY(deal);
+  out.outcome = Outcome::kReversed;
+  out.detail = fmt::format(
+      "the bank took back {} of the {}'s deposits ({}): payouts to the {} "
+      "are held from `payouts --sepa`; settle it with the parties",
+      line.amount.ToString(), out.role, deal->state, out.role);
+  if (dry_run) return out;
+  store::EventRecord event;
+  event.deal_id = out.deal_id;
+  event.at = ctx.now;
+  event.code = core::code::kBankReversal;
+  event.actor = core::kOperatorRole;
+  event.actor_email = ctx.config.outbox.operator_address;
+  event.from_state = event.to_state = deal->state;
+  event.detail = fmt::format("{} {} taken back by the bank ref={}", out.role,
+                             line.amount.ToString(), DepositRef(line));
+  event.message_ref = kCliRef;
+  auto event_id = store::HistoryRepo(ctx.db).AppendEvent(event);
+  CT_TRY(event_id);
+  store::BankEntryRecord entry{line.key,  DepositRef(line), out.deal_id,
+                               out.role,  line.amount,      ctx.now,
+                               *event_id, "reversal"};
+  CT_TRY(entries.Insert(entry));
+  CT_TRY(tx->Commit());
+  Logger("app")->warn("{}: the bank took back {} of the {}'s deposits",
+                      out.deal_id, line.amount.ToString(), out.role);
+  return out;
+}
+
 }  // namespace
 
 Result<ImportReport> ImportStatement(Context& ctx,
@@ -223,10 +300,14 @@ Result<ImportReport> ImportStatement(Context& ctx,
       continue;
     }
     if (!line.credit) {
-      auto payout = ImportDebit(ctx, line, dry_run);
-      CT_TRY(payout);
-      if (*payout)
-        report.lines.push_back(std::move(**payout));
+      auto used = ImportDebit(ctx, line, dry_run);
+      CT_TRY(used);
+      if (!*used && line.reversal && !line.booked_as_credit) {
+        used = ImportReversal(ctx, line, dry_run);
+        CT_TRY(used);
+      }
+      if (*used)
+        report.lines.push_back(std::move(**used));
       else
         ++report.debits;
       continue;

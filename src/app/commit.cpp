@@ -99,6 +99,8 @@ std::string CodeName(int code) {
       return "timeout";
     case core::code::kReminder:
       return "reminder";
+    case core::code::kBankReversal:
+      return "reversal";
     default:
       return fmt::format("{:02}", code);
   }

@@ -49,6 +49,12 @@ Result<std::optional<money::SepaTransfer>> Transfer(
                            ": to the operator itself, nothing to transfer");
     return std::nullopt;
   }
+  auto hold = PayoutHold(ctx, p);
+  CT_TRY(hold);
+  if (!hold->empty()) {
+    out.left_out.push_back(Describe(p) + ": " + *hold);
+    return std::nullopt;
+  }
   auto account = PayoutAccountOf(ctx, p.payee_email);
   CT_TRY(account);
   auto iban = *account ? money::ParseIban((*account)->iban)
@@ -84,6 +90,23 @@ std::string MessageId(const money::SepaBatch& batch) {
 }
 
 }  // namespace
+
+Result<std::string> PayoutHold(Context& ctx, const store::PayoutRecord& p) {
+  if (p.status == "done") return std::string();
+  auto reversals =
+      store::BankEntryRepo(ctx.db).Reversals(p.deal_id, p.payee_role);
+  CT_TRY(reversals);
+  if (reversals->empty()) return std::string();
+  // The party whose money went back is not paid from money the operator
+  // no longer holds; the other party's payouts go on (it did its part).
+  core::Money taken;
+  for (const auto& r : *reversals) taken += r.amount;
+  const store::BankEntryRecord& last = reversals->back();
+  return fmt::format(
+      "held: the bank took back {} {} of the {}'s deposits (ref {}); once "
+      "settled, pay by hand and `payout-done {} --ref …`",
+      taken.ToString(), p.currency, p.payee_role, last.reference, p.id);
+}
 
 Result<SepaExport> ExportSepa(Context& ctx) {
   auto debtor = Debtor(ctx);

@@ -32,6 +32,8 @@ const char* OutcomeName(Outcome o) {
       return "pending";
     case Outcome::kPaidOut:
       return "paid-out";
+    case Outcome::kReversed:
+      return "reversed";
   }
   return "unmatched";
 }
@@ -58,6 +60,7 @@ util::Json LineJson(const app::ImportedLine& l) {
   return util::Json::Object()
       .Set("outcome", OutcomeName(l.outcome))
       .Set("credit", l.line.credit)
+      .Set("reversal", l.line.reversal)
       .Set("position", l.line.position)
       .Set("amount", l.line.amount.ToString())
       .Set("date", l.line.date)
@@ -85,9 +88,9 @@ void PrintReport(const Globals& globals, const app::ImportReport& report,
     ++counts[l.outcome];
     const std::string who =
         l.deal_id.empty() ? "" : fmt::format(" {} {}", l.deal_id, l.role);
-    // A debit shows as a negative amount, as on the statement.
+    // Money out shows as a negative amount, as on the statement.
     const std::string amount =
-        (l.line.credit ? "" : "-") + l.line.amount.ToString();
+        (l.line.booked_as_credit ? "" : "-") + l.line.amount.ToString();
     std::cout << Fit(fmt::format(
                          "{:<10} line {:>4} {:>10}{}{}: {}",
                          OutcomeName(l.outcome), l.line.position, amount, who,
@@ -106,6 +109,12 @@ void PrintReport(const Globals& globals, const app::ImportReport& report,
       counts[Outcome::kAlready], counts[Outcome::kUnmatched],
       counts[Outcome::kAmbiguous], counts[Outcome::kRefused],
       counts[Outcome::kPending], counts[Outcome::kPaidOut], report.debits);
+  // Rare and costly: said apart, so that it is not lost among the counts.
+  if (counts[Outcome::kReversed] > 0)
+    std::cout << fmt::format(
+        "{}{} deposits taken back by the bank: their payees' payouts are "
+        "held (cybertroc payouts)\n",
+        dry_run ? "dry run: " : "", counts[Outcome::kReversed]);
 }
 
 }  // namespace

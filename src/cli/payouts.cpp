@@ -23,19 +23,23 @@ std::string OptionalTime(const std::optional<core::Time>& t) {
 struct Destination {
   std::optional<store::PayoutAccountRecord> account;
   std::string note;  // "" when there is an account
+  std::string hold;  // app::PayoutHold: "" when it may be paid
 };
 
 Result<Destination> DestinationOf(app::Context& ctx,
                                   const store::PayoutRecord& p) {
   if (p.payee_role == core::kOperatorRole)
-    return Destination{std::nullopt,
-                       "the operator itself: nothing to transfer"};
+    return Destination{std::nullopt, "the operator itself: nothing to transfer",
+                       ""};
+  auto hold = app::PayoutHold(ctx, p);
+  CT_TRY(hold);
   auto account = app::PayoutAccountOf(ctx, p.payee_email);
   CT_TRY(account);
   if (!*account)
     return Destination{std::nullopt,
-                       "no account registered: ask " + p.payee_email};
-  return Destination{std::move(*account), ""};
+                       "no account registered: ask " + p.payee_email,
+                       std::move(*hold)};
+  return Destination{std::move(*account), "", std::move(*hold)};
 }
 
 std::string Grouped(const std::string& iban) {
@@ -70,7 +74,8 @@ util::Json PayoutJson(const store::PayoutRecord& p) {
 util::Json PayoutJson(const store::PayoutRecord& p, const Destination& d) {
   return PayoutJson(p)
       .Set("account", AccountJson(d))
-      .Set("account_note", d.note);
+      .Set("account_note", d.note)
+      .Set("held", d.hold);
 }
 
 // RFC 4180 field; a leading = + - @ is defused so that a spreadsheet does
@@ -91,7 +96,7 @@ std::string CsvField(std::string_view text) {
 Result<void> PrintCsv(app::Context& ctx,
                       const std::vector<store::PayoutRecord>& payouts) {
   std::cout << "id,deal,created,payee,email,amount,currency,reason,status,"
-               "done_ref,done_at,iban,bic,account_name,account_note\r\n";
+               "done_ref,done_at,iban,bic,account_name,account_note,held\r\n";
   for (const auto& p : payouts) {
     auto d = DestinationOf(ctx, p);
     CT_TRY(d);
@@ -109,7 +114,8 @@ Result<void> PrintCsv(app::Context& ctx,
                                   d->account ? d->account->iban : "",
                                   d->account ? d->account->bic : "",
                                   d->account ? d->account->name : "",
-                                  d->note};
+                                  d->note,
+                                  d->hold};
     std::string line;
     for (const auto& f : fields)
       line += (line.empty() ? "" : ",") + CsvField(f);
@@ -132,7 +138,8 @@ std::string PayoutLines(const store::PayoutRecord& p, const Destination& d) {
          "\n" +
          Fit(fmt::format("      to {}{}", p.payee_email,
                          p.done_ref.empty() ? "" : ", ref " + p.done_ref)) +
-         "\n" + Fit("      " + account);
+         "\n" + Fit("      " + account) +
+         (d.hold.empty() ? "" : "\n" + Fit("      " + d.hold, 200));
 }
 
 // --sepa: the file on stdout, what was left out (and why) on stderr.

@@ -38,6 +38,9 @@ inline constexpr int kRate = 70;
 inline constexpr int kResolve = 1000;   // operator closes with a split (CLI)
 inline constexpr int kTimeout = 1001;   // a deadline passed
 inline constexpr int kReminder = 1002;  // a reminder is due
+// The bank took back a deposit it had credited (a statement's DBIT
+// reversal): recorded on the deal for the operator, no change of state.
+inline constexpr int kBankReversal = 1003;
 }  // namespace code
 
 // Returns true for the codes a rules file may name.

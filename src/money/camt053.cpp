@@ -85,6 +85,7 @@ StatementLine EntryLine(const Reader& r, const xmlNode* entry) {
   const bool reversal = xml::Text(xml::Child(entry, "RvslInd")) == "true";
   line.credit = side == "CRDT" && !reversal;
   line.reversal = reversal;
+  line.booked_as_credit = side == "CRDT";
   line.booked = xml::Text(xml::Child(entry, "Sts")) == "BOOK";
   line.date = xml::Text(xml::Find(entry, {"BookgDt", "Dt"}));
   if (line.date.empty())

@@ -24,6 +24,10 @@ struct StatementLine {
   // camt RvslInd: this entry undoes an earlier one (a credit that reverses
   // a debit is a transfer returned to us); counted as neither side's own.
   bool reversal = false;
+  // The side the bank booked, reversal or not: money in (CRDT) or out
+  // (DBIT). A DBIT reversal is a credit taken back: a deposit's payer
+  // recalled it, or the bank returned it (a chargeback).
+  bool booked_as_credit = false;
   core::Money amount;     // > 0
   std::string reference;  // the bank's own reference for the entry
   // Identifies the line across imports: the bank reference (with the

@@ -155,6 +155,7 @@ Result<StatementLine> ReadLine(const Record& r, int line, const Columns& c,
     if (!money) return Bad(line, money.error().message);
     out.amount = *money;
     out.credit = !negative && !out.amount.IsZero();
+    out.booked_as_credit = out.credit;
   }
   if (!ccy.empty() && ccy != currency)
     return Bad(line, fmt::format("amount in {}, not {}: a statement of "

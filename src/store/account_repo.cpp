@@ -1,5 +1,7 @@
 // AccountRepo and BankEntryRepo: the tables of schema migration
-// "kSchemaAccounts" (issue 13).
+// "kSchemaAccounts" (issue 13) and the reversals of "kSchemaReversals".
+#include <fmt/format.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -103,16 +105,30 @@ Result<void> AccountRepo::SetStatus(int64_t id, const std::string& status) {
   return {};
 }
 
+namespace {
+
+constexpr char kBankEntryColumns[] =
+    "entry_key, reference, deal_id, role, amount, imported, event_id, kind";
+
+BankEntryRecord ReadBankEntry(const Statement& st) {
+  return BankEntryRecord{st.ColumnText(0),   st.ColumnText(1),
+                         st.ColumnText(2),   st.ColumnText(3),
+                         ColumnMoney(st, 4), ColumnTime(st, 5),
+                         st.ColumnInt(6),    st.ColumnText(7)};
+}
+
+}  // namespace
+
 Result<void> BankEntryRepo::Insert(const BankEntryRecord& e) {
   Result<Statement> st = db_.Prepare(
-      "INSERT INTO bank_entries (entry_key, reference, deal_id, role, amount, "
-      "imported, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-      "ON CONFLICT (entry_key) DO NOTHING");
+      fmt::format("INSERT INTO bank_entries ({}) VALUES (?1, ?2, ?3, ?4, ?5, "
+                  "?6, ?7, ?8) ON CONFLICT (entry_key) DO NOTHING",
+                  kBankEntryColumns));
   CT_TRY(st);
   st->Bind(1, e.key).Bind(2, e.reference).Bind(3, e.deal_id).Bind(4, e.role);
   BindMoney(*st, 5, e.amount);
   BindTime(*st, 6, e.imported);
-  CT_TRY(st->Bind(7, e.event_id).Run());
+  CT_TRY(st->Bind(7, e.event_id).Bind(8, e.kind).Run());
   if (db_.Changes() != 1)
     return Fail(ErrorKind::kRefused,
                 "bank entry " + e.key + " is already recorded");
@@ -121,17 +137,24 @@ Result<void> BankEntryRepo::Insert(const BankEntryRecord& e) {
 
 Result<std::optional<BankEntryRecord>> BankEntryRepo::Find(
     const std::string& key) {
-  Result<Statement> st = db_.Prepare(
-      "SELECT entry_key, reference, deal_id, role, amount, imported, event_id "
-      "FROM bank_entries WHERE entry_key = ?1");
+  Result<Statement> st = db_.Prepare(fmt::format(
+      "SELECT {} FROM bank_entries WHERE entry_key = ?1", kBankEntryColumns));
   CT_TRY(st);
   Result<bool> row = st->Bind(1, key).Step();
   CT_TRY(row);
   if (!*row) return std::nullopt;
-  return BankEntryRecord{st->ColumnText(0),   st->ColumnText(1),
-                         st->ColumnText(2),   st->ColumnText(3),
-                         ColumnMoney(*st, 4), ColumnTime(*st, 5),
-                         st->ColumnInt(6)};
+  return ReadBankEntry(*st);
+}
+
+Result<std::vector<BankEntryRecord>> BankEntryRepo::Reversals(
+    const std::string& deal_id, const std::string& role) {
+  Result<Statement> st = db_.Prepare(
+      fmt::format("SELECT {} FROM bank_entries WHERE deal_id = ?1 AND role = "
+                  "?2 AND kind = 'reversal' ORDER BY imported, entry_key",
+                  kBankEntryColumns));
+  CT_TRY(st);
+  st->Bind(1, deal_id).Bind(2, role);
+  return internal::CollectRows<BankEntryRecord>(*st, ReadBankEntry);
 }
 
 }  // namespace ct::store

@@ -49,6 +49,8 @@ class AccountRepo {
 };
 
 // A statement line recorded as a deposit.
+// A statement line used on a deal: a deposit it brought in, or a deposit
+// the bank took back (`kind` "reversal").
 struct BankEntryRecord {
   std::string key;        // money::StatementLine::key
   std::string reference;  // the bank's, as recorded with the deposit
@@ -56,7 +58,8 @@ struct BankEntryRecord {
   std::string role;
   core::Money amount;
   core::Time imported{};
-  int64_t event_id = 0;  // the deposit's event
+  int64_t event_id = 0;  // the deposit's (or the reversal's) event
+  std::string kind = "deposit";
 };
 
 class BankEntryRepo {
@@ -65,6 +68,10 @@ class BankEntryRepo {
   // kRefused (nothing written) when the key is already recorded.
   Result<void> Insert(const BankEntryRecord& entry);
   Result<std::optional<BankEntryRecord>> Find(const std::string& key);
+  // The deposits of `role` in `deal_id` that the bank took back, oldest
+  // first.
+  Result<std::vector<BankEntryRecord>> Reversals(const std::string& deal_id,
+                                                 const std::string& role);
 
  private:
   Database& db_;

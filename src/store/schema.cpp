@@ -426,11 +426,22 @@ CREATE TABLE outbox_attachments (
 ) STRICT;
 )sql";
 
+// Version 8: a statement line that takes a deposit back (a DBIT reversal,
+// `deposits import`) is kept with the lines that brought deposits in, each
+// once; the payouts of the party whose deposit went back are held from the
+// SEPA file (app/sepa_export.cpp reads them by deal).
+constexpr std::string_view kSchemaReversals = R"sql(
+ALTER TABLE bank_entries ADD COLUMN kind TEXT NOT NULL DEFAULT 'deposit'
+  CHECK (kind IN ('deposit', 'reversal'));
+CREATE INDEX bank_entries_reversals ON bank_entries(deal_id, role)
+  WHERE kind = 'reversal';
+)sql";
+
 // Append only: a released version's script is never edited, a change is a
 // new entry.
-constexpr std::array<std::string_view, 7> kMigrations = {
-    kSchemaV1,       kSchemaV2,    kSchemaV3,      kSchemaV4,
-    kSchemaListings, kSchemaTrust, kSchemaAccounts};
+constexpr std::array<std::string_view, 8> kMigrations = {
+    kSchemaV1,       kSchemaV2,    kSchemaV3,       kSchemaV4,
+    kSchemaListings, kSchemaTrust, kSchemaAccounts, kSchemaReversals};
 
 Error FutureSchema(int version) {
   return Error{ErrorKind::kConfig, "database: schema version " +

@@ -274,6 +274,99 @@ TEST_F(BankFilesTest, StatementDebitsMarkTheirPayoutsDone) {
   EXPECT_NE(again.out.find("0 payouts done"), std::string::npos);
 }
 
+// A deposit the bank takes back (the payer recalled the transfer, a
+// chargeback) comes as a DBIT reversal carrying the deposit's text. The
+// deal keeps counting the deposit, so the import records it on the deal,
+// once, and holds the payouts to that party; the other party, who paid and
+// kept paying, is paid as before.
+TEST_F(BankFilesTest, ADepositTakenBackHoldsThatPartysPayouts) {
+  const std::string id = FundedSale();
+  // Both payees have an account, as a CT 03 mail signed by their bound
+  // key would have registered.
+  for (const std::string who : {"alice", "bob"}) {
+    const std::string email = "'" + who + "@example.test'";
+    const std::string sql =
+        "INSERT INTO bindings VALUES (" + email + ", 'F" + who +
+        "', 0, 'test'); INSERT INTO payout_accounts (email, fingerprint, "
+        "iban, bic, name, requested, effective, status, message_ref) VALUES "
+        "(" +
+        email + ", 'F" + who + "', 'DE89370400440532013000', '', '" + who +
+        "', 0, 0, 'active', 'test');";
+    ASSERT_EQ(
+        std::system(("sqlite3 " + Quote((dir_ / "db" / "ct.db").string()) +
+                     " \"" + sql + "\"")
+                        .c_str()),
+        0);
+  }
+  const std::string reversal =
+      "<Ntry><Amt Ccy=\"EUR\">60.25</Amt><CdtDbtInd>DBIT</CdtDbtInd>"
+      "<RvslInd>true</RvslInd><Sts>BOOK</Sts><BookgDt><Dt>2027-02-03</Dt>"
+      "</BookgDt><AcctSvcrRef>BANK-RV1</AcctSvcrRef><NtryDtls><TxDtls>"
+      "<RmtInf><Ustrd>" +
+      id + "-BUYER</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>";
+  const fs::path file = Write(
+      "reversal.xml",
+      Camt(reversal +
+           // Reversals that name no deal, or one that does not exist, are
+           // not ours to record.
+           Debit("9.00", "BANK-D9", "", "retour virement loyer") +
+           "<Ntry><Amt Ccy=\"EUR\">4.00</Amt><CdtDbtInd>DBIT</CdtDbtInd>"
+           "<RvslInd>true</RvslInd><Sts>BOOK</Sts><NtryDtls><TxDtls><RmtInf>"
+           "<Ustrd>CT-ZZZZZZZZ-SELLER</Ustrd></RmtInf></TxDtls></NtryDtls>"
+           "</Ntry>"));
+  CliRun dry = Cli({"deposits", "import", file.string(), "--dry-run"});
+  ASSERT_EQ(dry.status, 0) << dry.err;
+  EXPECT_NE(dry.out.find("dry run: 1 deposits taken back by the bank"),
+            std::string::npos)
+      << dry.out;
+
+  CliRun run = Cli({"--json", "deposits", "import", file.string()});
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(All(run.out, R"re("outcome": "(reversed)")re").size(), 1u)
+      << run.out;
+  EXPECT_NE(run.out.find("the bank took back 60.25 of the buyer's deposits "
+                         "(funded)"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("a deposit taken back by the bank: no deal "
+                         "CT-ZZZZZZZZ"),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(First(run.out, R"re("debits": (\d+))re"), "1");
+  // On the deal's history for support, without a change of state.
+  CliRun show = Cli({"--json", "show", id});
+  EXPECT_NE(show.out.find("buyer 60.25 taken back by the bank ref=BANK-RV1"),
+            std::string::npos)
+      << show.out;
+  EXPECT_EQ(State(id), "funded");
+
+  // Once: the same statement again finds it recorded.
+  CliRun again = Cli({"deposits", "import", file.string()});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.out.find("as a reversal of " + id + " buyer"),
+            std::string::npos)
+      << again.out;
+  EXPECT_EQ(again.out.find("taken back by the bank: their"), std::string::npos);
+
+  // Cancelled: both are due their money back. The seller's goes in the
+  // file; the buyer's is held, in the file's report and in `payouts`.
+  ASSERT_EQ(Cli({"tick"}, "2027-02-08T12:00:00Z").status, 0);
+  ASSERT_EQ(State(id), "cancelled");
+  CliRun sepa = Cli({"payouts", "--sepa"});
+  ASSERT_EQ(sepa.status, 0) << sepa.err;
+  EXPECT_NE(sepa.out.find("<Nm>alice</Nm>"), std::string::npos) << sepa.out;
+  EXPECT_EQ(sepa.out.find("<Nm>bob</Nm>"), std::string::npos) << sepa.out;
+  EXPECT_NE(sepa.err.find("buyer 60.00 EUR): held: the bank took back 60.25 "
+                          "EUR of the buyer's deposits (ref BANK-RV1"),
+            std::string::npos)
+      << sepa.err;
+  CliRun payouts = Cli({"--json", "payouts", "--pending"});
+  EXPECT_EQ(All(payouts.out, R"re("held": "(held: [^"]+)")re").size(), 1u)
+      << payouts.out;
+  EXPECT_NE(Cli({"payouts"}).out.find("      held: the bank took back"),
+            std::string::npos);
+}
+
 TEST_F(BankFilesTest, SepaNeedsAccounts) {
   const std::string id = FundedSale();
   // Cancelled after funding: the held money goes back to both parties.
@@ -291,7 +384,7 @@ TEST_F(BankFilesTest, SepaNeedsAccounts) {
           "\"account_note\": \"no account registered: ask bob@example.test\""),
       std::string::npos);
   CliRun csv = Cli({"payouts", "--csv"});
-  EXPECT_NE(csv.out.find(",iban,bic,account_name,account_note\r\n"),
+  EXPECT_NE(csv.out.find(",iban,bic,account_name,account_note,held\r\n"),
             std::string::npos);
   // Nobody registered an account: nothing to write, each payout named.
   CliRun sepa = Cli({"payouts", "--sepa"});

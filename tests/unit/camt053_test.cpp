@@ -72,7 +72,7 @@ TEST(Camt053Test, ReadsEntriesOfVersion02) {
   EXPECT_EQ(buyer.debtor, "Bob Martin");
   EXPECT_EQ(buyer.position, 1);
   EXPECT_EQ(buyer.end_to_end_id, "");  // NOTPROVIDED
-  EXPECT_FALSE(s->lines[1].credit);  // a debit
+  EXPECT_FALSE(s->lines[1].credit);    // a debit
   EXPECT_FALSE(s->lines[1].reversal);
   EXPECT_EQ(s->lines[1].text, "FRAIS TENUE DE COMPTE");
   const auto& pending = s->lines[2];
@@ -129,6 +129,39 @@ TEST(Camt053Test, IdenticalLinesWithoutReferenceKeepTheirRank) {
   auto again = ParseCamt053(xml, "EUR");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->lines[1].key, s->lines[1].key);
+}
+
+// RvslInd undoes an earlier entry: a DBIT reversal takes back a credit (a
+// deposit recalled or charged back), a CRDT one brings back a debit (a
+// transfer returned by the payee's bank). Neither is a payer's credit, and
+// the import must tell them apart.
+TEST(Camt053Test, ReversalsSayWhichSideTheyUndo) {
+  auto entry = [](const char* side, bool reversal) {
+    return std::string("<Ntry><Amt Ccy=\"EUR\">5.00</Amt><CdtDbtInd>") + side +
+           "</CdtDbtInd>" + (reversal ? "<RvslInd>true</RvslInd>" : "") +
+           "<Sts>BOOK</Sts><AddtlNtryInf>CT-7K3QX9A2-BUYER</AddtlNtryInf>"
+           "</Ntry>";
+  };
+  const std::string xml =
+      "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
+      "<BkToCstmrStmt><Stmt>" +
+      entry("CRDT", false) + entry("DBIT", true) + entry("CRDT", true) +
+      "</Stmt></BkToCstmrStmt></Document>";
+  auto s = ParseCamt053(xml, "EUR");
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->lines.size(), 3u);
+  EXPECT_TRUE(s->lines[0].credit);
+  EXPECT_TRUE(s->lines[0].booked_as_credit);
+  EXPECT_FALSE(s->lines[0].reversal);
+  EXPECT_FALSE(s->lines[1].credit) << "a credit taken back";
+  EXPECT_FALSE(s->lines[1].booked_as_credit);
+  EXPECT_TRUE(s->lines[1].reversal);
+  EXPECT_FALSE(s->lines[2].credit) << "money back is no payer's deposit";
+  EXPECT_TRUE(s->lines[2].booked_as_credit);
+  EXPECT_TRUE(s->lines[2].reversal);
+  // Without a bank reference, each keeps a key of its own.
+  EXPECT_NE(s->lines[0].key, s->lines[1].key);
+  EXPECT_NE(s->lines[1].key, s->lines[2].key);
 }
 
 TEST(Camt053Test, ForeignCurrencyIsRefused) {

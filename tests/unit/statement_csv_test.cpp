@@ -21,11 +21,13 @@ TEST(StatementCsvTest, DefaultLayout) {
   ASSERT_EQ(s->lines.size(), 3u);
   EXPECT_EQ(s->format, "csv");
   EXPECT_TRUE(s->lines[0].credit);
+  EXPECT_TRUE(s->lines[0].booked_as_credit);
   EXPECT_EQ(s->lines[0].amount.ToString(), "60.25");
   EXPECT_EQ(s->lines[0].key, "R1");
   EXPECT_EQ(s->lines[0].date, "2027-01-31");
   EXPECT_EQ(s->lines[0].position, 2);
   EXPECT_FALSE(s->lines[1].credit);
+  EXPECT_FALSE(s->lines[1].booked_as_credit);
   EXPECT_EQ(s->lines[2].text, "Alice, \"vendeuse\" CT-7K3QX9A2-SELLER");
 }
 
