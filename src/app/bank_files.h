@@ -31,6 +31,7 @@ struct ImportedLine {
   std::string role;       // the depositor, or the payee of a payout
   int64_t payout_id = 0;  // a debit naming a payout (CT-PAYOUT-N)
   std::string detail;     // why, for the operator
+  std::string action;     // what the operator must do now, or ""
 };
 
 struct ImportReport {

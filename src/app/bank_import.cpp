@@ -220,6 +220,32 @@ Result<std::optional<ImportedLine>> ImportDebit(
   return out;
 }
 
+// What a deposit taken back means for the payouts to `role`, for the
+// operator: held, still to come (and held then), or gone already.
+Result<std::string> ReversalConsequence(Context& ctx,
+                                        const std::string& deal_id,
+                                        const std::string& role) {
+  auto payouts = store::PayoutRepo(ctx.db).OfDeal(deal_id);
+  CT_TRY(payouts);
+  int pending = 0, done = 0;
+  for (const auto& p : *payouts) {
+    if (p.payee_role != role) continue;
+    (p.status == "done" ? done : pending) += 1;
+  }
+  if (pending > 0)
+    return fmt::format(
+        "{} pending payout{} to the {} held from `payouts --sepa`; settle it "
+        "with the parties",
+        pending, pending == 1 ? "" : "s", role);
+  if (done > 0)
+    return fmt::format(
+        "the {} was paid out already: recover the money from the party", role);
+  return fmt::format(
+      "payouts to the {} will be held when the deal ends; settle it with "
+      "the parties",
+      role);
+}
+
 // A DBIT reversal naming a deal's payment reference: the bank took back a
 // deposit it had credited (the payer recalled it, a chargeback), so the
 // deal counts money the operator no longer holds. Recorded on the deal
@@ -261,10 +287,11 @@ Result<std::optional<ImportedLine>> ImportReversal(
   auto deal = store::DealRepo(ctx.db).Load(out.deal_id);
   CT_TRY(deal);
   out.outcome = Outcome::kReversed;
-  out.detail = fmt::format(
-      "the bank took back {} of the {}'s deposits ({}): payouts to the {} "
-      "are held from `payouts --sepa`; settle it with the parties",
-      line.amount.ToString(), out.role, deal->state, out.role);
+  auto consequence = ReversalConsequence(ctx, out.deal_id, out.role);
+  CT_TRY(consequence);
+  out.detail = fmt::format("the bank took back {} of the {}'s deposits ({})",
+                           line.amount.ToString(), out.role, deal->state);
+  out.action = *consequence;
   if (dry_run) return out;
   store::EventRecord event;
   event.deal_id = out.deal_id;

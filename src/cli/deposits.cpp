@@ -69,7 +69,8 @@ util::Json LineJson(const app::ImportedLine& l) {
       .Set("deal", l.deal_id)
       .Set("role", l.role)
       .Set("payout", l.payout_id)
-      .Set("detail", l.detail);
+      .Set("detail", l.detail)
+      .Set("action", l.action);
 }
 
 void PrintReport(const Globals& globals, const app::ImportReport& report,
@@ -101,6 +102,8 @@ void PrintReport(const Globals& globals, const app::ImportReport& report,
               << '\n';
     if (l.outcome == Outcome::kUnmatched || l.outcome == Outcome::kAmbiguous)
       std::cout << Fit("           text: " + l.line.text, 160) << '\n';
+    if (!l.action.empty())
+      std::cout << Fit("           now: " + l.action, 160) << '\n';
   }
   std::cout << fmt::format(
       "{}{} recorded, {} already recorded, {} unmatched, {} ambiguous, {} "

@@ -50,6 +50,18 @@ std::string Debit(const std::string& amount, const std::string& ref,
          "</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>";
 }
 
+// A booked DBIT reversal: the bank takes back a credit whose remittance
+// text was `text` (empty `ref`: the bank gives none).
+std::string Reversal(const std::string& amount, const std::string& ref,
+                     const std::string& text) {
+  return "<Ntry><Amt Ccy=\"EUR\">" + amount +
+         "</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd><Sts>BOOK"
+         "</Sts><BookgDt><Dt>2027-02-03</Dt></BookgDt>" +
+         (ref.empty() ? "" : "<AcctSvcrRef>" + ref + "</AcctSvcrRef>") +
+         "<NtryDtls><TxDtls><RmtInf><Ustrd>" + text +
+         "</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>";
+}
+
 class BankFilesTest : public CliTest {
  protected:
   void SetUp() override {
@@ -298,22 +310,13 @@ TEST_F(BankFilesTest, ADepositTakenBackHoldsThatPartysPayouts) {
                         .c_str()),
         0);
   }
-  const std::string reversal =
-      "<Ntry><Amt Ccy=\"EUR\">60.25</Amt><CdtDbtInd>DBIT</CdtDbtInd>"
-      "<RvslInd>true</RvslInd><Sts>BOOK</Sts><BookgDt><Dt>2027-02-03</Dt>"
-      "</BookgDt><AcctSvcrRef>BANK-RV1</AcctSvcrRef><NtryDtls><TxDtls>"
-      "<RmtInf><Ustrd>" +
-      id + "-BUYER</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>";
-  const fs::path file = Write(
-      "reversal.xml",
-      Camt(reversal +
-           // Reversals that name no deal, or one that does not exist, are
-           // not ours to record.
-           Debit("9.00", "BANK-D9", "", "retour virement loyer") +
-           "<Ntry><Amt Ccy=\"EUR\">4.00</Amt><CdtDbtInd>DBIT</CdtDbtInd>"
-           "<RvslInd>true</RvslInd><Sts>BOOK</Sts><NtryDtls><TxDtls><RmtInf>"
-           "<Ustrd>CT-ZZZZZZZZ-SELLER</Ustrd></RmtInf></TxDtls></NtryDtls>"
-           "</Ntry>"));
+  const fs::path file =
+      Write("reversal.xml",
+            Camt(Reversal("60.25", "BANK-RV1", id + "-BUYER") +
+                 // Reversals that name no deal, or one that does not exist, are
+                 // not ours to record.
+                 Debit("9.00", "BANK-D9", "", "retour virement loyer") +
+                 Reversal("4.00", "", "CT-ZZZZZZZZ-SELLER")));
   CliRun dry = Cli({"deposits", "import", file.string(), "--dry-run"});
   ASSERT_EQ(dry.status, 0) << dry.err;
   EXPECT_NE(dry.out.find("dry run: 1 deposits taken back by the bank"),
@@ -326,6 +329,10 @@ TEST_F(BankFilesTest, ADepositTakenBackHoldsThatPartysPayouts) {
       << run.out;
   EXPECT_NE(run.out.find("the bank took back 60.25 of the buyer's deposits "
                          "(funded)"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("\"action\": \"payouts to the buyer will be held "
+                         "when the deal ends"),
             std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find("a deposit taken back by the bank: no deal "
@@ -365,6 +372,16 @@ TEST_F(BankFilesTest, ADepositTakenBackHoldsThatPartysPayouts) {
       << payouts.out;
   EXPECT_NE(Cli({"payouts"}).out.find("      held: the bank took back"),
             std::string::npos);
+
+  // Taken back once the payouts are due: the import says it holds them.
+  CliRun late = Cli(
+      {"deposits", "import",
+       Write("late.xml", Camt(Reversal("30.25", "BANK-RV2", id + "-SELLER")))
+           .string()});
+  EXPECT_NE(late.out.find("1 pending payout to the seller held"),
+            std::string::npos)
+      << late.out;
+  EXPECT_EQ(Cli({"payouts", "--sepa"}).status, 1) << "nothing left to pay";
 }
 
 TEST_F(BankFilesTest, SepaNeedsAccounts) {
