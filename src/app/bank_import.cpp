@@ -110,6 +110,15 @@ Result<void> Record(Context& ctx, ImportedLine& out) {
   return {};
 }
 
+// A pending entry (camt Sts PDNG) may still vanish: nothing is taken from
+// it before the bank books it.
+bool NotBookedYet(const money::StatementLine& line, ImportedLine& out) {
+  if (line.booked) return false;
+  out.outcome = Outcome::kPending;
+  out.detail = "not booked yet: import it again once booked";
+  return true;
+}
+
 // The one deal and role of `refs` into `out`; false (kAmbiguous, each
 // named) when there are several.
 bool NameOne(const std::vector<money::PaymentReference>& refs,
@@ -130,11 +139,7 @@ Result<ImportedLine> ImportLine(Context& ctx, const money::StatementLine& line,
                                 bool dry_run) {
   ImportedLine out;
   out.line = line;
-  if (!line.booked) {
-    out.outcome = Outcome::kPending;
-    out.detail = "not booked yet: import it again once booked";
-    return out;
-  }
+  if (NotBookedYet(line, out)) return out;
   std::string why;
   auto refs = UsableReferences(ctx, line, why);
   CT_TRY(refs);
@@ -178,11 +183,7 @@ Result<std::optional<ImportedLine>> ImportDebit(
         *id);
     return out;
   }
-  if (!line.booked) {
-    out.outcome = Outcome::kPending;
-    out.detail = "not booked yet: import it again once booked";
-    return out;
-  }
+  if (NotBookedYet(line, out)) return out;
   auto tx = store::Transaction::Begin(ctx.db);  // read and mark as one
   CT_TRY(tx);
   store::PayoutRepo repo(ctx.db);
@@ -266,11 +267,7 @@ Result<std::optional<ImportedLine>> ImportReversal(
     return out;
   }
   if (!NameOne(*refs, out)) return out;
-  if (!line.booked) {
-    out.outcome = Outcome::kPending;
-    out.detail = "not booked yet: import it again once booked";
-    return out;
-  }
+  if (NotBookedYet(line, out)) return out;
   auto tx = store::Transaction::Begin(ctx.db);  // look and record as one
   CT_TRY(tx);
   store::BankEntryRepo entries(ctx.db);

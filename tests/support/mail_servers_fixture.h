@@ -22,26 +22,19 @@
 #include <vector>
 
 #include "config/config.h"
+#include "mail/mime.h"
 #include "mail/source.h"
 #include "mail/transport.h"
+#include "text_files.h"
 
 namespace ct::mail {
 
 namespace fs = std::filesystem;
+using cttest::ReadFile;
+using cttest::WriteFile;
 
 inline const std::string kHarness =
     CT_TEST_SOURCE_DIR "/tests/harness/servers.sh";
-
-inline std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-inline void WriteFile(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
 
 // Runs a shell command line, returns its exit status and its stdout.
 inline int Shell(const std::string& command, std::string* out = nullptr) {
@@ -62,15 +55,6 @@ inline std::string ToLf(std::string text) {
     text.erase(pos, 1);
   }
   return text;
-}
-
-inline std::string ToCrlf(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-    out += text[i];
-  }
-  return out;
 }
 
 // A message with what trips up naive transports: a lone dot line, a line
@@ -119,13 +103,8 @@ class MailServersTest : public ::testing::Test {
       skip_reason_ = new std::string("FAILED to start servers: " + out);
       return;
     }
-    env_ = new std::map<std::string, std::string>();
-    std::istringstream lines(ReadFile(*dir_ + "/env"));
-    for (std::string line; std::getline(lines, line);) {
-      const size_t eq = line.find('=');
-      if (eq != std::string::npos)
-        (*env_)[line.substr(0, eq)] = line.substr(eq + 1);
-    }
+    env_ =
+        new std::map<std::string, std::string>(cttest::ReadEnv(*dir_ + "/env"));
     password_ = new std::string(ReadFile(Env("CT_PASSWORD_FILE")));
   }
 
