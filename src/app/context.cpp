@@ -1,10 +1,13 @@
 #include "app/context.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <system_error>
 
 #include "app/clock.h"
 #include "app/logging.h"
+#include "core/limits.h"
 
 namespace ct::app {
 namespace {
@@ -25,14 +28,25 @@ Result<config::Config> LoadConfig(const std::string& config_path) {
   return config::Load(path, missing_ok);
 }
 
-std::string DataDir(const std::string& configured, const std::string& what) {
+Result<std::string> DataDir(const std::string& configured,
+                            const std::string& what) {
   if (IsDirectory(configured)) return configured;
+  const config::Config defaults;
+  const std::string& default_dir =
+      what == "rules" ? defaults.rules.dir : defaults.templates.dir;
+  if (configured != default_dir)
+    return Fail(ErrorKind::kConfig,
+                fmt::format("{}.dir: '{}' is not a directory", what,
+                            core::Excerpt(configured, 200)));
   const std::string source =
       what == "rules" ? CT_SOURCE_RULES_DIR : CT_SOURCE_TEMPLATES_DIR;
   if (IsDirectory(source)) return source;
   const std::string installed = std::string(CT_INSTALL_DATA_DIR) + "/" + what;
   if (IsDirectory(installed)) return installed;
-  return configured;  // so that the error names what the operator wrote
+  return Fail(ErrorKind::kConfig,
+              fmt::format("{}.dir: '{}' is not a directory (is cybertroc "
+                          "installed?)",
+                          what, configured));
 }
 
 Result<store::Database> OpenDatabase(const std::string& path, DatabaseUse use,
@@ -65,18 +79,21 @@ Result<Context> OpenContext(const std::string& config_path, DatabaseUse use) {
   auto config = LoadConfig(config_path);
   CT_TRY(config);
   CT_TRY(SetUpLogging(config->log));
-  const std::string rules_dir = DataDir(config->rules.dir, "rules");
-  auto book = rules::LoadDir(rules_dir);
+  auto rules_dir = DataDir(config->rules.dir, "rules");
+  CT_TRY(rules_dir);
+  auto book = rules::LoadDir(*rules_dir);
   CT_TRY(book);
-  const std::string templates_dir = DataDir(config->templates.dir, "templates");
+  auto templates_dir = DataDir(config->templates.dir, "templates");
+  CT_TRY(templates_dir);
   auto now = Now();
   CT_TRY(now);
   auto db = OpenDatabase(config->store.database, use, config->path);
   CT_TRY(db);
-  notify::Renderer renderer(templates_dir, config->templates.default_language);
+  notify::Renderer renderer(*templates_dir,
+                            config->templates.default_language);
   return Context{.config = std::move(*config),
-                 .rules_dir = rules_dir,
-                 .templates_dir = templates_dir,
+                 .rules_dir = *rules_dir,
+                 .templates_dir = *templates_dir,
                  .rules = std::move(*book),
                  .renderer = std::move(renderer),
                  .db = std::move(*db),

@@ -49,10 +49,14 @@ Result<Context> OpenContext(const std::string& config_path,
 
 // The steps of OpenContext one by one, for `check`.
 Result<config::Config> LoadConfig(const std::string& config_path);
-// `configured` when it is a directory, else the source tree's copy, else the
-// installed one (CT_SOURCE_*_DIR, CT_INSTALL_DATA_DIR/<what>). `what` is
-// "rules" or "templates".
-std::string DataDir(const std::string& configured, const std::string& what);
+// `configured` when it is a directory. When the operator left the key at
+// its default (/usr/share/cybertroc/<what>) and that is missing, the source
+// tree's copy, else the installed one (CT_SOURCE_*_DIR,
+// CT_INSTALL_DATA_DIR/<what>): a build runs before `make install`. A
+// directory the operator named is never replaced: kConfig naming the key.
+// `what` is "rules" or "templates".
+Result<std::string> DataDir(const std::string& configured,
+                            const std::string& what);
 // Opens the database. kCreateIfMissing creates it, and its parent
 // directory (0700), when missing; kMustExist makes a missing one a kConfig
 // error that says to run `cybertroc init` (`config_path` names the file

@@ -1,11 +1,14 @@
 // check: validates config, rules, templates, keys and database, and
 // reaches the mail servers; one line per check ("NAME: ok (...)" or "NAME:
-// FAILED: reason"). Exit 2 when a configuration check (config, rules,
-// templates) fails, 1 when only runtime checks (database, keys) do.
+// FAILED: reason"). Exit 2 when the configuration is wrong (config, rules,
+// templates, or any check failing on a configuration mistake: a missing
+// database, a key not in gpg.home), 1 when only the world failed (a server
+// unreachable).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "app/attempts.h"
@@ -25,13 +28,15 @@ namespace {
 
 struct CheckLine {
   std::string name;
-  bool config_kind;            // a failure means exit 2
+  bool config_kind;            // any failure means exit 2 (else: by kind)
   Result<std::string> result;  // detail when ok
 };
 
 Result<std::string> CheckRules(const config::Config& config,
                                rules::RuleBook& book) {
-  const std::string dir = app::DataDir(config.rules.dir, "rules");
+  auto found = app::DataDir(config.rules.dir, "rules");
+  CT_TRY(found);
+  const std::string& dir = *found;
   auto loaded = rules::LoadDir(dir);
   CT_TRY(loaded);
   book = std::move(*loaded);
@@ -42,7 +47,9 @@ Result<std::string> CheckRules(const config::Config& config,
 
 Result<std::string> CheckTemplatesOf(const config::Config& config,
                                      const rules::RuleBook& book) {
-  const std::string dir = app::DataDir(config.templates.dir, "templates");
+  auto found = app::DataDir(config.templates.dir, "templates");
+  CT_TRY(found);
+  const std::string& dir = *found;
   std::vector<std::string> langs = {"en", "fr"};
   const std::string& fallback = config.templates.default_language;
   if (std::find(langs.begin(), langs.end(), fallback) == langs.end()) {
@@ -73,6 +80,11 @@ Result<std::string> CheckEscrowKey(const config::Config& config) {
 Result<std::string> CheckOperatorKey(const config::Config& config) {
   if (config.gpg.operator_key.empty())
     return std::string("not set: deposits only from the command line");
+  // GnuPG would make a missing home (and a keyring in it): check only looks.
+  std::error_code ec;
+  if (!std::filesystem::is_directory(config.gpg.home, ec))
+    return Fail(ErrorKind::kConfig,
+                "gpg.home: '" + config.gpg.home + "' is not a directory");
   auto gpg = crypto::GpgContext::Open(config.gpg.home);
   CT_TRY(gpg);
   auto key = crypto::LookupKey(*gpg, config.gpg.operator_key);
@@ -190,7 +202,13 @@ Result<void> RunCheck(const Globals& globals, const Args& args) {
   for (const auto& line : lines) {
     const bool ok = line.result.has_value();
     const std::string detail = ok ? *line.result : line.result.error().message;
-    (line.config_kind ? config_failed : runtime_failed) |= !ok;
+    // A mistake in the configuration is exit 2 wherever it shows (a missing
+    // database, a key not in the keyring); what the world did is exit 1.
+    const bool config_error =
+        line.config_kind ||
+        (!ok && (line.result.error().kind == ErrorKind::kConfig ||
+                 line.result.error().kind == ErrorKind::kUsage));
+    (config_error ? config_failed : runtime_failed) |= !ok;
     json.Push(util::Json::Object()
                   .Set("check", line.name)
                   .Set("ok", ok)

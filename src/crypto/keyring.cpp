@@ -186,14 +186,16 @@ Result<void> CheckSigningKey(const std::string& home,
   }
   std::error_code ec;
   if (!std::filesystem::is_directory(home, ec)) {
-    return Fail(ErrorKind::kIo, "gpg.home " + home + " is not a directory");
+    return Fail(ErrorKind::kConfig,
+                "gpg.home: '" + home + "' is not a directory");
   }
   auto ctx = GpgContext::Open(home);
   CT_TRY(ctx);
   auto key = FindKey(*ctx, fingerprint, /*secret=*/true);
   CT_TRY(key);
   if (!*key) {
-    return Fail(ErrorKind::kIo, "no secret key " + fingerprint + " in " + home);
+    return Fail(ErrorKind::kConfig, "gpg.escrow_key: no secret key " +
+                                        fingerprint + " in " + home);
   }
   const gpgme_key_t k = key->get();
   if (k->revoked) return Fail(ErrorKind::kIo, fingerprint + " is revoked");
