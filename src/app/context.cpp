@@ -49,6 +49,12 @@ Result<std::string> DataDir(const std::string& configured,
                           what, configured));
 }
 
+bool HasTemplates(const Context& ctx, const std::string& lang) {
+  return !lang.empty() && lang.find('/') == std::string::npos &&
+         lang.find('.') == std::string::npos &&
+         IsDirectory(ctx.templates_dir + "/" + lang);
+}
+
 Result<store::Database> OpenDatabase(const std::string& path, DatabaseUse use,
                                      const std::string& config_path) {
   if (use == DatabaseUse::kMustExist) {
@@ -89,8 +95,7 @@ Result<Context> OpenContext(const std::string& config_path, DatabaseUse use) {
   CT_TRY(now);
   auto db = OpenDatabase(config->store.database, use, config->path);
   CT_TRY(db);
-  notify::Renderer renderer(*templates_dir,
-                            config->templates.default_language);
+  notify::Renderer renderer(*templates_dir, config->templates.default_language);
   return Context{.config = std::move(*config),
                  .rules_dir = *rules_dir,
                  .templates_dir = *templates_dir,

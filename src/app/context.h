@@ -57,6 +57,11 @@ Result<config::Config> LoadConfig(const std::string& config_path);
 // `what` is "rules" or "templates".
 Result<std::string> DataDir(const std::string& configured,
                             const std::string& what);
+// Whether templates/<lang>/ exists: an operator naming a language for a
+// deal or a moderator is told at once when nothing is written in it (a
+// party's mail falls back to templates.default_language instead).
+bool HasTemplates(const Context& ctx, const std::string& lang);
+
 // Opens the database. kCreateIfMissing creates it, and its parent
 // directory (0700), when missing; kMustExist makes a missing one a kConfig
 // error that says to run `cybertroc init` (`config_path` names the file

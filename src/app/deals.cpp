@@ -87,6 +87,10 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
         ErrorKind::kInvalidInput,
         "--lang: '" + core::Excerpt(request.lang) + "' is not a language code");
   }
+  if (!request.lang.empty() && !HasTemplates(ctx, offer.lang))
+    return Fail(ErrorKind::kInvalidInput,
+                fmt::format("--lang: no templates in '{}' under {}", offer.lang,
+                            ctx.templates_dir));
   return offer;
 }
 

@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "app/identity.h"
 #include "app/ids.h"
 #include "app/inbound.h"
 #include "config/ini.h"
+#include "core/limits.h"
 #include "crypto/import.h"
 
 namespace ct::cli {
@@ -132,7 +134,17 @@ std::string DeadlineText(const std::optional<core::Time>& deadline,
 Result<std::string> KeyCarrying(app::Context& ctx, const std::string& command,
                                 const std::string& email,
                                 const std::string& fpr_text) {
+  // A whole fingerprint, as gpg prints it (blanks allowed): never a short
+  // key id, which several keys may share, nor text with digits in it.
+  const bool only_hex_and_blanks =
+      std::all_of(fpr_text.begin(), fpr_text.end(),
+                  [](unsigned char c) { return std::isxdigit(c) || c == ' '; });
   const std::string fpr = app::NormalizeFingerprint(fpr_text);
+  if (!only_hex_and_blanks || (fpr.size() != 40 && fpr.size() != 64))
+    return Fail(ErrorKind::kUsage,
+                fmt::format("{}: '{}' is not a key fingerprint (40 hex "
+                            "digits, as `gpg --fingerprint` prints them)",
+                            command, core::Excerpt(fpr_text, 80)));
   auto gpg = app::OpenGpg(ctx);
   CT_TRY(gpg);
   auto key = crypto::LookupKey(*gpg, fpr);

@@ -8,6 +8,7 @@
 #include "app/identity.h"
 #include "app/inbound.h"
 #include "cli/common.h"
+#include "core/limits.h"
 #include "store/repos.h"
 #include "store/trust_repo.h"
 #include "util/text.h"
@@ -19,16 +20,17 @@ std::string Percent(int64_t bp) {
   return fmt::format("{}.{:02}%", bp / 100, bp % 100);
 }
 
-// "5%", "2.5%" or "5": hundredths of a percent, at most 100 %.
-Result<int64_t> ParseFee(const app::Context& ctx, std::string text) {
+// "5%" or "2.5%": hundredths of a percent, at most 100 %. A bare number
+// is refused: elsewhere ([money] commission) it is a fixed amount, which a
+// moderator's fee cannot be.
+Result<int64_t> ParseFee(const app::Context& ctx, const std::string& text) {
   if (text.empty()) return 0;
-  if (text.back() != '%') text += '%';
   auto rate = core::ParseRate(text, ctx.config.policy.money.currency);
   if (!rate || !rate->is_percent || rate->basis_points > 10000)
     return Fail(ErrorKind::kUsage,
-                "moderators add: --fee wants a percentage from 0% to 100%, "
-                "not '" +
-                    text + "'");
+                "moderators add: --fee wants a percentage from 0% to 100% "
+                "such as 2.5% (a fixed amount is not possible), not '" +
+                    core::Excerpt(text, 40) + "'");
   return rate->basis_points;
 }
 
@@ -46,6 +48,10 @@ Result<void> Add(app::Context& ctx, const po::variables_map& vm,
     return Fail(ErrorKind::kUsage,
                 "moderators add: --lang wants a language "
                 "code such as fr or en");
+  if (!Optional(vm, "lang").empty() && !app::HasTemplates(ctx, lang))
+    return Fail(ErrorKind::kUsage,
+                fmt::format("moderators add: no templates in '{}' under {}",
+                            lang, ctx.templates_dir));
   auto primary = KeyCarrying(ctx, "moderators add", email, fpr_text);
   CT_TRY(primary);
   auto tx = store::Transaction::Begin(ctx.db);

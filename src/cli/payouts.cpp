@@ -212,11 +212,17 @@ Result<void> RunPayoutDone(const Globals& globals, const Args& args) {
   auto ref = Required(vm, "ref", syntax.usage);
   CT_TRY(ref);
   CT_TRY(core::CheckFreeText("--ref", *ref, core::kMaxReferenceChars));
+  // The reference is the evidence that the money left: never blank.
+  if (ref->find_first_not_of(" \t") == std::string::npos)
+    return Fail(ErrorKind::kUsage,
+                "payout-done: --ref is empty: give the bank's reference of "
+                "the transfer");
   int64_t id = 0;
   const auto [end, ec] =
       std::from_chars(text->data(), text->data() + text->size(), id);
   if (ec != std::errc() || end != text->data() + text->size() || id <= 0) {
-    return Fail(ErrorKind::kUsage, "'" + *text + "' is not a payout id");
+    return Fail(ErrorKind::kUsage,
+                "'" + core::Excerpt(*text, 40) + "' is not a payout id");
   }
   auto ctx = OpenContext(globals);
   CT_TRY(ctx);

@@ -459,4 +459,47 @@ TEST_F(CliTest, Issue8EscrowAndOperatorCannotBeParties) {
   EXPECT_EQ(ParseJson(Cli({"--json", "list"}).out), Json::array());
 }
 
+// Found by probing the CLI as an operator would: each of these was taken
+// and acted on. Now each is refused with the reason, nothing changed.
+TEST_F(CliTest, OperatorSlipsAreRefusedBeforeAnythingChanges) {
+  // A language nobody wrote templates for: the mail would quietly be in
+  // another one.
+  CliRun lang =
+      Cli({"open", "sale", "--seller", "alice@example.test", "--buyer",
+           "bob@example.test", "--item", "CD", "--price", "5", "--lang", "de"});
+  EXPECT_EQ(lang.status, 2);
+  EXPECT_NE(lang.err.find("--lang: no templates in 'de'"), std::string::npos)
+      << lang.err;
+  EXPECT_EQ(ParseJson(Cli({"--json", "list"}).out), Json::array());
+  // Not fingerprints: words with hex letters in them, a short key id.
+  for (const std::string fpr :
+       {"zzE30B104B0475E9FDB76Fzz", "bob@example.net", "104B0475E9FDB76F"}) {
+    CliRun bind = Cli({"keys", "bind", "bob@example.net", fpr});
+    EXPECT_EQ(bind.status, 2) << fpr;
+    EXPECT_NE(bind.err.find("is not a key fingerprint"), std::string::npos)
+        << bind.err;
+  }
+  // The evidence that a payout left is never blank.
+  CliRun blank = Cli({"payout-done", "1", "--ref", " "});
+  EXPECT_EQ(blank.status, 2);
+  EXPECT_NE(blank.err.find("--ref is empty"), std::string::npos) << blank.err;
+  // A rules directory the operator named is not swapped for another.
+  std::string conf = ReadAll(dir_ / "ct.conf");
+  const std::string rules_line =
+      "[rules]\ndir = " + std::string(CT_TEST_SOURCE_DIR) + "/rules\n";
+  ASSERT_NE(conf.find(rules_line), std::string::npos) << conf;
+  conf.replace(conf.find(rules_line), rules_line.size(),
+               "[rules]\ndir = " + (dir_ / "no-such-rules").string() + "\n");
+  std::ofstream(dir_ / "ct.conf", std::ios::trunc) << conf;
+  CliRun rules = Cli({"list"});
+  EXPECT_EQ(rules.status, 2);
+  EXPECT_NE(rules.err.find("rules.dir: '" + (dir_ / "no-such-rules").string() +
+                           "' is not a directory"),
+            std::string::npos)
+      << rules.err;
+  CliRun check = Cli({"check"});
+  EXPECT_EQ(check.status, 2);
+  EXPECT_NE(check.out.find("rules: FAILED"), std::string::npos) << check.out;
+}
+
 }  // namespace

@@ -56,6 +56,12 @@ TEST_F(CliTest, ModeratorsNeedAnImportedKeyThatCarriesTheAddress) {
   CliRun add = Cli({"moderators", "add", "mod@example.test", kFprOld});
   EXPECT_EQ(add.status, 2) << add.out;
   EXPECT_NE(add.err.find("keys import it first"), std::string::npos) << add.err;
+  // A bare number would read as a fixed amount elsewhere.
+  CliRun bare =
+      Cli({"moderators", "add", "mod@example.test", kFprOld, "--fee", "1.50"});
+  EXPECT_EQ(bare.status, 2);
+  EXPECT_NE(bare.err.find("a fixed amount is not possible"), std::string::npos)
+      << bare.err;
   EXPECT_EQ(
       Cli({"moderators", "add", "mod@example.test", kFprOld, "--fee", "150%"})
           .status,
