@@ -3,6 +3,7 @@
 #include <cctype>
 #include <random>
 
+#include "core/limits.h"
 #include "store/repos.h"
 
 namespace ct::app {
@@ -39,7 +40,8 @@ Result<std::string> ParseDealId(std::string_view text) {
     id += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   if (id.size() != 3 + kIdChars || !id.starts_with("CT-")) {
-    return Fail(ErrorKind::kUsage, "not a deal id: '" + std::string(text) +
+    return Fail(ErrorKind::kUsage, "not a deal id: '" +
+                                       core::Excerpt(text, 40) +
                                        "' (expected CT-XXXXXXXX)");
   }
   for (size_t i = 3; i < id.size(); ++i) {
@@ -47,7 +49,8 @@ Result<std::string> ParseDealId(std::string_view text) {
     if (c == 'O') c = '0';
     if (c == 'I' || c == 'L') c = '1';
     if (std::string_view(kAlphabet).find(c) == std::string_view::npos) {
-      return Fail(ErrorKind::kUsage, "not a deal id: '" + std::string(text) +
+      return Fail(ErrorKind::kUsage, "not a deal id: '" +
+                                         core::Excerpt(text, 40) +
                                          "' (expected CT-XXXXXXXX)");
     }
   }

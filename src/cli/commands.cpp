@@ -45,8 +45,9 @@ constexpr std::array kCommands = {
     CommandSpec{"reprocess", RunReprocess,
                 "process a stored message again: MESSAGE-ID"},
     CommandSpec{"tick", RunTick, "fire due deadlines and reminders only"},
-    CommandSpec{"listings", RunListings,
-                "one line per listing [--state open|locked|closed|expired]"},
+    CommandSpec{
+        "listings", RunListings,
+        "one line per listing [--state open|locked|closed|expired|withdrawn]"},
     CommandSpec{"listing", RunListing,
                 "everything about one listing: CL-XXXXXXXX"},
     CommandSpec{"catalogue", RunCatalogue,

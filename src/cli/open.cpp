@@ -95,6 +95,14 @@ Result<app::OpenRequest> MakeRequest(const app::Context& ctx,
 }  // namespace
 
 Result<void> RunOpen(const Globals& globals, const Args& args) {
+  // The options depend on the case: its own --help lists them.
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    std::cout << "usage: cybertroc " << Usage("") << "\n"
+              << "  cybertroc open sale --help       the options of a sale\n"
+              << "  cybertroc open exchange --help   the options of an "
+                 "exchange\n";
+    return {};
+  }
   if (args.empty() || args[0].starts_with("-")) {
     return Fail(ErrorKind::kUsage,
                 "open: which case? (usage: " + Usage("") + ")");

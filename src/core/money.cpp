@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "core/limits.h"
 #include "util/text.h"
 
 namespace ct::core {
@@ -90,11 +91,13 @@ Result<Money> ParseMoney(std::string_view text, std::string_view currency) {
   auto number = StripCurrency(s, currency);
   if (!number)
     return Fail(ErrorKind::kInvalidInput,
-                fmt::format("bad amount '{}': {}", s, number.error().message));
+                fmt::format("bad amount '{}': {}", Excerpt(s, 32),
+                            number.error().message));
   auto minor = ParseDecimal(*number);
   if (!minor)
     return Fail(ErrorKind::kInvalidInput,
-                fmt::format("bad amount '{}': {}", s, minor.error().message));
+                fmt::format("bad amount '{}': {}", Excerpt(s, 32),
+                            minor.error().message));
   return Money::FromMinor(*minor);
 }
 

@@ -483,6 +483,15 @@ TEST_F(CliTest, OperatorSlipsAreRefusedBeforeAnythingChanges) {
   CliRun blank = Cli({"payout-done", "1", "--ref", " "});
   EXPECT_EQ(blank.status, 2);
   EXPECT_NE(blank.err.find("--ref is empty"), std::string::npos) << blank.err;
+  // Input is quoted in errors, never echoed whole.
+  CliRun long_id = Cli({"show", "CT-" + std::string(5000, 'A')});
+  EXPECT_EQ(long_id.status, 2);
+  EXPECT_LT(long_id.err.size(), 200u) << long_id.err;
+  CliRun long_amount =
+      Cli({"deposit", "CT-7K3QX9A2", "seller", std::string(5000, '9')});
+  EXPECT_EQ(long_amount.status, 2);
+  EXPECT_LT(long_amount.err.size(), 200u) << long_amount.err;
+  EXPECT_EQ(Cli({"open", "--help"}).status, 0);
   // A rules directory the operator named is not swapped for another.
   std::string conf = ReadAll(dir_ / "ct.conf");
   const std::string rules_line =
