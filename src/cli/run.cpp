@@ -24,8 +24,14 @@ Result<void> RunRun(const Globals& globals, const Args& args) {
   if (!lock) {
     if (lock.error().kind != ErrorKind::kBusy)
       return std::unexpected(lock.error());
-    std::cout << "run: busy: " << lock.error().message << "\n";
-    return {};  // docs/operator.md: a second run exits 0 saying it is busy
+    // docs/operator.md: a second run exits 0 saying it is busy.
+    if (globals.json)
+      PrintJson(util::Json::Object()
+                    .Set("busy", true)
+                    .Set("detail", lock.error().message));
+    else
+      std::cout << "run: busy: " << lock.error().message << "\n";
+    return {};
   }
   auto report = app::RunOnce(*ctx);
   CT_TRY(report);
