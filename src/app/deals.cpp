@@ -233,7 +233,7 @@ Result<core::Deal> Deposit(Context& ctx, const std::string& id,
   auto rules = ctx.rules.Find(deal->case_name);
   if (rules && !(*rules)->HasRole(cmd.deposit_role)) {
     return Fail(ErrorKind::kUsage,
-                fmt::format("'{}' is not a role of a {} (roles: {})", role,
+                fmt::format("'{}' is not a role of this {} (roles: {})", role,
                             deal->case_name, fmt::join((*rules)->roles, ", ")));
   }
   return ApplyOperatorCommand(ctx, id, cmd);
@@ -252,7 +252,7 @@ Result<core::Deal> Resolve(Context& ctx, const std::string& id,
     if (rules && !(*rules)->HasRole(role)) {
       return Fail(
           ErrorKind::kUsage,
-          fmt::format("'{}' is not a role of a {} (roles: {})", role,
+          fmt::format("'{}' is not a role of this {} (roles: {})", role,
                       deal->case_name, fmt::join((*rules)->roles, ", ")));
     }
   }
