@@ -6,7 +6,8 @@
 // moments for a crash. Points: "after-store" (a fetched message is
 // committed, not yet acknowledged on the server), "after-timer" (a deadline
 // or reminder is committed, its successors not yet fired), "processing" (an
-// attempt at a stored message is counted, its processing not yet begun),
+// attempt at a stored message is marked begun, its processing not yet
+// begun; in a child processing a message alone, the run dies with it),
 // "after-send" (the transport has taken an outgoing message, its outbox row
 // is not yet marked sent; dir:// has not named its file yet), "after-flush"
 // (the transport made a batch durable, dir:// named its files, their rows
@@ -22,6 +23,9 @@
 #ifndef CYBERTROC_APP_FAULTS_H_
 #define CYBERTROC_APP_FAULTS_H_
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <new>
 #include <string_view>
@@ -31,6 +35,15 @@ namespace ct::app {
 inline void MaybeCrash(std::string_view point) {
   const char* at = std::getenv("CYBERTROC_CRASH_AT");
   if (at && point == at) std::_Exit(137);
+}
+
+// The same in a child process that works for the run (a message processed
+// alone): the whole run dies, as when the service is killed from outside.
+inline void MaybeCrashWithParent(std::string_view point) {
+  const char* at = std::getenv("CYBERTROC_CRASH_AT");
+  if (!at || point != at) return;
+  ::kill(::getppid(), SIGKILL);
+  std::_Exit(137);
 }
 
 // `at` is "<point>:<subject>".

@@ -1,4 +1,4 @@
-// The parallel inbound pipeline (issue 9): GnuPG on N worker threads, the
+// The parallel inbound pipeline: GnuPG on N worker threads, the
 // database on this one.
 //
 // Roles. A worker runs ExamineMessage — screening, key imports, decryption,
@@ -15,18 +15,16 @@
 //
 // The keyring, and keys that arrive by mail: app/shared_keyring.h.
 //
-// Failures. What a worker throws is that message's failure, recorded by
-// EndAttempt like any other (issue 8). A message that an earlier attempt
-// did not finish is examined alone, with nothing else in flight: should it
-// be what kills the run, the messages around it are not charged attempts
-// for it more than once.
+// Failures. What a worker throws is that message's failure, charged by
+// EndAttempt like any other. A message that an earlier attempt did not
+// finish never comes here: ProcessInbox gives it a process of its own
+// (app/isolation.cpp).
 #include <cctype>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -50,7 +48,6 @@ constexpr size_t kWindowPerWorker = 2;
 // One message in flight.
 struct Task {
   uint64_t seq = 0;
-  bool alone = false;      // examined with nothing else in flight
   store::InboxRecord row;  // raw bytes included, loaded by the committer
   std::optional<Result<Examined>> result;  // the worker's, under the mutex
 };
@@ -190,8 +187,7 @@ bool ParallelGnupgReady(const Context& ctx) {
 }
 
 Result<void> ProcessInParallel(Context& ctx, crypto::GpgContext& gpg,
-                               const std::vector<int64_t>& ids,
-                               const std::vector<int64_t>& retried, int workers,
+                               const std::vector<int64_t>& ids, int workers,
                                ProcessReport& report) {
   // One context per worker, all opened here before any thread starts, and
   // given back to the run (for the outbox) once the threads have ended:
@@ -213,7 +209,6 @@ Result<void> ProcessInParallel(Context& ctx, crypto::GpgContext& gpg,
   if (pool.size() == 0)
     return Fail(ErrorKind::kIo, "cannot start any GnuPG worker thread");
 
-  const std::set<int64_t> alone(retried.begin(), retried.end());
   const size_t window = kWindowPerWorker * pool.size();
   std::deque<std::shared_ptr<Task>> flight;  // in inbox order
   uint64_t seq = 0;
@@ -221,15 +216,12 @@ Result<void> ProcessInParallel(Context& ctx, crypto::GpgContext& gpg,
   for (;;) {
     while (next < ids.size() && flight.size() < window &&
            !ctx.StopRequested()) {
-      const bool by_itself = alone.contains(ids[next]);
-      if (!flight.empty() && (by_itself || flight.back()->alone)) break;
       auto begun = BeginAttempt(ctx, ids[next++], report);
       CT_TRY(begun);
       if (!*begun) continue;
       MaybeCrash("processing");
       auto task = std::make_shared<Task>();
       task->seq = seq++;
-      task->alone = by_itself;
       task->row = std::move(**begun);
       pool.Submit(task);
       flight.push_back(std::move(task));

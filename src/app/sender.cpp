@@ -34,6 +34,9 @@ constexpr size_t kMinInHand = 8;
 // Sent messages recorded as sent in one transaction, or after kSentAge:
 // a crash between a send and its record sends at most these again, each
 // under its own Message-ID (dir:// finds their files and writes nothing).
+// A run's first batch is one message, and each batch doubles up to
+// kSentBatch: a run killed early, even again and again (a crash loop),
+// still moves the outbox forward.
 constexpr size_t kSentBatch = 32;
 constexpr auto kSentAge = std::chrono::seconds(1);
 
@@ -321,8 +324,7 @@ class Delivery {
     if (unrecorded_.empty()) oldest_unrecorded_ = now;
     unrecorded_.push_back({row.id, row.attempts + 1});
     ++report_.sent;
-    if (unrecorded_.size() >= kSentBatch ||
-        now - oldest_unrecorded_ >= kSentAge)
+    if (unrecorded_.size() >= batch_ || now - oldest_unrecorded_ >= kSentAge)
       return RecordSent();
     return {};
   }
@@ -341,6 +343,7 @@ class Delivery {
     }
     CT_TRY(tx->Commit());
     unrecorded_.clear();
+    batch_ = std::min(batch_ * 2, kSentBatch);
     return {};
   }
 
@@ -370,6 +373,7 @@ class Delivery {
   std::vector<crypto::GpgContext> extra_;  // outlives pool_ (declared first)
   std::unique_ptr<ComposePool> pool_;
   std::vector<Unrecorded> unrecorded_;  // sent, not yet marked sent
+  size_t batch_ = 1;                    // unrecorded_ that make a batch
   std::chrono::steady_clock::time_point oldest_unrecorded_;
 };
 

@@ -122,7 +122,8 @@ Result<std::vector<int64_t>> InboxRepo::Pending() {
 
 Result<std::vector<int64_t>> InboxRepo::Retried() {
   Result<Statement> st = db_.Prepare(
-      "SELECT id FROM inbox WHERE status = 'new' AND attempts > 0 ORDER BY id");
+      "SELECT id FROM inbox WHERE status = 'new' "
+      "AND (attempts > 0 OR last_error <> '') ORDER BY id");
   CT_TRY(st);
   return internal::CollectRows<int64_t>(
       *st, [](const Statement& row) { return row.ColumnInt(0); });

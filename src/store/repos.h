@@ -143,7 +143,8 @@ class InboxRepo {
   Result<InboxRecord> Load(int64_t id);
   Result<std::optional<InboxRecord>> FindByMessageId(const std::string& mid);
   Result<std::vector<int64_t>> Pending();  // status "new", oldest first
-  // The pending ones at least one attempt of which did not finish.
+  // The pending ones an earlier attempt failed or did not finish (attempts
+  // charged, or last_error set), oldest first.
   Result<std::vector<int64_t>> Retried();
   // `email` is bound to a key or is a party of some deal: such a sender's
   // mail that cannot be verified gets an explanation. Two index lookups.

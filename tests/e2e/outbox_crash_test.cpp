@@ -18,6 +18,11 @@
 //                                 mail, then a normal run: the same; some
 //                                 kills leave several written messages
 //                                 unrecorded (as dot-files or named files).
+//   CrashLoopMovesTheOutboxForward  runs killed again and again shortly
+//                                 after their first send, with 80 and
+//                                 more queued: each run makes some of
+//                                 them durable (its first batch is one
+//                                 message; before, nothing until 32).
 //   SendmailResendsTheSameMessageId  what sendmail (and SMTP) cannot avoid:
 //                                 the message handed over before the crash
 //                                 is handed over again, with the same
@@ -282,6 +287,57 @@ TEST_F(OutboxCrashTest, RandomKills) {
   EXPECT_GE(killed, 20) << "most runs must be killed midway";
   EXPECT_GE(most_unrecorded, 2u)
       << "some kills must fall after several sends, before their record";
+  CliRun last = Cli({"run"});
+  ASSERT_EQ(last.status, 0) << last.err;
+  ExpectOneFilePerRow();
+}
+
+TEST_F(OutboxCrashTest, CrashLoopMovesTheOutboxForward) {
+  // The kill falls this long after the run's first message reaches out/:
+  // well inside its first full batch (32 messages, or 1 s).
+  constexpr auto kKillAfterFirstSend = std::chrono::milliseconds(150);
+  const std::string config = (dir_ / "ct.conf").string();
+  int target = 80;  // queued before each run; doubles when a run finishes
+  int killed = 0;
+  for (int round = 0; round < 25; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    for (int queued = Queued(); queued < target; queued += 2) Offer();
+    const int before = Queued();
+    const size_t files_before = Names(dir_ / "out").size();
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      setenv("CYBERTROC_NOW", kT0, 1);
+      freopen("/dev/null", "w", stdout);
+      freopen("/dev/null", "w", stderr);
+      execl(CT_BINARY, CT_BINARY, "--config", config.c_str(), "run", nullptr);
+      _exit(127);
+    }
+    int status = 0;
+    pid_t ended = 0;
+    const auto give_up =
+        std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while ((ended = waitpid(pid, &status, WNOHANG)) == 0 &&
+           Names(dir_ / "out").size() == files_before &&
+           std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (ended == 0) {
+      std::this_thread::sleep_for(kKillAfterFirstSend);
+      kill(pid, SIGKILL);
+      ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    }
+    if (WIFSIGNALED(status)) {
+      ++killed;
+    } else {
+      ASSERT_EQ(WEXITSTATUS(status), 0) << "a run that was not killed";
+      target = std::min(640, target * 2);
+    }
+    const int after = Queued();
+    ASSERT_LT(after, before) << "a run killed " << kKillAfterFirstSend.count()
+                             << " ms after its first send made none durable";
+  }
+  std::printf("%d of 25 runs killed\n", killed);
+  EXPECT_GE(killed, 15) << "most runs must be killed while sending";
   CliRun last = Cli({"run"});
   ASSERT_EQ(last.status, 0) << last.err;
   ExpectOneFilePerRow();

@@ -9,18 +9,29 @@
 // from a party and from a stranger, an auto-reply, a help request, a key
 // that does not match the binding) gives the same inbox outcomes, events,
 // bindings and replies with workers = 1 and = 2.
-// RunThatDiesVerifying...: a run that dies while a worker verifies one
-// message (CYBERTROC_CRASH_AT=verifying:<Message-ID>), three times: that
-// message is quarantined, and the messages that were in flight with it are
-// not charged its attempts: they are processed.
+// MessageThatKillsItsProcess...: a message that kills whatever process
+// verifies it (CYBERTROC_CRASH_AT=verifying:<Message-ID>): the first run
+// dies; from then on it is processed alone in a child process, whose death
+// is charged to it, and quarantined at the third; the messages that were
+// in flight with it are never charged: they are processed.
+// RandomKillsEndAsAControlCopy: runs killed at random moments, again and
+// again, against a copy of the same database processing the same mail
+// without a kill: deals, ledger, payouts, inbox outcomes and notifications
+// end the same.
 //
 // Real GnuPG (tests/harness keys), the built binary on a maildir inbox; no
 // mail server. Skips only when gpg is missing (gpg.sh exits 77).
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <memory>
+#include <random>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "maildir_world.h"
@@ -299,7 +310,7 @@ TEST_F(InboundWorkersTest, OneWorkerAndTwoGiveTheSameEndState) {
             1);
 }
 
-TEST_F(InboundWorkersTest, RunThatDiesVerifyingChargesOnlyItsMessage) {
+TEST_F(InboundWorkersTest, MessageThatKillsItsProcessIsQuarantinedAlone) {
   MaildirInstance& ct = NewInstance(2);
   std::vector<fs::path> mail;
   for (int i = 0; i < 4; ++i)
@@ -309,28 +320,147 @@ TEST_F(InboundWorkersTest, RunThatDiesVerifyingChargesOnlyItsMessage) {
   const std::string deadly =
       "CYBERTROC_CRASH_AT=" + cttest::Quote("verifying:" + Mid(mail[0]));
   const std::string interrupted = "the run stopped while processing it";
-  for (int attempt = 1; attempt <= 3; ++attempt) {
-    SCOPED_TRACE("run " + std::to_string(attempt));
-    Cmd crash = Run(ct, deadly);
-    ASSERT_EQ(crash.status, kCrashStatus) << crash.All();
-    EXPECT_EQ(Row(ct, mail[0]),
-              "new|" + std::to_string(attempt) + "|" + interrupted);
-    // The others may have been in flight the first time, never again.
-    for (size_t i = 1; i < mail.size(); ++i) {
-      const std::string row = Row(ct, mail[i]);
-      EXPECT_TRUE(row == "new|0|" || row == "new|1|" + interrupted) << row;
+  const std::string died =
+      "it stopped the process that handled it alone (exit status 137)";
+  Cmd crash = Run(ct, deadly);
+  ASSERT_EQ(crash.status, kCrashStatus) << crash.All();
+  EXPECT_EQ(Row(ct, mail[0]), "new|0|" + interrupted);
+  for (size_t i = 1; i < mail.size(); ++i) {
+    const std::string row = Row(ct, mail[i]);  // in flight, or not yet begun
+    EXPECT_TRUE(row == "new|0|" || row == "new|0|" + interrupted) << row;
+  }
+  // From now on the run survives it: each failure alone is charged.
+  for (int failure = 1; failure <= 3; ++failure) {
+    SCOPED_TRACE("failure " + std::to_string(failure));
+    Cmd run = Run(ct, deadly);
+    ASSERT_EQ(run.status, 0) << run.All();
+    EXPECT_EQ(JsonInt(run.out, "applied"), failure == 1 ? 3 : 0) << run.out;
+    EXPECT_EQ(JsonInt(run.out, "quarantined"), failure == 3 ? 1 : 0) << run.out;
+    if (failure < 3) {
+      EXPECT_EQ(Row(ct, mail[0]),
+                "new|" + std::to_string(failure) + "|" + died);
     }
   }
-  Cmd run = Run(ct, deadly);  // out of attempts: not verified again
-  ASSERT_EQ(run.status, 0) << run.All();
-  EXPECT_EQ(JsonInt(run.out, "quarantined"), 1) << run.out;
-  EXPECT_EQ(JsonInt(run.out, "applied"), 3) << run.out;
   EXPECT_EQ(Row(ct, mail[0]), "quarantined|3|");
-  // One attempt now, one more for those in flight the first time.
-  for (size_t i = 1; i < mail.size(); ++i) {
-    const std::string row = Row(ct, mail[i]);
-    EXPECT_TRUE(row == "processed|1|" || row == "processed|2|") << row;
+  EXPECT_EQ(ct.SqlCount(
+                "SELECT count(*) FROM quarantine WHERE reason = " +
+                MaildirInstance::SqlText("processing failed 3 times: " + died)),
+            1);
+  for (size_t i = 1; i < mail.size(); ++i)
+    EXPECT_EQ(Row(ct, mail[i]), "processed|0|");
+  // Its bound sender hears it was not applied; the operator is alerted.
+  EXPECT_EQ(ct.Sql("SELECT to_email || ' ' || templates FROM outbox WHERE "
+                   "in_reply_to = " +
+                   MaildirInstance::SqlText(Mid(mail[0])) + " ORDER BY id"),
+            (std::vector<std::string>{"alice@example.test not_applied",
+                                      "operator@example.test "
+                                      "processing_failed"}));
+}
+
+TEST_F(InboundWorkersTest, RandomKillsEndAsAControlCopy) {
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 random(seed);
+  // Funded sales opened by the operator, in one database copied to both
+  // installations: the mail about them names the same deal ids in both.
+  MaildirInstance& control = NewInstance(2);
+  std::vector<std::string> deals;
+  constexpr int kDeals = 8;
+  for (int i = 0; i < kDeals; ++i) {
+    const std::time_t at = base_ + i;
+    Cmd open = control.Run(
+        {"--json", "open", "sale", "--seller", "alice@example.test", "--buyer",
+         "bob@example.test", "--item", "Record " + std::to_string(i), "--price",
+         "25.00", "--shipping", "5.00"},
+        at);
+    ASSERT_EQ(open.status, 0) << open.All();
+    deals.push_back(cttest::JsonString(open.out, "id"));
+    for (const char* role : {"seller", "buyer"})
+      ASSERT_EQ(
+          control.Run({"deposit", deals.back(), role, "100.00"}, at).status, 0);
   }
+  MaildirInstance& killed = NewInstance(2);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    fs::remove(killed.db().string() + suffix);
+    if (fs::exists(control.db().string() + suffix))
+      fs::copy_file(control.db().string() + suffix,
+                    killed.db().string() + suffix);
+  }
+  // Shipped, then received; offers, a replay and unsigned mail around them.
+  std::vector<fs::path> mail;
+  int minute = 0;
+  for (const auto& id : deals)
+    mail.push_back(Sign("alice", id + " 40 Colissimo 6A1234", ++minute, true));
+  mail.push_back(Sign("alice", Offer("Blue Train, LP"), ++minute, true));
+  mail.push_back(Replay(mail.back()));
+  mail.push_back(Plain("From: bob@example.test\n", "CT 00\n"));
+  for (const auto& id : deals)
+    mail.push_back(Sign("bob", id + " 61", ++minute, true));
+  mail.push_back(Sign("alice", Offer("Giant Steps, CD"), ++minute, false));
+  for (const auto& file : mail) control.Deliver(file);
+  Cmd once = Run(control);
+  ASSERT_EQ(once.status, 0) << once.All();
+  EXPECT_EQ(JsonInt(once.out, "applied"), 2 * kDeals + 2) << once.out;
+
+  // The same mail reaches the other installation two messages at a time,
+  // in the same order, each time before a run that is killed at a random
+  // moment: each run in a process group of its own, killed whole
+  // (SIGKILL), as a service manager stopping it would. Until everything
+  // is delivered and a run ends by itself.
+  const std::string command =
+      "exec env CYBERTROC_NOW=" + cttest::IsoTime(base_ + 60 * kMinute) + " " +
+      cttest::Quote(cttest::kBinary) + " --config " +
+      cttest::Quote(killed.config()) + " run >/dev/null 2>&1";
+  const std::string in_hand =
+      "SELECT count(*) FROM inbox WHERE status = 'new' AND last_error = "
+      "'the run stopped while processing it'";
+  int kills = 0, midway = 0, max_delay_ms = 150;
+  size_t delivered = 0;
+  for (int round = 0; round < 150; ++round) {
+    for (int n = 0; n < 2 && delivered < mail.size(); ++n)
+      killed.Deliver(mail[delivered++]);
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      setpgid(0, 0);
+      execl("/bin/sh", "sh", "-c", command.c_str(), nullptr);
+      _exit(127);
+    }
+    setpgid(pid, pid);
+    std::uniform_int_distribution<int> delay_ms(0, max_delay_ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    kill(-pid, SIGKILL);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    if (WIFEXITED(status)) {
+      ASSERT_EQ(WEXITSTATUS(status), 0) << "round " << round;
+      if (delivered == mail.size()) break;
+      max_delay_ms = std::max(20, max_delay_ms * 2 / 3);
+      continue;
+    }
+    ++kills;
+    // Killed with a message in hand: the case that must cost it nothing.
+    if (killed.SqlCount(in_hand) > 0) ++midway;
+  }
+  std::printf("%d runs killed, %d of them with a message in hand\n", kills,
+              midway);
+  EXPECT_GE(midway, 3) << "the kills must fall inside processing";
+  Cmd last = Run(killed);
+  ASSERT_EQ(last.status, 0) << last.All();
+
+  EXPECT_EQ(EndState(killed), EndState(control));
+  for (const char* query :
+       {"SELECT deal_id || ' ' || kind || ' ' || role || ' ' || amount FROM "
+        "ledger ORDER BY id",
+        "SELECT deal_id || ' ' || payee_role || ' ' || amount || ' ' || "
+        "reason || ' ' || status FROM payouts ORDER BY id",
+        "SELECT id || ' ' || state FROM deals WHERE id IN (SELECT deal_id FROM "
+        "ledger) ORDER BY id",
+        "SELECT count(*) FROM quarantine"})
+    EXPECT_EQ(killed.Sql(query), control.Sql(query)) << query;
+  EXPECT_EQ(control.SqlCount("SELECT count(*) FROM deals WHERE state = "
+                             "'completed'"),
+            kDeals);
 }
 
 }  // namespace

@@ -39,6 +39,21 @@ void GoldenTest::Replies() {
       "2027-01-31 12:00 UTC, 9 attempts; last error: smtp://127.0.0.1:25: "
       "connection refused";
   one("reply-delivery-failed", "delivery_failed", failed);
+  // app/isolation.cpp GiveUp: a message quarantined for failing, to its
+  // bound sender and to the operator.
+  notify::MessageInput not_applied;
+  not_applied.recipient_email = "bob@example.test";
+  not_applied.to_actor = true;
+  not_applied.reason = "<m1@example.test>, 2027-01-31 12:00 UTC";
+  one("reply-not-applied", "not_applied", not_applied);
+  notify::MessageInput quarantined;
+  quarantined.recipient_role = core::kOperatorRole;
+  quarantined.recipient_email = kOperator;
+  quarantined.reason =
+      "message <m1@example.test> from bob@example.test, received 2027-01-31 "
+      "12:00 UTC: processing failed 3 times: it stopped the process that "
+      "handled it alone (signal 9: Killed)";
+  one("reply-processing-failed", "processing_failed", quarantined);
   // app/accounts.cpp: the answers to "CT 03" and the notice of a change.
   notify::MessageInput account;
   account.recipient_email = "bob@example.test";
