@@ -12,7 +12,7 @@ build_packages=(
   libspdlog-dev libfmt-dev libtomlplusplus-dev libkainjow-mustache-dev
   libgnutls28-dev
   libgtest-dev googletest nlohmann-json3-dev
-  libqrencode-dev libxml2-dev zlib1g-dev
+  libqrencode-dev libxml2-dev zlib1g-dev libicu-dev
   # The libFuzzer targets (tests/fuzz): clang 16 (clang 14 cannot compile
   # our C++23, see tests/fuzz/clang.cmake) and its sanitizer runtimes.
   clang-16 libclang-rt-16-dev

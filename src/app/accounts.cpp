@@ -6,6 +6,7 @@
 #include "app/outbox.h"
 #include "core/limits.h"
 #include "money/iban.h"
+#include "money/pain001.h"
 #include "store/repos.h"
 
 namespace ct::app {
@@ -29,6 +30,17 @@ Result<CheckedAccount> Check(const core::AccountText& text) {
     bic = *parsed;
   }
   CT_TRY(core::CheckFreeText("name", text.name, kMaxHolderChars));
+  // Refused now, while the party can correct it, rather than found out when
+  // a payout is due (the file would then name the party's address).
+  if (!text.name.empty()) {
+    auto written = money::SepaName(text.name);
+    if (!written && written.error().kind == ErrorKind::kInvalidInput)
+      return Fail(ErrorKind::kInvalidInput,
+                  "name: " + written.error().message +
+                      ". Write the account holder's name as your bank has "
+                      "it, or leave out the name: line");
+    CT_TRY(written);
+  }
   return CheckedAccount{*iban, bic, text.name};
 }
 

@@ -68,14 +68,18 @@ Result<ImportReport> ImportStatement(Context& ctx,
 Result<std::string> PayoutHold(Context& ctx, const store::PayoutRecord& p);
 
 // The pending payouts that have an account and no hold, as
-// pain.001.001.03.
+// pain.001.001.03, names transliterated into its character set; a payee
+// name that keeps nothing readable gives way to the address (noted). A
+// payout that cannot be written is left out; the others are written.
 struct SepaExport {
   std::string xml;                    // "" when no payout could go in it
   std::vector<int64_t> included;      // payout ids, in the file's order
   std::vector<std::string> left_out;  // one line per payout left out, why
   std::vector<std::string> notes;     // included, but worth a look
 };
-// kConfig without money.pay_to_iban / pay_to_name or outside the euro.
+// kConfig without money.pay_to_iban / pay_to_name, with a pay_to_name the
+// file cannot write (config::SepaPayToName, as `check`), or outside the
+// euro; kInternal when ICU cannot transliterate.
 Result<SepaExport> ExportSepa(Context& ctx);
 
 }  // namespace ct::app

@@ -5,6 +5,8 @@
 #include "app/accounts.h"
 #include "app/bank_files.h"
 #include "app/logging.h"
+#include "config/money.h"
+#include "core/limits.h"
 #include "money/pain001.h"
 #include "store/money_repos.h"
 #include "store/repos.h"
@@ -25,6 +27,10 @@ Result<money::SepaParty> Debtor(const Context& ctx) {
     return Fail(ErrorKind::kConfig,
                 "payouts --sepa: set money.pay_to_iban and money.pay_to_name "
                 "(the account the transfers are paid from)");
+  // The same test as `check`: what it lets through, the file can write.
+  auto name = config::SepaPayToName(bank);
+  if (!name)
+    return Fail(name.error().kind, "payouts --sepa: " + name.error().message);
   return money::SepaParty{bank.pay_to_name, *iban, bank.pay_to_bic};
 }
 
@@ -41,8 +47,35 @@ std::string Remittance(const store::PayoutRecord& p) {
   return p.deal_id + " " + reason;
 }
 
-// The transfer of payout `p`, or why it stays out of the file.
-Result<std::optional<money::SepaTransfer>> Transfer(
+// The name the file gives the payee: the account holder's, or the address
+// when none was given or nothing readable is left of it (an account
+// registered before such names were refused), with a note. kInvalidInput
+// when the address cannot stand in either.
+Result<std::string> PayeeName(const store::PayoutRecord& p,
+                              const std::string& holder, SepaExport& out) {
+  if (holder.empty()) return p.payee_email;
+  auto written = money::SepaName(holder);
+  if (written) return holder;
+  if (written.error().kind != ErrorKind::kInvalidInput)
+    return std::unexpected(written.error());
+  auto address = money::SepaName(p.payee_email);
+  if (!address && address.error().kind == ErrorKind::kInvalidInput)
+    return Fail(ErrorKind::kInvalidInput,
+                fmt::format("neither the account holder's name '{}' nor the "
+                            "address keeps a letter or digit in a SEPA "
+                            "transfer",
+                            core::Excerpt(holder)));
+  CT_TRY(address);
+  out.notes.push_back(fmt::format(
+      "{}: the account holder's name '{}' keeps no letter or digit in a SEPA "
+      "transfer; the file names {} instead",
+      Describe(p), core::Excerpt(holder), p.payee_email));
+  return p.payee_email;
+}
+
+// The account payout `p` goes to, or nullopt when it stays out of the file
+// (said in out.left_out).
+Result<std::optional<store::PayoutAccountRecord>> AccountFor(
     Context& ctx, const store::PayoutRecord& p, SepaExport& out) {
   if (p.payee_role == core::kOperatorRole) {
     out.left_out.push_back(Describe(p) +
@@ -57,26 +90,53 @@ Result<std::optional<money::SepaTransfer>> Transfer(
   }
   auto account = PayoutAccountOf(ctx, p.payee_email);
   CT_TRY(account);
-  auto iban = *account ? money::ParseIban((*account)->iban)
-                       : Fail(ErrorKind::kNotFound, "");
-  if (!iban) {
+  if (!*account || !money::ParseIban((*account)->iban)) {
     out.left_out.push_back(Describe(p) + ": no account registered: ask " +
                            p.payee_email);
     return std::nullopt;
   }
+  return account;
+}
+
+// The transfer to `account`. kInvalidInput when it cannot be written.
+Result<money::SepaTransfer> TransferTo(
+    const store::PayoutRecord& p, const store::PayoutAccountRecord& account,
+    SepaExport& out) {
+  auto iban = money::ParseIban(account.iban);
+  CT_TRY(iban);
+  auto name = PayeeName(p, account.name, out);
+  CT_TRY(name);
+  money::SepaTransfer transfer{money::PayoutReference(p.id),
+                               {*name, *iban, account.bic},
+                               p.amount,
+                               Remittance(p)};
+  CT_TRY(money::CheckSepaTransfer(transfer));
+  return transfer;
+}
+
+// The transfer of payout `p`, or why it stays out of the file: one payout
+// that cannot be written never keeps the others out.
+Result<std::optional<money::SepaTransfer>> Transfer(
+    Context& ctx, const store::PayoutRecord& p, SepaExport& out) {
+  auto account = AccountFor(ctx, p, out);
+  CT_TRY(account);
+  if (!*account) return std::nullopt;
+  auto transfer = TransferTo(p, **account, out);
+  if (!transfer && transfer.error().kind == ErrorKind::kInvalidInput) {
+    out.left_out.push_back(
+        fmt::format("{}: {}; pay by hand and `payout-done {} --ref …`",
+                    Describe(p), transfer.error().message, p.id));
+    return std::nullopt;
+  }
+  CT_TRY(transfer);
   auto pending = store::AccountRepo(ctx.db).Pending(p.payee_email);
   CT_TRY(pending);
   if (*pending)
-    out.notes.push_back(
-        fmt::format("{}: paid to {}; a change of account for {} applies {}",
-                    Describe(p), iban->Masked(), p.payee_email,
-                    core::FormatHumanTime((*pending)->effective)));
-  const std::string name =
-      (*account)->name.empty() ? p.payee_email : (*account)->name;
-  return money::SepaTransfer{money::PayoutReference(p.id),
-                             {name, *iban, (*account)->bic},
-                             p.amount,
-                             Remittance(p)};
+    out.notes.push_back(fmt::format(
+        "{}: paid to {}; a change of account for {} applies {}", Describe(p),
+        transfer->creditor.iban.Masked(), p.payee_email,
+        core::FormatHumanTime((*pending)->effective)));
+  return std::move(*transfer);
 }
 
 // The same payouts give the same message id, which banks refuse twice:

@@ -15,6 +15,7 @@
 #include "app/context.h"
 #include "app/run.h"
 #include "cli/common.h"
+#include "config/money.h"
 #include "crypto/import.h"
 #include "crypto/keyring.h"
 #include "crypto/runner.h"
@@ -97,7 +98,9 @@ Result<std::string> CheckOperatorKey(const config::Config& config) {
 }
 
 // [money] pay_to_*: checked when the config was read (IBAN mod-97 and
-// length, BIC format); says what deposit requests will show.
+// length, BIC format); says what deposit requests will show. In euro, the
+// name must also survive the SEPA file's character set, as `payouts
+// --sepa` will write it (shown when it differs).
 Result<std::string> CheckMoney(const config::Config& config) {
   const config::BankConfig& bank = config.bank;
   if (bank.pay_to_iban.empty())
@@ -107,7 +110,13 @@ Result<std::string> CheckMoney(const config::Config& config) {
   auto iban = money::ParseIban(bank.pay_to_iban);
   if (!iban) return Fail(ErrorKind::kConfig, iban.error().message);
   const bool euro = config.policy.money.currency == "EUR";
-  return fmt::format("pay to {}, {}{}{}", iban->Grouped(), bank.pay_to_name,
+  std::string name = bank.pay_to_name;
+  if (euro) {
+    auto in_file = config::SepaPayToName(bank);
+    CT_TRY(in_file);
+    if (*in_file != name) name += " (in SEPA files: " + *in_file + ")";
+  }
+  return fmt::format("pay to {}, {}{}{}", iban->Grouped(), name,
                      bank.pay_to_bic.empty() ? "" : ", BIC " + bank.pay_to_bic,
                      euro ? "" : "; not in EUR: no QR code, no SEPA file");
 }

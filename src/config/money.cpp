@@ -4,6 +4,7 @@
 
 #include "core/limits.h"
 #include "money/iban.h"
+#include "money/pain001.h"
 
 namespace ct::config {
 namespace {
@@ -149,6 +150,15 @@ Result<void> CheckBank(const BankConfig& bank) {
     return Fail(ErrorKind::kConfig,
                 "money.pay_to_bic: set money.pay_to_iban as well");
   return {};
+}
+
+Result<std::string> SepaPayToName(const BankConfig& bank) {
+  auto name = money::SepaName(bank.pay_to_name);
+  if (!name && name.error().kind == ErrorKind::kInvalidInput)
+    return Fail(ErrorKind::kConfig,
+                "money.pay_to_name: " + name.error().message +
+                    "; write the account holder's name as the bank has it");
+  return name;
 }
 
 }  // namespace ct::config

@@ -42,6 +42,13 @@ const std::map<std::string, BankSetter>& BankKeys();
 // account holder's name (the EPC QR code and SEPA files require one).
 Result<void> CheckBank(const BankConfig& bank);
 
+// money.pay_to_name as SEPA files write it (money::SepaName: transliterated
+// into Latin letters). kConfig naming the key when nothing readable is left
+// of it. `check` and `payouts --sepa` both ask here, so that check refuses
+// exactly the names the file cannot carry. Not part of CheckBank: deposit
+// requests and their QR codes carry the name in UTF-8, as written.
+Result<std::string> SepaPayToName(const BankConfig& bank);
+
 }  // namespace ct::config
 
 #endif  // CYBERTROC_CONFIG_MONEY_H_

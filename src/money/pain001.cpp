@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <array>
-#include <sstream>
+#include <algorithm>
 
+#include "core/limits.h"
+#include "money/transliterate.h"
 #include "money/xml.h"
 
 namespace ct::money {
@@ -13,53 +14,19 @@ namespace {
 constexpr char kNamespace[] = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
 constexpr size_t kMax35 = 35, kMax70 = 70, kMax140 = 140;
 
-// ASCII forms of U+00C0..U+017F (Latin-1 Supplement letters and Latin
-// Extended-A), one word per code point, "_" for a blank.
-constexpr std::string_view kLatin =
-    "A A A A A A AE C E E E E I I I I D N O O O O O _ O U U U U Y TH ss "
-    "a a a a a a ae c e e e e i i i i d n o o o o o _ o u u u u y th y "
-    "A a A a A a C c C c C c C c D d D d E e E e E e E e E e G g G g G g "
-    "G g H h H h I i I i I i I i I i IJ ij J j K k k L l L l L l L l L l "
-    "N n N n N n n N n O o O o O o OE oe R r R r R r S s S s S s S s T t "
-    "T t T t U u U u U u U u U u U u W w Y y Y Z z Z z Z z s";
-
-const std::array<std::string, 192>& LatinTable() {
-  static const std::array<std::string, 192> table = [] {
-    std::array<std::string, 192> t;
-    std::istringstream words{std::string(kLatin)};
-    for (auto& entry : t) {
-      words >> entry;
-      if (entry == "_") entry = " ";
-    }
-    return t;
-  }();
-  return table;
+bool LetterOrDigit(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
 }
 
 bool SepaAllowed(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') ||
+  return LetterOrDigit(c) ||
          std::string_view("/-?:().,'+ ").find(c) != std::string_view::npos;
-}
-
-// Decodes one UTF-8 code point at `i` (advancing it); U+FFFD when broken.
-char32_t NextCodePoint(std::string_view s, size_t& i) {
-  const auto c = static_cast<unsigned char>(s[i++]);
-  if (c < 0x80) return c;
-  const int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
-  if (extra < 0) return 0xFFFD;
-  char32_t cp = c & (0x3F >> extra);
-  for (int k = 0; k < extra; ++k) {
-    if (i >= s.size() || (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80)
-      return 0xFFFD;
-    cp = (cp << 6) | (static_cast<unsigned char>(s[i++]) & 0x3F);
-  }
-  return cp;
 }
 
 void WriteParty(xml::Writer& w, const char* party, const char* account,
                 const char* agent, const SepaParty& p) {
-  w.Start(party).Element("Nm", SepaText(p.name, kMax70)).End();
+  w.Start(party).Element("Nm", p.name).End();
   w.Start(account).Start("Id").Element("IBAN", p.iban.electronic()).End().End();
   w.Start(agent).Start("FinInstnId");
   if (p.bic.empty())
@@ -71,8 +38,7 @@ void WriteParty(xml::Writer& w, const char* party, const char* account,
 
 void WriteTransfer(xml::Writer& w, const SepaTransfer& t) {
   w.Start("CdtTrfTxInf");
-  w.Start("PmtId").Element("EndToEndId", SepaText(t.end_to_end_id, kMax35));
-  w.End();
+  w.Start("PmtId").Element("EndToEndId", t.end_to_end_id).End();
   w.Start("Amt").Start("InstdAmt").Attribute("Ccy", "EUR");
   w.Text(t.amount.ToString()).End().End();
   if (!t.creditor.bic.empty())
@@ -81,13 +47,13 @@ void WriteTransfer(xml::Writer& w, const SepaTransfer& t) {
         .Element("BIC", t.creditor.bic)
         .End()
         .End();
-  w.Start("Cdtr").Element("Nm", SepaText(t.creditor.name, kMax70)).End();
+  w.Start("Cdtr").Element("Nm", t.creditor.name).End();
   w.Start("CdtrAcct")
       .Start("Id")
       .Element("IBAN", t.creditor.iban.electronic())
       .End()
       .End();
-  w.Start("RmtInf").Element("Ustrd", SepaText(t.remittance, kMax140)).End();
+  w.Start("RmtInf").Element("Ustrd", t.remittance).End();
   w.End();
 }
 
@@ -100,65 +66,101 @@ core::Money Total(const SepaBatch& batch) {
 Result<void> CheckBatch(const SepaBatch& batch) {
   if (batch.transfers.empty())
     return Fail(ErrorKind::kInvalidInput, "pain.001: no transfer to write");
-  if (SepaText(batch.debtor.name, kMax70).empty())
-    return Fail(ErrorKind::kInvalidInput, "pain.001: the debtor has no name");
-  for (const auto& t : batch.transfers) {
-    if (t.amount.minor() <= 0)
-      return Fail(ErrorKind::kInvalidInput,
-                  "pain.001: transfer " + t.end_to_end_id + " is not positive");
-    if (SepaText(t.creditor.name, kMax70).empty())
-      return Fail(ErrorKind::kInvalidInput,
-                  "pain.001: transfer " + t.end_to_end_id + " has no name");
-  }
+  if (auto name = SepaName(batch.debtor.name); !name)
+    return Fail(name.error().kind,
+                "pain.001: the debtor's name: " + name.error().message);
+  for (const auto& t : batch.transfers)
+    if (auto ok = CheckSepaTransfer(t); !ok)
+      return Fail(ok.error().kind, "pain.001: transfer " + t.end_to_end_id +
+                                       ": " + ok.error().message);
   return {};
+}
+
+Result<void> Reduce(std::string& field, size_t max_chars) {
+  auto text = SepaText(field, max_chars);
+  CT_TRY(text);
+  field = std::move(*text);
+  return {};
+}
+
+// `batch` with every text as the file writes it.
+Result<SepaBatch> AsWritten(SepaBatch batch) {
+  CT_TRY(Reduce(batch.message_id, kMax35));
+  CT_TRY(Reduce(batch.debtor.name, kMax70));
+  for (auto& t : batch.transfers) {
+    CT_TRY(Reduce(t.end_to_end_id, kMax35));
+    CT_TRY(Reduce(t.creditor.name, kMax70));
+    CT_TRY(Reduce(t.remittance, kMax140));
+  }
+  return batch;
 }
 
 }  // namespace
 
-std::string SepaText(std::string_view text, size_t max_chars) {
+Result<std::string> SepaText(std::string_view text, size_t max_chars) {
+  auto latin = ToLatinAscii(text);
+  CT_TRY(latin);
+  // What transliteration left outside the set (emoji, symbols, broken
+  // UTF-8) becomes a blank, byte by byte: blanks collapse anyway.
   std::string out;
-  for (size_t i = 0; i < text.size();) {
-    const char32_t cp = NextCodePoint(text, i);
-    std::string piece = " ";
-    if (cp < 0x80 && SepaAllowed(static_cast<char>(cp)))
-      piece = std::string(1, static_cast<char>(cp));
-    else if (cp >= 0xC0 && cp <= 0x17F)
-      piece = LatinTable()[cp - 0xC0];
-    for (char c : piece) {
-      if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
-      out += c;
-    }
+  for (char c : *latin) {
+    if (!SepaAllowed(c)) c = ' ';
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
   if (out.size() > max_chars) out.resize(max_chars);
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
 
-Result<std::string> WritePain001(const SepaBatch& batch) {
-  CT_TRY(CheckBatch(batch));
-  const std::string count = std::to_string(batch.transfers.size());
-  const std::string sum = Total(batch).ToString();
+Result<std::string> SepaName(std::string_view name) {
+  auto text = SepaText(name, kMax70);
+  CT_TRY(text);
+  if (std::ranges::none_of(*text, LetterOrDigit))
+    return Fail(ErrorKind::kInvalidInput,
+                fmt::format("nothing of '{}' can be written in a SEPA "
+                            "transfer: no letter or digit is left once it is "
+                            "written in Latin letters",
+                            core::Excerpt(name)));
+  return text;
+}
+
+Result<void> CheckSepaTransfer(const SepaTransfer& transfer) {
+  if (transfer.amount.minor() <= 0)
+    return Fail(ErrorKind::kInvalidInput, "the amount is not positive");
+  if (auto name = SepaName(transfer.creditor.name); !name)
+    return std::unexpected(name.error());
+  return {};
+}
+
+Result<std::string> WritePain001(const SepaBatch& raw) {
+  CT_TRY(CheckBatch(raw));
+  auto batch = AsWritten(raw);
+  CT_TRY(batch);
+  auto payment_id = SepaText(raw.message_id + "-1", kMax35);
+  CT_TRY(payment_id);
+  const std::string count = std::to_string(batch->transfers.size());
+  const std::string sum = Total(*batch).ToString();
   xml::Writer w;
   w.Start("Document").Attribute("xmlns", kNamespace);
   w.Start("CstmrCdtTrfInitn");
   w.Start("GrpHdr")
-      .Element("MsgId", SepaText(batch.message_id, kMax35))
-      .Element("CreDtTm", core::FormatIsoTime(batch.created).substr(0, 19))
+      .Element("MsgId", batch->message_id)
+      .Element("CreDtTm", core::FormatIsoTime(batch->created).substr(0, 19))
       .Element("NbOfTxs", count)
       .Element("CtrlSum", sum);
-  w.Start("InitgPty").Element("Nm", SepaText(batch.debtor.name, kMax70)).End();
+  w.Start("InitgPty").Element("Nm", batch->debtor.name).End();
   w.End();  // GrpHdr
   w.Start("PmtInf")
-      .Element("PmtInfId", SepaText(batch.message_id + "-1", kMax35))
+      .Element("PmtInfId", *payment_id)
       .Element("PmtMtd", "TRF")
       .Element("NbOfTxs", count)
       .Element("CtrlSum", sum);
   w.Start("PmtTpInf").Start("SvcLvl").Element("Cd", "SEPA").End().End();
-  w.Element("ReqdExctnDt", batch.execution_date);
-  WriteParty(w, "Dbtr", "DbtrAcct", "DbtrAgt", batch.debtor);
+  w.Element("ReqdExctnDt", batch->execution_date);
+  WriteParty(w, "Dbtr", "DbtrAcct", "DbtrAgt", batch->debtor);
   w.Element("ChrgBr", "SLEV");
-  for (const auto& t : batch.transfers) WriteTransfer(w, t);
+  for (const auto& t : batch->transfers) WriteTransfer(w, t);
   w.End().End().End();  // PmtInf, CstmrCdtTrfInitn, Document
   return w.Finish();
 }

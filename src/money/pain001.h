@@ -39,14 +39,27 @@ struct SepaBatch {
 
 // The pain.001.001.03 document, UTF-8. Text fields are reduced to the SEPA
 // character set (SepaText) and cut to their sizes. kInvalidInput for an
-// empty batch, a non-positive amount or a missing name.
+// empty batch, or a debtor or transfer that CheckSepaTransfer / SepaName
+// refuse; kInternal when the text cannot be transliterated at all.
 Result<std::string> WritePain001(const SepaBatch& batch);
 
 // `text` in the character set every SEPA bank must accept (EPC "Latin"
-// set: a-z A-Z 0-9 / - ? : ( ) . , ' + and space): accented Latin letters
-// lose their accents, anything else becomes a space; blanks collapse; at
-// most `max_chars` characters.
-std::string SepaText(std::string_view text, size_t max_chars);
+// set: a-z A-Z 0-9 / - ? : ( ) . , ' + and space): first transliterated
+// into Latin letters ("Дмитрий" -> "Dmitrij", "Zoé" -> "Zoe", see
+// ToLatinAscii), then anything else becomes a space; blanks collapse; at
+// most `max_chars` characters. kInternal when ICU cannot transliterate.
+Result<std::string> SepaText(std::string_view text, size_t max_chars);
+
+// `name` (of an account holder) as a SEPA file writes it: SepaText, 70
+// characters. kInvalidInput, saying so in plain words, when it keeps no
+// letter or digit (emoji, symbols only): a bank pays no one called "-".
+// Registration, `check` and the file all ask here, so that they agree.
+Result<std::string> SepaName(std::string_view name);
+
+// Whether `transfer` can go in a file: a positive amount and a payee name
+// SepaName keeps. kInvalidInput saying why; the batch is written without
+// it (WritePain001 refuses a whole batch for one bad transfer).
+Result<void> CheckSepaTransfer(const SepaTransfer& transfer);
 
 }  // namespace ct::money
 

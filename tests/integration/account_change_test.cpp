@@ -221,4 +221,30 @@ TEST_F(AccountChangeTest, BadAccountsAreRefusedAndNothingStored) {
   EXPECT_NE(op[0].find("money.pay_to_iban"), std::string::npos) << op[0];
 }
 
+// Regression: a holder's name in another script reduced to nothing in the
+// SEPA file and stopped every transfer. Such a name is registered (the
+// file writes it in Latin letters); one that keeps no letter or digit even
+// then is refused with the reason, while the party can still correct it.
+TEST_F(AccountChangeTest, ANameNoBankTransferCanCarryIsRefused) {
+  if (Stopped()) return;
+  Mail("bob", "CT 03 GB82 WEST 1234 5698 7654 32\nname: Дмитрий Иванов\n");
+  Mail("carol", "CT 03 DE89 3704 0044 0532 0130 00\nname: 🙂🎉\n");
+  ASSERT_NO_FATAL_FAILURE(Run(0, 1, 1));
+  EXPECT_EQ(ct_->Sql("SELECT email || ' ' || name FROM payout_accounts"),
+            (std::vector<std::string>{"bob@example.test Дмитрий Иванов"}));
+  const auto bob = MailTo("bob@example.test");
+  ASSERT_EQ(bob.size(), 1u);
+  EXPECT_TRUE(bob[0].starts_with("account_registered|reply|")) << bob[0];
+  const auto carol = MailTo("carol@example.test");
+  ASSERT_EQ(carol.size(), 1u);
+  EXPECT_NE(
+      carol[0].find("name: nothing of '🙂🎉' can be written in a SEPA "
+                    "transfer: no letter or digit is left once it is "
+                    "written in Latin letters. Write the account "
+                    "holder's name as your bank has it, or leave out "
+                    "the name: line"),
+      std::string::npos)
+      << carol[0];
+}
+
 }  // namespace

@@ -117,5 +117,27 @@ TEST_F(ConfigMoneyTest, BadValuesNameTheKey) {
   }
 }
 
+// A pay_to_name in any script is read as written (deposit requests and QR
+// codes carry it in UTF-8); SEPA files write it transliterated, and one
+// that keeps no letter or digit is a configuration mistake `check` and
+// `payouts --sepa` report alike.
+TEST_F(ConfigMoneyTest, PayToNameAsSepaFilesWriteIt) {
+  BankConfig bank;
+  bank.pay_to_name = "Δ株";
+  EXPECT_EQ(SepaPayToName(bank), "D zhu");
+  bank.pay_to_name = "🙂🎉";
+  auto emoji = SepaPayToName(bank);
+  ASSERT_FALSE(emoji);
+  EXPECT_EQ(emoji.error().kind, ErrorKind::kConfig);
+  EXPECT_TRUE(emoji.error().message.starts_with(
+      "money.pay_to_name: nothing of '🙂🎉' can be written"))
+      << emoji.error().message;
+  auto config = LoadText(
+      "[money]\npay_to_iban = FR7630006000011234567890189\n"
+      "pay_to_name = 🙂🎉\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->bank.pay_to_name, "🙂🎉");
+}
+
 }  // namespace
 }  // namespace ct::config

@@ -190,8 +190,57 @@ TEST(Pain001BadInputTest, EmptyOrBrokenBatchesAreRefused) {
   b.transfers[1].amount = {};
   EXPECT_FALSE(WritePain001(b));
   b = Batch();
-  b.debtor.name = "日本";  // nothing left in the SEPA set
+  b.debtor.name = "🙂🎉";  // nothing left in the SEPA set
   EXPECT_FALSE(WritePain001(b));
+  b = Batch();
+  b.transfers[0].creditor.name = "★";
+  auto one_bad = WritePain001(b);
+  ASSERT_FALSE(one_bad);
+  EXPECT_NE(one_bad.error().message.find("transfer 41: nothing of '★'"),
+            std::string::npos)
+      << one_bad.error().message;
+}
+
+// Regression: a name in another script reduced to nothing and stopped the
+// whole file ("transfer CT-PAYOUT-1 has no name"). It is transliterated.
+TEST_F(Pain001Test, NamesInOtherScriptsAreTransliterated) {
+  SepaBatch b = Batch();
+  b.debtor.name = "Δ株";
+  b.transfers[0].creditor.name = "Дмитрий Иванов";
+  b.transfers[1].creditor.name = "日本";
+  ASSERT_TRUE(CheckSepaTransfer(b.transfers[0]));
+  auto xml = WritePain001(b);
+  ASSERT_TRUE(xml) << xml.error().message;
+  ASSERT_NO_FATAL_FAILURE(Write(*xml));
+  const std::string pmt = P({"Document", "CstmrCdtTrfInitn", "PmtInf"});
+  EXPECT_EQ(
+      XPath("string(" +
+            P({"Document", "CstmrCdtTrfInitn", "GrpHdr", "InitgPty", "Nm"}) +
+            ")"),
+      "D zhu");
+  EXPECT_EQ(XPath("string(" + pmt + P({"Dbtr", "Nm"}) + ")"), "D zhu");
+  EXPECT_EQ(XPath("string(" + pmt + P({"CdtTrfTxInf"}) + "[1]" +
+                  P({"Cdtr", "Nm"}) + ")"),
+            "Dmitrij Ivanov");
+  EXPECT_EQ(XPath("string(" + pmt + P({"CdtTrfTxInf"}) + "[2]" +
+                  P({"Cdtr", "Nm"}) + ")"),
+            "ri ben");
+}
+
+TEST(CheckSepaTransferTest, SaysWhyATransferCannotBeWritten) {
+  SepaTransfer t = Batch().transfers[0];
+  EXPECT_TRUE(CheckSepaTransfer(t));
+  t.creditor.name = "🙂";
+  auto nameless = CheckSepaTransfer(t);
+  ASSERT_FALSE(nameless);
+  EXPECT_EQ(nameless.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(nameless.error().message.find("no letter or digit"),
+            std::string::npos);
+  t = Batch().transfers[0];
+  t.amount = {};
+  auto zero = CheckSepaTransfer(t);
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().message, "the amount is not positive");
 }
 
 TEST(SepaTextTest, Transliterates) {
