@@ -3,13 +3,16 @@
 // (tests/harness/sign.sh): a party's 100 KB Message-ID and a long item must
 // not make a header line longer than 998 octets; an item or tracking text
 // over its limit or with a control character, or an offer naming the
-// escrow, is refused by a reply that says which field and why; a From in the
-// RFC 5322 comment form is read; outbox.from with a non-ASCII name keeps its
-// address out of the encoded-word. Skips when gpg is missing.
+// escrow (however its address is spelt), is refused by a reply that says
+// which field and why; a From in the RFC 5322 comment form is read;
+// outbox.from with a non-ASCII name keeps its address out of the
+// encoded-word. Skips when gpg is missing.
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <ctime>
+#include <iterator>
+#include <utility>
 #include <vmime/vmime.hpp>
 
 #include "cli_fixture.h"
@@ -222,6 +225,52 @@ TEST_F(OutsideTextTest, Issue8RefusalsSayTheFieldAndTheLimit) {
     EXPECT_NE(replies.find(why), std::string::npos) << why << "\n" << replies;
   }
   EXPECT_EQ(replies.find("Bcc: victim"), std::string::npos) << replies;
+}
+
+// Found by an outside probe: an offer naming the escrow by another spelling
+// of its address ("escrow@example.test.", an IP literal...) was opened, and
+// the offer mailed to the escrow itself. Every spelling is now refused with
+// the reason, as the operator's address is, and nothing reaches the escrow.
+TEST_F(OutsideTextTest, OffersNamingTheEscrowAnyHowAreRefused) {
+  const std::string escrow_reason =
+      "buyer: escrow@example.test is the escrow's own address and cannot be "
+      "a party of a deal";
+  const std::pair<std::string, std::string> kCases[] = {
+      {"buyer: escrow@example.test.", escrow_reason},
+      {"buyer: ESCROW@example.test", escrow_reason},
+      {"buyer: \"escrow\"@example.test", escrow_reason},
+      {"buyer: escrow+deals@example.test",
+       "buyer: escrow+deals@example.test is the escrow's own address"},
+      {"buyer: escrow@[127.0.0.1]",
+       "buyer: 'escrow@[127.0.0.1]' is not an e-mail address: address "
+       "literals ('[127.0.0.1]') are not supported"},
+      {"buyer: Operator@Example.test.",
+       "buyer: operator@example.test is the operator's address and cannot "
+       "be a party of a deal"},
+      {"buyer: bob@example.test\nreferrer: \"operator\"@example.test",
+       "referrer: operator@example.test is the operator's address and "
+       "cannot be a referrer"},
+  };
+  for (const auto& [fields, why] : kCases)
+    Mail("CT 10 SALE\n" + fields + "\nprice: 5\nitem: CD\n",
+         "alice@example.test");
+  CliRun run = Cli({"--json", "run"}, NowIso());
+  ASSERT_EQ(run.status, 0) << run.err;
+  const int cases = static_cast<int>(std::size(kCases));
+  EXPECT_EQ(JsonInt(run.out, "refused"), cases) << run.out;
+  EXPECT_EQ(JsonInt(run.out, "applied"), 0) << run.out;
+  EXPECT_EQ(ParseJson(Cli({"--json", "list"}, NowIso()).out), Json::array());
+
+  std::string replies;
+  const auto sent = Sent();
+  EXPECT_EQ(static_cast<int>(sent.size()), cases) << "one refusal each";
+  for (const std::string& raw : sent) {
+    const ct::mail::Entity top = ct::mail::ParseEntity(raw);
+    EXPECT_EQ(top.Header("To"), "alice@example.test");
+    replies += BodyText(raw) + "\n";
+  }
+  for (const auto& [fields, why] : kCases)
+    EXPECT_NE(replies.find(why), std::string::npos) << why << "\n" << replies;
 }
 
 }  // namespace
