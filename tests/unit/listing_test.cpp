@@ -79,6 +79,44 @@ TEST(ListingTest, BadFieldsAreRefusedWithTheirName) {
   }
 }
 
+// Title, wants and tags are shown in mail and on the catalogue page: text
+// direction controls are refused there, naming the field.
+TEST(ListingTest, DirectionControlsAreRefusedInTitlesAndTags) {
+  struct Case {
+    std::string key, value;
+  } cases[] = {
+      {"item", "Kind of Blue \u202Egpj.exe"},
+      {"tags", "jazz \u2066cd\u2069"},
+      {"tags", "\u202Bmiles"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.key);
+    auto f = SaleFields();
+    f[c.key] = c.value;
+    auto l = ListingFromFields("sale", f, "alice@example.org", "EUR", kNow);
+    ASSERT_FALSE(l);
+    EXPECT_EQ(l.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_EQ(l.error().message, c.key +
+                                     ": text direction controls (U+202A to "
+                                     "U+202E, U+2066 to U+2069) are not "
+                                     "allowed");
+  }
+  std::map<std::string, std::string> f = {
+      {"give", "LP \u202Dx"}, {"wants", "any Coltrane LP"}, {"value", "20"}};
+  auto give =
+      ListingFromFields("exchange", f, "alice@example.org", "EUR", kNow);
+  ASSERT_FALSE(give);
+  EXPECT_TRUE(give.error().message.starts_with("give: text direction"))
+      << give.error().message;
+  f["give"] = "LP";
+  f["wants"] = "CD \u2067x";
+  auto wants =
+      ListingFromFields("exchange", f, "alice@example.org", "EUR", kNow);
+  ASSERT_FALSE(wants);
+  EXPECT_TRUE(wants.error().message.starts_with("wants: text direction"))
+      << wants.error().message;
+}
+
 // "CL-… 08 EMAIL" names the interested person by any spelling of their
 // address: it is read canonical, as the interests are stored.
 TEST(ListingTest, LockReadsTheAddressCanonical) {

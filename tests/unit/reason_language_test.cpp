@@ -284,6 +284,8 @@ TEST_F(ReasonLanguageTest, EveryAddressRefusalIsFrench) {
   }
   Command(std::string(kListing) + " 08 bob@[127.0.0.1]");
   Command(std::string(kListing) + " 08 \"bob smith\"@example.test");
+  Listing("sale", {{"item", "CD \u202E"}, {"price", "5"}});
+  Listing("sale", {{"item", "CD"}, {"price", "5"}, {"tags", "\u2066x"}});
   ASSERT_GT(reasons_.size(), 50u);
   for (const std::string& english : reasons_) {
     const std::string french = notify::TranslateReason(fr_, english);
