@@ -39,8 +39,8 @@ Result<core::Refusal> RecordRating(Context& ctx, const core::CaseRules& rules,
                                    const std::string& email);
 
 // Fills the fee of the moderator an offer names from the operator's list;
-// kInvalidInput when it is not listed, or when the moderator or referrer is
-// not an address or is the escrow's or the operator's.
+// kInvalidInput when it is not listed. REQUIRES: the offer's addresses
+// passed core::OutsideAddress (canonical, not ours).
 Result<void> FillTrustTerms(Context& ctx, core::Offer& offer);
 
 // The language mail to `role` of `deal` is written in: the moderator's own

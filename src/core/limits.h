@@ -63,15 +63,18 @@ inline constexpr size_t kMaxSecretFileBytes = size_t{64} << 10;   // 64 KiB
 inline constexpr size_t kMaxStatementFileBytes = size_t{32} << 20;  // 32 MiB
 
 // Checks one free text: valid UTF-8, no control characters (C0 including
-// tab, CR and LF; DEL; C1), at most `max_chars` characters. kInvalidInput
-// naming `field` and the limit, e.g. "item: at most 200 characters (this
-// one has 1000)". Nothing is ever trimmed or replaced silently.
+// tab, CR and LF; DEL; C1), no text direction controls (U+202A..U+202E,
+// U+2066..U+2069: they make a reader see the text in another order), at
+// most `max_chars` characters. kInvalidInput naming `field` and the limit,
+// e.g. "item: at most 200 characters (this one has 1000)". Nothing is ever
+// trimmed or replaced silently.
 Result<void> CheckFreeText(std::string_view field, std::string_view text,
                            size_t max_chars);
 
 // Outside text quoted back in an error message or a refusal: at most
-// `max_chars` characters ("…" marks a cut), control characters shown as
-// '?', so that a 100 KB field is never echoed whole.
+// `max_chars` characters ("…" marks a cut), control characters and text
+// direction controls shown as '?', so that a 100 KB field is never echoed
+// whole.
 std::string Excerpt(std::string_view text, size_t max_chars = 40);
 
 // Number of code points of valid UTF-8 `text`.

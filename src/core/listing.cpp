@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/address.h"
 #include "core/crockford.h"
 #include "core/limits.h"
 #include "util/text.h"
@@ -135,7 +136,8 @@ Result<Listing> ListingFromFields(const std::string& case_name,
       if (!cost) return std::unexpected(cost.error());
       l.shipping = *cost;
     }
-  if (auto delivery = Take(fields, "delivery")) l.delivery = util::AsciiLower(*delivery);
+  if (auto delivery = Take(fields, "delivery"))
+    l.delivery = util::AsciiLower(*delivery);
   if (l.delivery != "post" && l.delivery != "hand")
     return Bad(
         fmt::format("delivery: post or hand, not '{}'", Excerpt(l.delivery)));
@@ -160,8 +162,9 @@ Offer OfferFromListing(const Listing& listing, const CaseRules& rules,
                        const std::string& counterparty) {
   Offer offer;
   for (const auto& role : rules.roles)
-    offer.emails[role] =
-        role == rules.initiator ? listing.lister : util::AsciiLower(counterparty);
+    offer.emails[role] = role == rules.initiator
+                             ? listing.lister
+                             : util::AsciiLower(counterparty);
   if (listing.IsSale()) {
     offer.texts["item"] = listing.title;
     offer.terms["price"] = listing.amount;
@@ -188,14 +191,20 @@ Result<ListingCommand> ParseListingCommand(int code, std::string_view rest) {
           !ok)
         return std::unexpected(ok.error());
       return cmd;
-    case listing_code::kLock:
+    case listing_code::kLock: {
       if (words.size() != 1 || words[0].find('@') == std::string_view::npos ||
           words[0].size() > kMaxAddressOctets)
         return Bad(
             "expected CL-XXXXXXXX 08 EMAIL (the address of one of the "
             "people interested)");
-      cmd.email = util::AsciiLower(words[0]);
+      // Canonical, as the interests are: any spelling finds the person.
+      auto email = NormalizeAddress(words[0]);
+      if (!email)
+        return Bad(fmt::format("'{}' is not an e-mail address: {}",
+                               Excerpt(words[0], 60), email.error().message));
+      cmd.email = std::move(*email);
       return cmd;
+    }
     case listing_code::kWithdraw:
       if (!words.empty()) return Bad("expected CL-XXXXXXXX 13 alone");
       return cmd;

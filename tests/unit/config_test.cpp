@@ -394,6 +394,22 @@ TEST_F(ConfigTest, OutboxFromIsOneMailbox) {
       << long_name.error().message;
 }
 
+// outbox.operator is kept canonical: the operator's mail (its From) and an
+// offer naming it by another spelling compare equal to it.
+TEST_F(ConfigTest, OperatorAddressIsKeptCanonical) {
+  for (const std::string op :
+       {"operator@example.org", "Operator@Example.ORG", "operator@example.org.",
+        "\"operator\"@example.org"}) {
+    auto config = Load(Write("[outbox]\noperator = " + op + "\n"), false);
+    ASSERT_TRUE(config.has_value()) << op << ": " << config.error().message;
+    EXPECT_EQ(config->outbox.operator_address, "operator@example.org") << op;
+  }
+  auto literal = Load(Write("[outbox]\noperator = op@[192.0.2.1]\n"), false);
+  ASSERT_FALSE(literal.has_value());
+  EXPECT_NE(literal.error().message.find("address literals"), std::string::npos)
+      << literal.error().message;
+}
+
 // Issue 8: `--config /dev/zero` aborted with std::bad_alloc.
 TEST_F(ConfigTest, Issue8ConfigIsReadWithASizeLimit) {
   auto zero = Load("/dev/zero", false);
