@@ -1,4 +1,4 @@
-// The shell around issue 11: reputation facts written with every step,
+// The shell around trust: reputation facts written with every step,
 // ratings (70), the reputation asked by mail or CLI, and the moderator an
 // offer names (from the operator's list). docs/protocol.md "Reputation",
 // "Moderators".
