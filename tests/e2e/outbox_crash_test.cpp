@@ -1,10 +1,10 @@
-// Outgoing mail across a killed `cybertroc run` (issue 8, point 5): with the
-// dir:// outbox, a run killed after the transport wrote a message and before
-// its outbox row was marked sent used to write it again under a new name on
-// the next run, and runs killed while writing left ".eml.tmp" files behind.
-// Now a message's file is named after its outbox row, so a rerun finds it.
-// Since issue 9 the files of a batch are synced together and named at the
-// transport's Flush, just before their rows are recorded as sent.
+// Outgoing mail across a killed `cybertroc run` (docs/security.md "Crashes"):
+// with the dir:// outbox, a run killed after the transport wrote a message and
+// before its outbox row was marked sent used to write it again under a new name
+// on the next run, and runs killed while writing left ".eml.tmp" files behind.
+// Now a message's file is named after its outbox row, so a rerun finds it. The
+// files of a batch are synced together (one syncfs, not an fsync each) and
+// named at the transport's Flush, just before their rows are recorded as sent.
 //
 //   CrashBetweenWriteAndMarkSent  CYBERTROC_CRASH_AT=after-flush, then a
 //                                 normal run: one file per outbox row,
@@ -28,13 +28,13 @@
 //                                 is handed over again, with the same
 //                                 Message-ID, so the recipient's client can
 //                                 drop the copy.
-//   MessageIdGivenWhenQueued      (issue 9) a row has its Message-ID from
+//   MessageIdGivenWhenQueued      a row has its Message-ID from
 //                                 the transaction that queued it, not from
 //                                 a separate write before the first attempt.
 //   RowQueuedWithoutMessageIdKeepsTheOneItGets  a row an older version
 //                                 queued gets its Message-ID before its
 //                                 first attempt, as before.
-//   TwoWorkersSendInQueueOrder    (issue 9) with messages composed on two
+//   TwoWorkersSendInQueueOrder    with messages composed on two
 //                                 threads, the transport still gets them
 //                                 one by one in queue order, each once.
 // Every run has two workers ([inbox] workers = 2): sent rows are recorded
@@ -181,7 +181,7 @@ class OutboxCrashTest : public CliTest {
   std::string fpr_;
 };
 
-// Issue 8.5: the same notification written twice after a crash.
+// The same notification was once written twice after a crash.
 TEST_F(OutboxCrashTest, CrashBetweenWriteAndMarkSent) {
   for (int i = 0; i < 3; ++i) Offer();
   ASSERT_EQ(Rows().size(), 6u);
@@ -225,7 +225,7 @@ TEST_F(OutboxCrashTest, CrashBeforeFlushLeavesNoName) {
   EXPECT_NE(rerun.out.find(" 4 sent,"), std::string::npos) << rerun.out;
 }
 
-// Issue 8.5, as found: many kills at random moments.
+// Many kills at random moments: the crash test that found the double write.
 TEST_F(OutboxCrashTest, RandomKills) {
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
@@ -371,7 +371,7 @@ TEST_F(OutboxCrashTest, SendmailResendsTheSameMessageId) {
   }
 }
 
-// Issue 9: the Message-ID is written with the row, so that sending needs
+// The Message-ID is written with the row, so that sending needs
 // no write of its own before the first attempt.
 TEST_F(OutboxCrashTest, MessageIdGivenWhenQueued) {
   for (int i = 0; i < 2; ++i) Offer();
@@ -413,7 +413,7 @@ TEST_F(OutboxCrashTest, RowQueuedWithoutMessageIdKeepsTheOneItGets) {
   EXPECT_EQ(Rows()[0].message_id, crashed[0].message_id);
 }
 
-// Issue 9: composed in parallel, sent in order, each message once.
+// Composed in parallel, sent in order, each message once.
 TEST_F(OutboxCrashTest, TwoWorkersSendInQueueOrder) {
   const fs::path fake = dir_ / "sendmail";
   const fs::path log = dir_ / "handed.log";

@@ -1,4 +1,5 @@
-// Headers and texts from outside (issue 8, point 6), through the built
+// Headers and texts from outside (docs/security.md "Hostile mail"), through
+// the built
 // binary with real GnuPG keys (tests/harness/gpg.sh) and clear-signed mail
 // (tests/harness/sign.sh): a party's 100 KB Message-ID and a long item must
 // not make a header line longer than 998 octets; an item or tracking text
@@ -152,7 +153,7 @@ class OutsideTextTest : public CliTest {
   int mails_ = 0;
 };
 
-// Issue 8: In-Reply-To/References copied a 100 KB Message-ID, a long item
+// In-Reply-To/References once copied a 100 KB Message-ID, a long item
 // made a 20 KB Subject line, a non-ASCII outbox.from name swallowed the
 // address, and "From: alice@example.test (Alice)" was not usable.
 TEST_F(OutsideTextTest, Issue8ComposedHeadersStayWithinTheLineLimit) {
@@ -194,7 +195,7 @@ TEST_F(OutsideTextTest, Issue8ComposedHeadersStayWithinTheLineLimit) {
   }
 }
 
-// Issue 8: every free text has a maximum length and no control characters;
+// Every free text has a maximum length and no control characters;
 // the refusal reply says which field and the limit. The escrow's own
 // address is no party.
 TEST_F(OutsideTextTest, Issue8RefusalsSayTheFieldAndTheLimit) {

@@ -1,4 +1,4 @@
-// Issue 11 at the command line, without mail: reputation facts of funded
+// Trust at the command line, without mail: reputation facts of funded
 // deals (a missed deadline counts against the party who had to act), the
 // operator's key link, the moderators list, and the refusals of bad input.
 #include <gtest/gtest.h>
@@ -78,7 +78,7 @@ TEST_F(CliTest, ModeratorsNeedAnImportedKeyThatCarriesTheAddress) {
   EXPECT_EQ(Cli({"moderators", "remove", "mod@example.test"}).status, 2);
 }
 
-// `open` takes every term an offer by mail may carry (issue 11): a moderator
+// `open` takes every term an offer by mail may carry: a moderator
 // from the operator's list (fee from the list), a referrer, and a digital
 // delivery with its digest; each is checked as the mail path checks it.
 TEST_F(CliTest, OpenTakesTheTrustTermsOfAnOffer) {

@@ -60,7 +60,8 @@ class CliTest : public ::testing::Test {
   CliRun Cli(const std::vector<std::string>& args, const std::string& now = kT0,
              bool with_config = true);
 
-  // The SPEC example: a sale, opened by the operator.
+  // The example of docs/money.md "Worked example": a sale, opened by the
+  // operator.
   std::string OpenSale(const std::string& buyer = "bob@example.test");
 
   // The same, funded: it holds 90.00.

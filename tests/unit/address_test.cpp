@@ -17,7 +17,7 @@ struct FromCase {
   const char* name;     // display name when accepted
 };
 
-// Issue 8: "From: bob@example.test (Bob)" was refused as "no usable From
+// "From: bob@example.test (Bob)" was once refused as "no usable From
 // address".
 TEST(AddressTest, Issue8CommentFormOfFromIsUsable) {
   EXPECT_EQ(AddressOf("bob@example.test (Bob)"), "bob@example.test");

@@ -98,7 +98,7 @@ std::string Decoded(const std::string& field) {
   return out;
 }
 
-// Issue 8: a non-ASCII display name in outbox.from put the address inside
+// A non-ASCII display name in outbox.from once put the address inside
 // the encoded-word, so that no client could read the From.
 TEST(ComposeTest, Issue8FromEncodesOnlyTheDisplayName) {
   auto mailbox = core::ParseMailbox("Cybertroc Échanges <escrow@example.org>");
@@ -148,7 +148,7 @@ TEST(ComposeTest, DisplayNamesAsAtomsQuotedOrEncoded) {
             longer.display_name);
 }
 
-// Issue 8: a 100 KB item made a 20 KB unfolded Subject.
+// A 100 KB item once made a 20 KB unfolded Subject.
 TEST(ComposeTest, Issue8LongSubjectsAreFoldedWithinTheLineLimits) {
   const std::string word(102400, 'x');
   const std::string spaced = [] {

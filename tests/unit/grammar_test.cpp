@@ -139,7 +139,7 @@ TEST(GrammarTest, ReadsSaleAndExchangeOffers) {
   EXPECT_FALSE(OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR"));
 }
 
-// Issue 8: items with CR or LF, or of 100 KB, were accepted; every free
+// Items with CR or LF, or of 100 KB, were once accepted; every free
 // text now has a maximum length and no control characters, and the refusal
 // says which field and the limit.
 TEST(GrammarTest, Issue8FreeTextsAreBoundedAndPlain) {

@@ -116,7 +116,7 @@ class ReadFileTest : public ::testing::Test {
   fs::path dir_;
 };
 
-// Issue 8: `--config /dev/zero` and `keys import /dev/zero` aborted with
+// `--config /dev/zero` and `keys import /dev/zero` once aborted with
 // std::bad_alloc.
 TEST_F(ReadFileTest, Issue8DevZeroStopsAtTheLimit) {
   auto data = util::ReadFileLimited("/dev/zero", 1 << 20, "config file");
