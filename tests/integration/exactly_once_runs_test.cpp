@@ -99,7 +99,7 @@ namespace {
 
 CT_FOR_EACH_MAILBOX_KIND(CT_EXACTLY_ONCE_TESTS)
 
-// The issue: a PGP/MIME message from neomutt and an inline clear-signed one
+// The problem: a PGP/MIME message from neomutt and an inline clear-signed one
 // each take a deal from offered to awaiting_deposits over IMAP.
 TEST_F(ExactlyOnceTest, NeomuttAndClearsignedMailAcceptDealsOverImap) {
   Scenario s;

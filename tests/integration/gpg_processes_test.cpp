@@ -75,7 +75,7 @@ class GpgProcessesTest : public cttest::KeyWorldSuite<GpgProcessesTest> {
   std::time_t now_ = 0;
 };
 
-// The issue: 15 gpg processes per offer. Now the floor: one verification
+// The problem: 15 gpg processes per offer. Now the floor: one verification
 // per offer, one signing operation per notification, plus a constant.
 TEST_F(GpgProcessesTest, Issue9AnOfferCostsOneVerifyAndOneOperationPerMail) {
   // alice offers her key in every mail (Autocrypt), as her client does;
