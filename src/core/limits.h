@@ -75,7 +75,8 @@ inline constexpr size_t kMaxStatementReferenceLines = 100'000;
 inline constexpr size_t kMaxStatementRecordBytes = size_t{64} << 10;
 // One camt.053 entry (Ntry) with all its transactions, held as a tree of
 // about ten times its size while it is read: room for a batch of a
-// thousand transfers.
+// thousand transfers. Also the most any other text or tag of the file may
+// take, as the reader holds it whole.
 inline constexpr size_t kMaxStatementEntryBytes = size_t{1} << 20;  // 1 MiB
 
 // Checks one free text: valid UTF-8, no control characters (C0 including

@@ -226,7 +226,7 @@ namespace internal {
 // said first (as a whole-document parser would).
 Result<std::string> ReadCamt053(std::istream& in, std::string_view currency,
                                 const LineSink& sink) {
-  xml::StreamReader xml(in, "camt.053");
+  xml::StreamReader xml(in, "camt.053", core::kMaxStatementEntryBytes);
   Reader r{currency, sink, "", 0, std::nullopt};
   Place place;
   std::optional<Error> problem;

@@ -100,8 +100,9 @@ int StreamReader::ReadInput(void* self, char* buffer, int length) {
   return static_cast<StreamReader*>(self)->Feed(buffer, length);
 }
 
-StreamReader::StreamReader(std::istream& in, std::string_view what)
-    : in_(in), what_(what) {
+StreamReader::StreamReader(std::istream& in, std::string_view what,
+                           size_t max_node_bytes)
+    : in_(in), what_(what), max_node_bytes_(max_node_bytes) {
   InitOnce();
   xmlResetLastError();
   reader_ = xmlReaderForIO(&ReadInput, nullptr, this, nullptr, "UTF-8",
@@ -157,13 +158,25 @@ bool StreamReader::Moved(int rc) {
   return rc == 1;
 }
 
-bool StreamReader::Read() {
-  return !failed_ && Moved(xmlTextReaderRead(reader_));
+bool StreamReader::Move(int (*step)(xmlTextReaderPtr)) {
+  if (failed_) return false;
+  // One text, tag or comment is held whole while the reader is on it.
+  const int line = xmlTextReaderGetParserLineNumber(reader_);
+  limit_ = consumed_ + max_node_bytes_;
+  const int rc = step(reader_);
+  const bool over = consumed_ > limit_;
+  limit_ = 0;
+  if (over)
+    too_large_ = fmt::format(
+        "a text or tag after line {} is larger than {}, the most cybertroc "
+        "reads of one",
+        line, util::ByteSize(max_node_bytes_));
+  return Moved(over ? -1 : rc);
 }
 
-bool StreamReader::Skip() {
-  return !failed_ && Moved(xmlTextReaderNext(reader_));
-}
+bool StreamReader::Read() { return Move(&xmlTextReaderRead); }
+
+bool StreamReader::Skip() { return Move(&xmlTextReaderNext); }
 
 bool StreamReader::AtElementStart() const {
   return xmlTextReaderNodeType(reader_) == XML_READER_TYPE_ELEMENT;

@@ -50,8 +50,10 @@ class Writer {
 // "billion laughs", external entities). `in` outlives the reader.
 class StreamReader {
  public:
-  // `what` names the document in errors ("camt.053").
-  StreamReader(std::istream& in, std::string_view what);
+  // `what` names the document in errors ("camt.053"). A move may read at
+  // most `max_node_bytes` of input: the node it reaches (a text, a tag and
+  // its attributes) is held whole.
+  StreamReader(std::istream& in, std::string_view what, size_t max_node_bytes);
   ~StreamReader();
   StreamReader(const StreamReader&) = delete;
   StreamReader& operator=(const StreamReader&) = delete;
@@ -85,10 +87,12 @@ class StreamReader {
   // The next bytes of the input, looked through for declarations.
   int Feed(char* buffer, int length);
   bool Declares(std::string_view chunk);
+  bool Move(int (*step)(xmlTextReaderPtr));
   bool Moved(int rc);
 
   std::istream& in_;
   std::string what_;
+  size_t max_node_bytes_;
   xmlTextReader* reader_ = nullptr;
   std::string tail_;  // the input's last bytes, for a declaration cut in two
   size_t consumed_ = 0;
