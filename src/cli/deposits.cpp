@@ -39,7 +39,7 @@ const char* OutcomeName(Outcome o) {
   return "unmatched";
 }
 
-// camt053 when the file is XML, CSV otherwise, unless --format says.
+// camt.053 when the file is XML, CSV otherwise, unless --format says.
 Result<std::string> StatementFormat(std::istream& in, std::string format) {
   if (format.empty()) {
     // The first byte that is not a blank (nor a byte of a UTF-8 BOM).
@@ -72,8 +72,9 @@ util::Json LineJson(const app::ImportedLine& l) {
       .Set("action", l.action);
 }
 
-// `json` (a Dump()) as an element of the report's "lines" array: the
-// report is written as the import goes, never held whole.
+// `json` (a Dump()) indented as an element of the report's "lines" array:
+// the report is written as the import goes, never held whole. Every line
+// break is Dump()'s own (strings escape theirs).
 std::string Nested(const std::string& json) {
   std::string out;
   for (char c : json)

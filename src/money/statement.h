@@ -37,8 +37,8 @@ struct StatementLine {
   // Identifies the line across imports: the bank reference (with the
   // account when known), or, when the bank gives none, a digest of the
   // line's content and its rank among identical lines of the file.
-  // StatementReader keys only the lines that NameReference() (the only ones
-  // an import records): "" for the others.
+  // StatementReader keys only the lines an import may record (those that
+  // NamesReference(), and lines identical to one): "" for the others.
   std::string key;
   std::string date;    // booking date YYYY-MM-DD, or as the CSV has it
   std::string text;    // remittance information and notes, on one line
@@ -57,8 +57,9 @@ struct Statement {
 // camt.053: every Ntry of every Stmt; an entry that batches several
 // transactions (TxDtls with their own amounts) gives one line each.
 // kInvalidInput (nothing is taken from the file) when it is not a
-// well-formed camt.053, has a DOCTYPE, an amount that is not one, or any
-// amount or the account in a currency other than `currency`.
+// well-formed camt.053, has a DOCTYPE, an amount that is not one, any
+// amount or the account in a currency other than `currency`, or an entry
+// (or any other text or tag) over core::kMaxStatementEntryBytes.
 Result<Statement> ParseCamt053(std::string_view xml, std::string_view currency);
 
 // Where the columns of a CSV statement are. A column is a header name
@@ -77,8 +78,9 @@ struct CsvLayout {
 };
 
 // A CSV statement (RFC 4180 quoting, UTF-8, LF or CRLF). kInvalidInput,
-// naming the line, for a malformed file, an unknown column, a bad amount or
-// a line in another currency than `currency`: nothing is taken.
+// naming the line, for a malformed file, an unknown column, a bad amount, a
+// line in another currency than `currency` or a record over
+// core::kMaxStatementRecordBytes: nothing is taken.
 Result<Statement> ParseCsvStatement(std::string_view csv, const CsvLayout& l,
                                     std::string_view currency);
 
@@ -107,7 +109,7 @@ std::vector<PaymentReference> FindPaymentReferences(std::string_view text);
 // (as the Parse functions do) before anything is taken from it, then
 // ForEach() reads it again and hands over each line, keyed. Limits
 // (core/limits.h): kMaxStatementLines lines, kMaxStatementReferenceLines
-// lines that NameReference(), kMaxStatementRecordBytes per CSV record,
+// lines that NamesReference(), kMaxStatementRecordBytes per CSV record,
 // kMaxStatementEntryBytes per camt.053 entry.
 class StatementReader {
  public:
@@ -127,7 +129,6 @@ class StatementReader {
   Result<void> ForEach(
       const std::function<Result<void>(const StatementLine&)>& use);
 
-  const std::string& format() const { return format_; }
   // The account the file names: known after Check().
   const std::string& account() const { return account_; }
 

@@ -20,8 +20,8 @@ std::string OneLine(std::string_view text);
 // error ends the reading at once and is what the reader returns.
 using LineSink = std::function<Result<void>(StatementLine&)>;
 
-// Read `in` to its end (ParseCamt053 and ParseCsvStatement say what they
-// refuse), handing each line to `sink` in file order, and return the
+// Reads `in` to its end (ParseCamt053 and ParseCsvStatement say what they
+// refuse), handing each line to `sink` in file order, and returns the
 // account the file names ("" when none). Once the file is found bad the
 // sink sees no more lines, but the rest is still read: an error of the
 // file as a whole (not XML, a NUL byte) is the one reported.
