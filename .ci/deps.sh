@@ -5,7 +5,7 @@
 # another user it prints the sudo line to run and exits 2.
 set -euo pipefail
 
-# Build: compiler, CMake and the libraries of DESIGN.md "Dependencies".
+# Build: compiler, CMake and the libraries of docs/design.md.
 build_packages=(
   cmake g++ pkg-config
   libvmime-dev libgpgme-dev libsqlite3-dev libboost-program-options-dev
