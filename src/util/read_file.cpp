@@ -102,18 +102,35 @@ std::string ByteSize(size_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
-Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes,
-                                    std::string_view what) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
+namespace {
+
+// `path` opened for reading, and what fstat says of it, unless it is a
+// directory: the errors name `what` and `path`.
+Result<std::unique_ptr<Fd>> OpenForReading(const std::string& path,
+                                           std::string_view what,
+                                           struct stat& st) {
+  auto fd = std::make_unique<Fd>(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd->get() < 0) {
     const int err = errno;
     return Problem(err == ENOENT ? ErrorKind::kNotFound : ErrorKind::kIo, what,
                    path, err == ENOENT ? "no such file" : std::strerror(err));
   }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode))
+  if (::fstat(fd->get(), &st) != 0)
+    return Problem(ErrorKind::kIo, what, path, std::strerror(errno));
+  if (S_ISDIR(st.st_mode))
     return Problem(ErrorKind::kInvalidInput, what, path,
                    "is a directory, not a file");
+  return fd;
+}
+
+}  // namespace
+
+Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes,
+                                    std::string_view what) {
+  struct stat st {};
+  auto opened = OpenForReading(path, what, st);
+  CT_TRY(opened);
+  const Fd& fd = **opened;
   const std::string too_big = TooBig(max_bytes);
   // A regular file says its size: refuse before reading a byte. Devices and
   // pipes do not, so the read below stops one byte past the limit too.
@@ -137,18 +154,10 @@ Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes,
 Result<std::unique_ptr<std::istream>> OpenFileLimited(const std::string& path,
                                                       size_t max_bytes,
                                                       std::string_view what) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    const int err = errno;
-    return Problem(err == ENOENT ? ErrorKind::kNotFound : ErrorKind::kIo, what,
-                   path, err == ENOENT ? "no such file" : std::strerror(err));
-  }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0)
-    return Problem(ErrorKind::kIo, what, path, std::strerror(errno));
-  if (S_ISDIR(st.st_mode))
-    return Problem(ErrorKind::kInvalidInput, what, path,
-                   "is a directory, not a file");
+  auto opened = OpenForReading(path, what, st);
+  CT_TRY(opened);
+  Fd& fd = **opened;
   if (S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) > max_bytes)
     return Problem(ErrorKind::kInvalidInput, what, path, TooBig(max_bytes));
   if (S_ISREG(st.st_mode)) return std::make_unique<FdStream>(fd.Release());

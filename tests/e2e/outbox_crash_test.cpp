@@ -178,6 +178,21 @@ class OutboxCrashTest : public CliTest {
     }
   }
 
+  // `cybertroc run` started in a process of its own (output discarded), to
+  // be killed; its pid, or -1.
+  pid_t StartRun() {
+    const std::string config = (dir_ / "ct.conf").string();
+    const pid_t pid = fork();
+    if (pid == 0) {
+      setenv("CYBERTROC_NOW", kT0, 1);
+      freopen("/dev/null", "w", stdout);
+      freopen("/dev/null", "w", stderr);
+      execl(CT_BINARY, CT_BINARY, "--config", config.c_str(), "run", nullptr);
+      _exit(127);
+    }
+    return pid;
+  }
+
   std::string fpr_;
 };
 
@@ -234,7 +249,6 @@ TEST_F(OutboxCrashTest, RandomKills) {
   // the first send (a slow machine, a sanitizer build): the kills must keep
   // falling inside the sending, whatever the speed.
   int max_delay_ms = 250;
-  const std::string config = (dir_ / "ct.conf").string();
   int killed = 0;
   size_t most_unrecorded = 0;  // messages a kill left written, not recorded
   // Until 30 runs were killed midway (a run that finishes first teaches the
@@ -243,15 +257,8 @@ TEST_F(OutboxCrashTest, RandomKills) {
   for (; round < 60 && killed < 30; ++round) {
     for (int queued = Queued(); queued < 8; queued += 2) Offer();
     const size_t files_before = Names(dir_ / "out").size();
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      setenv("CYBERTROC_NOW", kT0, 1);
-      freopen("/dev/null", "w", stdout);
-      freopen("/dev/null", "w", stderr);
-      execl(CT_BINARY, CT_BINARY, "--config", config.c_str(), "run", nullptr);
-      _exit(127);
-    }
+    const pid_t pid = StartRun();
+    ASSERT_GT(pid, 0);
     std::uniform_int_distribution<int> delay_ms(0, max_delay_ms);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
     kill(pid, SIGKILL);
@@ -296,7 +303,6 @@ TEST_F(OutboxCrashTest, CrashLoopMovesTheOutboxForward) {
   // The kill falls this long after the run's first message reaches out/:
   // well inside its first full batch (32 messages, or 1 s).
   constexpr auto kKillAfterFirstSend = std::chrono::milliseconds(150);
-  const std::string config = (dir_ / "ct.conf").string();
   int target = 80;  // queued before each run; doubles when a run finishes
   int killed = 0;
   for (int round = 0; round < 25; ++round) {
@@ -304,15 +310,8 @@ TEST_F(OutboxCrashTest, CrashLoopMovesTheOutboxForward) {
     for (int queued = Queued(); queued < target; queued += 2) Offer();
     const int before = Queued();
     const size_t files_before = Names(dir_ / "out").size();
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      setenv("CYBERTROC_NOW", kT0, 1);
-      freopen("/dev/null", "w", stdout);
-      freopen("/dev/null", "w", stderr);
-      execl(CT_BINARY, CT_BINARY, "--config", config.c_str(), "run", nullptr);
-      _exit(127);
-    }
+    const pid_t pid = StartRun();
+    ASSERT_GT(pid, 0);
     int status = 0;
     pid_t ended = 0;
     const auto give_up =
