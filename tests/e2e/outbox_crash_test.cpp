@@ -256,7 +256,9 @@ TEST_F(OutboxCrashTest, RandomKills) {
   // delay, and does not count), at most 60 runs.
   int round = 0;
   for (; round < 60 && killed < 30; ++round) {
-    for (int queued = Queued(); queued < 8; queued += 2) Offer();
+    // 16 queued: past a run's first batches (1, 2, 4), so that a kill can
+    // fall while a batch of several is written and not yet recorded.
+    for (int queued = Queued(); queued < 16; queued += 2) Offer();
     const size_t files_before = Names(dir_ / "out").size();
     const pid_t pid = StartRun();
     ASSERT_GT(pid, 0);
