@@ -11,12 +11,6 @@
 namespace ct::testing {
 namespace {
 
-constexpr char kMoney[] =
-    "[money]\n"
-    "pay_to_iban = FR76 3000 6000 0112 3456 7890 189\n"
-    "pay_to_bic = AGRIFRPP\n"
-    "pay_to_name = CyberTroc Escrow\n";
-
 // A camt.053.001.02 statement of the operator's account with `entries`.
 std::string Camt(const std::string& entries, const std::string& ccy = "EUR") {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -66,7 +60,7 @@ class BankFilesTest : public CliTest {
  protected:
   void SetUp() override {
     CliTest::SetUp();
-    std::ofstream(dir_ / "ct.conf", std::ios::app) << kMoney;
+    std::ofstream(dir_ / "ct.conf", std::ios::app) << kOperatorAccount;
   }
 
   fs::path Write(const std::string& name, const std::string& text) {

@@ -20,12 +20,6 @@
 namespace ct::testing {
 namespace {
 
-constexpr char kMoney[] =
-    "[money]\n"
-    "pay_to_iban = FR76 3000 6000 0112 3456 7890 189\n"
-    "pay_to_bic = AGRIFRPP\n"
-    "pay_to_name = CyberTroc Escrow\n";
-
 constexpr long kAddressSpace = 512L << 20;
 constexpr long kMaxRssKiB = 64L << 10;
 constexpr size_t kFileBytes = size_t{31} << 20;  // the cap is 32 MiB
@@ -54,7 +48,7 @@ class StatementMemoryTest : public CliTest {
  protected:
   void SetUp() override {
     CliTest::SetUp();
-    std::ofstream(dir_ / "ct.conf", std::ios::app) << kMoney;
+    std::ofstream(dir_ / "ct.conf", std::ios::app) << kOperatorAccount;
     have_time_ = access("/usr/bin/time", X_OK) == 0;
     if (!kBounded)
       std::cout << "[ NOTE     ] AddressSanitizer build: no address-space "

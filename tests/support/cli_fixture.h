@@ -54,6 +54,14 @@ std::string First(const std::string& text, const std::string& pattern);
 // Columns a UTF-8 line takes (code points).
 size_t Columns(const std::string& line);
 
+// The operator's own account ([money] section): what deposit requests show
+// and SEPA files are paid from.
+inline constexpr char kOperatorAccount[] =
+    "[money]\n"
+    "pay_to_iban = FR76 3000 6000 0112 3456 7890 189\n"
+    "pay_to_bic = AGRIFRPP\n"
+    "pay_to_name = CyberTroc Escrow\n";
+
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override;
