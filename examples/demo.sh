@@ -12,9 +12,11 @@ root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
 
 # CT_DEMO_BINARY: run that binary and skip the build (the e2e test does,
-# while ctest uses the build directory).
+# while ctest uses the build directory). Otherwise only the demo's packages
+# and the two programs it runs (cybertroc, cybertroc-gpg-runner) are
+# installed and built, in ./build.
 if [[ -z "${CT_DEMO_BINARY:-}" ]]; then
-  bash .ci/build.sh >/tmp/cybertroc-demo-build.log 2>&1 || {
+  bash .ci/build.sh demo >/tmp/cybertroc-demo-build.log 2>&1 || {
     tail -40 /tmp/cybertroc-demo-build.log
     echo "demo: the build failed (log above)" >&2
     exit 1
