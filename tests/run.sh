@@ -6,7 +6,9 @@
 #             each briefly (tests/fuzz/run.sh, CT_FUZZ_SECONDS each);
 #   sanitize  builds ./build-asan with AddressSanitizer + UBSan
 #             (-DCT_SANITIZE=ON) and runs the same CTests there.
-# CT_TEST_STAGES chooses (default "plain fuzz sanitize"). Extra arguments go
+# CT_TEST_STAGES chooses (default "plain fuzz sanitize"). ctest runs
+# CT_TEST_JOBS tests at a time (default: twice the cores; most tests spend
+# their time waiting on servers, gpg and child processes). Extra arguments go
 # to ctest, e.g.
 #   tests/run.sh -L unit        CT_TEST_STAGES=plain tests/run.sh -R config
 # It ends with one line per stage, each CTest stage with ctest's own summary,
@@ -20,6 +22,7 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
 stages=${CT_TEST_STAGES:-plain fuzz sanitize}
+test_jobs=${CT_TEST_JOBS:-$((2 * $(nproc)))}
 launcher=()
 if command -v ccache >/dev/null; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
@@ -51,7 +54,7 @@ run_ctest() {
   shift 4
   local log=$log_dir/$name.log code=0
   echo "== $name: ctest in $dir"
-  ctest --test-dir "$dir" --output-on-failure -j2 "$@" 2>&1 | tee "$log" ||
+  ctest --test-dir "$dir" --output-on-failure -j"$test_jobs" "$@" 2>&1 | tee "$log" ||
     code=$?
   # ctest prints label timings and the list of failures after its summary.
   local summary failed
@@ -86,7 +89,7 @@ for stage in $stages; do
       export ASAN_OPTIONS=malloc_context_size=64
       if bash .ci/deps.sh &&
         cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-          -DCT_SANITIZE=ON "${launcher[@]}" >/dev/null &&
+          -DCT_SANITIZE=ON -DCT_BENCH=OFF "${launcher[@]}" >/dev/null &&
         cmake --build build-asan -j"$(nproc)"; then
         run_ctest sanitize build-asan "$start" "$SECONDS" "$@"
       else
