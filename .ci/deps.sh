@@ -22,11 +22,13 @@ product_packages=(
 )
 # The demo: GnuPG (keys, clear-signed mail) and perl (decodes a reply).
 demo_packages=(gnupg perl)
-# Building the tests: GoogleTest, JSON reading, ccache (used when present).
-# The libFuzzer targets (tests/fuzz): clang 16 (clang 14 cannot compile our
-# C++23, see tests/fuzz/clang.cmake) and its sanitizer runtimes.
+# Building the tests: GoogleTest, JSON reading. The libFuzzer targets
+# (tests/fuzz): clang 16 (clang 14 cannot compile our C++23, see
+# tests/fuzz/clang.cmake) and its sanitizer runtimes. (ccache is used when
+# present, not installed: it cannot reuse what was compiled with a
+# precompiled header, which most of our sources are.)
 build_packages=(
-  libgtest-dev googletest nlohmann-json3-dev ccache
+  libgtest-dev googletest nlohmann-json3-dev
   clang-16 libclang-rt-16-dev
 )
 # Tests (besides the demo's): the sqlite3 shell, a real IMAP/POP3/LMTP server
