@@ -12,7 +12,7 @@ set -euo pipefail
 profile=${1:-all}
 
 # Build of the two programs: compiler, CMake and the libraries of
-# DESIGN.md "Dependencies".
+# docs/design.md.
 product_packages=(
   cmake g++ pkg-config
   libvmime-dev libgpgme-dev libsqlite3-dev libboost-program-options-dev

@@ -1,4 +1,4 @@
-// Where parties are paid (issue 13, docs/money.md "Accounts"): a party
+// Where parties are paid (docs/money.md "Where you are paid"): a party
 // registers its payout account by signed mail ("CT 03 IBAN"); the first
 // registration applies at once, a change only after
 // money.account_change_hours, announced to the party's bound address when

@@ -1,9 +1,10 @@
-// The operator's bank files (issue 13): a statement's credits recorded as
+// The operator's bank files: a statement's credits recorded as
 // deposits, its debits that carry a payout's reference marking that payout
 // done, and the pending payouts written as a SEPA credit transfer file.
 #ifndef CYBERTROC_APP_BANK_FILES_H_
 #define CYBERTROC_APP_BANK_FILES_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,12 +35,18 @@ struct ImportedLine {
   std::string action;     // what the operator must do now, or ""
 };
 
+// Whether ImportStatement reports `line` (a credit, a debit naming a
+// payout, a reversal naming a deal); the others (fees, transfers of the
+// operator's own, zero lines) are only counted, as ImportReport::debits.
+bool ReportsLine(const money::StatementLine& line);
+
 struct ImportReport {
-  // Every credit and every debit that names a payout, in file order.
-  std::vector<ImportedLine> lines;
-  int debits = 0;  // other debits (fees, transfers of the operator's own)
-                   // and zero lines: not used
+  int lines = 0;   // reported, each as an ImportedLine
+  int debits = 0;  // the lines !ReportsLine(): not used
 };
+
+// Receives each reported line as soon as it is dealt with.
+using ImportedLineSink = std::function<void(const ImportedLine&)>;
 
 // Records every booked credit whose remittance text names exactly one
 // deal's payment reference (CT-XXXXXXXX-ROLE) as a deposit of that role,
@@ -57,9 +64,14 @@ struct ImportReport {
 // recorded on the deal once (an event the history shows, no change of
 // state), and the payouts to that role are held from `payouts --sepa`
 // until the operator settles it by hand. `dry_run` writes nothing.
+// REQUIRES: statement.Check() succeeded (nothing is recorded from a
+// statement before it is known good). Each line ReportsLine() goes to
+// `report`, in file order, as soon as it is dealt with: nothing of the
+// statement is held, whatever its length.
 Result<ImportReport> ImportStatement(Context& ctx,
-                                     const money::Statement& statement,
-                                     bool dry_run);
+                                     money::StatementReader& statement,
+                                     bool dry_run,
+                                     const ImportedLineSink& report);
 
 // Why pending payout `p` must not be transferred yet: the bank took back
 // a deposit of its payee in that deal (ImportStatement); "" when nothing

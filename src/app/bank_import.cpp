@@ -312,38 +312,55 @@ Result<std::optional<ImportedLine>> ImportReversal(
   return out;
 }
 
+// One line that ReportsLine().
+Result<ImportedLine> ImportOne(Context& ctx, const money::StatementLine& line,
+                               bool dry_run) {
+  if (line.credit) return ImportLine(ctx, line, dry_run);
+  auto used = ImportDebit(ctx, line, dry_run);
+  CT_TRY(used);
+  if (!*used && line.reversal && !line.booked_as_credit) {
+    used = ImportReversal(ctx, line, dry_run);
+    CT_TRY(used);
+  }
+  if (!*used)
+    return Fail(ErrorKind::kInternal,
+                fmt::format("statement line {} names nothing after all",
+                            line.position));
+  return std::move(**used);
+}
+
 }  // namespace
 
+bool ReportsLine(const money::StatementLine& line) {
+  if (line.amount.IsZero()) return false;
+  if (line.credit) return true;
+  if (money::FindPayoutReference(line.end_to_end_id) ||
+      money::FindPayoutReference(line.text))
+    return true;  // ImportDebit
+  return line.reversal && !line.booked_as_credit &&
+         !money::FindPaymentReferences(line.text).empty();  // ImportReversal
+}
+
 Result<ImportReport> ImportStatement(Context& ctx,
-                                     const money::Statement& statement,
-                                     bool dry_run) {
-  ImportReport report;
-  for (const auto& line : statement.lines) {
-    if (line.amount.IsZero()) {
-      ++report.debits;
-      continue;
-    }
-    if (!line.credit) {
-      auto used = ImportDebit(ctx, line, dry_run);
-      CT_TRY(used);
-      if (!*used && line.reversal && !line.booked_as_credit) {
-        used = ImportReversal(ctx, line, dry_run);
-        CT_TRY(used);
-      }
-      if (*used)
-        report.lines.push_back(std::move(**used));
-      else
-        ++report.debits;
-      continue;
-    }
-    auto done = ImportLine(ctx, line, dry_run);
-    CT_TRY(done);
-    report.lines.push_back(std::move(*done));
-  }
+                                     money::StatementReader& statement,
+                                     bool dry_run,
+                                     const ImportedLineSink& report) {
+  ImportReport counts;
+  CT_TRY(
+      statement.ForEach([&](const money::StatementLine& line) -> Result<void> {
+        if (!ReportsLine(line)) {
+          ++counts.debits;
+          return {};
+        }
+        auto done = ImportOne(ctx, line, dry_run);
+        CT_TRY(done);
+        ++counts.lines;
+        report(*done);
+        return {};
+      }));
   Logger("app")->info("deposits import: {} lines used, {} other debits{}",
-                      report.lines.size(), report.debits,
-                      dry_run ? " (dry run)" : "");
-  return report;
+                      counts.lines, counts.debits, dry_run ? " (dry run)" : "");
+  return counts;
 }
 
 }  // namespace ct::app

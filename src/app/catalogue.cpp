@@ -54,7 +54,7 @@ Result<int> RemoveStale(const fs::path& pages,
 
 Result<CatalogueReport> WriteCatalogue(Context& ctx, const std::string& dir) {
   auto open = store::ListingRepo(ctx.db).List(core::kListingOpen);
-  if (!open) return std::unexpected(open.error());
+  CT_TRY(open);
   notify::CatalogueInput in;
   // Newest first; one past its date is over even before `tick` says so.
   for (auto it = open->rbegin(); it != open->rend(); ++it)
@@ -75,11 +75,10 @@ Result<CatalogueReport> WriteCatalogue(Context& ctx, const std::string& dir) {
   std::set<std::string> pages;
   for (const auto& file : notify::BuildCatalogue(in)) {
     if (file.path.starts_with("l/")) pages.insert(file.path.substr(2));
-    if (auto ok = WriteAtomically(root / file.path, file.content); !ok)
-      return std::unexpected(ok.error());
+    CT_TRY(WriteAtomically(root / file.path, file.content));
   }
   auto removed = RemoveStale(root / "l", pages);
-  if (!removed) return std::unexpected(removed.error());
+  CT_TRY(removed);
   return CatalogueReport{static_cast<int>(in.listings.size()), *removed};
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "app/commit.h"
+#include "app/identity.h"
 #include "app/ids.h"
 #include "app/logging.h"
 #include "app/outbox.h"
@@ -18,40 +19,26 @@
 namespace ct::app {
 namespace {
 
-// A plain addr-spec: one '@', something on both sides, nothing that could
-// break a header or a command line.
-bool LooksLikeAddress(const std::string& email) {
-  const size_t at = email.find('@');
-  if (at == std::string::npos || at == 0 || at + 1 >= email.size() ||
-      email.find('@', at + 1) != std::string::npos || email.size() > 254) {
-    return false;
-  }
-  return std::none_of(email.begin(), email.end(), [](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return c <= 0x20 || c == 0x7F || ch == '<' || ch == '>' || ch == ',' ||
-           ch == ';' || ch == '"' || ch == '(' || ch == ')';
-  });
-}
-
-// The escrow and the operator hold the money and judge the deal: neither
-// may be a party of one (mail to the escrow's own address would also loop).
-// The operator's message (`cli`) names the option and the config key.
-Result<void> CheckNotOurs(const Context& ctx, const core::Offer& offer,
-                          bool cli) {
-  const std::string escrow = mail::AddressOf(ctx.config.outbox.from);
-  const std::string op = util::AsciiLower(ctx.config.outbox.operator_address);
-  for (const auto& [role, email] : offer.emails) {
-    if (email != escrow && email != op) continue;
-    const bool ours = email == escrow;
-    return Fail(ErrorKind::kInvalidInput,
-                fmt::format("{}{}: {} is the {} address{} and cannot be a "
-                            "party of a deal",
-                            cli ? "--" : "", role, email,
-                            ours ? "escrow's own" : "operator's",
-                            !cli   ? ""
-                            : ours ? " (outbox.from)"
-                                   : " (outbox.operator)"));
-  }
+// Every address an offer names through the one rule (core::OutsideAddress):
+// the parties, its referrer and its moderator, each replaced by its
+// canonical form, none the escrow's or the operator's. The operator's
+// message (`cli`) names the option and the configuration key.
+Result<void> CheckAddresses(const Context& ctx, core::Offer& offer, bool cli) {
+  const core::OwnAddresses own = OwnAddressesOf(ctx);
+  auto check = [&](std::string& email, const std::string& field,
+                   std::string_view role) -> Result<void> {
+    const std::string name = (cli ? "--" : "") + field;
+    auto address = core::OutsideAddress(email, {name, role, cli}, own);
+    CT_TRY(address);
+    email = std::move(*address);
+    return {};
+  };
+  for (auto& [role, email] : offer.emails)
+    CT_TRY(check(email, role, "a party of a deal"));
+  if (!offer.referrer.empty())
+    CT_TRY(check(offer.referrer, "referrer", "a referrer"));
+  if (!offer.moderator.empty())
+    CT_TRY(check(offer.moderator, "moderator", "a moderator"));
   return {};
 }
 
@@ -65,21 +52,13 @@ Result<core::Offer> MakeOffer(const Context& ctx, const OpenRequest& request,
                               std::string id) {
   core::Offer offer;
   offer.id = std::move(id);
-  for (const auto& [role, email] : request.emails) {
-    std::string address = util::AsciiLower(email);
-    if (!LooksLikeAddress(address)) {
-      return Fail(ErrorKind::kInvalidInput,
-                  fmt::format("--{}: '{}' is not an e-mail address", role,
-                              core::Excerpt(email, 60)));
-    }
-    offer.emails[role] = std::move(address);
-  }
-  CT_TRY(CheckNotOurs(ctx, offer, /*cli=*/true));
+  offer.emails = request.emails;
+  offer.moderator = request.moderator;
+  offer.referrer = request.referrer;
+  CT_TRY(CheckAddresses(ctx, offer, /*cli=*/true));
   offer.terms = request.terms;
   offer.texts = request.texts;
   offer.delivery = request.delivery;
-  offer.moderator = util::AsciiLower(request.moderator);
-  offer.referrer = util::AsciiLower(request.referrer);
   offer.lang = request.lang.empty() ? ctx.config.templates.default_language
                                     : util::AsciiLower(request.lang);
   if (!IsLanguage(offer.lang)) {
@@ -162,12 +141,7 @@ Result<std::string> OpenDeal(Context& ctx, const OpenRequest& request) {
 
 Result<std::string> WriteOffer(Context& ctx, const core::CaseRules& rules,
                                core::Offer offer, const Origin& origin) {
-  for (const auto& [role, email] : offer.emails)
-    if (!LooksLikeAddress(email))
-      return Fail(ErrorKind::kInvalidInput,
-                  fmt::format("{}: '{}' is not an e-mail address", role,
-                              core::Excerpt(email, 60)));
-  CT_TRY(CheckNotOurs(ctx, offer, /*cli=*/false));
+  CT_TRY(CheckAddresses(ctx, offer, /*cli=*/false));
   CT_TRY(FillTrustTerms(ctx, offer));
   if (offer.lang.empty()) offer.lang = ctx.config.templates.default_language;
   if (!IsLanguage(offer.lang))

@@ -100,7 +100,7 @@ struct DealView {
   bool partial = false;
   std::string deadline_outcome;  // state the deal enters if the deadline
                                  // passes now; "" without a deadline
-  std::vector<store::RatingRecord> ratings;  // 70s received (issue 11)
+  std::vector<store::RatingRecord> ratings;  // ratings (code 70) received
   // The listing it was opened from, "" when none.
   std::string listing_id;
 };

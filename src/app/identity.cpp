@@ -75,6 +75,12 @@ Result<void> BindOnFirstUse(Context& ctx, const std::string& email,
   return store::KeyRepo(ctx.db).Bind(binding);
 }
 
+core::OwnAddresses OwnAddressesOf(const Context& ctx) {
+  // outbox.operator is stored canonical by the config loader.
+  return {core::AddressOf(ctx.config.outbox.from),
+          ctx.config.outbox.operator_address};
+}
+
 Result<bool> IsKnownAddress(Context& ctx, const std::string& email) {
   if (email.empty()) return false;
   if (email == ctx.config.outbox.operator_address) return true;

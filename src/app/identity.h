@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "app/context.h"
+#include "core/address.h"
 #include "verify/verify.h"
 
 namespace ct::app {
@@ -38,6 +39,10 @@ Result<void> BindOnFirstUse(Context& ctx, const std::string& email,
 // True when `email` is bound to a key or is a party of some deal: only such
 // addresses get replies to mail we could not verify.
 Result<bool> IsKnownAddress(Context& ctx, const std::string& email);
+
+// Our own mailboxes (outbox.from, outbox.operator), canonical: what
+// core::OutsideAddress keeps out of every deal and of the moderators.
+core::OwnAddresses OwnAddressesOf(const Context& ctx);
 
 // Upper-case hex without blanks.
 std::string NormalizeFingerprint(const std::string& text);

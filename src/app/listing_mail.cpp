@@ -27,7 +27,7 @@ Result<std::string> NewListingId(store::Database& db) {
     std::string id = "CL-";
     for (int i = 0; i < 8; ++i) id += kAlphabet[pick(device)];
     auto exists = listings.Exists(id);
-    if (!exists) return std::unexpected(exists.error());
+    CT_TRY(exists);
     if (!*exists) return id;
   }
   return Fail(ErrorKind::kInternal, "could not draw an unused listing id");
@@ -53,7 +53,7 @@ Result<void> CheckDealTerms(Context& ctx, const core::Listing& listing) {
       core::OfferFromListing(listing, **rules, "counterparty@invalid");
   offer.id = "CT-00000000";
   auto deal = core::NewDeal(**rules, ctx.config.policy, offer, ctx.now);
-  if (!deal) return std::unexpected(deal.error());
+  CT_TRY(deal);
   return {};
 }
 
@@ -74,7 +74,7 @@ Result<ListingOutcome> Post(Context& ctx, const core::OfferText& text,
     return Refused(ok.error().message);
   store::ListingRepo repo(ctx.db);
   auto active = repo.CountActive(email);
-  if (!active) return std::unexpected(active.error());
+  CT_TRY(active);
   const int max = ctx.config.listings.max_open_per_party;
   if (*active >= max)
     return Refused(fmt::format(
@@ -82,15 +82,13 @@ Result<ListingOutcome> Post(Context& ctx, const core::OfferText& text,
         "withdraw one (CL-XXXXXXXX 13) first",
         *active));
   auto id = NewListingId(ctx.db);
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   listing->id = *id;
-  if (auto ok = repo.Insert(*listing); !ok) return std::unexpected(ok.error());
+  CT_TRY(repo.Insert(*listing));
   notify::ListingInput in;
   in.listing = &*listing;
-  if (auto ok = QueueListingMail(ctx, "listing_posted", email, listing->lang,
-                                 in, origin.message_ref);
-      !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(QueueListingMail(ctx, "listing_posted", email, listing->lang, in,
+                          origin.message_ref));
   return Applied("listing: posted " + *id);
 }
 
@@ -99,7 +97,7 @@ Result<ListingOutcome> Search(Context& ctx, const core::SearchQuery& query,
                               const std::string& typed) {
   auto found = store::ListingRepo(ctx.db).Search(query, core::kMaxSearchResults,
                                                  ctx.now);
-  if (!found) return std::unexpected(found.error());
+  CT_TRY(found);
   notify::ListingInput in;
   in.search_text = typed;
   in.results = std::move(*found);
@@ -108,11 +106,9 @@ Result<ListingOutcome> Search(Context& ctx, const core::SearchQuery& query,
     CT_TRY(record);
     in.records.push_back(std::move(*record));
   }
-  if (auto ok = QueueListingMail(ctx, "search_results", email,
-                                 ctx.config.templates.default_language, in,
-                                 origin.message_ref);
-      !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(QueueListingMail(ctx, "search_results", email,
+                          ctx.config.templates.default_language, in,
+                          origin.message_ref));
   return Applied(fmt::format("search: {} found", in.results.size()));
 }
 
@@ -121,28 +117,23 @@ Result<ListingOutcome> Interest(Context& ctx, const core::Listing& listing,
                                 const std::string& email,
                                 const Origin& origin) {
   store::ListingRepo repo(ctx.db);
-  if (auto ok = repo.AddInterest({listing.id, email, cmd.text, ctx.now}); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(repo.AddInterest({listing.id, email, cmd.text, ctx.now}));
   notify::ListingInput in;
   in.listing = &listing;
   in.interested_email = email;
   in.interested_note = cmd.text;
-  if (auto ok = QueueListingMail(ctx, "interest_sent", email,
-                                 ctx.config.templates.default_language, in,
-                                 origin.message_ref);
-      !ok)
-    return std::unexpected(ok.error());
-  if (auto ok = QueueListingMail(ctx, "interest_notice", listing.lister,
-                                 listing.lang, in, "");
-      !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(QueueListingMail(ctx, "interest_sent", email,
+                          ctx.config.templates.default_language, in,
+                          origin.message_ref));
+  CT_TRY(QueueListingMail(ctx, "interest_notice", listing.lister, listing.lang,
+                          in, ""));
   return Applied(fmt::format("listing {}: {} interested", listing.id, email));
 }
 
 // Tells everyone else who was interested that the listing is taken.
 Result<void> TellOthers(Context& ctx, const core::Listing& listing) {
   auto interests = store::ListingRepo(ctx.db).Interests(listing.id);
-  if (!interests) return std::unexpected(interests.error());
+  CT_TRY(interests);
   notify::ListingInput in;
   in.listing = &listing;
   for (const auto& interest : *interests) {
@@ -169,14 +160,12 @@ Result<ListingOutcome> Lock(Context& ctx, core::Listing listing,
     return std::unexpected(deal_id.error());
   }
   store::ListingRepo repo(ctx.db);
-  if (auto ok = repo.LinkDeal(*deal_id, listing.id); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(repo.LinkDeal(*deal_id, listing.id));
   listing.state = core::kListingLocked;
   listing.deal_id = *deal_id;
   listing.locked_to = cmd.email;
-  if (auto ok = repo.Update(listing); !ok) return std::unexpected(ok.error());
-  if (auto ok = TellOthers(ctx, listing); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(repo.Update(listing));
+  CT_TRY(TellOthers(ctx, listing));
   return Applied(fmt::format("listing {}: locked to {}, deal {}", listing.id,
                              cmd.email, *deal_id),
                  *deal_id);
@@ -185,14 +174,11 @@ Result<ListingOutcome> Lock(Context& ctx, core::Listing listing,
 Result<ListingOutcome> Withdraw(Context& ctx, core::Listing listing,
                                 const Origin& origin) {
   listing.state = core::kListingWithdrawn;
-  if (auto ok = store::ListingRepo(ctx.db).Update(listing); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(store::ListingRepo(ctx.db).Update(listing));
   notify::ListingInput in;
   in.listing = &listing;
-  if (auto ok = QueueListingMail(ctx, "listing_withdrawn", listing.lister,
-                                 listing.lang, in, origin.message_ref);
-      !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(QueueListingMail(ctx, "listing_withdrawn", listing.lister,
+                          listing.lang, in, origin.message_ref));
   return Applied("listing " + listing.id + ": withdrawn");
 }
 
@@ -210,7 +196,7 @@ Result<ListingOutcome> OnListing(Context& ctx, const core::Parsed& parsed,
   const std::string& asked =
       cmd.code == core::listing_code::kLock ? cmd.email : email;
   auto interested = repo.IsInterested(listing->id, asked);
-  if (!interested) return std::unexpected(interested.error());
+  CT_TRY(interested);
   if (auto why = core::WhyNot(*listing, cmd, email, *interested, ctx.now);
       !why.empty())
     return Refused(why);

@@ -15,7 +15,7 @@ Result<void> QueueListingMail(Context& ctx, const std::string& name,
   message.to_actor = !in_reply_to.empty();
   message.listing_input = &in;
   auto text = ctx.renderer.Render({name}, lang, message);
-  if (!text) return std::unexpected(text.error());
+  CT_TRY(text);
   store::OutboxRecord row;
   row.created = ctx.now;
   row.to_email = to;
@@ -27,8 +27,7 @@ Result<void> QueueListingMail(Context& ctx, const std::string& name,
   row.body = std::move(text->body);
   row.in_reply_to = in_reply_to;
   row.next_attempt = ctx.now;
-  if (auto id = QueueMail(ctx, std::move(row)); !id)
-    return std::unexpected(id.error());
+  CT_TRY(QueueMail(ctx, std::move(row)));
   return {};
 }
 

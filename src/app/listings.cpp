@@ -35,10 +35,10 @@ enum class Fired { kNothing, kExpired, kReminded };
 // each fire exactly once.
 Result<Fired> FireOne(Context& ctx, const std::string& id) {
   auto tx = store::Transaction::Begin(ctx.db);
-  if (!tx) return std::unexpected(tx.error());
+  CT_TRY(tx);
   store::ListingRepo repo(ctx.db);
   auto listing = repo.Load(id);
-  if (!listing) return std::unexpected(listing.error());
+  CT_TRY(listing);
   Fired fired = Fired::kNothing;
   if (core::ExpiryDue(*listing, ctx.now)) {
     listing->state = core::kListingExpired;
@@ -49,16 +49,13 @@ Result<Fired> FireOne(Context& ctx, const std::string& id) {
   } else {
     return Fired::kNothing;
   }
-  if (auto ok = repo.Update(*listing); !ok) return std::unexpected(ok.error());
+  CT_TRY(repo.Update(*listing));
   notify::ListingInput in;
   in.listing = &*listing;
   const char* name =
       fired == Fired::kExpired ? "listing_expired" : "listing_expiry_reminder";
-  if (auto ok =
-          QueueListingMail(ctx, name, listing->lister, listing->lang, in, "");
-      !ok)
-    return std::unexpected(ok.error());
-  if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+  CT_TRY(QueueListingMail(ctx, name, listing->lister, listing->lang, in, ""));
+  CT_TRY(tx->Commit());
   MaybeCrash("after-listing-timer");
   return fired;
 }
@@ -70,10 +67,10 @@ Result<void> OnDealStep(Context& ctx, const core::Deal& before,
   if (!EndedNow(ctx, before, after)) return {};
   store::ListingRepo repo(ctx.db);
   auto from = repo.ListingOfDeal(after.id);
-  if (!from) return std::unexpected(from.error());
+  CT_TRY(from);
   if (!*from) return {};
   auto listing = repo.Load(**from);
-  if (!listing) return std::unexpected(listing.error());
+  CT_TRY(listing);
   // Only the deal of the current lock moves the listing.
   if (listing->state != core::kListingLocked || listing->deal_id != after.id)
     return {};
@@ -92,7 +89,7 @@ Result<void> OnDealStep(Context& ctx, const core::Deal& before,
 
 Result<ListingTickReport> TickListings(Context& ctx) {
   auto ids = store::ListingRepo(ctx.db).TimerCandidates(ctx.now);
-  if (!ids) return std::unexpected(ids.error());
+  CT_TRY(ids);
   ListingTickReport report;
   for (const auto& id : *ids) {
     if (ctx.StopRequested()) break;
@@ -116,13 +113,13 @@ Result<ListingView> ShowListing(Context& ctx, const std::string& id) {
   store::ListingRepo repo(ctx.db);
   ListingView view;
   auto listing = repo.Load(id);
-  if (!listing) return std::unexpected(listing.error());
+  CT_TRY(listing);
   view.listing = std::move(*listing);
   auto interests = repo.Interests(id);
-  if (!interests) return std::unexpected(interests.error());
+  CT_TRY(interests);
   view.interests = std::move(*interests);
   auto deals = repo.DealsOf(id);
-  if (!deals) return std::unexpected(deals.error());
+  CT_TRY(deals);
   view.deals = std::move(*deals);
   return view;
 }

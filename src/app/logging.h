@@ -1,6 +1,7 @@
-// Logging for the shell (DESIGN: never in core/): spdlog, one named logger per
-// stage, all writing through the same sinks so that one switch (log.file,
-// SIGHUP) moves every stage at once. Nothing here ever logs a secret; callers
+// Logging for the shell (never in core/, which is pure and returns what
+// happened instead; docs/design.md): spdlog, one named logger per stage, all
+// writing through the same sinks so that one switch (log.file, SIGHUP) moves
+// every stage at once. Nothing here ever logs a secret; callers
 // must not log passwords or whole message bodies either.
 #ifndef CYBERTROC_APP_LOGGING_H_
 #define CYBERTROC_APP_LOGGING_H_
@@ -29,9 +30,11 @@ Result<spdlog::level::level_enum> ParseLogLevel(std::string_view name);
 // stderr at info.
 Result<void> SetUpLogging(const config::LogConfig& config);
 
-// The logger of one stage: "inbox", "verify", "engine", "store", "outbox",
-// "cli"… The same object for the same name; safe from any thread; never
-// null. Callers may keep it.
+// The logger of one stage. The names in use: "inbox" (fetching, verifying
+// and applying incoming mail), "outbox" (sending), "app" (deadlines and the
+// services behind deals, listings, accounts and bank files) and "cli"
+// (subcommands). The same object for the same name; safe from any thread;
+// never null. Callers may keep it.
 std::shared_ptr<spdlog::logger> Logger(std::string_view stage);
 
 // Closes and reopens log.file so that logrotate can move it away. Call it

@@ -1,6 +1,6 @@
 // One pass of the service (`cybertroc run`, and each turn of `daemon`):
-// fetch, process, fire deadlines — and send, once the outbound stage is
-// there. Guarded by a lock so that two runs never work on one database.
+// fetch, process, fire deadlines, send (DeliverOutbox). Guarded by a lock so
+// that two runs never work on one database.
 #ifndef CYBERTROC_APP_RUN_H_
 #define CYBERTROC_APP_RUN_H_
 

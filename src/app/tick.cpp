@@ -89,7 +89,7 @@ Result<TickReport> Tick(Context& ctx) {
     ++report.failures;
   }
   auto listings = TickListings(ctx);
-  if (!listings) return std::unexpected(listings.error());
+  CT_TRY(listings);
   report.listings_expired = listings->expired;
   report.listing_reminders = listings->reminders;
   report.failures += listings->failures;

@@ -5,24 +5,13 @@
 #include <algorithm>
 
 #include "app/identity.h"
+#include "core/address.h"
 #include "core/limits.h"
 #include "core/trust.h"
-#include "mail/mime.h"
 #include "store/repos.h"
-#include "util/text.h"
 
 namespace ct::app {
 namespace {
-
-bool IsAddress(const std::string& s) {
-  const size_t at = s.find('@');
-  return at != std::string::npos && at > 0 && at + 1 < s.size() &&
-         s.find('@', at + 1) == std::string::npos && s.size() <= 254 &&
-         std::none_of(s.begin(), s.end(), [](unsigned char c) {
-           return c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == ',' ||
-                  c == ';' || c == '"' || c == '(' || c == ')';
-         });
-}
 
 // States whose entry is worth a fact besides the final ones.
 bool IsDisputeState(const std::string& state) {
@@ -97,10 +86,12 @@ Result<core::ReputationSummary> Reputation(Context& ctx,
                                            const std::string& query) {
   std::string email, fpr;
   if (query.find('@') != std::string::npos) {
-    email = util::AsciiLower(query);
-    if (!IsAddress(email))
+    auto address = core::NormalizeAddress(query);
+    if (!address)
       return Fail(ErrorKind::kInvalidInput,
-                  "'" + core::Excerpt(query) + "' is not an e-mail address");
+                  "'" + core::Excerpt(query) +
+                      "' is not an e-mail address: " + address.error().message);
+    email = std::move(*address);
     auto bound = store::KeyRepo(ctx.db).Find(email);
     CT_TRY(bound);
     if (*bound) fpr = (*bound)->fingerprint;
@@ -157,20 +148,8 @@ Result<core::Refusal> RecordRating(Context& ctx, const core::CaseRules& rules,
 }
 
 Result<void> FillTrustTerms(Context& ctx, core::Offer& offer) {
-  const std::string& ref = offer.referrer;
-  if (!ref.empty() &&
-      (!IsAddress(ref) || ref == mail::AddressOf(ctx.config.outbox.from) ||
-       ref == ctx.config.outbox.operator_address))
-    return Fail(ErrorKind::kInvalidInput,
-                "referrer: '" + core::Excerpt(ref, 60) +
-                    "' is not an address that can be paid");
   if (offer.moderator.empty()) return {};
   const std::string& email = offer.moderator;
-  if (!IsAddress(email) || email == mail::AddressOf(ctx.config.outbox.from) ||
-      email == ctx.config.outbox.operator_address)
-    return Fail(ErrorKind::kInvalidInput,
-                "moderator: '" + core::Excerpt(email, 60) +
-                    "' is not one of the operator's moderators");
   auto entry = store::ModeratorRepo(ctx.db).Find(email);
   CT_TRY(entry);
   if (!*entry)

@@ -1,4 +1,4 @@
-// The shell around issue 11: reputation facts written with every step,
+// The shell around trust: reputation facts written with every step,
 // ratings (70), the reputation asked by mail or CLI, and the moderator an
 // offer names (from the operator's list). docs/protocol.md "Reputation",
 // "Moderators".
@@ -39,8 +39,8 @@ Result<core::Refusal> RecordRating(Context& ctx, const core::CaseRules& rules,
                                    const std::string& email);
 
 // Fills the fee of the moderator an offer names from the operator's list;
-// kInvalidInput when it is not listed, or when the moderator or referrer is
-// not an address or is the escrow's or the operator's.
+// kInvalidInput when it is not listed. REQUIRES: the offer's addresses
+// passed core::OutsideAddress (canonical, not ours).
 Result<void> FillTrustTerms(Context& ctx, core::Offer& offer);
 
 // The language mail to `role` of `deal` is written in: the moderator's own

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <istream>
 #include <map>
 
 #include "app/bank_files.h"
@@ -39,18 +40,16 @@ const char* OutcomeName(Outcome o) {
 }
 
 // camt.053 when the file is XML, CSV otherwise, unless --format says.
-Result<money::Statement> ParseStatement(const app::Context& ctx,
-                                        const std::string& text,
-                                        std::string format) {
+Result<std::string> StatementFormat(std::istream& in, std::string format) {
   if (format.empty()) {
-    const size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
-    format =
-        first != std::string::npos && text[first] == '<' ? "camt053" : "csv";
+    // The first byte that is not a blank (nor a byte of a UTF-8 BOM).
+    constexpr std::string_view kBlank = " \t\r\n\xEF\xBB\xBF";
+    int c = in.get();
+    while (c != EOF && kBlank.find(static_cast<char>(c)) != kBlank.npos)
+      c = in.get();
+    format = c == '<' ? "camt053" : "csv";
   }
-  const std::string& currency = ctx.config.policy.money.currency;
-  if (format == "camt053") return money::ParseCamt053(text, currency);
-  if (format == "csv")
-    return money::ParseCsvStatement(text, ctx.config.bank.import_csv, currency);
+  if (format == "camt053" || format == "csv") return format;
   return Fail(ErrorKind::kUsage,
               "deposits import: --format is camt053 or csv, not '" +
                   core::Excerpt(format) + "'");
@@ -73,20 +72,35 @@ util::Json LineJson(const app::ImportedLine& l) {
       .Set("action", l.action);
 }
 
-void PrintReport(const Globals& globals, const app::ImportReport& report,
-                 bool dry_run) {
-  if (globals.json) {
-    util::Json lines = util::Json::Array();
-    for (const auto& l : report.lines) lines.Push(LineJson(l));
-    PrintJson(util::Json::Object()
-                  .Set("dry_run", dry_run)
-                  .Set("debits", report.debits)
-                  .Set("lines", lines));
-    return;
+// `json` (a Dump()) indented as an element of the report's "lines" array:
+// the report is written as the import goes, never held whole. Every line
+// break is Dump()'s own (strings escape theirs).
+std::string Nested(const std::string& json) {
+  std::string out;
+  for (char c : json)
+    out += c == '\n' ? std::string("\n    ") : std::string(1, c);
+  return out;
+}
+
+// Prints the report as the import goes, a line (or a JSON element) per
+// line reported, then the counts; `debits` (known from the first pass)
+// comes first in JSON, as when the report was one object.
+class ReportPrinter {
+ public:
+  ReportPrinter(const Globals& globals, bool dry_run, int debits)
+      : json_(globals.json), dry_run_(dry_run) {
+    if (json_)
+      std::cout << "{\n  \"dry_run\": " << (dry_run ? "true" : "false")
+                << ",\n  \"debits\": " << debits << ",\n  \"lines\": [";
   }
-  std::map<Outcome, int> counts;
-  for (const auto& l : report.lines) {
-    ++counts[l.outcome];
+
+  void Line(const app::ImportedLine& l) {
+    ++counts_[l.outcome];
+    if (json_) {
+      std::cout << (lines_++ == 0 ? "\n    " : ",\n    ")
+                << Nested(LineJson(l).Dump());
+      return;
+    }
     const std::string who =
         l.deal_id.empty() ? "" : fmt::format(" {} {}", l.deal_id, l.role);
     // Money out shows as a negative amount, as on the statement.
@@ -105,20 +119,33 @@ void PrintReport(const Globals& globals, const app::ImportReport& report,
     if (!l.action.empty())
       std::cout << Fit("           now: " + l.action, 160) << '\n';
   }
-  std::cout << fmt::format(
-      "{}{} recorded, {} already recorded, {} unmatched, {} ambiguous, {} "
-      "refused, {} pending, {} payouts done, {} other debits ignored\n",
-      dry_run ? "dry run: " : "", counts[Outcome::kRecorded],
-      counts[Outcome::kAlready], counts[Outcome::kUnmatched],
-      counts[Outcome::kAmbiguous], counts[Outcome::kRefused],
-      counts[Outcome::kPending], counts[Outcome::kPaidOut], report.debits);
-  // Rare and costly: said apart, so that it is not lost among the counts.
-  if (counts[Outcome::kReversed] > 0)
+
+  void Finish(const app::ImportReport& report) {
+    if (json_) {
+      std::cout << (lines_ == 0 ? "]\n}\n" : "\n  ]\n}\n");
+      return;
+    }
+    const char* dry = dry_run_ ? "dry run: " : "";
     std::cout << fmt::format(
-        "{}{} deposits taken back by the bank: their payees' payouts are "
-        "held (cybertroc payouts)\n",
-        dry_run ? "dry run: " : "", counts[Outcome::kReversed]);
-}
+        "{}{} recorded, {} already recorded, {} unmatched, {} ambiguous, {} "
+        "refused, {} pending, {} payouts done, {} other debits ignored\n",
+        dry, counts_[Outcome::kRecorded], counts_[Outcome::kAlready],
+        counts_[Outcome::kUnmatched], counts_[Outcome::kAmbiguous],
+        counts_[Outcome::kRefused], counts_[Outcome::kPending],
+        counts_[Outcome::kPaidOut], report.debits);
+    // Rare and costly: said apart, so that it is not lost among the counts.
+    if (counts_[Outcome::kReversed] > 0)
+      std::cout << fmt::format(
+          "{}{} deposits taken back by the bank: their payees' payouts are "
+          "held (cybertroc payouts)\n",
+          dry, counts_[Outcome::kReversed]);
+  }
+
+ private:
+  const bool json_, dry_run_;
+  int lines_ = 0;
+  std::map<Outcome, int> counts_;
+};
 
 }  // namespace
 
@@ -143,19 +170,30 @@ Result<void> RunDeposits(const Globals& globals, const Args& args) {
   CT_TRY(file);
   auto ctx = OpenContext(globals);
   CT_TRY(ctx);
-  auto text =
-      util::ReadFileLimited(*file, core::kMaxStatementFileBytes, "statement");
-  if (!text)
-    return Fail(ErrorKind::kUsage, "deposits import: " + text.error().message);
-  auto statement = ParseStatement(*ctx, *text, Optional(vm, "format"));
-  if (!statement)
-    return Fail(
-        statement.error().kind,
-        *file + ": " + statement.error().message + "; nothing recorded");
+  auto in =
+      util::OpenFileLimited(*file, core::kMaxStatementFileBytes, "statement");
+  if (!in)
+    return Fail(ErrorKind::kUsage, "deposits import: " + in.error().message);
+  auto format = StatementFormat(**in, Optional(vm, "format"));
+  CT_TRY(format);
+  // Read twice, never held: checked whole first, so that a bad line
+  // anywhere refuses the file before anything is recorded.
+  money::StatementReader statement(**in, *format, ctx->config.bank.import_csv,
+                                   ctx->config.policy.money.currency);
+  int debits = 0;
+  auto checked = statement.Check([&](const money::StatementLine& line) {
+    if (!app::ReportsLine(line)) ++debits;
+  });
+  if (!checked)
+    return Fail(checked.error().kind,
+                *file + ": " + checked.error().message + "; nothing recorded");
   const bool dry_run = vm.count("dry-run") > 0;
-  auto report = app::ImportStatement(*ctx, *statement, dry_run);
+  ReportPrinter printer(globals, dry_run, debits);
+  auto report = app::ImportStatement(
+      *ctx, statement, dry_run,
+      [&](const app::ImportedLine& line) { printer.Line(line); });
   CT_TRY(report);
-  PrintReport(globals, *report, dry_run);
+  printer.Finish(*report);
   return {};
 }
 

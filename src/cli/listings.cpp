@@ -98,7 +98,7 @@ Result<void> RunListings(const Globals& globals, const Args& args) {
       "only listings in state S")("json", "print JSON (as the global --json)");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   const std::string state = Optional(vm, "state");
   if (!state.empty() && !core::IsListingState(state))
@@ -107,9 +107,9 @@ Result<void> RunListings(const Globals& globals, const Args& args) {
                 "withdrawn, not '" +
                     state + "'");
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto listings = store::ListingRepo(ctx->db).List(state);
-  if (!listings) return std::unexpected(listings.error());
+  CT_TRY(listings);
   const std::string& currency = ctx->config.policy.money.currency;
   if (WantsJson(globals, vm)) {
     util::Json list = util::Json::Array();
@@ -128,16 +128,16 @@ Result<void> RunListing(const Globals& globals, const Args& args) {
   syntax.options.add_options()("json", "print JSON (as the global --json)");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto text = Required(vm, "id", syntax.usage);
-  if (!text) return std::unexpected(text.error());
+  CT_TRY(text);
   auto id = app::ParseListingId(*text);
-  if (!id) return std::unexpected(id.error());
+  CT_TRY(id);
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto view = app::ShowListing(*ctx, *id);
-  if (!view) return std::unexpected(view.error());
+  CT_TRY(view);
   const std::string& currency = ctx->config.policy.money.currency;
   if (WantsJson(globals, vm))
     PrintJson(ViewJson(*view, currency));
@@ -153,14 +153,14 @@ Result<void> RunCatalogue(const Globals& globals, const Args& args) {
                                "where to write the static catalogue");
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
-  if (!parsed) return std::unexpected(parsed.error());
+  CT_TRY(parsed);
   if (!*parsed) return {};  // --help
   auto dir = Required(vm, "out", syntax.usage);
-  if (!dir) return std::unexpected(dir.error());
+  CT_TRY(dir);
   auto ctx = OpenContext(globals);
-  if (!ctx) return std::unexpected(ctx.error());
+  CT_TRY(ctx);
   auto report = app::WriteCatalogue(*ctx, *dir);
-  if (!report) return std::unexpected(report.error());
+  CT_TRY(report);
   if (globals.json)
     PrintJson(util::Json::Object()
                   .Set("dir", *dir)

@@ -8,6 +8,7 @@
 #include "app/identity.h"
 #include "app/inbound.h"
 #include "cli/common.h"
+#include "core/address.h"
 #include "core/limits.h"
 #include "store/repos.h"
 #include "store/trust_repo.h"
@@ -130,9 +131,21 @@ Result<void> RunModerators(const Globals& globals, const Args& args) {
     return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
   auto ctx = OpenContext(globals);
   CT_TRY(ctx);
-  if (*action == "add")
-    return Add(*ctx, vm, util::AsciiLower(rest[0]), rest[1]);
-  if (*action == "remove") return Remove(*ctx, util::AsciiLower(rest[0]));
+  if (*action == "add") {
+    // A moderator judges disputes between parties: never the escrow or the
+    // operator (offers naming them are refused by the same rule).
+    auto email = core::OutsideAddress(
+        rest[0], {"moderators add", "a moderator", /*for_operator=*/true},
+        app::OwnAddressesOf(*ctx));
+    CT_TRY(email);
+    return Add(*ctx, vm, *email, rest[1]);
+  }
+  if (*action == "remove") {
+    // Any spelling finds the entry; one written before addresses were
+    // canonical is found as it was typed.
+    auto email = core::NormalizeAddress(rest[0]);
+    return Remove(*ctx, email ? *email : util::AsciiLower(rest[0]));
+  }
   return List(globals, *ctx);
 }
 

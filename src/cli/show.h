@@ -10,7 +10,7 @@ namespace ct::cli {
 util::Json DealViewJson(const app::DealView& view, const app::Context& ctx);
 void PrintDealView(const app::DealView& view, const app::Context& ctx);
 
-// Issue 11 (cli/show_trust.cpp): moderator, referrer, digital delivery and
+// Trust (cli/show_trust.cpp): moderator, referrer, digital delivery and
 // the ratings of the deal; null / nothing printed when it has none.
 util::Json TrustJson(const app::DealView& view);
 void PrintTrust(const app::DealView& view);

@@ -49,11 +49,6 @@ std::unexpected<Error> Expected(std::string_view what, std::string_view got) {
                                       std::string(got) + "'");
 }
 
-bool HasSpace(std::string_view text) {
-  return std::ranges::any_of(
-      text, [](unsigned char c) { return std::isspace(c) != 0; });
-}
-
 // ---- value parsers --------------------------------------------------------
 
 Result<long> ParseWhole(std::string_view text, long min, long max) {
@@ -160,13 +155,6 @@ Result<std::string> ParseUrl(std::string_view text,
   return Expected(what, text);
 }
 
-bool IsMailbox(std::string_view text) {
-  const size_t at = text.find('@');
-  return at != std::string_view::npos && at > 0 && at + 1 < text.size() &&
-         text.find('@', at + 1) == std::string_view::npos && !HasSpace(text) &&
-         text.find_first_of("<>,;\"") == std::string_view::npos;
-}
-
 // A language code becomes a directory name under templates/: no dots or
 // slashes, so that it can never leave that directory.
 bool IsLanguage(std::string_view text) {
@@ -226,6 +214,21 @@ Result<std::string> ParseFrom(std::string_view text) {
                                         " (" + name.error().message + ")");
   }
   return std::string(text);
+}
+
+// outbox.operator: one bare address, kept in its canonical form
+// (core::NormalizeAddress) so that it equals the From of the operator's mail
+// and every other spelling of it, which offers may not name.
+Result<std::string> ParseOperatorAddress(std::string_view text) {
+  auto address = core::NormalizeAddress(text);
+  if (!address) {
+    return Fail(ErrorKind::kConfig,
+                Expected("an e-mail address such as operator@example.org", text)
+                        .error()
+                        .message +
+                    " (" + address.error().message + ")");
+  }
+  return address;
 }
 
 // ---- setters ----------------------------------------------------------------
@@ -330,8 +333,7 @@ std::map<std::string, Setter> BuildKeys() {
       {"outbox.password_file", Path(CT_FIELD(outbox.password_file), true)},
       {"outbox.from", Parsed(CT_FIELD(outbox.from), ParseFrom)},
       {"outbox.operator",
-       Checked(CT_FIELD(outbox.operator_address), IsMailbox,
-               "an e-mail address such as operator@example.org")},
+       Parsed(CT_FIELD(outbox.operator_address), ParseOperatorAddress)},
       {"outbox.give_up_hours", Whole(CT_FIELD(outbox.give_up_hours), 1, 8760)},
       {"outbox.max_replies_per_day",
        Whole(CT_FIELD(outbox.max_replies_per_day), 0, 100000)},

@@ -1,4 +1,5 @@
-// The [money] keys about real accounts (issue 13) and [money.import_csv]:
+// The [money] keys about real accounts (docs/money.md "Real accounts
+// (SEPA)") and [money.import_csv]:
 // where parties pay, how long an account change waits, and how to read a
 // CSV bank statement. Parsed here, apart from config.cpp's table, which
 // takes them with one loop.

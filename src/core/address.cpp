@@ -19,6 +19,34 @@ bool IsAtext(unsigned char c) {
          std::string_view::npos;
 }
 
+// RFC 5322 3.2.3 dot-atom-text: atext runs joined by single dots.
+bool IsDotAtomText(std::string_view s) {
+  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '.' ? s[i + 1] == '.'
+                    : !IsAtext(static_cast<unsigned char>(s[i])))
+      return false;
+  }
+  return true;
+}
+
+// `address` without the "+tag" of its local part (RFC 5233 subaddress):
+// mail servers commonly deliver bob+tag@x to bob@x's mailbox.
+std::string BaseMailbox(std::string_view address) {
+  const size_t at = address.rfind('@');
+  const size_t plus = address.find('+');
+  if (at == std::string_view::npos || plus == std::string_view::npos ||
+      plus > at)
+    return std::string(address);
+  return std::string(address.substr(0, plus)) + std::string(address.substr(at));
+}
+
+// `address` reaches the mailbox `ours`: the same once subaddresses are set
+// aside on both sides.
+bool SameMailbox(std::string_view address, std::string_view ours) {
+  return !ours.empty() && BaseMailbox(address) == BaseMailbox(ours);
+}
+
 struct Token {
   enum Kind { kAtom, kQuoted, kSpecial, kLiteral } kind;
   std::string text;  // atom; quoted content unescaped; the special; [literal]
@@ -121,6 +149,20 @@ class Parser {
     return out;
   }
 
+  // One addr-spec and nothing else (comments aside).
+  Result<std::string> Alone() {
+    if (AtEnd()) return Bad("no address");
+    for (const Token& t : tokens_)
+      if (t.kind == Token::kSpecial && (t.text == "<" || t.text == ">"))
+        return Bad("write the address alone, without a name or angle brackets");
+    auto address = AddrSpec();
+    CT_TRY(address);
+    if (!AtEnd())
+      return Bad(fmt::format("unexpected '{}' after the address",
+                             Excerpt(tokens_[pos_].text)));
+    return address;
+  }
+
  private:
   bool AtEnd() const { return pos_ >= tokens_.size(); }
   bool Special(char c) const {
@@ -191,30 +233,35 @@ class Parser {
     return Bad(fmt::format("group '{}' without its closing ';'", name));
   }
 
-  // word *("." word): atoms, or quoted strings that need no quotes.
+  // word *("." word). Quoted words are unquoted when the whole local part
+  // then reads as a dot-atom: "escrow"@example.test is escrow@example.test
+  // (RFC 5321 4.1.2 compares local parts, not their spelling). A local part
+  // that needs its quotes is refused.
   Result<std::string> LocalPart() {
     std::string local;
+    bool quoted = false;
     for (;;) {
       if (!Word()) return Bad("misplaced '.' or missing local part");
       const Token& t = tokens_[pos_++];
       if (t.kind == Token::kQuoted) {
-        for (char c : t.text)
-          if (!IsAtext(static_cast<unsigned char>(c)))
-            return Bad(fmt::format(
-                "a quoted local part is not supported (\"{}\")", t.text));
         if (t.text.empty()) return Bad("an empty quoted local part");
+        quoted = true;
       }
       local += t.text;
-      if (!Special('.')) return local;
+      if (!Special('.')) break;
       ++pos_;
       local += '.';
     }
+    if (quoted && !IsDotAtomText(local))
+      return Bad(fmt::format("a quoted local part is not supported (\"{}\")",
+                             Excerpt(local)));
+    return local;
   }
 
   Result<std::string> Domain() {
     if (!AtEnd() && tokens_[pos_].kind == Token::kLiteral)
       return Bad(fmt::format("address literals ('{}') are not supported",
-                             tokens_[pos_].text));
+                             Excerpt(tokens_[pos_].text)));
     std::string domain;
     for (;;) {
       if (AtEnd() || tokens_[pos_].kind != Token::kAtom)
@@ -222,6 +269,10 @@ class Parser {
       domain += tokens_[pos_++].text;
       if (!Special('.')) return domain;
       ++pos_;
+      // A final dot makes the name absolute (RFC 1034 3.1): the same host,
+      // so the same mailbox, spelt differently. It is dropped.
+      if (AtEnd() || Special('>') || Special(',') || Special(';'))
+        return domain;
       domain += '.';
     }
   }
@@ -229,7 +280,8 @@ class Parser {
   Result<std::string> AddrSpec() {
     auto local = LocalPart();
     CT_TRY(local);
-    if (!Special('@')) return Bad(fmt::format("no '@' after '{}'", *local));
+    if (!Special('@'))
+      return Bad(fmt::format("no '@' after '{}'", Excerpt(*local)));
     ++pos_;
     auto domain = Domain();
     CT_TRY(domain);
@@ -268,6 +320,37 @@ Result<Mailbox> ParseMailbox(std::string_view value) {
 std::string AddressOf(std::string_view value) {
   auto mailbox = ParseMailbox(value);
   return mailbox ? mailbox->address : std::string();
+}
+
+Result<std::string> NormalizeAddress(std::string_view text) {
+  auto tokens = Tokenize(text);
+  CT_TRY(tokens);
+  return Parser(std::move(*tokens)).Alone();
+}
+
+Owner OwnerOf(std::string_view address, const OwnAddresses& own) {
+  if (SameMailbox(address, own.escrow)) return Owner::kEscrow;
+  if (SameMailbox(address, own.operator_address)) return Owner::kOperator;
+  return Owner::kNone;
+}
+
+Result<std::string> OutsideAddress(std::string_view text,
+                                   const AddressField& field,
+                                   const OwnAddresses& own) {
+  auto address = NormalizeAddress(text);
+  if (!address)
+    return Bad(fmt::format("{}: '{}' is not an e-mail address: {}", field.name,
+                           Excerpt(text, 60), address.error().message));
+  const Owner owner = OwnerOf(*address, own);
+  if (owner == Owner::kNone) return address;
+  const bool escrow = owner == Owner::kEscrow;
+  return Bad(fmt::format("{}: {} is the {} address{} and cannot be {}",
+                         field.name, *address,
+                         escrow ? "escrow's own" : "operator's",
+                         !field.for_operator ? ""
+                         : escrow            ? " (outbox.from)"
+                                             : " (outbox.operator)",
+                         field.role));
 }
 
 }  // namespace ct::core

@@ -1,6 +1,7 @@
 // The one error model of cybertroc: every fallible function returns
-// Result<T> = std::expected<T, Error>. Adapters turn library exceptions into an
-// Error in one place each; the CLI maps ErrorKind to the exit status.
+// Result<T>, a [[nodiscard]] std::expected<T, Error>. Adapters turn library
+// exceptions into an Error in one place each; the CLI maps ErrorKind to the
+// exit status.
 #ifndef CYBERTROC_CORE_ERROR_H_
 #define CYBERTROC_CORE_ERROR_H_
 
@@ -26,8 +27,22 @@ struct Error {
   std::string message;
 };
 
+// Result<T> is std::expected<T, Error> that must be looked at: a call whose
+// Result is dropped is a warning (and -Werror builds stop), because a dropped
+// Result is an error nobody handled. An alias cannot carry [[nodiscard]], so
+// this is a thin class adding nothing else; where dropping is the intent, the
+// call site says `(void)` and why.
 template <typename T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using Base = std::expected<T, Error>;
+  using Base::Base;
+  Result() = default;
+  // From a plain std::expected (the base's own copy and move constructors are
+  // not inherited).
+  Result(const Base& other) : Base(other) {}  // NOLINT(runtime/explicit)
+  Result(Base&& other) : Base(std::move(other)) {}  // NOLINT(runtime/explicit)
+};
 
 // Shorthand used everywhere: `return Fail(ErrorKind::kIo, "...")`.
 inline std::unexpected<Error> Fail(ErrorKind kind, std::string message) {

@@ -18,6 +18,19 @@ bool IsControl(std::string_view s, size_t i, size_t len) {
   return len == 2 && c == 0xC2 && static_cast<uint8_t>(s[i + 1]) <= 0x9F;
 }
 
+// The Unicode direction controls: embeddings and overrides (U+202A..U+202E,
+// "\xE2\x80\xAA".."\xE2\x80\xAE") and isolates (U+2066..U+2069,
+// "\xE2\x81\xA6".."\xE2\x81\xA9"). In a mail reader or a terminal they
+// reorder the text around them, so that what a person reads is not what was
+// written ("Trojan Source", CVE-2021-42574).
+bool IsDirectionControl(std::string_view s, size_t i, size_t len) {
+  if (len != 3 || static_cast<uint8_t>(s[i]) != 0xE2) return false;
+  const auto b1 = static_cast<uint8_t>(s[i + 1]);
+  const auto b2 = static_cast<uint8_t>(s[i + 2]);
+  return (b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) ||
+         (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9);
+}
+
 }  // namespace
 
 std::string Excerpt(std::string_view text, size_t max_chars) {
@@ -26,7 +39,8 @@ std::string Excerpt(std::string_view text, size_t max_chars) {
   for (size_t i = 0; i < text.size();) {
     const size_t len = util::Utf8SequenceLength(text, i);
     if (chars++ == max_chars) return out + "…";
-    if (len == 0 || IsControl(text, i, len)) {
+    if (len == 0 || IsControl(text, i, len) ||
+        IsDirectionControl(text, i, len)) {
       out += '?';
       i += std::max<size_t>(len, 1);
       continue;
@@ -55,6 +69,11 @@ Result<void> CheckFreeText(std::string_view field, std::string_view text,
       return Fail(ErrorKind::kInvalidInput,
                   fmt::format("{}: control characters (line breaks, tabs…) "
                               "are not allowed",
+                              field));
+    if (IsDirectionControl(text, i, len))
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("{}: text direction controls (U+202A to "
+                              "U+202E, U+2066 to U+2069) are not allowed",
                               field));
     i += len;
   }

@@ -60,18 +60,38 @@ inline constexpr size_t kMaxKeyFileBytes = size_t{4} << 20;       // 4 MiB
 inline constexpr size_t kMaxCaFileBytes = size_t{4} << 20;        // 4 MiB
 inline constexpr size_t kMaxSecretFileBytes = size_t{64} << 10;   // 64 KiB
 // A bank statement (camt.053 or CSV): a year of a busy account is a few MB.
+// It is not held whole but read as a stream, twice (checked, then
+// imported), so memory does not grow with its length; what still would is
+// bounded below (docs/money.md, "Money in").
 inline constexpr size_t kMaxStatementFileBytes = size_t{32} << 20;  // 32 MiB
+// Its lines: CSV records, camt.053 entries and the transactions a batch
+// entry lists. A year of a busy account is tens of thousands.
+inline constexpr size_t kMaxStatementLines = 1'000'000;
+// Lines that name a payment reference (CT-XXXXXXXX-ROLE) or a payout
+// (CT-PAYOUT-N): each is looked up in the database, and the first pass
+// remembers a few bytes of each that carries no bank reference.
+inline constexpr size_t kMaxStatementReferenceLines = 100'000;
+// One CSV record, held while it is read (a bank's line is a few hundred).
+inline constexpr size_t kMaxStatementRecordBytes = size_t{64} << 10;
+// One camt.053 entry (Ntry) with all its transactions, held as a tree of
+// about ten times its size while it is read: room for a batch of a
+// thousand transfers. Also the most any other text or tag of the file may
+// take, as the reader holds it whole.
+inline constexpr size_t kMaxStatementEntryBytes = size_t{1} << 20;  // 1 MiB
 
 // Checks one free text: valid UTF-8, no control characters (C0 including
-// tab, CR and LF; DEL; C1), at most `max_chars` characters. kInvalidInput
-// naming `field` and the limit, e.g. "item: at most 200 characters (this
-// one has 1000)". Nothing is ever trimmed or replaced silently.
+// tab, CR and LF; DEL; C1), no text direction controls (U+202A..U+202E,
+// U+2066..U+2069: they make a reader see the text in another order), at
+// most `max_chars` characters. kInvalidInput naming `field` and the limit,
+// e.g. "item: at most 200 characters (this one has 1000)". Nothing is ever
+// trimmed or replaced silently.
 Result<void> CheckFreeText(std::string_view field, std::string_view text,
                            size_t max_chars);
 
 // Outside text quoted back in an error message or a refusal: at most
-// `max_chars` characters ("…" marks a cut), control characters shown as
-// '?', so that a 100 KB field is never echoed whole.
+// `max_chars` characters ("…" marks a cut), control characters and text
+// direction controls shown as '?', so that a 100 KB field is never echoed
+// whole.
 std::string Excerpt(std::string_view text, size_t max_chars = 40);
 
 // Number of code points of valid UTF-8 `text`.

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/address.h"
 #include "core/crockford.h"
 #include "core/limits.h"
 #include "util/text.h"
@@ -73,8 +74,7 @@ Result<std::string> Text(std::map<std::string, std::string>& fields,
     if (required) return Bad(fmt::format("the {} is missing", key));
     return std::string();
   }
-  if (auto ok = CheckFreeText(key, *value, max); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(CheckFreeText(key, *value, max));
   return *value;
 }
 
@@ -113,29 +113,30 @@ Result<Listing> ListingFromFields(const std::string& case_name,
   l.lister = util::AsciiLower(lister);
   const bool sale = l.IsSale();
   auto title = Text(fields, sale ? "item" : "give", kMaxItemChars, true);
-  if (!title) return std::unexpected(title.error());
+  CT_TRY(title);
   l.title = *title;
   if (!sale) {
     auto wants = Text(fields, "wants", kMaxItemChars, true);
-    if (!wants) return std::unexpected(wants.error());
+    CT_TRY(wants);
     l.wants = *wants;
   }
   auto tags = Text(fields, "tags", kMaxListingTagsChars, false);
-  if (!tags) return std::unexpected(tags.error());
+  CT_TRY(tags);
   l.tags = *tags;
   const std::string amount_key = sale ? "price" : "value";
   auto amount = Take(fields, amount_key);
   if (!amount) return Bad(fmt::format("the {} is missing", amount_key));
   auto money = Amount(amount_key, *amount, currency);
-  if (!money) return std::unexpected(money.error());
+  CT_TRY(money);
   l.amount = *money;
   if (sale)
     if (auto shipping = Take(fields, "shipping")) {
       auto cost = Amount("shipping", *shipping, currency);
-      if (!cost) return std::unexpected(cost.error());
+      CT_TRY(cost);
       l.shipping = *cost;
     }
-  if (auto delivery = Take(fields, "delivery")) l.delivery = util::AsciiLower(*delivery);
+  if (auto delivery = Take(fields, "delivery"))
+    l.delivery = util::AsciiLower(*delivery);
   if (l.delivery != "post" && l.delivery != "hand")
     return Bad(
         fmt::format("delivery: post or hand, not '{}'", Excerpt(l.delivery)));
@@ -143,7 +144,7 @@ Result<Listing> ListingFromFields(const std::string& case_name,
   int days = kListingDefaultDays;
   if (auto expires = Take(fields, "expires")) {
     auto parsed = ExpiryDays(*expires);
-    if (!parsed) return std::unexpected(parsed.error());
+    CT_TRY(parsed);
     days = *parsed;
   }
   if (!fields.empty())
@@ -160,8 +161,9 @@ Offer OfferFromListing(const Listing& listing, const CaseRules& rules,
                        const std::string& counterparty) {
   Offer offer;
   for (const auto& role : rules.roles)
-    offer.emails[role] =
-        role == rules.initiator ? listing.lister : util::AsciiLower(counterparty);
+    offer.emails[role] = role == rules.initiator
+                             ? listing.lister
+                             : util::AsciiLower(counterparty);
   if (listing.IsSale()) {
     offer.texts["item"] = listing.title;
     offer.terms["price"] = listing.amount;
@@ -183,19 +185,22 @@ Result<ListingCommand> ParseListingCommand(int code, std::string_view rest) {
   switch (code) {
     case listing_code::kInterest:
       cmd.text = std::string(rest);
-      if (auto ok =
-              CheckFreeText("text after 07", cmd.text, kMaxInterestTextChars);
-          !ok)
-        return std::unexpected(ok.error());
+      CT_TRY(CheckFreeText("text after 07", cmd.text, kMaxInterestTextChars));
       return cmd;
-    case listing_code::kLock:
+    case listing_code::kLock: {
       if (words.size() != 1 || words[0].find('@') == std::string_view::npos ||
           words[0].size() > kMaxAddressOctets)
         return Bad(
             "expected CL-XXXXXXXX 08 EMAIL (the address of one of the "
             "people interested)");
-      cmd.email = util::AsciiLower(words[0]);
+      // Canonical, as the interests are: any spelling finds the person.
+      auto email = NormalizeAddress(words[0]);
+      if (!email)
+        return Bad(fmt::format("'{}' is not an e-mail address: {}",
+                               Excerpt(words[0], 60), email.error().message));
+      cmd.email = std::move(*email);
       return cmd;
+    }
     case listing_code::kWithdraw:
       if (!words.empty()) return Bad("expected CL-XXXXXXXX 13 alone");
       return cmd;
@@ -209,8 +214,7 @@ Result<ListingCommand> ParseListingCommand(int code, std::string_view rest) {
 
 Result<SearchQuery> ParseSearch(std::string_view rest,
                                 std::string_view currency) {
-  if (auto ok = CheckFreeText("search", rest, kMaxSearchChars); !ok)
-    return std::unexpected(ok.error());
+  CT_TRY(CheckFreeText("search", rest, kMaxSearchChars));
   SearchQuery query;
   const auto words = Words(rest);
   for (size_t i = 0; i < words.size(); ++i) {
@@ -221,7 +225,7 @@ Result<SearchQuery> ParseSearch(std::string_view rest,
       if (value.empty() && i + 1 < words.size()) value = words[++i];
       if (max) {
         auto amount = Amount("max", value, currency);
-        if (!amount) return std::unexpected(amount.error());
+        CT_TRY(amount);
         query.max = *amount;
       } else {
         query.case_name = util::AsciiLower(value);

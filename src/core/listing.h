@@ -32,7 +32,7 @@ inline constexpr int kListingMaxDays = 90;
 inline constexpr int kListingReminderDays = 3;  // the lister is told then
 inline constexpr size_t kMaxSearchResults = 20;
 
-// Listing states (SPEC section 7).
+// Listing states (docs/protocol.md "Listing states").
 inline constexpr char kListingOpen[] = "open";
 inline constexpr char kListingLocked[] = "locked";
 inline constexpr char kListingClosed[] = "closed";

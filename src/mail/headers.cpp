@@ -5,12 +5,16 @@
 // unfolded subject gains a space; it drops the space between an encoded-word
 // and the next word of a display name; it writes lines past 78 columns; and
 // it encodes even a plain ASCII display name ("Cybertroc S.A."). What is here
-// is small and pinned by tests.
+// is small and pinned by tests. Which words need encoding is vmime's rule
+// (NeedsEncoding).
 #include "mail/headers.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <vmime/charset.hpp>
+#include <vmime/generationContext.hpp>
+#include <vmime/wordEncoder.hpp>
 
 #include "core/limits.h"
 
@@ -67,40 +71,61 @@ std::vector<std::string> EncodedWords(std::string_view s) {
   return words;
 }
 
-// The units of an unstructured value: its words when it is ASCII and each
-// word fits a line, else encoded-words.
+// A word a reader would not show as it is: vmime's own rule
+// (wordEncoder::isEncodingNeeded: non-ASCII, CR or LF, or "=?" / "?=").
+// Text that reads as an encoded-word ("=?utf-8?q?Nice=0D=0ABcc:…?=" typed
+// in an item) would be decoded by every mail reader into what the free-text
+// rules forbid; encoded by us, it is shown exactly as typed.
+bool NeedsEncoding(const std::string& word) {
+  return vmime::wordEncoder::isEncodingNeeded(
+      vmime::generationContext::getDefaultContext(), word,
+      vmime::charset(vmime::charsets::UTF_8), "");
+}
+
+// The units of an unstructured value: its words while each is plain ASCII
+// that fits a line and needs no encoding; from the first that does not,
+// encoded-words to the end. The blank before the first encoded-word
+// survives decoding; those after it are encoded with the text (RFC 2047
+// 6.2 drops the blanks between two encoded-words).
 std::vector<std::string> UnstructuredUnits(std::string_view text) {
   const std::string clean = OneLine(text);
-  if (IsAscii(clean)) {
-    std::vector<std::string> words = SplitOnSpaces(clean);
-    bool fits = true;
-    for (const auto& w : words)
-      fits = fits && w.size() <= core::kFoldHeaderAt - 2;
-    if (fits) return words;
+  std::vector<std::string> words = SplitOnSpaces(clean);
+  size_t plain = 0;
+  size_t offset = 0;  // of words[plain] in `clean`
+  for (; plain < words.size(); ++plain) {
+    const std::string& w = words[plain];
+    if (w.size() > core::kFoldHeaderAt - 2 || NeedsEncoding(w)) break;
+    offset += w.size() + 1;
   }
-  return EncodedWords(clean);
+  if (plain == words.size()) return words;
+  words.resize(plain);
+  for (auto& word : EncodedWords(std::string_view(clean).substr(offset)))
+    words.push_back(std::move(word));
+  return words;
 }
 
 // The display name as a phrase: atoms, else a quoted string when it is
-// printable ASCII and fits a line, else encoded-words.
+// printable ASCII and fits a line, else encoded-words; always encoded-words
+// when a word of it needs them (NeedsEncoding: some readers decode an
+// encoded-word even inside quotes).
 std::vector<std::string> PhraseUnits(std::string_view raw) {
   const std::string name = OneLine(raw);
   std::vector<std::string> atoms = SplitOnSpaces(name);
+  if (!IsAscii(name) || std::ranges::any_of(atoms, NeedsEncoding))
+    return EncodedWords(name);
   bool all_atoms = true;
   for (const auto& a : atoms) {
     all_atoms = all_atoms && !a.empty();
     for (char c : a) all_atoms = all_atoms && IsAsciiAtext(c);
   }
   if (all_atoms) return atoms;
-  if (IsAscii(name)) {
-    std::string quoted = "\"";
-    for (char c : name) {
-      if (c == '"' || c == '\\') quoted += '\\';
-      quoted += c;
-    }
-    quoted += '"';
-    if (quoted.size() <= core::kFoldHeaderAt - 2) return {quoted};
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
   }
+  quoted += '"';
+  if (quoted.size() <= core::kFoldHeaderAt - 2) return {quoted};
   return EncodedWords(name);
 }
 

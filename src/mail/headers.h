@@ -24,8 +24,10 @@ std::string FoldedField(std::string_view name,
                         const std::vector<std::string>& units);
 
 // An unstructured field (Subject): control characters become spaces; plain
-// ASCII folds at its spaces; non-ASCII text, or a word too long for one
-// line, becomes RFC 2047 encoded-words of at most 75 characters each.
+// ASCII folds at its spaces; from the first word that is not ASCII, is too
+// long for one line, or could be read as an encoded-word ("=?" or "?="),
+// the rest becomes RFC 2047 encoded-words of at most 75 characters each, so
+// that a reader shows exactly the text we were given.
 std::string UnstructuredField(std::string_view name, std::string_view text);
 
 // "From: Name <local@domain>" with only the display name encoded (RFC 2047

@@ -1,7 +1,8 @@
 // A local maildir, read by hand with readdir/open/rename rather than through
 // vmime, for two reasons: vmime's maildir store moves every message from new/
 // to cur/ as soon as the folder is opened, before we have stored anything
-// (DESIGN.md), and it rescans the folder for every message.
+// (so a crash would lose where they were), and it rescans the folder for
+// every message.
 //
 // Cost. cur/ only grows: every message we acknowledge stays there with the S
 // flag. So no per-message operation may read it. List() reads the names of
@@ -33,8 +34,8 @@ namespace fs = std::filesystem;
 
 // Where a message lies: its file name in new/ or cur/. Only the name is
 // kept, not a path: a run lists every message of the maildir, and a
-// std::filesystem::path holds its components besides (issue 9: a backlog's
-// peak memory must not grow with it).
+// std::filesystem::path holds its components besides (a backlog's peak
+// memory must not grow with it).
 struct Entry {
   std::string name;
   bool in_new = false;
@@ -128,7 +129,7 @@ class MaildirSource : public Source {
   // Only the unusual places are remembered (a message in cur/ that another
   // client moved there unseen, a name in new/ with an info part): a plain
   // new/UID is found again by its name, so that the memory a run needs
-  // does not grow with the backlog (issue 9).
+  // does not grow with the backlog.
   Result<std::vector<std::string>> List() override {
     listed_.clear();
     std::vector<std::string> uids;

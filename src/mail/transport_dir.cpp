@@ -7,7 +7,7 @@
 //
 // Why one syncfs rather than an fsync per file: each fsync of a new file
 // waits for its own journal commit, and that wait was most of the time a
-// run spent beyond the GnuPG work (issue 9). syncfs waits once for the whole
+// run spent beyond the GnuPG work (measured). syncfs waits once for the whole
 // batch; its cost grows with other dirty data on the same file system,
 // which for an outbox directory is the spool it lives in.
 //

@@ -1,9 +1,12 @@
-// ISO 20022 camt.053 (BankToCustomerStatement) read with libxml2. Only the
-// elements every version from 001.02 to 001.08 shares are read, by local
-// name, so one reader serves them all.
+// ISO 20022 camt.053 (BankToCustomerStatement) read with libxml2's
+// streaming reader, one entry at a time. Only the elements every version
+// from 001.02 to 001.08 shares are read, by local name, so one reader
+// serves them all.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <spanstream>
 
 #include "core/limits.h"
 #include "money/statement.h"
@@ -18,8 +21,18 @@ constexpr std::string_view kCamt053 =
 
 struct Reader {
   std::string_view currency;
-  Statement statement;
-  int position = 0;
+  const internal::LineSink& sink;
+  std::string account;  // the IBAN the statements name
+  int position = 0;     // of the entry being read
+  std::optional<Error> sink_error;
+
+  // Hands `line` over; false (sink_error) when the sink refuses it, which
+  // ends the reading at once.
+  bool Emit(StatementLine& line) {
+    auto ok = sink(line);
+    if (!ok) sink_error = std::move(ok.error());
+    return ok.has_value();
+  }
 };
 
 std::unexpected<Error> Bad(int position, std::string_view why) {
@@ -106,7 +119,6 @@ std::vector<const xmlNode*> Transactions(const xmlNode* entry) {
 // One entry: one line, or one per transaction when it batches several
 // that each carry their own amount.
 Result<void> ReadEntry(Reader& r, const xmlNode* entry) {
-  ++r.position;
   const std::string side = xml::Text(xml::Child(entry, "CdtDbtInd"));
   if (side != "CRDT" && side != "DBIT")
     return Bad(r.position, "CdtDbtInd must be CRDT or DBIT");
@@ -131,7 +143,7 @@ Result<void> ReadEntry(Reader& r, const xmlNode* entry) {
         line.reference = xml::Text(xml::Find(tx, {"Refs", "AcctSvcrRef"}));
     }
     line.text = internal::OneLine(text + note);
-    r.statement.lines.push_back(std::move(line));
+    if (!r.Emit(line)) return std::unexpected(*r.sink_error);
     return {};
   }
   for (size_t k = 0; k < txs.size(); ++k) {
@@ -145,52 +157,126 @@ Result<void> ReadEntry(Reader& r, const xmlNode* entry) {
     line.reference = xml::Text(xml::Find(txs[k], {"Refs", "AcctSvcrRef"}));
     if (line.reference.empty() && !base.reference.empty())
       line.reference = fmt::format("{}/{}", base.reference, k + 1);
-    r.statement.lines.push_back(std::move(line));
+    if (!r.Emit(line)) return std::unexpected(*r.sink_error);
   }
   return {};
 }
 
-Result<void> ReadStatement(Reader& r, const xmlNode* stmt) {
-  const std::string iban = xml::Text(xml::Find(stmt, {"Acct", "Id", "IBAN"}));
-  const std::string ccy = xml::Text(xml::Find(stmt, {"Acct", "Ccy"}));
+// A statement's account (its first Acct): in our currency, and the same
+// IBAN for every statement of the file.
+Result<void> ReadAccount(Reader& r, const xmlNode* acct) {
+  const std::string iban = xml::Text(xml::Find(acct, {"Id", "IBAN"}));
+  const std::string ccy = xml::Text(xml::Child(acct, "Ccy"));
   if (!ccy.empty() && ccy != r.currency)
     return Fail(ErrorKind::kInvalidInput,
                 fmt::format("camt.053: the account is in {}, not {}: a "
                             "statement of another currency cannot fund deals",
                             core::Excerpt(ccy, 8), r.currency));
   if (!iban.empty()) {
-    if (!r.statement.account.empty() && r.statement.account != iban)
+    if (!r.account.empty() && r.account != iban)
       return Fail(ErrorKind::kInvalidInput,
                   "camt.053: statements of several accounts in one file");
-    r.statement.account = iban;
+    r.account = iban;
   }
-  for (const xmlNode* entry : xml::Children(stmt, "Ntry"))
-    if (auto ok = ReadEntry(r, entry); !ok) return ok;
   return {};
 }
 
+bool IsCamt053Root(const xml::StreamReader& xml) {
+  return xml.LocalName() == "Document" &&
+         xml.NamespaceUri().starts_with(kCamt053);
+}
+
+// Where the reader is in Document / BkToCstmrStmt (the first) / Stmt.
+struct Place {
+  bool in_body = false, seen_body = false;
+  bool in_statement = false, seen_account = false;
+  int statements = 0;
+
+  // An element starts at `depth`; true when it is one read whole (an entry
+  // or the statement's account).
+  bool Enter(int depth, std::string_view name) {
+    if (depth == 1) {
+      in_body = !seen_body && name == "BkToCstmrStmt";
+      seen_body = seen_body || in_body;
+    } else if (depth == 2) {
+      in_statement = in_body && name == "Stmt";
+      if (in_statement) {
+        ++statements;
+        seen_account = false;
+      }
+    } else if (depth == 3 && in_statement) {
+      if (name == "Ntry") return true;
+      if (name == "Acct" && !seen_account) {
+        seen_account = true;
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
 }  // namespace
+
+namespace internal {
+
+// The elements around the entries are passed through node by node; each
+// entry, and each statement's account, is expanded alone into a small tree,
+// read, and freed before the next. After the first error in what the file
+// says, the rest is still read for the errors of the XML itself, which are
+// said first (as a whole-document parser would).
+Result<std::string> ReadCamt053(std::istream& in, std::string_view currency,
+                                const LineSink& sink) {
+  xml::StreamReader xml(in, "camt.053", core::kMaxStatementEntryBytes);
+  Reader r{currency, sink, "", 0, std::nullopt};
+  Place place;
+  std::optional<Error> problem;
+  bool more = xml.Read();
+  while (more) {
+    if (problem || !xml.AtElementStart()) {
+      more = xml.Read();
+      continue;
+    }
+    const int depth = xml.Depth();
+    if (depth == 0 && !IsCamt053Root(xml))
+      problem = Error{ErrorKind::kInvalidInput,
+                      "camt.053: the root is not a camt.053 Document "
+                      "(namespace " +
+                          std::string(kCamt053) + "…)"};
+    if (!place.Enter(depth, xml.LocalName())) {
+      more = xml.Read();
+      continue;
+    }
+    const bool entry = xml.LocalName() == "Ntry";
+    if (entry) ++r.position;
+    const xmlNode* node = xml.Expand(core::kMaxStatementEntryBytes);
+    if (!node) break;
+    auto ok = entry ? ReadEntry(r, node) : ReadAccount(r, node);
+    if (r.sink_error) return std::unexpected(*r.sink_error);
+    if (!ok) problem = std::move(ok.error());
+    more = xml.Skip();
+  }
+  CT_TRY(xml.Finish());
+  if (problem) return std::unexpected(*problem);
+  if (place.statements == 0)
+    return Fail(ErrorKind::kInvalidInput, "camt.053: no Stmt in the file");
+  return r.account;
+}
+
+}  // namespace internal
 
 Result<Statement> ParseCamt053(std::string_view text,
                                std::string_view currency) {
-  auto doc = xml::Parse(text, "camt.053");
-  CT_TRY(doc);
-  const xmlNode* root = xmlDocGetRootElement(doc->get());
-  const std::string ns = root && root->ns && root->ns->href
-                             ? reinterpret_cast<const char*>(root->ns->href)
-                             : "";
-  if (!xml::Named(root, "Document") || !ns.starts_with(kCamt053))
-    return Fail(ErrorKind::kInvalidInput,
-                "camt.053: the root is not a camt.053 Document (namespace " +
-                    std::string(kCamt053) + "…)");
-  const xmlNode* body = xml::Child(root, "BkToCstmrStmt");
-  const auto statements = xml::Children(body, "Stmt");
-  if (statements.empty())
-    return Fail(ErrorKind::kInvalidInput, "camt.053: no Stmt in the file");
-  Reader r{currency, {"camt053", "", {}}, 0};
-  for (const xmlNode* stmt : statements) CT_TRY(ReadStatement(r, stmt));
-  CT_TRY(internal::Finish(r.statement));
-  return std::move(r.statement);
+  std::ispanstream in(std::span<const char>(text.data(), text.size()));
+  Statement statement{"camt053", "", {}};
+  auto account = internal::ReadCamt053(
+      in, currency, [&](StatementLine& line) -> Result<void> {
+        statement.lines.push_back(std::move(line));
+        return {};
+      });
+  CT_TRY(account);
+  statement.account = std::move(*account);
+  CT_TRY(internal::Finish(statement));
+  return statement;
 }
 
 }  // namespace ct::money

@@ -128,8 +128,7 @@ Result<std::string> SepaName(std::string_view name) {
 Result<void> CheckSepaTransfer(const SepaTransfer& transfer) {
   if (transfer.amount.minor() <= 0)
     return Fail(ErrorKind::kInvalidInput, "the amount is not positive");
-  if (auto name = SepaName(transfer.creditor.name); !name)
-    return std::unexpected(name.error());
+  CT_TRY(SepaName(transfer.creditor.name));
   return {};
 }
 

@@ -168,34 +168,46 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
+Result<void> CheckLine(std::string_view format, const StatementLine& line) {
+  for (auto [field, text, max] :
+       {std::tuple{"reference", &line.reference, core::kMaxReferenceChars},
+        std::tuple{"text", &line.text, kMaxLineTextChars},
+        std::tuple{"date", &line.date, size_t{40}},
+        std::tuple{"debtor", &line.debtor, kMaxLineTextChars},
+        std::tuple{"end-to-end id", &line.end_to_end_id, size_t{40}}})
+    if (auto ok = core::CheckFreeText(field, *text, max); !ok)
+      return Fail(ErrorKind::kInvalidInput,
+                  fmt::format("{} line {}: {}{}", format, line.position,
+                              ok.error().message,
+                              format == "csv"
+                                  ? " (is the file UTF-8? iconv converts it)"
+                                  : ""));
+  return {};
+}
+
+std::string BankKey(std::string_view account, const StatementLine& line) {
+  return account.empty() ? line.reference
+                         : fmt::format("{}:{}", account, line.reference);
+}
+
+std::string ContentDigest(std::string_view account, const StatementLine& line) {
+  const std::string content =
+      fmt::format("{}|{}|{}|{}|{}", account, line.date, line.credit,
+                  line.amount.ToString(), line.text);
+  return util::Sha256Hex(content).substr(0, 32);
+}
+
 Result<void> Finish(Statement& statement) {
   std::map<std::string, int> seen;
   for (auto& line : statement.lines) {
-    for (auto [field, text, max] :
-         {std::tuple{"reference", &line.reference, core::kMaxReferenceChars},
-          std::tuple{"text", &line.text, kMaxLineTextChars},
-          std::tuple{"date", &line.date, size_t{40}},
-          std::tuple{"debtor", &line.debtor, kMaxLineTextChars},
-          std::tuple{"end-to-end id", &line.end_to_end_id, size_t{40}}})
-      if (auto ok = core::CheckFreeText(field, *text, max); !ok)
-        return Fail(ErrorKind::kInvalidInput,
-                    fmt::format("{} line {}: {}{}", statement.format,
-                                line.position, ok.error().message,
-                                statement.format == "csv"
-                                    ? " (is the file UTF-8? iconv converts it)"
-                                    : ""));
+    CT_TRY(CheckLine(statement.format, line));
     if (!line.reference.empty()) {
-      line.key = statement.account.empty()
-                     ? line.reference
-                     : statement.account + ":" + line.reference;
+      line.key = BankKey(statement.account, line);
       continue;
     }
     // Two identical lines are two payments: the n-th of them keeps its
     // rank, so that importing the file again finds each one recorded.
-    const std::string content =
-        fmt::format("{}|{}|{}|{}|{}", statement.account, line.date, line.credit,
-                    line.amount.ToString(), line.text);
-    const std::string digest = util::Sha256Hex(content).substr(0, 32);
+    const std::string digest = ContentDigest(statement.account, line);
     line.key = fmt::format("sha256:{}#{}", digest, ++seen[digest]);
   }
   return {};

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <charconv>
 #include <optional>
+#include <spanstream>
 
 #include "core/limits.h"
 #include "money/statement.h"
 #include "money/statement_internal.h"
+#include "util/read_file.h"
 #include "util/text.h"
 
 namespace ct::money {
@@ -25,54 +27,125 @@ std::string Folded(std::string_view s) {
   return util::AsciiLower(internal::OneLine(s));
 }
 
-// Splits `csv` into records (quoted fields may hold the delimiter, quotes
-// doubled, line breaks); `lines` gets each record's first line number.
-Result<std::vector<Record>> Records(std::string_view csv, char delimiter,
-                                    std::vector<int>& lines) {
-  std::vector<Record> records;
-  Record record;
+// Reads a CSV file record by record (RFC 4180: quoted fields may hold the
+// delimiter, doubled quotes, line breaks), holding only the current one.
+class RecordReader {
+ public:
+  enum class Got { kRecord, kTooLong, kEnd };
+
+  RecordReader(std::istream& in, char delimiter)
+      : in_(in), delimiter_(delimiter) {}
+
+  // The next record that is not blank, and the line it starts on; kTooLong
+  // (and no fields) for one over core::kMaxStatementRecordBytes.
+  Got Next(Record& record, int& line);
+
+  // After kEnd: what is wrong with the file as a whole, if anything.
+  Result<void> Finish() const {
+    if (read_failed_) return Fail(ErrorKind::kIo, "CSV: cannot read it");
+    if (nul_)
+      return Fail(ErrorKind::kInvalidInput, "CSV: a NUL byte: not a text file");
+    if (unclosed_ > 0) return Bad(unclosed_, "a quoted field is not closed");
+    return {};
+  }
+
+ private:
+  // The next byte, or -1 at the end of the file or at a NUL byte (no text
+  // file has one: said before anything else).
+  int Get() {
+    if (pos_ == end_ && !Fill()) return -1;
+    const unsigned char c = static_cast<unsigned char>(buffer_[pos_++]);
+    if (c == 0) nul_ = true;
+    return c == 0 ? -1 : c;
+  }
+  int Peek() {
+    if (pos_ == end_ && !Fill()) return -1;
+    return static_cast<unsigned char>(buffer_[pos_]);
+  }
+  bool Fill();
+
+  std::istream& in_;
+  const char delimiter_;
+  char buffer_[65536];
+  size_t pos_ = 0, end_ = 0;
+  bool started_ = false, read_failed_ = false, nul_ = false;
+  int line_ = 1, unclosed_ = 0;
+};
+
+bool RecordReader::Fill() {
+  if (nul_ || read_failed_ || !in_) return false;
+  in_.read(buffer_, sizeof buffer_);
+  read_failed_ = in_.bad();
+  pos_ = 0;
+  end_ = read_failed_ ? 0 : static_cast<size_t>(in_.gcount());
+  if (!started_) {
+    started_ = true;
+    if (std::string_view(buffer_, end_).starts_with("\xEF\xBB\xBF")) pos_ = 3;
+  }
+  return pos_ < end_;
+}
+
+RecordReader::Got RecordReader::Next(Record& record, int& line) {
   std::string field;
-  bool quoted = false, any = false;
-  int line = 1, start = 1;
-  auto end_record = [&] {
-    record.push_back(std::move(field));
-    field.clear();
-    if (any || record.size() > 1 || !record.front().empty()) {
-      records.push_back(std::move(record));
-      lines.push_back(start);
-    }
-    record.clear();
-    any = false;
+  bool quoted = false, any = false, started = false;
+  size_t bytes = 0;
+  record.clear();
+  line = line_;
+  // A record over the limit is read to its end but not kept.
+  auto add = [&](char c) {
+    started = true;
+    if (++bytes <= core::kMaxStatementRecordBytes) field += c;
   };
-  for (size_t i = 0; i < csv.size(); ++i) {
-    const char c = csv[i];
+  auto end_record = [&]() -> std::optional<Got> {
+    if (bytes > core::kMaxStatementRecordBytes) {
+      record.clear();
+      return Got::kTooLong;
+    }
+    record.push_back(std::move(field));
+    if (any || record.size() > 1 || !record.front().empty())
+      return Got::kRecord;
+    return std::nullopt;  // a blank line
+  };
+  for (;;) {
+    const int c = Get();
+    if (c < 0) {
+      if (quoted) unclosed_ = line;
+      if (nul_ || read_failed_ || quoted || (!started && record.empty()))
+        return Got::kEnd;
+      return end_record().value_or(Got::kEnd);
+    }
     if (quoted) {
-      if (c == '"' && i + 1 < csv.size() && csv[i + 1] == '"') {
-        field += '"';
-        ++i;
+      if (c == '"' && Peek() == '"') {
+        add('"');
+        Get();
       } else if (c == '"') {
         quoted = false;
       } else {
-        if (c == '\n') ++line;
-        field += c;
+        if (c == '\n') ++line_;
+        add(static_cast<char>(c));
       }
-    } else if (c == '"' && field.empty()) {
+    } else if (c == '"' && !started) {
       quoted = any = true;
-    } else if (c == delimiter) {
-      record.push_back(std::move(field));
+      ++bytes;
+    } else if (c == delimiter_) {
+      if (++bytes <= core::kMaxStatementRecordBytes)
+        record.push_back(std::move(field));
       field.clear();
+      started = false;
       any = true;
     } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < csv.size() && csv[i + 1] == '\n') ++i;
-      end_record();
-      start = ++line;
+      if (c == '\r' && Peek() == '\n') Get();
+      ++line_;
+      if (auto got = end_record()) return *got;
+      record.clear();
+      field.clear();
+      any = started = false;
+      bytes = 0;
+      line = line_;
     } else {
-      field += c;
+      add(static_cast<char>(c));
     }
   }
-  if (quoted) return Bad(start, "a quoted field is not closed");
-  if (!field.empty() || !record.empty()) end_record();
-  return records;
 }
 
 // A column spec: a 1-based number, or a header name.
@@ -171,29 +244,70 @@ Result<StatementLine> ReadLine(const Record& r, int line, const Columns& c,
 
 }  // namespace
 
+namespace internal {
+
+Result<std::string> ReadCsv(std::istream& in, const CsvLayout& l,
+                            std::string_view currency, const LineSink& sink) {
+  RecordReader records(in, l.delimiter);
+  std::optional<Error> problem;  // said unless the file as a whole is bad
+  std::optional<Columns> columns;
+  if (!l.header) {
+    auto numbered = FindColumns(l, nullptr);
+    if (numbered)
+      columns = std::move(*numbered);
+    else
+      problem = std::move(numbered.error());
+  }
+  int skip = std::max(0, l.skip_lines);
+  Record record;
+  int line = 0;
+  for (auto got = records.Next(record, line); got != RecordReader::Got::kEnd;
+       got = records.Next(record, line)) {
+    if (problem) continue;  // the rest is read for a NUL or an open quote
+    if (got == RecordReader::Got::kTooLong) {
+      problem =
+          Bad(line, fmt::format("longer than {}: not a line of a bank "
+                                "statement",
+                                util::ByteSize(core::kMaxStatementRecordBytes)))
+              .error();
+      continue;
+    }
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
+    if (!columns) {  // the header
+      auto named = FindColumns(l, &record);
+      if (named)
+        columns = std::move(*named);
+      else
+        problem = std::move(named.error());
+      continue;
+    }
+    auto read = ReadLine(record, line, *columns, l, currency);
+    if (!read) {
+      problem = std::move(read.error());
+      continue;
+    }
+    CT_TRY(sink(*read));
+  }
+  CT_TRY(records.Finish());
+  if (problem) return std::unexpected(*problem);
+  if (!columns) return Fail(ErrorKind::kInvalidInput, "CSV: no header line");
+  return std::string();
+}
+
+}  // namespace internal
+
 Result<Statement> ParseCsvStatement(std::string_view csv, const CsvLayout& l,
                                     std::string_view currency) {
-  if (csv.starts_with("\xEF\xBB\xBF")) csv.remove_prefix(3);
-  if (csv.find('\0') != std::string_view::npos)
-    return Fail(ErrorKind::kInvalidInput, "CSV: a NUL byte: not a text file");
-  std::vector<int> lines;
-  auto records = Records(csv, l.delimiter, lines);
-  CT_TRY(records);
-  size_t first = static_cast<size_t>(std::max(0, l.skip_lines));
-  const Record* header = nullptr;
-  if (l.header) {
-    if (first >= records->size())
-      return Fail(ErrorKind::kInvalidInput, "CSV: no header line");
-    header = &(*records)[first++];
-  }
-  auto columns = FindColumns(l, header);
-  CT_TRY(columns);
+  std::ispanstream in(std::span<const char>(csv.data(), csv.size()));
   Statement statement{"csv", "", {}};
-  for (size_t i = first; i < records->size(); ++i) {
-    auto line = ReadLine((*records)[i], lines[i], *columns, l, currency);
-    CT_TRY(line);
-    statement.lines.push_back(std::move(*line));
-  }
+  CT_TRY(internal::ReadCsv(in, l, currency,
+                           [&](StatementLine& line) -> Result<void> {
+                             statement.lines.push_back(std::move(line));
+                             return {};
+                           }));
   CT_TRY(internal::Finish(statement));
   return statement;
 }

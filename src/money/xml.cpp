@@ -4,6 +4,9 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
+#include <algorithm>
+
+#include "util/read_file.h"
 #include "util/text.h"
 
 namespace ct::money::xml {
@@ -92,35 +95,148 @@ Result<std::string> Writer::Finish() {
   return std::string(View(xmlBufferContent(buffer_.get())));
 }
 
-Result<DocPtr> Parse(std::string_view text, std::string_view what) {
+// libxml2 reads the input through this, a chunk at a time.
+int StreamReader::ReadInput(void* self, char* buffer, int length) {
+  return static_cast<StreamReader*>(self)->Feed(buffer, length);
+}
+
+StreamReader::StreamReader(std::istream& in, std::string_view what,
+                           size_t max_node_bytes)
+    : in_(in), what_(what), max_node_bytes_(max_node_bytes) {
   InitOnce();
-  // A DTD can declare entities that expand without bound or read files;
-  // no bank statement has one, so any is refused before libxml2 reads it.
-  if (text.find("<!DOCTYPE") != std::string_view::npos ||
-      text.find("<!ENTITY") != std::string_view::npos)
+  xmlResetLastError();
+  reader_ = xmlReaderForIO(&ReadInput, nullptr, this, nullptr, "UTF-8",
+                           XML_PARSE_NONET | XML_PARSE_NOERROR |
+                               XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+  failed_ = reader_ == nullptr;
+}
+
+StreamReader::~StreamReader() {
+  if (reader_) xmlFreeTextReader(reader_);
+}
+
+int StreamReader::Feed(char* buffer, int length) {
+  in_.read(buffer, length);
+  const auto n = static_cast<size_t>(in_.gcount());
+  if (in_.bad()) {
+    read_failed_ = true;
+    return -1;
+  }
+  if (Declares(std::string_view(buffer, n))) {
+    declaration_ = true;
+    return -1;
+  }
+  consumed_ += n;
+  if (limit_ != 0 && consumed_ > limit_) return -1;  // Expand() says why
+  return static_cast<int>(n);
+}
+
+// A DTD can declare entities that expand without bound or read files; no
+// bank statement has one, so any is refused before libxml2 reads it.
+bool StreamReader::Declares(std::string_view chunk) {
+  auto has = [](std::string_view text) {
+    return text.find("<!DOCTYPE") != std::string_view::npos ||
+           text.find("<!ENTITY") != std::string_view::npos;
+  };
+  // The longest pattern less one byte: what a chunk boundary can cut.
+  constexpr size_t kKeep = 8;
+  const std::string joint = tail_ + std::string(chunk.substr(0, kKeep));
+  const bool found = has(joint) || has(chunk);
+  tail_ = chunk.size() >= kKeep
+              ? std::string(chunk.substr(chunk.size() - kKeep))
+              : joint.substr(joint.size() - std::min(joint.size(), kKeep));
+  return found;
+}
+
+bool StreamReader::Moved(int rc) {
+  if (rc == 1 &&
+      xmlTextReaderNodeType(reader_) == XML_READER_TYPE_DOCUMENT_TYPE) {
+    declaration_ = true;  // never expected: Declares() saw it first
+    rc = -1;
+  }
+  failed_ = rc < 0;
+  return rc == 1;
+}
+
+bool StreamReader::Move(int (*step)(xmlTextReaderPtr)) {
+  if (failed_) return false;
+  // One text, tag or comment is held whole while the reader is on it.
+  const int line = xmlTextReaderGetParserLineNumber(reader_);
+  limit_ = consumed_ + max_node_bytes_;
+  const int rc = step(reader_);
+  const bool over = consumed_ > limit_;
+  limit_ = 0;
+  if (over)
+    too_large_ = fmt::format(
+        "a text or tag after line {} is larger than {}, the most cybertroc "
+        "reads of one",
+        line, util::ByteSize(max_node_bytes_));
+  return Moved(over ? -1 : rc);
+}
+
+bool StreamReader::Read() { return Move(&xmlTextReaderRead); }
+
+bool StreamReader::Skip() { return Move(&xmlTextReaderNext); }
+
+bool StreamReader::AtElementStart() const {
+  return xmlTextReaderNodeType(reader_) == XML_READER_TYPE_ELEMENT;
+}
+
+int StreamReader::Depth() const { return xmlTextReaderDepth(reader_); }
+
+std::string_view StreamReader::LocalName() const {
+  return View(xmlTextReaderConstLocalName(reader_));
+}
+
+std::string_view StreamReader::NamespaceUri() const {
+  return View(xmlTextReaderConstNamespaceUri(reader_));
+}
+
+const xmlNode* StreamReader::Expand(size_t max_bytes) {
+  if (failed_) return nullptr;
+  const int line = xmlTextReaderGetParserLineNumber(reader_);
+  const std::string name(LocalName());
+  limit_ = consumed_ + max_bytes;
+  const xmlNode* node = xmlTextReaderExpand(reader_);
+  const bool over = consumed_ > limit_;
+  limit_ = 0;
+  if (node && !over) return node;
+  failed_ = true;
+  if (over)
+    too_large_ = fmt::format(
+        "<{}> of line {} is larger than {}, the most "
+        "cybertroc reads of one",
+        name, line, util::ByteSize(max_bytes));
+  return nullptr;
+}
+
+Result<void> StreamReader::Finish() {
+  // The rest of the input, for a declaration after the point of failure.
+  char buffer[16384];
+  while (!declaration_ && !read_failed_ && in_) {
+    in_.read(buffer, sizeof buffer);
+    if (in_.bad()) read_failed_ = true;
+    declaration_ =
+        Declares(std::string_view(buffer, static_cast<size_t>(in_.gcount())));
+  }
+  if (declaration_)
     return Fail(ErrorKind::kInvalidInput,
                 fmt::format("{}: a DOCTYPE or ENTITY declaration is not "
                             "allowed in a bank file",
-                            what));
-  xmlResetLastError();
-  DocPtr doc(xmlReadMemory(text.data(), static_cast<int>(text.size()), nullptr,
-                           "UTF-8",
-                           XML_PARSE_NONET | XML_PARSE_NOERROR |
-                               XML_PARSE_NOWARNING | XML_PARSE_NOCDATA),
-             &xmlFreeDoc);
-  if (!doc) {
-    const xmlError* e = xmlGetLastError();
-    return Fail(
-        ErrorKind::kInvalidInput,
-        fmt::format(
-            "{}: not well-formed XML{}{}", what,
-            e ? fmt::format(" (line {}: ", e->line) : "",
-            e && e->message ? std::string(util::Trim(e->message)) + ")" : ""));
-  }
-  if (doc->intSubset || doc->extSubset)
+                            what_));
+  if (read_failed_)
+    return Fail(ErrorKind::kIo, fmt::format("{}: cannot read it", what_));
+  if (!too_large_.empty())
     return Fail(ErrorKind::kInvalidInput,
-                fmt::format("{}: a DOCTYPE is not allowed", what));
-  return doc;
+                fmt::format("{}: {}", what_, too_large_));
+  if (!failed_) return {};
+  const xmlError* e = xmlGetLastError();
+  return Fail(
+      ErrorKind::kInvalidInput,
+      fmt::format(
+          "{}: not well-formed XML{}{}", what_,
+          e ? fmt::format(" (line {}: ", e->line) : "",
+          e && e->message ? std::string(util::Trim(e->message)) + ")" : ""));
 }
 
 bool Named(const xmlNode* node, std::string_view name) {

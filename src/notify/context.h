@@ -116,7 +116,7 @@ std::vector<NextStep> NextSteps(const core::CaseRules& rules,
                                 const core::Deal& deal,
                                 const std::string& role);
 
-// The keys of issue 11 (notify/trust_context.cpp): moderator, referrer,
+// The trust keys (notify/trust_context.cpp): moderator, referrer,
 // digital delivery, the rating just sent, and a party's record.
 void SetTrust(Data& ctx, const MessageInput& in);
 void SetSampleTrust(Data& ctx);

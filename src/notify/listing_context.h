@@ -27,7 +27,7 @@ struct ListingInput {
   // Deal of the lock that ended (listing_reopened / listing_closed).
   std::string deal_id;
   // CT 06: the lister's record of each result, in the order of `results`
-  // (issue 11); a result past its end shows none.
+  // (docs/protocol.md "Reputation"); a result past its end shows none.
   std::vector<core::ReputationSummary> records;
 };
 

@@ -1,4 +1,5 @@
-// Template keys of issue 11 (templates/CONTEXT.md "Trust"): always set, so
+// Template keys of moderators, referrers, digital goods and reputation
+// (templates/CONTEXT.md "Trust"): always set, so
 // that every template may test them.
 #include <fmt/format.h>
 

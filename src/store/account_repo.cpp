@@ -1,5 +1,5 @@
 // AccountRepo and BankEntryRepo: the tables of schema migration
-// "kSchemaAccounts" (issue 13) and the reversals of "kSchemaReversals".
+// "kSchemaAccounts" and the reversals of "kSchemaReversals".
 #include <fmt/format.h>
 
 #include <string>

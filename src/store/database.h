@@ -43,7 +43,7 @@ class Database {
   Result<void> Exec(std::string_view sql);
   // One statement. The compiled statement is kept when the Statement is
   // destroyed and handed out again for the same text: compiling SQL was a
-  // fifth of a run's own work (issue 9).
+  // fifth of a run's own work when measured.
   Result<Statement> Prepare(std::string_view sql);
   int64_t LastInsertId() const;
   int Changes() const;

@@ -1,6 +1,6 @@
 // DealRepo::List: one page of list lines, in (created, id) order, read from
 // an index that yields them in that order so that a page costs its LIMIT
-// rows whatever the number of deals (issue 9: a million deals).
+// rows whatever the number of deals (a million must stay fast).
 #include <cstdint>
 #include <string>
 #include <utility>

@@ -71,7 +71,7 @@ Result<std::vector<std::string>> Texts(Statement& st) {
 
 Result<void> ListingRepo::Insert(const core::Listing& l) {
   Result<Statement> st = db_.Prepare(kInsert);
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, l.id).Bind(2, l.case_name).Bind(3, l.state).Bind(4, l.lister);
   st->Bind(5, l.title).Bind(6, l.wants).Bind(7, l.tags);
   BindMoney(*st, 8, l.amount);
@@ -86,14 +86,14 @@ Result<void> ListingRepo::Insert(const core::Listing& l) {
   Result<Statement> words = db_.Prepare(
       "INSERT INTO listing_words (id, title, wants, tags) "
       "VALUES (?1, ?2, ?3, ?4)");
-  if (!words) return std::unexpected(std::move(words.error()));
+  CT_TRY(words);
   words->Bind(1, l.id).Bind(2, l.title).Bind(3, l.wants).Bind(4, l.tags);
   return words->Run();
 }
 
 Result<void> ListingRepo::Update(const core::Listing& l) {
   Result<Statement> st = db_.Prepare(kUpdate);
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, l.id).Bind(2, l.state).Bind(3, int64_t{l.reminded ? 1 : 0});
   BindTextOrNull(*st, 4, l.deal_id);
   BindTextOrNull(*st, 5, l.locked_to);
@@ -105,16 +105,16 @@ Result<void> ListingRepo::Update(const core::Listing& l) {
 
 Result<core::Listing> ListingRepo::Load(const std::string& id) {
   Result<Statement> st = db_.Prepare(Select("WHERE l.id = ?1"));
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Bind(1, id).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) return Fail(ErrorKind::kNotFound, "unknown listing " + id);
   return ReadListing(*st);
 }
 
 Result<bool> ListingRepo::Exists(const std::string& id) {
   Result<Statement> st = db_.Prepare("SELECT 1 FROM listings WHERE id = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   return st->Bind(1, id).Step();
 }
 
@@ -122,9 +122,9 @@ Result<int> ListingRepo::CountActive(const std::string& lister) {
   Result<Statement> st = db_.Prepare(
       "SELECT count(*) FROM listings WHERE lister = ?1 "
       "AND state IN ('open', 'locked')");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Bind(1, lister).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   return static_cast<int>(st->ColumnInt(0));
 }
 
@@ -132,7 +132,7 @@ Result<std::vector<core::Listing>> ListingRepo::List(const std::string& state) {
   Result<Statement> st = db_.Prepare(
       Select(state.empty() ? "ORDER BY l.created, l.id"
                            : "WHERE l.state = ?1 ORDER BY l.created, l.id"));
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   if (!state.empty()) st->Bind(1, state);
   return CollectRows<core::Listing>(*st, ReadListing);
 }
@@ -153,7 +153,7 @@ Result<std::vector<core::Listing>> ListingRepo::Search(
                 "WHERE listing_words MATCH ?4 AND " +
                 filters + "ORDER BY w.rank, l.created DESC LIMIT ?3";
   Result<Statement> st = db_.Prepare(sql);
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, query.case_name);
   st->Bind(2, query.max ? query.max->minor() : int64_t{-1});
   st->Bind(3, static_cast<int64_t>(limit));
@@ -166,7 +166,7 @@ Result<std::vector<std::string>> ListingRepo::TimerCandidates(core::Time now) {
   Result<Statement> st = db_.Prepare(
       "SELECT id FROM listings WHERE state = 'open' AND (expires <= ?1 OR "
       "(reminded = 0 AND expires <= ?2)) ORDER BY expires, id");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   BindTime(*st, 1, now);
   BindTime(*st, 2, now + core::Days(core::kListingReminderDays));
   return Texts(*st);
@@ -174,7 +174,7 @@ Result<std::vector<std::string>> ListingRepo::TimerCandidates(core::Time now) {
 
 Result<void> ListingRepo::AddInterest(const InterestRecord& interest) {
   Result<bool> already = IsInterested(interest.listing_id, interest.email);
-  if (!already) return std::unexpected(std::move(already.error()));
+  CT_TRY(already);
   if (*already)
     return Fail(
         ErrorKind::kInvalidInput,
@@ -182,7 +182,7 @@ Result<void> ListingRepo::AddInterest(const InterestRecord& interest) {
   Result<Statement> st = db_.Prepare(
       "INSERT INTO listing_interest (listing_id, email, note, at) "
       "VALUES (?1, ?2, ?3, ?4)");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, interest.listing_id).Bind(2, interest.email);
   st->Bind(3, interest.note);
   BindTime(*st, 4, interest.at);
@@ -194,7 +194,7 @@ Result<std::vector<InterestRecord>> ListingRepo::Interests(
   Result<Statement> st = db_.Prepare(
       "SELECT listing_id, email, note, at FROM listing_interest "
       "WHERE listing_id = ?1 ORDER BY at, email");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, listing_id);
   return CollectRows<InterestRecord>(*st, [](const Statement& row) {
     return InterestRecord{row.ColumnText(0), row.ColumnText(1),
@@ -206,7 +206,7 @@ Result<bool> ListingRepo::IsInterested(const std::string& listing_id,
                                        const std::string& email) {
   Result<Statement> st = db_.Prepare(
       "SELECT 1 FROM listing_interest WHERE listing_id = ?1 AND email = ?2");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   return st->Bind(1, listing_id).Bind(2, email).Step();
 }
 
@@ -214,7 +214,7 @@ Result<void> ListingRepo::LinkDeal(const std::string& deal_id,
                                    const std::string& listing_id) {
   Result<Statement> st = db_.Prepare(
       "INSERT INTO listing_deals (deal_id, listing_id) VALUES (?1, ?2)");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   return st->Bind(1, deal_id).Bind(2, listing_id).Run();
 }
 
@@ -222,9 +222,9 @@ Result<std::optional<std::string>> ListingRepo::ListingOfDeal(
     const std::string& deal_id) {
   Result<Statement> st =
       db_.Prepare("SELECT listing_id FROM listing_deals WHERE deal_id = ?1");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   Result<bool> row = st->Bind(1, deal_id).Step();
-  if (!row) return std::unexpected(std::move(row.error()));
+  CT_TRY(row);
   if (!*row) return std::optional<std::string>();
   return std::optional<std::string>(st->ColumnText(0));
 }
@@ -234,7 +234,7 @@ Result<std::vector<std::string>> ListingRepo::DealsOf(
   Result<Statement> st = db_.Prepare(
       "SELECT d.deal_id FROM listing_deals d JOIN deals ON deals.id = "
       "d.deal_id WHERE d.listing_id = ?1 ORDER BY deals.created, d.deal_id");
-  if (!st) return std::unexpected(std::move(st.error()));
+  CT_TRY(st);
   st->Bind(1, listing_id);
   return Texts(*st);
 }

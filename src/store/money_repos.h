@@ -1,7 +1,7 @@
-// Repositories of the money rails (issue 13): where each party is paid,
-// and the bank statement lines already recorded as deposits. Like
-// store/repos.h: thin objects over a Database&, no transactions of their
-// own.
+// Repositories of the money rails (docs/money.md "Real accounts (SEPA)"):
+// where each party is paid, and the bank statement lines already recorded
+// as deposits. Like store/repos.h: thin objects over a Database&, no
+// transactions of their own.
 #ifndef CYBERTROC_STORE_MONEY_REPOS_H_
 #define CYBERTROC_STORE_MONEY_REPOS_H_
 

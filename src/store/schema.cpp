@@ -21,7 +21,7 @@ CREATE TABLE deals (
   delivery TEXT NOT NULL CHECK (delivery IN ('post', 'hand')),
   funded INTEGER NOT NULL CHECK (funded IN (0, 1)),
   paid_in INTEGER NOT NULL CHECK (paid_in >= 0),
-  -- Nothing held is ever negative (SPEC 3).
+  -- Nothing held is ever negative (docs/money.md, ledger invariants).
   paid_out INTEGER NOT NULL CHECK (paid_out >= 0 AND paid_out <= paid_in),
   created INTEGER NOT NULL,
   state_entered INTEGER NOT NULL,
@@ -203,7 +203,7 @@ CREATE TABLE timers_fired (
 ) STRICT;
 )sql";
 
-// Issue 8. One message must never stop the inbox: each row counts the
+// Hostile mail. One message must never stop the inbox: each row counts the
 // times its processing started and keeps why the last one failed, so that a
 // message that keeps failing (or crashing the run) is quarantined after a
 // few attempts. And the "not older than the signer's last accepted command"
@@ -216,7 +216,7 @@ ALTER TABLE inbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
 DROP INDEX seen_signatures_key;
 )sql";
 
-// Issue 9. Lists stay fast with a million deals: every `list` comes out in
+// Scale. Lists stay fast with a million deals: every `list` comes out in
 // (created, id) order straight from an index, so that a page costs its
 // LIMIT rows and a keyset cursor (`--after ID`) resumes without OFFSET. A
 // party's deals are found from parties; to page them without visiting all
@@ -238,7 +238,7 @@ CREATE INDEX deals_timer ON deals(reminders_fired, deadline)
   WHERE deadline IS NOT NULL;
 )sql";
 
-// Issue 9. Sending reads the queued messages a page at a time in id order.
+// Scale. Sending reads the queued messages a page at a time in id order.
 // On outbox_due the "next_attempt IS NULL OR <= now" test became two index
 // searches over every queued row, then a sort, for every page: quadratic in
 // a backlog. This index holds only the queued rows, in id order, so a page
@@ -248,7 +248,7 @@ constexpr std::string_view kSchemaV4 = R"sql(
 CREATE INDEX outbox_queued ON outbox(id) WHERE status = 'queued';
 )sql";
 
-// Issue 10. Listings (docs/protocol.md, "Listings"): one row per listing,
+// Listings (docs/protocol.md, "Listings"): one row per listing,
 // the interest shown in it, the deals it opened (a listing may be locked
 // again after a deal that was never funded), and a full-text index of its
 // words (FTS5, accents folded so that "cafe" finds "café"). A listing's
@@ -300,7 +300,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS listing_words USING fts5(
   tokenize = 'unicode61 remove_diacritics 2');
 )sql";
 
-// Issue 11, trust beyond the two parties. A sale may be delivered as a file
+// Trust beyond the two parties. A sale may be delivered as a file
 // (delivery 'digital'), and part of a commission may be passed on to a
 // referrer or a moderator (ledger kind 'share'). Both only widen a CHECK;
 // SQLite's documented way to loosen a CHECK constraint without rebuilding
@@ -368,12 +368,12 @@ CREATE TABLE IF NOT EXISTS key_links (
 ) STRICT;
 )sql";
 
-// Issue 13. Real accounts. Where each party is paid: every registration
-// signed by a party is kept (evidence when a payout is disputed); at most
-// one active and one pending per address, and only the status ever
-// changes. Bank statement lines already recorded as deposits, by their key
-// (money::StatementLine::key): a statement imported twice records nothing
-// twice. Attachments of outgoing mail (the EPC QR code of a deposit
+// Real accounts (docs/money.md "Real accounts (SEPA)"). Where each party is
+// paid: every registration signed by a party is kept (evidence when a payout is
+// disputed); at most one active and one pending per address, and only the
+// status ever changes. Bank statement lines already recorded as deposits, by
+// their key (money::StatementLine::key): a statement imported twice records
+// nothing twice. Attachments of outgoing mail (the EPC QR code of a deposit
 // request), rendered with the mail and sent with it.
 constexpr std::string_view kSchemaAccounts = R"sql(
 CREATE TABLE payout_accounts (

@@ -1,4 +1,4 @@
-// Tables of issue 11 (store/schema.cpp, kSchemaTrust): the operator's
+// Tables of trust (store/schema.cpp, kSchemaTrust): the operator's
 // moderators, reputation facts and ratings per key fingerprint, and the
 // operator's links from a party's old key to its new one. Like the other
 // repositories: no transactions of their own.

@@ -6,6 +6,8 @@
 #define CYBERTROC_UTIL_READ_FILE_H_
 
 #include <cstddef>
+#include <istream>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,15 @@ namespace ct::util {
 // holds more than `max_bytes`; kIo when it cannot be opened or read.
 Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes,
                                     std::string_view what);
+
+// `path` opened to be read, front to back and as often as needed, without
+// holding it in memory; at most `max_bytes` of it, with ReadFileLimited's
+// errors. A regular file is read where it is (its size checked first);
+// anything else (a pipe, a device) is first copied, up to the limit, into
+// a temporary file that is already unlinked.
+Result<std::unique_ptr<std::istream>> OpenFileLimited(const std::string& path,
+                                                      size_t max_bytes,
+                                                      std::string_view what);
 
 // "1 MiB", "64 KiB", "512 bytes".
 std::string ByteSize(size_t bytes);

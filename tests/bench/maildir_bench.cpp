@@ -1,10 +1,10 @@
-// Whether fetching from a maildir costs the same however many old messages
-// cur/ holds (issue 8, point 8: cur/ only grows, every acknowledged message
-// stays there). For each size of cur/ (default 0, 20000 and 100000 old,
-// acknowledged messages), 200 new messages are put in new/ and timed
-// through the source as `cybertroc run` drives it: List, then Fetch and
-// Acknowledge each. Prints each phase, the total and its ratio to the first
-// size's (flat: near 1). Each figure is the median of five rounds.
+// Whether fetching from a maildir costs the same however many old messages cur/
+// holds (cur/ only grows: every acknowledged message stays there). For each
+// size of cur/ (default 0, 20000 and 100000 old, acknowledged messages), 200
+// new messages are put in new/ and timed through the source as `cybertroc run`
+// drives it: List, then Fetch and Acknowledge each. Prints each phase, the
+// total and its ratio to the first size's (flat: near 1). Each figure is the
+// median of five rounds.
 //
 // Acknowledge syncs two directories per message, so on a disk the totals
 // follow the disk's fsync latency; TMPDIR=/dev/shm leaves it out and shows

@@ -1,5 +1,5 @@
 -- Fills a cybertroc database with many synthetic deals, for the query
--- benchmarks at scale (issue 9, point 3). Not a test and not product code.
+-- benchmarks at scale. Not a test and not product code.
 --
 -- The database must have been created by cybertroc itself (any read command,
 -- e.g. `cybertroc --config C list`, creates it at the latest schema). Then:

@@ -31,7 +31,7 @@
 #     largest of the process and its children), then `gpg_floor` on the
 #     same messages and the notifications that run queued: N verifications
 #     and one sign+encrypt per notification in one GPGME context.
-#     Ratio = floor time / cybertroc time (issue 9 target >= 0.85); and
+#     Ratio = floor time / cybertroc time (target >= 0.85); and
 #     the same cybertroc run without its GnuPG runner, for comparison;
 #  4. strace: one more run under `strace -f -k`: gpg processes started and
 #     fsync/fdatasync calls, per message, and the call sites of each;
@@ -233,7 +233,7 @@ run_e2e() {
   local seed_dir=$work/seed i dir ct_ms=() floor_ms=() kb=() ratios=() none_ms=()
   for ((i = 1; i <= repeat; ++i)); do
     dir=$work/e2e.$i
-    # One worker against the one-context floor (issue 9 goal 1); the
+    # One worker against the one-context floor; the
     # workers part measures what more workers add.
     fresh "$seed_dir" "$dir" 1
     warm_agent

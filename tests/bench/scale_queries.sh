@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times the read paths that must stay fast at scale (issue 9, point 3) on a
+# Times the read paths that must stay fast at scale on a
 # database filled by make_deals.sql. Not a test: it prints figures.
 #
 #   tests/bench/scale_queries.sh CYBERTROC CONFIG [NOW] [RUNS]

@@ -1,4 +1,4 @@
-// The operator's money loop at the command line (issue 13): `deposits
+// The operator's money loop at the command line: `deposits
 // import` records a statement's credits as deposits, each line once, and
 // leaves what it cannot match; its debits that name a payout mark that
 // payout done; bad statements are refused whole; `payouts

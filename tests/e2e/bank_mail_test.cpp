@@ -1,4 +1,5 @@
-// Issue 13 end to end, through the real mail system (as e2e_mail_test):
+// Real accounts (docs/money.md "Real accounts (SEPA)") end to end, through
+// the real mail system (as e2e_mail_test):
 // parties register where they are paid by signed mail (CT 03) and are
 // answered at their address; the buyer's deposit request names the
 // operator's account, the amount and the reference, with an EPC QR code a

@@ -1,4 +1,5 @@
-// The public catalogue in a real browser (issue 10): `cybertroc catalogue
+// The public catalogue (docs/operator.md "The public catalogue") in a real
+// browser: `cybertroc catalogue
 // --out DIR` writes the pages of the open listings, and headless Chromium
 // (Debian package chromium) opens them from file://, runs their script and
 // dumps the resulting DOM. Checked: the page renders every open listing and

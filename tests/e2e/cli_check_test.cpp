@@ -1,8 +1,8 @@
 // `check` and the operator's mistakes, with the built binary (CliTest): what
-// check reports, and input the CLI refuses before anything changes (issue 8
-// and an operator's probe): missing databases and directories, unbounded
-// files and texts, the escrow as a party, short fingerprints, blank
-// references, languages without templates.
+// check reports, and input the CLI refuses before anything changes (hostile
+// input and an operator's probe): missing databases and directories, unbounded
+// files and texts, the escrow as a party, short fingerprints, blank references,
+// languages without templates.
 #include <algorithm>
 #include <cctype>
 
@@ -30,7 +30,7 @@ TEST_F(CliTest, CheckReportsEachPart) {
   EXPECT_EQ(Cli({"check"}).status, 2);
 }
 
-// Issue 9: side by side, gpg processes wait on random_seed unless gpg.conf
+// Side by side, gpg processes wait on random_seed unless gpg.conf
 // says no-random-seed-file; check says how many workers a run will use.
 TEST_F(CliTest, CheckSaysWhatWorkersNeed) {
   std::ofstream(dir_ / "ct.conf", std::ios::app) << "[inbox]\nworkers = 2\n";
@@ -69,7 +69,7 @@ TEST_F(CliTest, CheckNamesAMistakeInARulesFile) {
       << check.out;
 }
 
-// Issue 8: a store.database in a directory that does not exist made `list`
+// A store.database in a directory that does not exist once made `list`
 // create an empty database and exit 0, so that a typo showed "no deals".
 TEST_F(CliTest, Issue8OnlyInitRunAndDaemonCreateTheDatabase) {
   const fs::path missing = dir_ / "typo" / "ct.db";
@@ -130,7 +130,7 @@ TEST_F(CliTest, Issue8OnlyInitRunAndDaemonCreateTheDatabase) {
   EXPECT_NE(Cli({"--help"}).out.find("  init "), std::string::npos);
 }
 
-// Issue 8: `--config /dev/zero` and `keys import /dev/zero` aborted with
+// `--config /dev/zero` and `keys import /dev/zero` once aborted with
 // std::bad_alloc. Every file the CLI reads has a ceiling.
 TEST_F(CliTest, Issue8FilesAreReadWithASizeLimit) {
   CliRun config = Cli({"--config", "/dev/zero", "list"}, kT0, false);
@@ -156,7 +156,7 @@ TEST_F(CliTest, Issue8FilesAreReadWithASizeLimit) {
       << check.out;
 }
 
-// Issue 8: items with CR or LF, or of 100 KB, were accepted by `open`.
+// Items with CR or LF, or of 100 KB, were once accepted by `open`.
 TEST_F(CliTest, Issue8OpenRefusesUnboundedOrControlTexts) {
   auto open = [&](const std::string& item) {
     return Cli({"open", "sale", "--seller", "alice@example.test", "--buyer",
@@ -198,7 +198,7 @@ TEST_F(CliTest, Issue8OpenRefusesUnboundedOrControlTexts) {
   EXPECT_EQ(Cli({"payout-done", "1", "--ref", "a\tb"}).status, 2);
 }
 
-// Issue 8: the escrow's own address was accepted as a party of a deal.
+// The escrow's own address was once accepted as a party of a deal.
 TEST_F(CliTest, Issue8EscrowAndOperatorCannotBeParties) {
   CliRun escrow =
       Cli({"open", "sale", "--seller", "alice@example.test", "--buyer",

@@ -1,7 +1,8 @@
 // Deadlines and reminders fire exactly once: across a run killed right
 // after a timer was committed, and across two ticks running at once. And an
 // exchange whose deadline passes after one party shipped (or sent back) and
-// the other did not goes to dispute (issue 8.3), with the parties' steps
+// the other did not goes to dispute (docs/protocol.md "Deadlines and
+// silence"), with the parties' steps
 // mailed clear-signed by real gpg (tests/harness gpg.sh, sign.sh).
 #include <time.h>
 
@@ -227,7 +228,7 @@ class ExchangeDeadlinesTest : public DeadlinesTest {
   int mails_ = 0;
 };
 
-// Issue 8.3 end to end: bob ships, alice never does. Before: cancelled, both
+// End to end: bob ships, alice never does. Before: cancelled, both
 // bonds refunded, alice kept bob's item.
 TEST_F(ExchangeDeadlinesTest, ExchangeOneShippedTimeoutGoesToDispute) {
   const std::string id = FundedExchange();
@@ -268,7 +269,7 @@ TEST_F(ExchangeDeadlinesTest, ExchangeOneShippedTimeoutGoesToDispute) {
   ExpectDisputedOnce(id);
 }
 
-// Issue 8.3 end to end: both shipped, alice asked to send back; she does,
+// End to end: both shipped, alice asked to send back; she does,
 // bob does not. Before: completed, bonds refunded, alice lost her item.
 TEST_F(ExchangeDeadlinesTest, ExchangeOneReturnedTimeoutGoesToDispute) {
   const std::string id = FundedExchange();

@@ -1,4 +1,5 @@
-// End to end through the real mail system, as CI runs it (SPEC sections 1-3):
+// End to end through the real mail system, as CI runs it (docs/protocol.md,
+// docs/money.md):
 // the parties' OpenPGP-signed mail (gpg --clearsign, and bob's acceptance
 // once from a real neomutt) is delivered into the escrow's INBOX on Dovecot;
 // `cybertroc run` fetches it over IMAP, applies it, and sends its signed,
@@ -7,15 +8,15 @@
 // operator records deposits with `cybertroc deposit`, and once by a mail
 // signed with the operator key (code 21).
 //
-// Scenarios: (A) a sale completed; (B->C) a sale returned and refunded with
-// the franchise (62, 81, 101); (E) a dispute (63) settled by 90/91, in
-// French; an exchange completed. Each checks that every notification queued
-// for a party or the operator arrived exactly once in that maildir, that
-// every received mail verifies with plain gpg against the escrow key after
-// decryption with the recipient's key, that the bodies carry the amounts of
-// SPEC section 3 (price 25.00, shipping 5.00, commission 2% split, bond
-// including shipping), that the operator got the payout instructions, and
-// that `--json show` and `--json payouts` agree.
+// Scenarios: (A) a sale completed; (B->C) a sale returned and refunded with the
+// franchise (62, 81, 101); (E) a dispute (63) settled by 90/91, in French; an
+// exchange completed. Each checks that every notification queued for a party or
+// the operator arrived exactly once in that maildir, that every received mail
+// verifies with plain gpg against the escrow key after decryption with the
+// recipient's key, that the bodies carry the amounts of docs/money.md "Worked
+// example" (price 25.00, shipping 5.00, commission 2% split, bond including
+// shipping), that the operator got the payout instructions, and that `--json
+// show` and `--json payouts` agree.
 //
 // The clock is the real one (CYBERTROC_NOW = now at each command): the
 // signatures are made now. Skips when servers.sh, gpg.sh or sign.sh exit 77.
@@ -191,8 +192,8 @@ const char kSaleOffer[] =
     "shipping: 5.00\n"
     "delivery: post\n";
 
-// (A) The sale of SPEC section 3, completed: the seller is paid 30.00 and
-// both bonds (30.00 each) go back.
+// (A) The sale of docs/money.md "Worked example", completed: the seller is paid
+// 30.00 and both bonds (30.00 each) go back.
 TEST_F(E2eMailTest, SaleCompleted) {
   Mail("alice", std::string(kSaleOffer) + "lang: en\n");
   ASSERT_NO_FATAL_FAILURE(Run(1));

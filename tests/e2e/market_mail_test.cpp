@@ -1,4 +1,5 @@
-// The marketplace end to end through the real mail system (issue 10): the
+// The marketplace (docs/protocol.md "Listings") end to end through the real
+// mail system: the
 // parties' clear-signed mail is delivered into the escrow's INBOX on
 // Dovecot, `cybertroc run` fetches it over IMAP and sends its signed,
 // encrypted replies over SMTP through OpenSMTPD into the parties' maildirs.
@@ -74,7 +75,8 @@ class MarketMailTest : public MailSuite<MarketMailTest> {
     auto found = MailOf("bob", "Search results");
     EXPECT_EQ(found.size(), 1u);
     EXPECT_TRUE(AnyHas(found, "interested? send:  " + id + " 07"));
-    // The lister's record (issue 11), never the lister's address.
+    // The lister's record (docs/protocol.md "Reputation"), never the
+    // lister's address.
     EXPECT_TRUE(AnyHas(found, "    lister: no funded deal yet"));
     EXPECT_FALSE(AnyHas(found, "alice@example.test"));
     EXPECT_TRUE(AnyHas(found, "price 25.00 EUR + shipping 5.00 EUR"));

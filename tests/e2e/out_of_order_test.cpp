@@ -1,5 +1,5 @@
-// Issue 8, point 2: mail delivered out of signing order is applied (SPEC
-// section 2, "Mail is delivered out of order"), while replays stay stopped
+// Mail delivered out of signing order is applied (docs/security.md "Replay
+// rules"), while replays stay stopped
 // on the signature: each one applied or refused at most once, none older
 // than gpg.max_signature_age_days (7) or more than 10 minutes ahead.
 //
@@ -39,7 +39,7 @@ class OutOfOrderTest : public cttest::KeyWorldSuite<OutOfOrderTest> {
   void SetUp() override {
     KeyWorldSuite::SetUp();
     if (Stopped()) return;
-    // Two GnuPG workers whatever the machine (issue 9): the isolation and
+    // Two GnuPG workers whatever the machine: the isolation and
     // ordering guarantees must hold with several.
     StartInstance("o", "[inbox]\nworkers = 2\n");
     // Later than the keys, by far more than gpg's running faked clock.
@@ -137,7 +137,8 @@ TEST_F(OutOfOrderTest, ShuffledOffersFromOnePartyAllApply) {
 // Two commands by one signer, signed A then B, delivered B then A: both
 // apply (here the operator's two deposits by mail fund a deal).
 TEST_F(OutOfOrderTest, CommandsSignedABDeliveredBAApplyBoth) {
-  // `open` does not create the database (issue 8.6): `init` does.
+  // `open` does not create the database (a typo must not make an empty
+  // one): `init` does.
   ASSERT_EQ(ct_->Run({"init"}, base_).status, 0);
   Cmd open =
       ct_->Run({"--json", "open", "sale", "--seller", "alice@example.test",

@@ -1,15 +1,20 @@
-// Headers and texts from outside (issue 8, point 6), through the built
+// Headers and texts from outside (docs/security.md "Hostile mail"), through
+// the built
 // binary with real GnuPG keys (tests/harness/gpg.sh) and clear-signed mail
 // (tests/harness/sign.sh): a party's 100 KB Message-ID and a long item must
 // not make a header line longer than 998 octets; an item or tracking text
 // over its limit or with a control character, or an offer naming the
-// escrow, is refused by a reply that says which field and why; a From in the
-// RFC 5322 comment form is read; outbox.from with a non-ASCII name keeps its
-// address out of the encoded-word. Skips when gpg is missing.
+// escrow (however its address is spelt), is refused by a reply that says
+// which field and why; an item that reads as an encoded-word reaches the
+// Subject as typed; a From in the RFC 5322 comment form is read;
+// outbox.from with a non-ASCII name keeps its address out of the
+// encoded-word. Skips when gpg is missing.
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <ctime>
+#include <iterator>
+#include <utility>
 #include <vmime/vmime.hpp>
 
 #include "cli_fixture.h"
@@ -148,7 +153,7 @@ class OutsideTextTest : public CliTest {
   int mails_ = 0;
 };
 
-// Issue 8: In-Reply-To/References copied a 100 KB Message-ID, a long item
+// In-Reply-To/References once copied a 100 KB Message-ID, a long item
 // made a 20 KB Subject line, a non-ASCII outbox.from name swallowed the
 // address, and "From: alice@example.test (Alice)" was not usable.
 TEST_F(OutsideTextTest, Issue8ComposedHeadersStayWithinTheLineLimit) {
@@ -190,7 +195,7 @@ TEST_F(OutsideTextTest, Issue8ComposedHeadersStayWithinTheLineLimit) {
   }
 }
 
-// Issue 8: every free text has a maximum length and no control characters;
+// Every free text has a maximum length and no control characters;
 // the refusal reply says which field and the limit. The escrow's own
 // address is no party.
 TEST_F(OutsideTextTest, Issue8RefusalsSayTheFieldAndTheLimit) {
@@ -222,6 +227,99 @@ TEST_F(OutsideTextTest, Issue8RefusalsSayTheFieldAndTheLimit) {
     EXPECT_NE(replies.find(why), std::string::npos) << why << "\n" << replies;
   }
   EXPECT_EQ(replies.find("Bcc: victim"), std::string::npos) << replies;
+}
+
+// Found by an outside probe: an offer naming the escrow by another spelling
+// of its address ("escrow@example.test.", an IP literal...) was opened, and
+// the offer mailed to the escrow itself. Every spelling is now refused with
+// the reason, as the operator's address is, and nothing reaches the escrow.
+TEST_F(OutsideTextTest, OffersNamingTheEscrowAnyHowAreRefused) {
+  const std::string escrow_reason =
+      "buyer: escrow@example.test is the escrow's own address and cannot be "
+      "a party of a deal";
+  const std::pair<std::string, std::string> kCases[] = {
+      {"buyer: escrow@example.test.", escrow_reason},
+      {"buyer: ESCROW@example.test", escrow_reason},
+      {"buyer: \"escrow\"@example.test", escrow_reason},
+      {"buyer: escrow+deals@example.test",
+       "buyer: escrow+deals@example.test is the escrow's own address"},
+      {"buyer: escrow@[127.0.0.1]",
+       "buyer: 'escrow@[127.0.0.1]' is not an e-mail address: address "
+       "literals ('[127.0.0.1]') are not supported"},
+      {"buyer: Operator@Example.test.",
+       "buyer: operator@example.test is the operator's address and cannot "
+       "be a party of a deal"},
+      {"buyer: bob@example.test\nreferrer: \"operator\"@example.test",
+       "referrer: operator@example.test is the operator's address and "
+       "cannot be a referrer"},
+  };
+  for (const auto& [fields, why] : kCases)
+    Mail("CT 10 SALE\n" + fields + "\nprice: 5\nitem: CD\n",
+         "alice@example.test");
+  CliRun run = Cli({"--json", "run"}, NowIso());
+  ASSERT_EQ(run.status, 0) << run.err;
+  const int cases = static_cast<int>(std::size(kCases));
+  EXPECT_EQ(JsonInt(run.out, "refused"), cases) << run.out;
+  EXPECT_EQ(JsonInt(run.out, "applied"), 0) << run.out;
+  EXPECT_EQ(ParseJson(Cli({"--json", "list"}, NowIso()).out), Json::array());
+
+  std::string replies;
+  const auto sent = Sent();
+  EXPECT_EQ(static_cast<int>(sent.size()), cases) << "one refusal each";
+  for (const std::string& raw : sent) {
+    const ct::mail::Entity top = ct::mail::ParseEntity(raw);
+    EXPECT_EQ(top.Header("To"), "alice@example.test");
+    replies += BodyText(raw) + "\n";
+  }
+  for (const auto& [fields, why] : kCases)
+    EXPECT_NE(replies.find(why), std::string::npos) << why << "\n" << replies;
+}
+
+// Found by an outside probe: an item holding a literal RFC 2047
+// encoded-word was copied as it is into the Subject, where every reader
+// decoded it into CR LF and a "Bcc:" line. The Subject now shows exactly the
+// typed text. Text direction controls in an item are refused, as control
+// characters are.
+TEST_F(OutsideTextTest, EncodedWordsInAnItemReachTheSubjectAsTyped) {
+  const std::string item = "=?utf-8?q?Nice=0D=0ABcc:_victim@x.test?=";
+  Mail("CT 10 SALE\nbuyer: bob@example.test\nitem: " + item +
+           "\nprice: 5\nlang: en\n",
+       "alice@example.test");
+  Mail(
+      "CT 10 SALE\nbuyer: bob@example.test\nitem: CD \u202Egpj.exe\n"
+      "price: 5\n",
+      "alice@example.test");
+  CliRun run = Cli({"--json", "run"}, NowIso());
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(JsonInt(run.out, "applied"), 1) << run.out;
+  EXPECT_EQ(JsonInt(run.out, "refused"), 1) << run.out;
+
+  const auto sent = Sent();
+  ASSERT_EQ(sent.size(), 3u) << "the confirmation, bob's offer, a refusal";
+  int with_item = 0;
+  std::string replies;
+  for (const std::string& raw : sent) {
+    vmime::message message;
+    message.parse(raw);
+    auto header = message.getHeader();
+    EXPECT_FALSE(header->hasField("Bcc")) << raw.substr(0, 600);
+    const std::string subject =
+        header->Subject()->getValue<vmime::text>()->getConvertedText(
+            vmime::charset("utf-8"));
+    EXPECT_EQ(subject.find_first_of("\r\n"), std::string::npos) << subject;
+    const size_t at = subject.find(item);
+    const size_t bcc = subject.find("Bcc:");
+    EXPECT_TRUE(bcc == std::string::npos ||
+                (at != std::string::npos && bcc == at + item.find("Bcc:")))
+        << "'Bcc:' only inside the item as typed: " << subject;
+    if (at != std::string::npos) ++with_item;
+    replies += BodyText(raw) + "\n";
+  }
+  EXPECT_EQ(with_item, 2) << "alice's confirmation and bob's offer";
+  EXPECT_NE(replies.find("item: text direction controls (U+202A to U+202E, "
+                         "U+2066 to U+2069) are not allowed"),
+            std::string::npos)
+      << replies;
 }
 
 }  // namespace

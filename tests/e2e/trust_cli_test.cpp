@@ -1,7 +1,13 @@
-// Issue 11 at the command line, without mail: reputation facts of funded
+// Trust at the command line, without mail: reputation facts of funded
 // deals (a missed deadline counts against the party who had to act), the
 // operator's key link, the moderators list, and the refusals of bad input.
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "cli_fixture.h"
 
@@ -72,7 +78,7 @@ TEST_F(CliTest, ModeratorsNeedAnImportedKeyThatCarriesTheAddress) {
   EXPECT_EQ(Cli({"moderators", "remove", "mod@example.test"}).status, 2);
 }
 
-// `open` takes every term an offer by mail may carry (issue 11): a moderator
+// `open` takes every term an offer by mail may carry: a moderator
 // from the operator's list (fee from the list), a referrer, and a digital
 // delivery with its digest; each is checked as the mail path checks it.
 TEST_F(CliTest, OpenTakesTheTrustTermsOfAnOffer) {
@@ -143,6 +149,103 @@ TEST_F(CliTest, OpenTakesTheTrustTermsOfAnOffer) {
       << shown;
   EXPECT_NE(shown.find("\"email\": \"ref@example.test\""), std::string::npos);
   EXPECT_NE(shown.find("\"sha256\": \"" + digest + "\""), std::string::npos);
+}
+
+// Found by an outside probe: `moderators add` took the escrow's and the
+// operator's addresses, which offers then refused to name. The one rule
+// (core::OutsideAddress) refuses them however spelt, on every command that
+// takes such an address. Keys carrying both addresses are imported first:
+// without the rule, the adds would pass.
+TEST_F(CliTest, TheEscrowAndTheOperatorAreNeitherModeratorsNorParties) {
+  const fs::path home = dir_ / "own-gpg";
+  fs::create_directories(home);
+  fs::permissions(home, fs::perms::owner_all);
+  const std::string gpg = "gpg --homedir " + Quote(home.string()) +
+                          " --batch --quiet --pinentry-mode loopback "
+                          "--passphrase ''";
+  std::map<std::string, std::string> fpr;
+  for (const std::string address :
+       {"escrow@example.org", "operator@example.test"}) {
+    const fs::path file = dir_ / (address + ".asc");
+    ASSERT_EQ(std::system((gpg + " --quick-gen-key 'Own <" + address +
+                           ">' ed25519 sign never 2>/dev/null && " + gpg +
+                           " --armor --export " + address + " > " +
+                           Quote(file.string()))
+                              .c_str()),
+              0);
+    CliRun imported = Cli({"keys", "import", file.string()});
+    ASSERT_EQ(imported.status, 0) << imported.err;
+    fpr[address] = First(imported.out, "imported ([0-9A-F]{40})");
+    ASSERT_FALSE(fpr[address].empty()) << imported.out;
+  }
+  std::system(
+      ("gpgconf --homedir " + Quote(home.string()) + " --kill all 2>/dev/null")
+          .c_str());
+
+  const std::string escrow =
+      "is the escrow's own address (outbox.from) and cannot be a moderator";
+  const std::string op =
+      "is the operator's address (outbox.operator) and cannot be a moderator";
+  const std::pair<std::string, std::string> kAdds[] = {
+      {"escrow@example.org", escrow},     {"Escrow@Example.ORG.", escrow},
+      {"\"escrow\"@example.org", escrow}, {"escrow+mod@example.org", escrow},
+      {"operator@example.test", op},      {"OPERATOR@example.test.", op},
+      {"\"operator\"@Example.test", op},
+  };
+  for (const auto& [spelt, why] : kAdds) {
+    const std::string& key = why == escrow ? fpr["escrow@example.org"]
+                                           : fpr["operator@example.test"];
+    CliRun add = Cli({"moderators", "add", spelt, key});
+    EXPECT_EQ(add.status, 2) << spelt << ": " << add.out;
+    EXPECT_NE(add.err.find("cybertroc: moderators add: "), std::string::npos)
+        << add.err;
+    EXPECT_NE(add.err.find(why), std::string::npos) << spelt << ": " << add.err;
+  }
+  CliRun literal = Cli(
+      {"moderators", "add", "escrow@[127.0.0.1]", fpr["escrow@example.org"]});
+  EXPECT_EQ(literal.status, 2);
+  EXPECT_NE(literal.err.find("address literals ('[127.0.0.1]')"),
+            std::string::npos)
+      << literal.err;
+  EXPECT_EQ(Cli({"moderators", "list"}).out, "no moderator yet\n");
+
+  // `open`: the same rule for the parties, the referrer and the moderator.
+  const std::vector<std::string> sale = {
+      "open",   "sale", "--seller", "alice@example.test",
+      "--item", "CD",   "--price",  "5"};
+  auto open = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = sale;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cli(args);
+  };
+  const std::pair<std::vector<std::string>, std::string> kOpens[] = {
+      {{"--buyer", "escrow@example.org."},
+       "cybertroc: --buyer: escrow@example.org is the escrow's own address "
+       "(outbox.from) and cannot be a party of a deal\n"},
+      {{"--buyer", "\"ESCROW\"@example.org"},
+       "cybertroc: --buyer: escrow@example.org is the escrow's own address "
+       "(outbox.from) and cannot be a party of a deal\n"},
+      {{"--buyer", "escrow@[127.0.0.1]"},
+       "cybertroc: --buyer: 'escrow@[127.0.0.1]' is not an e-mail address: "
+       "address literals ('[127.0.0.1]') are not supported\n"},
+      {{"--buyer", "bob@example.test", "--referrer", "Operator@example.test."},
+       "cybertroc: --referrer: operator@example.test is the operator's "
+       "address (outbox.operator) and cannot be a referrer\n"},
+      {{"--buyer", "bob@example.test", "--moderator", "escrow@example.org."},
+       "cybertroc: --moderator: escrow@example.org is the escrow's own "
+       "address (outbox.from) and cannot be a moderator\n"},
+  };
+  for (const auto& [extra, err] : kOpens) {
+    CliRun opened = open(extra);
+    EXPECT_EQ(opened.status, 2) << extra.back();
+    EXPECT_EQ(opened.err, err);
+  }
+  EXPECT_EQ(ParseJson(Cli({"--json", "list"}).out), Json::array());
+  // Any spelling of a party is stored canonical.
+  CliRun spelt = open({"--buyer", "\"Bob\"@Example.test."});
+  ASSERT_EQ(spelt.status, 0) << spelt.err;
+  CliRun listed = Cli({"--json", "list", "--party", "bob@example.test"});
+  EXPECT_EQ(ParseJson(listed.out).size(), 1u) << listed.out;
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// Issue 11 end to end through the real mail system (Dovecot, OpenSMTPD,
+// Trust (moderators, referrers, digital goods, reputation) end to end
+// through the real mail system (Dovecot, OpenSMTPD,
 // real GnuPG), as tests/e2e/e2e_mail_test.cpp does for the base protocol:
 //
 //  (M) A moderated sale: carol is on the operator's list (`moderators add`,

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/address.h"
 #include "core/grammar.h"
 #include "fuzz_check.h"
 #include "rules/loader.h"
@@ -38,6 +39,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (parsed && parsed->kind == ct::core::Parsed::Kind::kOffer) {
     CheckOffer(parsed->offer);
+  }
+  if (parsed && parsed->kind == ct::core::Parsed::Kind::kListingCommand &&
+      !parsed->listing_command.email.empty()) {
+    // An address read is canonical: reading it again changes nothing.
+    const std::string& email = parsed->listing_command.email;
+    Check(ct::core::NormalizeAddress(email) == email,
+          "canonical addresses stay canonical");
   }
   if (auto id = ct::core::NormalizeDealId(text)) {
     Check(ct::core::NormalizeDealId(*id) == id, "normal ids stay normal");

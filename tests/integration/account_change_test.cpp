@@ -1,4 +1,4 @@
-// Issue 13: where a party is paid is as well protected as its commands. A
+// Where a party is paid is as well protected as its commands. A
 // party registers its payout account by signed mail ("CT 03 IBAN"); the
 // first registration applies at once, a change only after
 // money.account_change_hours, announced to the party's bound address when

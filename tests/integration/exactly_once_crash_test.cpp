@@ -1,4 +1,5 @@
-// SPEC section 6, "Nothing lost" and "Nothing applied twice", end to end,
+// docs/operator.md "Guarantees", "Nothing lost" and "Nothing applied twice",
+// end to end,
 // for runs that stop halfway: the built `cybertroc run` against real Dovecot
 // (IMAP, IMAPS, POP3, POP3S) and a local maildir, with mail signed by the
 // harness parties (the servers, the scenarios and the exactly-once checks:

@@ -1,4 +1,5 @@
-// SPEC section 6, "Nothing lost" and "Nothing applied twice", end to end,
+// docs/operator.md "Guarantees", "Nothing lost" and "Nothing applied twice",
+// end to end,
 // for runs that go to their end: the built `cybertroc run` against real
 // Dovecot (IMAP, IMAPS, POP3, POP3S) and a local maildir, with mail signed by
 // the harness parties (the servers, the scenarios and the exactly-once checks:
@@ -98,7 +99,7 @@ namespace {
 
 CT_FOR_EACH_MAILBOX_KIND(CT_EXACTLY_ONCE_TESTS)
 
-// The issue: a PGP/MIME message from neomutt and an inline clear-signed one
+// The problem: a PGP/MIME message from neomutt and an inline clear-signed one
 // each take a deal from offered to awaiting_deposits over IMAP.
 TEST_F(ExactlyOnceTest, NeomuttAndClearsignedMailAcceptDealsOverImap) {
   Scenario s;
@@ -190,9 +191,10 @@ TEST_F(ExactlyOnceTest, NeomuttAndClearsignedMailAcceptDealsOverImap) {
   ExpectNothingNew(s, RunOnce(s));
 }
 
-// A verified command the deal refuses (SPEC 2: "a reply that says why ...
-// Nothing changes") is dealt with exactly once too, like any other
-// message, and does not hold up the mail behind it.
+// A verified command the deal refuses (docs/protocol.md "What every incoming
+// message gets": a reply that says why, and nothing changes) is dealt with
+// exactly once too, like any other message, and does not hold up the mail
+// behind it.
 TEST_F(ExactlyOnceTest, RefusedCommandIsAnsweredOnceAndDoesNotBlock) {
   Scenario s = NewScenario(Kind::kImapProcessed, Label("refused"));
   const fs::path dir = s.ct->dir();

@@ -1,4 +1,4 @@
-// Issue 9, point 1: the GnuPG floor. A clear-signed offer costs one
+// The GnuPG floor. A clear-signed offer costs one
 // `gpg --verify`, and each notification one `gpg --encrypt --sign` (RFC
 // 3156 section 6.2: signed and encrypted in one operation) or, for a
 // recipient without a key, one detached signature; keys are looked up once
@@ -44,9 +44,9 @@ class GpgProcessesTest : public cttest::KeyWorldSuite<GpgProcessesTest> {
   void SetUp() override {
     KeyWorldSuite::SetUp();
     if (Stopped()) return;
-    // One worker: the counts below are per message for one GnuPG context
-    // (issue 9 goal 1); every further worker pays its own engine set-up and
-    // key listings once.
+    // One worker: the counts below are per message for one GnuPG context (the
+    // floor a run is measured against); every further worker pays its own
+    // engine set-up and key listings once.
     StartInstance("p", "[inbox]\nworkers = 1\n");
     now_ = std::time(nullptr);
   }
@@ -75,7 +75,7 @@ class GpgProcessesTest : public cttest::KeyWorldSuite<GpgProcessesTest> {
   std::time_t now_ = 0;
 };
 
-// The issue: 15 gpg processes per offer. Now the floor: one verification
+// The problem: 15 gpg processes per offer. Now the floor: one verification
 // per offer, one signing operation per notification, plus a constant.
 TEST_F(GpgProcessesTest, Issue9AnOfferCostsOneVerifyAndOneOperationPerMail) {
   // alice offers her key in every mail (Autocrypt), as her client does;

@@ -1,4 +1,4 @@
-// Issue 9, point 1: the GnuPG runner (crypto/runner.h). The hot GnuPG
+// The GnuPG runner (crypto/runner.h). The hot GnuPG
 // operations run in a small helper process so that GPGME's fork() copies
 // that process and not cybertroc; the answers must be exactly those of
 // GPGME in this process, the output caps must hold there too (a

@@ -68,7 +68,7 @@ class HostileMailTest : public cttest::KeyWorldSuite<HostileMailTest> {
   void SetUp() override {
     KeyWorldSuite::SetUp();
     if (Stopped()) return;
-    // Two GnuPG workers whatever the machine (issue 9): the isolation and
+    // Two GnuPG workers whatever the machine: the isolation and
     // ordering guarantees must hold with several.
     StartInstance("h", "[inbox]\nworkers = 2\n");
     now_ = std::time(nullptr);
@@ -150,7 +150,8 @@ class HostileMailTest : public cttest::KeyWorldSuite<HostileMailTest> {
 TEST_F(HostileMailTest, CompressedBombIsQuarantinedAndMailBehindItApplied) {
   ASSERT_LT(BombCiphertext().size(), 8192u) << "not a small message";
   // bob is a party of a deal, so a known sender; the stranger is not.
-  // `open` does not create the database (issue 8.6): `init` does.
+  // `open` does not create the database (a typo must not make an empty
+  // one): `init` does.
   ASSERT_EQ(ct_->Run({"init"}, now_).status, 0);
   Cmd open =
       ct_->Run({"--json", "open", "sale", "--seller", "alice@example.test",

@@ -1,4 +1,4 @@
-// Issue 9, point 2, inbound: `[inbox] workers = N` verifies messages on N
+// Inbound workers: `[inbox] workers = N` verifies messages on N
 // GnuPG worker threads while their effects are committed one by one, in
 // inbox order (src/app/pipeline.cpp).
 //

@@ -1,4 +1,4 @@
-// Issue 9, point 1: the per-context key cache (crypto/key_cache.h). Keys
+// The per-context key cache (crypto/key_cache.h). Keys
 // are looked up once per GpgContext, but an answer is never stale: a key
 // revoked or disabled by another process (`cybertroc keys import`, the
 // operator's gpg) or by our own import is seen at the next lookup, and

@@ -1,11 +1,11 @@
-// Outgoing mail when the world misbehaves (SPEC sections 2 "Outgoing
-// mail", 4 exit status, 6), through real OpenSMTPD and Dovecot
-// (outbound_fixture.h): a server outage loses nothing and retries after the
-// backoff, exactly once; servers stopped and restarted; a run killed after
-// the server accepted a message resends it with the same Message-ID;
-// give-up after `give_up_hours` with the operator's "delivery_failed"
-// notice; at most `max_replies_per_day` refusal replies per address.
-// Skips when the harness cannot run (servers.sh / gpg.sh / sign.sh exit 77).
+// Outgoing mail when the world misbehaves (docs/security.md "Outgoing mail",
+// docs/operator.md "Exit status" and "Guarantees"), through real OpenSMTPD and
+// Dovecot (outbound_fixture.h): a server outage loses nothing and retries after
+// the backoff, exactly once; servers stopped and restarted; a run killed after
+// the server accepted a message resends it with the same Message-ID; give-up
+// after `give_up_hours` with the operator's "delivery_failed" notice; at most
+// `max_replies_per_day` refusal replies per address. Skips when the harness
+// cannot run (servers.sh / gpg.sh / sign.sh exit 77).
 #include <algorithm>
 
 #include "outbound_fixture.h"
@@ -107,7 +107,7 @@ TEST_F(OutboundTest, ServersStoppedThenRestartedDeliverEverythingOnce) {
   }
 }
 
-// Issue 8.5, what SMTP cannot promise: a run killed after the server
+// What SMTP cannot promise: a run killed after the server
 // accepted a message (250 to DATA) and before its row was marked sent
 // hands it over again on the next run; the recipient receives two copies
 // with the same Message-ID, by which a client can drop one.

@@ -1,14 +1,15 @@
-// Outgoing mail through real servers (SPEC sections 2 "Outgoing mail", 4
-// exit status, 6): `cybertroc run` hands every queued notification to a real
-// OpenSMTPD (smtp:// with STARTTLS and AUTH, smtps://), which delivers it
-// over LMTP into the real Dovecot maildirs of alice, bob and the operator.
-// Each received message is read back from disk and checked as its recipient
-// would: envelope headers, the Subject prefix, RFC 3834 and loop headers,
-// and the PGP/MIME signature verified by plain `gpg --verify` over the raw
-// bytes of the first part with CRLF line ends (after `gpg --decrypt` in the
-// recipient's own home when it is encrypted); and header injection.
-// Outages, crashes, give-up and the daily cap: outbound_outage_test.cpp.
-// Skips when the harness cannot run (servers.sh / gpg.sh / sign.sh exit 77).
+// Outgoing mail through real servers (docs/security.md "Outgoing mail",
+// docs/operator.md "Exit status" and "Guarantees"): `cybertroc run` hands every
+// queued notification to a real OpenSMTPD (smtp:// with STARTTLS and AUTH,
+// smtps://), which delivers it over LMTP into the real Dovecot maildirs of
+// alice, bob and the operator. Each received message is read back from disk and
+// checked as its recipient would: envelope headers, the Subject prefix, RFC
+// 3834 and loop headers, and the PGP/MIME signature verified by plain `gpg
+// --verify` over the raw bytes of the first part with CRLF line ends (after
+// `gpg --decrypt` in the recipient's own home when it is encrypted); and header
+// injection. Outages, crashes, give-up and the daily cap:
+// outbound_outage_test.cpp. Skips when the harness cannot run (servers.sh /
+// gpg.sh / sign.sh exit 77).
 #include <algorithm>
 
 #include "outbound_fixture.h"
@@ -54,7 +55,7 @@ TEST_F(OutboundTest, StarttlsWithAuthDeliversSignedAndEncryptedMailToEveryone) {
       ExpectWellFormed(m, address, id, user != "alice");
   }
 
-  // SPEC section 3 amounts, as each party reads them.
+  // The amounts of docs/money.md "Worked example", as each party reads them.
   const auto alice = DealMail("alice", id);
   const auto bob = DealMail("bob", id);
   const auto op = DealMail("operator", id);
@@ -96,7 +97,7 @@ TEST_F(OutboundTest, StarttlsWithAuthDeliversSignedAndEncryptedMailToEveryone) {
 TEST_F(OutboundTest, SmtpsDeliversAndAnItemCannotInjectAHeader) {
   Configure({.outbox_url = SmtpsUrl()});
   BindKey("bob");
-  // A line break in an item is refused outright (issue 8, core/limits.h);
+  // A line break in an item is refused outright (core/limits.h);
   // on one line the same text must stay text in the Subject.
   Cmd refused = Ct({"open", "sale", "--seller", "alice@example.test", "--buyer",
                     "bob@example.test", "--item",

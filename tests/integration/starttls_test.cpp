@@ -1,4 +1,5 @@
-// STARTTLS exactly when the server offers it (issue 8, point 1), against
+// STARTTLS exactly when the server offers it (docs/security.md "Transport
+// security"), against
 // the real servers of tests/harness/servers.sh: OpenSMTPD with and without
 // STARTTLS offered, Dovecot with TLS and a second Dovecot without (ssl =
 // no). Each client is put behind a RecordingProxy to see on the wire what it

@@ -54,7 +54,8 @@ void CliTest::SetUp() {
       << "[templates]\ndir = " << src << "/templates\n"
       << "default_language = en\n"
       << "[log]\nfile = " << (dir_ / "ct.log").string() << "\n";
-  // Only run, daemon and init create the database (issue 8).
+  // Only run, daemon and init create the database (a read command on a
+  // mistyped path must not leave an empty one behind).
   CliRun init = Cli({"init"});
   ASSERT_EQ(init.status, 0) << init.err;
 }
@@ -83,7 +84,8 @@ std::string CliTest::OpenSale(const std::string& buyer) {
                      "--buyer", buyer, "--item", "CD", "--price", "25.00",
                      "--shipping", "5.00"});
   EXPECT_EQ(open.status, 0) << open.err;
-  // An id as SPEC writes them, or "" (which fails the test's next step).
+  // An id as docs/protocol.md "Deal ids and command lines" writes them, or ""
+  // (which fails the test's next step).
   const std::string id = cttest::JsonString(open.out, "id");
   return std::regex_match(id, std::regex("CT-[0-9A-Z]{8}")) ? id : "";
 }

@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "json_output.h"
@@ -55,12 +57,23 @@ size_t Columns(const std::string& line);
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override;
-  void TearDown() override { fs::remove_all(dir_); }
+  // gpg-agent may still be removing its sockets when a test ends: a file
+  // that vanishes under remove_all is no failure, so it is tried again.
+  void TearDown() override {
+    std::error_code ec;
+    for (int i = 0; i < 20; ++i) {
+      fs::remove_all(dir_, ec);
+      if (!ec) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "cannot remove " << dir_ << ": " << ec.message();
+  }
 
   CliRun Cli(const std::vector<std::string>& args, const std::string& now = kT0,
              bool with_config = true);
 
-  // The SPEC example: a sale, opened by the operator.
+  // The example of docs/money.md "Worked example": a sale, opened by the
+  // operator.
   std::string OpenSale(const std::string& buyer = "bob@example.test");
 
   // The same, funded: it holds 90.00.

@@ -32,7 +32,7 @@ struct Expect {
   std::vector<std::string> reply_body_has, reply_body_lacks,
       reply_subject_lacks;
   // A refusal about the deal says why, the state and what the sender may
-  // send now (docs/protocol.md, "Refused").
+  // send now (docs/protocol.md, "Codes").
   bool refusal_explains = false;
   DealCheck deal = DealCheck::kUnchanged;
   std::string event_code, event_actor;           // kOneEvent, kChanged

@@ -266,7 +266,8 @@ void ExactlyOnceTest::ExpectEachAppliedOnce(const Scenario& s) {
       events += std::ranges::count(
           cttest::JsonFields(deal.at("events"), "message"), d.message_id);
     EXPECT_EQ(events, 1u);
-    // SPEC 2: a confirmation to the sender, a notification to the other
+    // docs/protocol.md "What every incoming message gets": a confirmation
+    // to the sender, a notification to the other
     // party for an offer; one status reply; nobody twice.
     std::vector<std::string> to =
         ct.Sql("SELECT to_email FROM outbox WHERE in_reply_to = " + mid +

@@ -1,8 +1,8 @@
-// The fixture of the exactly-once tests (SPEC section 6, "Nothing lost" and
-// "Nothing applied twice": tests/integration/exactly_once_runs_test.cpp and
-// exactly_once_crash_test.cpp): the built `cybertroc run` against real
-// Dovecot (IMAP, IMAPS, POP3, POP3S) and a local maildir, with mail signed
-// by the harness parties (tests/harness: servers.sh, gpg.sh, sign.sh).
+// The fixture of the exactly-once tests (docs/operator.md "Guarantees": nothing
+// lost, nothing applied twice; tests/integration/exactly_once_runs_test.cpp and
+// exactly_once_crash_test.cpp): the built `cybertroc run` against real Dovecot
+// (IMAP, IMAPS, POP3, POP3S) and a local maildir, with mail signed by the
+// harness parties (tests/harness: servers.sh, gpg.sh, sign.sh).
 //
 // The servers start once for the suite; each scenario gets a fresh
 // cybertroc directory (config, database, dir:// outbox) and a fresh escrow
@@ -37,7 +37,7 @@ namespace cttest::once {
 
 // Per scenario: one offer, four status requests.
 inline constexpr int kMessages = 5;
-// Verified by two GnuPG workers whatever the machine (issue 9): exactly once
+// Verified by two GnuPG workers whatever the machine: exactly once
 // must hold with several.
 inline constexpr char kWorkers[] = "[inbox]\nworkers = 2\n";
 inline constexpr int kCrashStatus = 137;

@@ -41,7 +41,7 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
   // The scripts of sales, to every end a sale can have.
   void Sales();
 
-  // Issue 11: a digital sale with a moderator (5 %, from the commission)
+  // A digital sale with a moderator (5 %, from the commission)
   // and a referrer; the file is not as described (62: straight to dispute),
   // the moderator proposes and the buyer accepts.
   void Trust();

@@ -75,7 +75,7 @@ void GoldenTest::Replies() {
   one("reply-account-change-pending", "account_change_pending", account);
   account.to_actor = false;
   one("reply-account-changed", "account_changed", account);
-  // app/process.cpp ApplyRating and ApplyReputation (issue 11).
+  // app/process.cpp ApplyRating and ApplyReputation.
   auto rules = book_.Find("sale");
   ASSERT_TRUE(rules);
   core::Offer offer = SaleOffer();
@@ -144,7 +144,7 @@ void GoldenTest::Listings() {
   const std::string alice = "alice@example.test";
   one("listing-05-posted-sale", "listing_posted", alice, about_sale);
   one("listing-05-posted-exchange", "listing_posted", alice, about_swap);
-  core::ReputationSummary record;  // issue 11: the lister's, no address
+  core::ReputationSummary record;  // the lister's, no address
   record.funded = 4;
   record.completed = 3;
   record.disputed = 1;

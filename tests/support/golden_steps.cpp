@@ -115,7 +115,7 @@ void GoldenTest::Sales() {
     s.Do("13-withdrawn", Cmd(core::code::kWithdraw, "buyer"), 3);
   }
   {
-    // Issue 13: the buyer has not paid; the reminder says where to pay.
+    // The buyer has not paid; the reminder says where to pay.
     Script s = New("sale", "sale-unpaid");
     s.Quiet(true);
     s.Offer(SaleOffer(), 0);
@@ -214,7 +214,7 @@ void GoldenTest::Exchanges() {
     s.Do("91-settled", Cmd(core::code::kAcceptProposal, "a"), 8);
   }
   {
-    // Issue 8.3: b ships, a never does; the ship deadline sends the deal
+    // b ships, a never does; the ship deadline sends the deal
     // to dispute, and everybody is told who shipped and who did not.
     Script s = New("exchange", "exchange-one-shipped");
     s.Quiet(true);
@@ -231,7 +231,7 @@ void GoldenTest::Exchanges() {
     s.Timer("timeout-disputed", 3 + 7 * 24, core::code::kTimeout);
   }
   {
-    // Issue 8.3: both parcels must go back; a sends hers, b keeps his.
+    // Both parcels must go back; a sends hers, b keeps his.
     Script s = New("exchange", "exchange-one-returned");
     s.Quiet(true);
     s.Offer(ExchangeOffer("hand"), 0);

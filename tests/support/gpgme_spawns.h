@@ -1,7 +1,7 @@
 // The processes GPGME started, read from its debug log: GPGME_DEBUG=9:FILE
 // makes every GPGME-using process (cybertroc, or a test calling the
-// crypto stage in-process) log each spawn with its argv. For the issue 9
-// tests that count gpg processes per message.
+// crypto stage in-process) log each spawn with its argv. For the tests
+// that count gpg processes per message.
 #ifndef CYBERTROC_TESTS_SUPPORT_GPGME_SPAWNS_H_
 #define CYBERTROC_TESTS_SUPPORT_GPGME_SPAWNS_H_
 

@@ -102,7 +102,7 @@ MaildirInstance::MaildirInstance(KeyWorld& world, const std::string& label,
        .outbox = "url = dir://" + (dir_ / "out").string() + "\n",
        .extra = extra},
       db(), gpg_home_, log(), world.Fpr("escrow"), world.Fpr("operator"));
-  // Only run, daemon and init create the database (issue 8): the tests
+  // Only run, daemon and init create the database: the tests
   // that start with `open` need it made first. A failure shows up in the
   // first command's output, which every test prints.
   Shell(Quote(kBinary) + " --config " + Quote(config()) + " init");

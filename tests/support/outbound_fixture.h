@@ -74,7 +74,8 @@ class OutboundTest : public MailSuite<OutboundTest> {
     return CtAt(t0_ + offset, args);
   }
 
-  // A sale alice -> bob as in SPEC section 3, opened by the operator.
+  // A sale alice -> bob as in docs/money.md "Worked example", opened by the
+  // operator.
   std::string OpenSale(const std::string& item = "Kind of Blue, CD, mint") {
     Cmd open = Ct({"--json", "open", "sale", "--seller", "alice@example.test",
                    "--buyer", "bob@example.test", "--item", item, "--price",
@@ -90,7 +91,7 @@ class OutboundTest : public MailSuite<OutboundTest> {
     EXPECT_EQ(buyer.status, 0) << buyer.All();
   }
 
-  // SPEC "Outgoing mail", for one message to `address`.
+  // docs/security.md "Outgoing mail", for one message to `address`.
   void ExpectWellFormed(const Received& m, const std::string& address,
                         const std::string& id, bool encrypted) {
     SCOPED_TRACE(m.file.string() + " (" + m.subject + ")");

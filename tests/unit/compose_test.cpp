@@ -98,7 +98,7 @@ std::string Decoded(const std::string& field) {
   return out;
 }
 
-// Issue 8: a non-ASCII display name in outbox.from put the address inside
+// A non-ASCII display name in outbox.from once put the address inside
 // the encoded-word, so that no client could read the From.
 TEST(ComposeTest, Issue8FromEncodesOnlyTheDisplayName) {
   auto mailbox = core::ParseMailbox("Cybertroc Échanges <escrow@example.org>");
@@ -148,7 +148,7 @@ TEST(ComposeTest, DisplayNamesAsAtomsQuotedOrEncoded) {
             longer.display_name);
 }
 
-// Issue 8: a 100 KB item made a 20 KB unfolded Subject.
+// A 100 KB item once made a 20 KB unfolded Subject.
 TEST(ComposeTest, Issue8LongSubjectsAreFoldedWithinTheLineLimits) {
   const std::string word(102400, 'x');
   const std::string spaced = [] {
@@ -167,6 +167,58 @@ TEST(ComposeTest, Issue8LongSubjectsAreFoldedWithinTheLineLimits) {
   }
   EXPECT_EQ(UnstructuredField("Subject", "[CT-7K3QX9A2] Offer: CD"),
             "Subject: [CT-7K3QX9A2] Offer: CD\r\n");
+}
+
+// An item may hold text that reads as an RFC 2047 encoded-word. Copied as
+// it is into the Subject, every mail reader would decode it, here into a CR
+// LF and a "Bcc:" line, which the free-text rules forbid. Encoded by us, it
+// decodes to exactly the typed text: no CR/LF, no other header.
+TEST(ComposeTest, EncodedWordsInTextAreShownAsTyped) {
+  const std::string item = "=?utf-8?q?Nice=0D=0ABcc:_victim@x.test?=";
+  const std::string subjects[] = {
+      "[CT-7K3QX9A2] Offer: " + item,
+      "[CT-7K3QX9A2] Offer: " + item + " and more",
+      item,
+      "[CT-7K3QX9A2] Offer: a=?b",
+      "[CT-7K3QX9A2] Offer: =?utf-8?b?DQpCY2M6IHZpY3RpbUB4LnRlc3Q=?= x",
+      "[CT-7K3QX9A2] Offre : dépôt =?iso-8859-1?q?=E9?=",
+      "[CT-7K3QX9A2]  two  =?x?q?y?=  spaces ",
+  };
+  for (const std::string& subject : subjects) {
+    const std::string field = UnstructuredField("Subject", subject);
+    ExpectFolded(field);
+    EXPECT_EQ(Decoded(field), subject) << field;
+    EXPECT_EQ(field.find("=?utf-8?q?"), std::string::npos) << field;
+    // The whole header block as a reader parses it: one Subject holding the
+    // typed text, and no Bcc.
+    const std::string raw = "From: escrow@example.org\r\n" + field +
+                            "To: alice@example.test\r\n\r\nbody\r\n";
+    vmime::message message;
+    message.parse(raw);
+    auto header = message.getHeader();
+    EXPECT_FALSE(header->hasField("Bcc")) << raw;
+    const auto subject_field = header->findField("Subject");
+    ASSERT_TRUE(subject_field);
+    const std::string read =
+        subject_field->getValue<vmime::text>()->getConvertedText(
+            vmime::charset("utf-8"));
+    EXPECT_EQ(read, subject) << raw;
+    EXPECT_EQ(read.find_first_of("\r\n"), std::string::npos);
+  }
+  // The plain words before it stay readable (and filterable) as they are.
+  const std::string first = UnstructuredField("Subject", subjects[0]);
+  EXPECT_TRUE(first.starts_with("Subject: [CT-7K3QX9A2] Offer:\r\n =?UTF-8?B?"))
+      << first;
+  // A display name is held to the same rule.
+  const core::Mailbox named{"Troc " + item, "escrow@example.org"};
+  const std::string from = MailboxField("From", named);
+  ExpectFolded(from);
+  vmime::mailbox read;
+  read.parse(from.substr(6));
+  EXPECT_EQ(read.getEmail().toString(), "escrow@example.org");
+  EXPECT_EQ(read.getName().getConvertedText(vmime::charset("utf-8")),
+            named.display_name)
+      << from;
 }
 
 TEST(ComposeTest, OnlyUsableMessageIdsAreCopied) {

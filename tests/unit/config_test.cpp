@@ -1,5 +1,6 @@
-// config::Load and config::ResolvePath: defaults, every key of SPEC section 5,
-// and an error naming the file and the key for every kind of bad value.
+// config::Load and config::ResolvePath: defaults, every key (docs/operator.md
+// "Configuration"), and an error naming the file and the key for every kind of
+// bad value.
 #include "config/config.h"
 
 #include <gtest/gtest.h>
@@ -104,7 +105,7 @@ TEST_F(ConfigTest, DirectoryIsNotAConfigFile) {
 }
 
 constexpr char kEveryKey[] = R"(
-# every key of SPEC section 5, none at its default
+# every key, none at its default
 [store]
 database = /srv/ct/ct.db
 [inbox]
@@ -373,7 +374,7 @@ TEST_F(ConfigTest, BadValuesNameTheKey) {
   }
 }
 
-// Issue 8: the From of every outgoing mail. Each form a person may write is
+// The From of every outgoing mail. Each form a person may write is
 // read; a display name has a length limit.
 TEST_F(ConfigTest, OutboxFromIsOneMailbox) {
   for (const std::string from :
@@ -394,7 +395,23 @@ TEST_F(ConfigTest, OutboxFromIsOneMailbox) {
       << long_name.error().message;
 }
 
-// Issue 8: `--config /dev/zero` aborted with std::bad_alloc.
+// outbox.operator is kept canonical: the operator's mail (its From) and an
+// offer naming it by another spelling compare equal to it.
+TEST_F(ConfigTest, OperatorAddressIsKeptCanonical) {
+  for (const std::string op :
+       {"operator@example.org", "Operator@Example.ORG", "operator@example.org.",
+        "\"operator\"@example.org"}) {
+    auto config = Load(Write("[outbox]\noperator = " + op + "\n"), false);
+    ASSERT_TRUE(config.has_value()) << op << ": " << config.error().message;
+    EXPECT_EQ(config->outbox.operator_address, "operator@example.org") << op;
+  }
+  auto literal = Load(Write("[outbox]\noperator = op@[192.0.2.1]\n"), false);
+  ASSERT_FALSE(literal.has_value());
+  EXPECT_NE(literal.error().message.find("address literals"), std::string::npos)
+      << literal.error().message;
+}
+
+// `--config /dev/zero` once aborted with std::bad_alloc.
 TEST_F(ConfigTest, Issue8ConfigIsReadWithASizeLimit) {
   auto zero = Load("/dev/zero", false);
   ASSERT_FALSE(zero.has_value());

@@ -1,6 +1,6 @@
-// DealRepo::List at scale (issue 9): keyset pages in (created, id) order
-// that skip and repeat nothing whatever the filters, and a first page that
-// reads a page of rows, not the table.
+// DealRepo::List at scale (a million deals): keyset pages in (created, id)
+// order that skip and repeat nothing whatever the filters, and a first page
+// that reads a page of rows, not the table.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <strings.h>
@@ -315,7 +315,7 @@ TEST(DealListMigrationTest, PartiesOfOldDealsGetTheirCreationTime) {
     ASSERT_TRUE(DealRepo(*db).Insert(MakeDeal(0)));
     ASSERT_TRUE(DealRepo(*db).Insert(MakeDeal(4)));  // a minute younger
     // Back to what a v2 database holds: no copy of the creation time, and
-    // none of the later migrations' tables (issue 13's money tables).
+    // none of the later migrations' tables (the money tables).
     ASSERT_TRUE(db->Exec(
         "DROP TABLE IF EXISTS outbox_attachments; "
         "DROP TABLE IF EXISTS bank_entries; "

@@ -1,4 +1,4 @@
-// store::DeferredSync and Database::SyncWal (issue 9, fsyncs): while a
+// store::DeferredSync and Database::SyncWal (fewer fsyncs): while a
 // deferral lives, commits are not synced one by one (synchronous = NORMAL),
 // yet they survive the process dying; Finish() syncs once and gives FULL
 // back, and so does the destructor of an unfinished deferral. Also

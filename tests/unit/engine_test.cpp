@@ -358,8 +358,8 @@ bool Told(const Effects& fx, const std::string& to, const std::string& tmpl) {
   return false;
 }
 
-// Issue 8.3: a sent 40, b never shipped; the ship deadline cancelled the
-// deal and refunded both bonds: b kept a's item and got his bond back.
+// Party a sent 40, b never shipped. The ship deadline once cancelled the deal
+// and refunded both bonds: b kept a's item and got his bond back.
 TEST(EngineTest, ExchangeOneShippedTimeoutGoesToDispute) {
   Driver d = FundedExchange();
   d.Ok({"a", 40});
@@ -384,8 +384,8 @@ TEST(EngineTest, ExchangeOneShippedTimeoutGoesToDispute) {
   EXPECT_FALSE(d.deal().Party("b")->marks.contains("shipped"));
 }
 
-// Issue 8.3: in `returning` a sent her item back (81), b did not; the
-// deadline completed the deal and refunded the bonds: a lost her item.
+// In `returning` a sent her item back (81), b did not. The deadline once
+// completed the deal and refunded the bonds: a lost her item.
 TEST(EngineTest, ExchangeOneReturnedTimeoutGoesToDispute) {
   Driver d = FundedExchange();
   d.Ok({"a", 40});

@@ -10,17 +10,19 @@
 //   unless silence counts as that step: then it ends exactly as it would
 //   have had every silent party sent it (same state, same payouts). One 61
 //   and the other silent in an exchange is two acceptances; one 40 and the
-//   other silent is not a shipment (issue 8.3, protocol case E).
+//   other silent is not a shipment (docs/protocol.md "Deadlines and
+//   silence").
 //
 // Deposits are not a performed step: an unfunded deal pays each back in
-// full (checked with the money). Moderated variants (issue 11) add: what is
+// full (checked with the money). Moderated variants add: what is
 // passed on from the commission (referral, a moderator's fee) never exceeds
 // it, and the moderator alone never ends a deal: whenever its command makes
 // a deal final it accepted a party's proposal, and from every state where it
 // may act, no sequence of its commands alone reaches a final state.
 // ExhaustiveTest.CatchesTheOldUnfairTimeouts
-// runs the checker on the rules as they were before issue 8.3 and expects
-// it to object.
+// runs the checker on the rules as they were before partial timeouts
+// (every deadline led to the same place whoever had acted) and expects it
+// to object.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
@@ -397,7 +399,7 @@ TEST(ExhaustiveTest, EveryRulesFile) {
   }
 }
 
-// Issue 11: every case with a moderator, explored with one named (its fee
+// Every case with a moderator, explored with one named (its fee
 // from the commission, then from the held funds) and a referrer; the sale
 // also with a digital delivery. Same invariants, plus the moderator's.
 TEST(ExhaustiveTest, ModeratedAndReferredVariants) {
@@ -431,7 +433,7 @@ TEST(ExhaustiveTest, ModeratedAndReferredVariants) {
   }
 }
 
-// The checker objects to the rules as they were before issue 8.3: every
+// The checker objects to the rules as they were before partial timeouts: every
 // deadline led to the same place whoever had acted.
 TEST(ExhaustiveTest, CatchesTheOldUnfairTimeouts) {
   CaseRules old = ct::testing::Exchange();

@@ -139,7 +139,7 @@ TEST(GrammarTest, ReadsSaleAndExchangeOffers) {
   EXPECT_FALSE(OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR"));
 }
 
-// Issue 8: items with CR or LF, or of 100 KB, were accepted; every free
+// Items with CR or LF, or of 100 KB, were once accepted; every free
 // text now has a maximum length and no control characters, and the refusal
 // says which field and the limit.
 TEST(GrammarTest, Issue8FreeTextsAreBoundedAndPlain) {
@@ -191,6 +191,60 @@ TEST(GrammarTest, Issue8FreeTextsAreBoundedAndPlain) {
   EXPECT_EQ(offer.error().message,
             "take: at most 200 characters (this one "
             "has 201)");
+}
+
+// Text direction controls in an item, a give or a take would reorder what
+// every reader of the Subject sees: refused as control characters are, by
+// mail (OfferFromText) and on the command line (NewDeal).
+TEST(GrammarTest, DirectionControlsInItemsAreRefused) {
+  const std::string rlo = "\u202E";
+  const std::string lri = "\u2066";
+  for (const std::string& item : {"Nice " + rlo + "gpj.exe", lri + "CD\u2069",
+                                  std::string("CD\u202Aa\u202C")}) {
+    auto p = ParseCommandText(
+        "CT 10 SALE\nbuyer: b@x.org\nitem: " + item + "\nprice: 5\n", "EUR");
+    ASSERT_TRUE(p.has_value()) << p.error().message;
+    auto offer = OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR");
+    ASSERT_FALSE(offer.has_value()) << item;
+    EXPECT_TRUE(
+        offer.error().message.starts_with("item: text direction controls"))
+        << offer.error().message;
+  }
+  auto p =
+      ParseCommandText("CT 10 EXCHANGE\nwith: b@x.org\ngive: CD\ntake: LP" +
+                           rlo + "\nvalue: 5\n",
+                       "EUR");
+  ASSERT_TRUE(p.has_value());
+  auto offer =
+      OfferFromText(p->offer, ct::testing::Exchange(), "a@x.org", "EUR");
+  ASSERT_FALSE(offer.has_value());
+  EXPECT_TRUE(offer.error().message.starts_with("take: text direction"))
+      << offer.error().message;
+
+  Offer direct;
+  direct.id = "CT-7K3QX9A2";
+  direct.emails = {{"seller", "a@x.org"}, {"buyer", "b@x.org"}};
+  direct.terms = {{"price", M(2500)}};
+  direct.texts = {{"item", "CD " + rlo}};
+  direct.lang = "en";
+  auto deal = NewDeal(ct::testing::Sale(), Policy{}, direct,
+                      Time(std::chrono::seconds(1801742400)));
+  ASSERT_FALSE(deal.has_value());
+  EXPECT_TRUE(deal.error().message.starts_with("item: text direction"))
+      << deal.error().message;
+}
+
+// An RFC 2047 encoded-word typed as an item is text like any other: the
+// rules take it as typed (mail/headers.cpp encodes it in the Subject, so
+// that a reader shows exactly this text and never what it would decode to).
+TEST(GrammarTest, EncodedWordsInItemsAreKeptAsTyped) {
+  const std::string item = "=?utf-8?q?Nice=0D=0ABcc:_victim@x.test?=";
+  auto p = ParseCommandText(
+      "CT 10 SALE\nbuyer: b@x.org\nitem: " + item + "\nprice: 5\n", "EUR");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  auto offer = OfferFromText(p->offer, ct::testing::Sale(), "a@x.org", "EUR");
+  ASSERT_TRUE(offer.has_value()) << offer.error().message;
+  EXPECT_EQ(offer->texts.at("item"), item);
 }
 
 // A refusal names what was wrong without echoing a huge field back.

@@ -63,6 +63,40 @@ TEST(LimitsTest, FreeTextIsPlainBoundedUtf8) {
   EXPECT_FALSE(core::CheckFreeText("item", accents + "é", core::kMaxItemChars));
 }
 
+// Text direction controls make a reader see the text in another order
+// ("Trojan Source"): refused in every free text, as control characters are.
+// The marks (U+200E, U+200F) and the other format characters stay allowed.
+TEST(LimitsTest, TextDirectionControlsAreRefused) {
+  const TextCase kCases[] = {
+      {"Nice \u202Eevil", "text direction controls"},  // RLO
+      {"\u202A", "text direction controls"},           // LRE
+      {"a\u202Bb", "text direction controls"},         // RLE
+      {"a\u202Cb", "text direction controls"},         // PDF
+      {"a\u202Db", "text direction controls"},         // LRO
+      {"a\u2066b", "text direction controls"},         // LRI
+      {"a\u2067b", "text direction controls"},         // RLI
+      {"a\u2068b", "text direction controls"},         // FSI
+      {"a\u2069b", "text direction controls"},         // PDI
+      {"a\u200Eb\u200Fc", ""},                         // LRM, RLM
+      {"Prix\u202F: 25\u00A0€", ""},  // French spacing, beside the range
+      {"a\u2065b", ""},
+      {"שלום עולם", ""},
+  };
+  for (const auto& c : kCases) {
+    auto ok = core::CheckFreeText("title", c.text, core::kMaxItemChars);
+    if (std::string(c.why).empty()) {
+      EXPECT_TRUE(ok.has_value()) << c.text << ": " << ok.error().message;
+      continue;
+    }
+    ASSERT_FALSE(ok.has_value()) << c.text;
+    EXPECT_EQ(ok.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_EQ(ok.error().message,
+              "title: text direction controls (U+202A to U+202E, U+2066 to "
+              "U+2069) are not allowed");
+  }
+  EXPECT_EQ(core::Excerpt("a\u202Eb\u2066c"), "a?b?c");
+}
+
 TEST(LimitsTest, ExcerptsAreShortAndPlain) {
   EXPECT_EQ(core::Excerpt("Kind of Blue"), "Kind of Blue");
   EXPECT_EQ(core::Excerpt(std::string(102400, 'x'), 5), "xxxxx…");
@@ -82,7 +116,7 @@ class ReadFileTest : public ::testing::Test {
   fs::path dir_;
 };
 
-// Issue 8: `--config /dev/zero` and `keys import /dev/zero` aborted with
+// `--config /dev/zero` and `keys import /dev/zero` once aborted with
 // std::bad_alloc.
 TEST_F(ReadFileTest, Issue8DevZeroStopsAtTheLimit) {
   auto data = util::ReadFileLimited("/dev/zero", 1 << 20, "config file");

@@ -79,6 +79,60 @@ TEST(ListingTest, BadFieldsAreRefusedWithTheirName) {
   }
 }
 
+// Title, wants and tags are shown in mail and on the catalogue page: text
+// direction controls are refused there, naming the field.
+TEST(ListingTest, DirectionControlsAreRefusedInTitlesAndTags) {
+  struct Case {
+    std::string key, value;
+  } cases[] = {
+      {"item", "Kind of Blue \u202Egpj.exe"},
+      {"tags", "jazz \u2066cd\u2069"},
+      {"tags", "\u202Bmiles"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.key);
+    auto f = SaleFields();
+    f[c.key] = c.value;
+    auto l = ListingFromFields("sale", f, "alice@example.org", "EUR", kNow);
+    ASSERT_FALSE(l);
+    EXPECT_EQ(l.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_EQ(l.error().message, c.key +
+                                     ": text direction controls (U+202A to "
+                                     "U+202E, U+2066 to U+2069) are not "
+                                     "allowed");
+  }
+  std::map<std::string, std::string> f = {
+      {"give", "LP \u202Dx"}, {"wants", "any Coltrane LP"}, {"value", "20"}};
+  auto give =
+      ListingFromFields("exchange", f, "alice@example.org", "EUR", kNow);
+  ASSERT_FALSE(give);
+  EXPECT_TRUE(give.error().message.starts_with("give: text direction"))
+      << give.error().message;
+  f["give"] = "LP";
+  f["wants"] = "CD \u2067x";
+  auto wants =
+      ListingFromFields("exchange", f, "alice@example.org", "EUR", kNow);
+  ASSERT_FALSE(wants);
+  EXPECT_TRUE(wants.error().message.starts_with("wants: text direction"))
+      << wants.error().message;
+}
+
+// "CL-… 08 EMAIL" names the interested person by any spelling of their
+// address: it is read canonical, as the interests are stored.
+TEST(ListingTest, LockReadsTheAddressCanonical) {
+  for (const char* spelt :
+       {"Bob@Example.org", "bob@example.org.", "\"bob\"@example.org"}) {
+    auto cmd = ParseListingCommand(listing_code::kLock, spelt);
+    ASSERT_TRUE(cmd) << spelt << ": " << cmd.error().message;
+    EXPECT_EQ(cmd->email, "bob@example.org") << spelt;
+  }
+  auto literal = ParseListingCommand(listing_code::kLock, "bob@[127.0.0.1]");
+  ASSERT_FALSE(literal);
+  EXPECT_EQ(literal.error().message,
+            "'bob@[127.0.0.1]' is not an e-mail address: address literals "
+            "('[127.0.0.1]') are not supported");
+}
+
 TEST(ListingTest, ShortListingNeedsNoReminder) {
   auto f = SaleFields();
   f["expires"] = "3";
@@ -192,8 +246,10 @@ TEST(ListingTest, WhoMayDoWhat) {
   EXPECT_EQ(WhyNot(l, interest, "bob@example.org", false, kNow), "");
   EXPECT_NE(WhyNot(l, interest, "bob@example.org", true, kNow), "");
   EXPECT_NE(WhyNot(l, interest, "alice@example.org", false, kNow), "");
-  EXPECT_NE(WhyNot(l, lock, "bob@example.org", true, kNow), "");     // not the lister
-  EXPECT_NE(WhyNot(l, lock, "alice@example.org", false, kNow), "");  // not interested
+  EXPECT_NE(WhyNot(l, lock, "bob@example.org", true, kNow),
+            "");  // not the lister
+  EXPECT_NE(WhyNot(l, lock, "alice@example.org", false, kNow),
+            "");  // not interested
   EXPECT_EQ(WhyNot(l, lock, "ALICE@example.org", true, kNow), "");
   EXPECT_EQ(WhyNot(l, withdraw, "alice@example.org", false, kNow), "");
   EXPECT_NE(WhyNot(l, withdraw, "carol@example.org", false, kNow), "");
@@ -202,9 +258,9 @@ TEST(ListingTest, WhoMayDoWhat) {
   l.locked_to = "bob@example.org";
   EXPECT_NE(WhyNot(l, interest, "carol@example.org", false, kNow).find("taken"),
             std::string::npos);
-  EXPECT_NE(
-      WhyNot(l, withdraw, "alice@example.org", false, kNow).find("CT-AAAAAAAA 13"),
-      std::string::npos);
+  EXPECT_NE(WhyNot(l, withdraw, "alice@example.org", false, kNow)
+                .find("CT-AAAAAAAA 13"),
+            std::string::npos);
   l.state = kListingWithdrawn;
   EXPECT_NE(WhyNot(l, lock, "alice@example.org", true, kNow), "");
   // Past its date, before tick expired it: over, but it may be withdrawn.

@@ -48,8 +48,8 @@ TEST_F(TempDirTest, DirTransportWritesExactBytesInSortableFiles) {
   EXPECT_TRUE((*transport)->Close().has_value());
 }
 
-// Issue 8: a retry after a crash between the rename and the outbox row
-// being marked sent wrote the message a second time under a new name.
+// A retry after a crash between the rename and the outbox row being marked
+// sent once wrote the message a second time under a new name.
 TEST_F(TempDirTest, DirTransportWritesAMessageWithAKeyOnce) {
   config::OutboxConfig cfg;
   cfg.url = "dir://" + dir_.string();
@@ -73,7 +73,7 @@ TEST_F(TempDirTest, DirTransportWritesAMessageWithAKeyOnce) {
   EXPECT_EQ(ReadFile(dir_ / "0000000043-fedcba9876543210.eml"), kLfMessage);
 }
 
-// Issue 8: ".eml.tmp" files were left behind by runs killed while writing.
+// ".eml.tmp" files were once left behind by runs killed while writing.
 TEST_F(TempDirTest, DirTransportRemovesTempFilesOfCrashedWriters) {
   const std::vector<std::string> stale = {
       ".0000000042-0123456789abcdef.eml.tmp",

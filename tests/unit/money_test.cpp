@@ -68,7 +68,7 @@ struct RateCase {
 
 TEST(MoneyTest, RatesRoundHalfUp) {
   const RateCase kCases[] = {
-      {"2%", 2500, 50},                          // SPEC example: 2% of 25.00
+      {"2%", 2500, 50},                          // docs/money.md: 2% of 25.00
       {"2%", 2525, 51},                          // 50.5 cents -> 51
       {"2%", 2474, 49},                          // 49.48 -> 49
       {"2.5%", 1000, 25},   {"10%", 2500, 250},  // franchise example

@@ -1,4 +1,4 @@
-// app::OrderedPool, the workers of the outbox (issue 9, point 2): items are
+// app::OrderedPool, the workers of the outbox: items are
 // transformed on several threads, each thread always with its own state,
 // and taken back in the order they were submitted, whatever order the
 // threads finish in.

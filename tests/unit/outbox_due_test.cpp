@@ -1,4 +1,4 @@
-// Issue 9: sending a backlog read every queued row, and sorted them, for
+// Sending a backlog once read every queued row, and sorted them, for
 // each page of messages it sent (the "next_attempt IS NULL OR ..." test
 // defeated the order of outbox_due): quadratic in the backlog. A page of
 // due messages must read about a page of rows.

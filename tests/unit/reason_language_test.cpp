@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/address.h"
 #include "core/grammar.h"
 #include "core/limits.h"
 #include "core/listing.h"
@@ -242,6 +243,50 @@ TEST_F(ReasonLanguageTest, EveryRefusalIsFrench) {
   }
 
   ASSERT_GT(reasons_.size(), 60u);
+  for (const std::string& english : reasons_) {
+    const std::string french = notify::TranslateReason(fr_, english);
+    EXPECT_FALSE(french == english || LooksEnglish(french))
+        << "no French for: " << english << "\n  got: " << french;
+  }
+}
+
+// The addresses an offer, a listing lock or a reputation request names
+// (core::OutsideAddress, core::NormalizeAddress): every reason a party can
+// get for one, through the real functions, comes out French too.
+TEST_F(ReasonLanguageTest, EveryAddressRefusalIsFrench) {
+  const core::OwnAddresses own{"escrow@example.test", "operator@example.test"};
+  const std::string inputs[] = {
+      "",
+      "bob",
+      "bob@",
+      "bob@example..test",
+      "bob..smith@example.test",
+      "bob@[127.0.0.1]",
+      "\"bob smith\"@example.test",
+      "\"\"@example.test",
+      "Bob <bob@example.test>",
+      "bob@example.test, carol@example.test",
+      "bob@example.test (unclosed",
+      "\"bob@example.test",
+      "bob@[127.0.0.1",
+      "bob\x01@example.test",
+      std::string(65, 'b') + "@example.test",
+      "escrow@example.test.",
+      "\"operator\"@example.test",
+  };
+  for (const std::string& text : inputs) {
+    for (const auto& [field, role] : {std::pair{"buyer", "a party of a deal"},
+                                      std::pair{"referrer", "a referrer"},
+                                      std::pair{"moderator", "a moderator"}}) {
+      Collect(core::OutsideAddress(text, {field, role, false}, own),
+              std::string(field) + ": " + text);
+    }
+  }
+  Command(std::string(kListing) + " 08 bob@[127.0.0.1]");
+  Command(std::string(kListing) + " 08 \"bob smith\"@example.test");
+  Listing("sale", {{"item", "CD \u202E"}, {"price", "5"}});
+  Listing("sale", {{"item", "CD"}, {"price", "5"}, {"tags", "\u2066x"}});
+  ASSERT_GT(reasons_.size(), 50u);
   for (const std::string& english : reasons_) {
     const std::string french = notify::TranslateReason(fr_, english);
     EXPECT_FALSE(french == english || LooksEnglish(french))

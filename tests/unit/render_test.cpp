@@ -166,7 +166,7 @@ TEST_F(RenderTest, MissingTemplateIsAConfigErrorNamingTheFile) {
             std::string::npos);
 }
 
-// Issue 8.3: after the first 40 of an exchange every message says that one
+// After the first 40 of an exchange every message says that one
 // item is on its way and the other not, and what the deadline now does.
 TEST_F(RenderTest, ExchangeProgressAfterTheFirstShipment) {
   const core::CaseRules& exchange = **book_.Find("exchange");

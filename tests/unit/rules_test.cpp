@@ -92,7 +92,7 @@ TEST(RulesTest, MistakesAreNamed) {
   }
 }
 
-// Issue 8.3: a partial default let the defaulter keep the other's item.
+// A partial default once let the defaulter keep the other's item.
 // Wherever several roles each leave a mark, the file must say where a
 // deadline missed by some of them leads, and that must not end the deal
 // against the one who performed. The loader refuses such a file, naming

@@ -1,4 +1,4 @@
-// Issue 9: Database::Prepare keeps compiled statements and hands them out
+// Database::Prepare keeps compiled statements and hands them out
 // again. A reused statement must behave as a fresh one: no old bindings,
 // no half-read rows, no read transaction left open, and one outliving its
 // Database must stay safe to destroy.

@@ -1,4 +1,4 @@
-// Issue 11 in the store: the migration that lets a deal be delivered as a
+// Trust in the store: the migration that lets a deal be delivered as a
 // file and a ledger row pass commission on ('share'), the moderators list,
 // reputation facts counted per key (links included) and ratings once.
 #include <gtest/gtest.h>

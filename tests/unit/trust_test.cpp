@@ -1,4 +1,4 @@
-// Issue 11 in the pure core: moderators (two of three), digital goods, the
+// Trust in the pure core: moderators (two of three), digital goods, the
 // referral share, and the rules-file checks that keep the third role in its
 // place. The exhaustive test explores the same variants without scenarios.
 #include "core/trust.h"
