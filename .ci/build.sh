@@ -1,10 +1,37 @@
 #!/usr/bin/env bash
 # Builds cybertroc in ./build (RelWithDebInfo) after making sure the Debian
-# packages are there. Extra arguments go to the configure step, e.g.
+# packages are there; compiles through ccache when it is installed.
+#   .ci/build.sh            every package (.ci/deps.sh), everything: the two
+#                           programs, the tests and the benchmarks
+#   .ci/build.sh demo       only the demo's packages (.ci/deps.sh demo) and
+#                           the two programs, cybertroc and
+#                           cybertroc-gpg-runner, in ./build-demo
+#                           (CT_TESTS=OFF): optimised as in ./build (-O2),
+#                           without debug information, a third less to
+#                           compile
+# Further arguments go to the configure step, e.g.
 #   .ci/build.sh -DCMAKE_BUILD_TYPE=Debug
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
-bash .ci/deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
-cmake --build build -j"$(nproc)"
+profile=all
+if [[ "${1:-}" == demo ]]; then
+  profile=demo
+  shift
+fi
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+
+bash .ci/deps.sh "$profile"
+if [[ "$profile" == demo ]]; then
+  cmake -S . -B build-demo -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCT_TESTS=OFF \
+    "${launcher[@]}" "$@"
+  cmake --build build-demo -j"$(nproc)" --target cybertroc cybertroc-gpg-runner
+else
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCT_TESTS=ON \
+    "${launcher[@]}" "$@"
+  cmake --build build -j"$(nproc)"
+fi

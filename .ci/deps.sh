@@ -1,36 +1,62 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages cybertroc needs to build and test, only
-# those missing. Quiet when everything is present. As root it installs them
-# without starting any service (works in a container without systemd); as
-# another user it prints the sudo line to run and exits 2.
+# Installs the Debian 12 packages cybertroc needs, only those missing. Quiet
+# when everything is present. As root it installs them without starting any
+# service (works in a container without systemd); as another user it prints
+# the sudo line to run and exits 2.
+#   .ci/deps.sh         everything: build, tests, fuzzing (tests/run.sh)
+#   .ci/deps.sh demo    only what examples/demo.sh needs: the compiler and
+#                       the libraries of cybertroc and cybertroc-gpg-runner,
+#                       GnuPG, and perl (MIME::QuotedPrint)
 set -euo pipefail
 
-# Build: compiler, CMake and the libraries of docs/design.md.
-build_packages=(
+profile=${1:-all}
+
+# Build of the two programs: compiler, CMake and the libraries of
+# docs/design.md.
+product_packages=(
   cmake g++ pkg-config
   libvmime-dev libgpgme-dev libsqlite3-dev libboost-program-options-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libkainjow-mustache-dev
   libgnutls28-dev
-  libgtest-dev googletest nlohmann-json3-dev
   libqrencode-dev libxml2-dev zlib1g-dev libicu-dev
-  # The libFuzzer targets (tests/fuzz): clang 16 (clang 14 cannot compile
-  # our C++23, see tests/fuzz/clang.cmake) and its sanitizer runtimes.
+)
+# The demo: GnuPG (keys, clear-signed mail) and perl (decodes a reply).
+demo_packages=(gnupg perl)
+# Building the tests: GoogleTest, JSON reading. The libFuzzer targets
+# (tests/fuzz): clang 16 (clang 14 cannot compile our C++23, see
+# tests/fuzz/clang.cmake) and its sanitizer runtimes. (ccache is used when
+# present, not installed: it cannot reuse what was compiled with a
+# precompiled header, which most of our sources are.)
+build_packages=(
+  libgtest-dev googletest nlohmann-json3-dev
   clang-16 libclang-rt-16-dev
 )
-# Tests and demo: GnuPG, a real IMAP/POP3/LMTP server (Dovecot), a real SMTP
-# server (OpenSMTPD), a real mail client (neomutt driven in tmux), a real
+# Tests (besides the demo's): the sqlite3 shell, a real IMAP/POP3/LMTP server
+# (Dovecot), a real SMTP server (OpenSMTPD), a real mail client (neomutt driven in tmux), a real
 # browser for the public catalogue (headless Chromium); xmllint checks the
 # SEPA files, zbarimg reads the EPC QR codes back.
 test_packages=(
-  gnupg sqlite3 perl
+  sqlite3
   dovecot-imapd dovecot-pop3d dovecot-lmtpd opensmtpd
   neomutt tmux ca-certificates swaks libnet-ssleay-perl
   chromium chromium-driver
   libxml2-utils zbar-tools
 )
 
+case $profile in
+  demo) wanted=("${product_packages[@]}" "${demo_packages[@]}") ;;
+  all)
+    wanted=("${product_packages[@]}" "${demo_packages[@]}"
+            "${build_packages[@]}" "${test_packages[@]}")
+    ;;
+  *)
+    echo ".ci/deps.sh: unknown profile '$profile' (all, demo)" >&2
+    exit 2
+    ;;
+esac
+
 missing=()
-for package in "${build_packages[@]}" "${test_packages[@]}"; do
+for package in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null ||
            true)
   if [[ "$status" != installed ]]; then

@@ -12,15 +12,17 @@ root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
 
 # CT_DEMO_BINARY: run that binary and skip the build (the e2e test does,
-# while ctest uses the build directory).
+# while ctest uses the build directory). Otherwise only the demo's packages
+# and the two programs it runs (cybertroc, cybertroc-gpg-runner) are
+# installed and built, in ./build-demo (.ci/build.sh demo).
 if [[ -z "${CT_DEMO_BINARY:-}" ]]; then
-  bash .ci/build.sh >/tmp/cybertroc-demo-build.log 2>&1 || {
+  bash .ci/build.sh demo >/tmp/cybertroc-demo-build.log 2>&1 || {
     tail -40 /tmp/cybertroc-demo-build.log
     echo "demo: the build failed (log above)" >&2
     exit 1
   }
 fi
-ct="${CT_DEMO_BINARY:-$root/build/cybertroc}"
+ct="${CT_DEMO_BINARY:-$root/build-demo/cybertroc}"
 demo=${CT_DEMO_DIR:-$root/demo}
 # Each GnuPG home starts its own gpg-agent: stop them (also those of a
 # previous run, whose homes are about to be deleted) so none lingers or

@@ -59,13 +59,16 @@
 #   DIR/pid/                dovecot, dovecot-plain, smtpd, watchdog
 #
 # OpenSMTPD has one control socket per machine (/var/run/smtpd.sock) and one
-# spool (/var/spool/smtpd), so only one instance can run at a time. `start`
-# takes an exclusive flock on $CT_SMTPD_LOCK (default
+# spool (/var/spool/smtpd). Each instance runs in a mount namespace of its
+# own (unshare), where DIR/smtpd/run and DIR/smtpd/spool are mounted on /run
+# and /var/spool/smtpd: instances do not see each other, several run at once
+# like Dovecot's, and this script runs smtpctl in the instance's namespace
+# (nsenter). Where no namespace can be made (a container without
+# CAP_SYS_ADMIN) or with CT_SMTPD_NAMESPACE=0, only one instance can run at a
+# time: `start` then takes an exclusive flock on $CT_SMTPD_LOCK (default
 # /tmp/cybertroc-smtpd.lock), waiting up to $CT_SMTPD_LOCK_WAIT seconds
-# (default 120) for another instance to stop; the smtpd process inherits the
-# lock, so it is held exactly as long as that smtpd lives. CTest callers also
-# set RESOURCE_LOCK smtpd so that `ctest -j` does not make them queue here.
-# Dovecot instances are independent: several can run at once.
+# (default 600) for another instance to stop; the smtpd process inherits the
+# lock, so it is held exactly as long as that smtpd lives.
 #
 # If CT_HARNESS_OWNER_PID is set at `start`, a watchdog runs `stop DIR` as
 # soon as that process is gone, so that a crashed or killed test leaves no
@@ -81,7 +84,7 @@ readonly MAIL_USER=ctmail
 readonly SMTPD_SOCKET=/var/run/smtpd.sock
 readonly SMTPD_SPOOL=/var/spool/smtpd
 readonly SMTPD_LOCK=${CT_SMTPD_LOCK:-/tmp/cybertroc-smtpd.lock}
-readonly SMTPD_LOCK_WAIT=${CT_SMTPD_LOCK_WAIT:-120}
+readonly SMTPD_LOCK_WAIT=${CT_SMTPD_LOCK_WAIT:-600}
 # Seconds to wait for every port at start, and for a process to exit at stop.
 readonly START_TIMEOUT=15
 readonly STOP_TIMEOUT=5
@@ -175,6 +178,26 @@ pid_of() {
   done
   [[ "$cmdline" == *"$dir"* ]] || return 1
   echo "$pid"
+}
+
+# True if smtpd can run in a mount namespace of its own here.
+smtpd_namespace_possible() {
+  [[ "${CT_SMTPD_NAMESPACE:-1}" != 0 ]] &&
+    command -v unshare >/dev/null && command -v nsenter >/dev/null &&
+    unshare --mount --propagation private true 2>/dev/null
+}
+
+# smtpctl_for DIR ARGS...: smtpctl ARGS for DIR's smtpd, in its namespace
+# when it has one (DIR/pid/smtpd-namespace).
+smtpctl_for() {
+  local dir=$1 pid
+  shift
+  if [[ -f "$dir/pid/smtpd-namespace" ]]; then
+    pid=$(pid_of "$dir" smtpd) || { echo "no smtpd running for $dir" >&2; return 1; }
+    nsenter --target "$pid" --mount smtpctl "$@"
+  else
+    smtpctl "$@"
+  fi
 }
 
 # PID and all its descendants, parents first. Read from /proc (one pass),
@@ -572,14 +595,30 @@ start_once() {
     echo $! >"$dir/pid/$conf"
   done
 
-  # The smtpd parent keeps the lock descriptor open: the lock lives as long
-  # as it does.
   local -a pause=()
-  if smtpd_spool_has_mail; then
-    pause=(-P mda -P mta)
+  if [[ -f "$dir/pid/smtpd-namespace" ]]; then
+    # A spool and a /run of its own, empty: nothing left from an earlier
+    # instance. unshare and bash exec: the pid is smtpd's.
+    rm -rf "$dir/smtpd"
+    mkdir -p "$dir/smtpd/run" "$dir/smtpd/spool"
+    chmod 755 "$dir/smtpd/run"
+    chmod 711 "$dir/smtpd/spool"
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    unshare --mount --propagation private -- bash -c \
+      'mount --bind "$1" /run && mount --bind "$2" /var/spool/smtpd &&
+       shift 2 && exec env "$@"' \
+      smtpd-namespace "$dir/smtpd/run" "$dir/smtpd/spool" \
+      LD_PRELOAD="$smtpd_preload" smtpd -d -f "$dir/etc/smtpd.conf" </dev/null \
+      >>"$dir/log/smtpd.log" 2>&1 {lock_fd}>&- &
+  else
+    # The smtpd parent keeps the lock descriptor open: the lock lives as
+    # long as it does.
+    if smtpd_spool_has_mail; then
+      pause=(-P mda -P mta)
+    fi
+    LD_PRELOAD=$smtpd_preload smtpd -d "${pause[@]}" -f "$dir/etc/smtpd.conf" </dev/null \
+      >>"$dir/log/smtpd.log" 2>&1 &
   fi
-  LD_PRELOAD=$smtpd_preload smtpd -d "${pause[@]}" -f "$dir/etc/smtpd.conf" </dev/null \
-    >>"$dir/log/smtpd.log" 2>&1 &
   echo $! >"$dir/pid/smtpd"
 
   local deadline=$((SECONDS + START_TIMEOUT)) port ready
@@ -589,7 +628,7 @@ start_once() {
       port_open "$port" || { ready=0; break; }
     done
     [[ -S "$dir/run/dovecot/lmtp" ]] || ready=0
-    ((ready)) && smtpctl show status >/dev/null 2>&1 || ready=0
+    ((ready)) && smtpctl_for "$dir" show status >/dev/null 2>&1 || ready=0
     ((ready)) && break
     local -a logs=("$dir"/log/dovecot{,-plain}.{out,log} "$dir/log/smtpd.log")
     for pid in dovecot dovecot-plain smtpd; do
@@ -611,9 +650,9 @@ start_once() {
   if ((${#pause[@]})); then
     echo "servers.sh: removing mail left in $SMTPD_SPOOL by an earlier instance" \
       >>"$dir/log/smtpd.log"
-    smtpctl remove all >>"$dir/log/smtpd.log" 2>&1 || true
-    smtpctl resume mda >/dev/null
-    smtpctl resume mta >/dev/null
+    smtpctl_for "$dir" remove all >>"$dir/log/smtpd.log" 2>&1 || true
+    smtpctl_for "$dir" resume mda >/dev/null
+    smtpctl_for "$dir" resume mta >/dev/null
   fi
   write_env "$dir" "$imap" "$imaps" "$pop3" "$pop3s" "$smtp" "$smtps" \
     "$smtp_plain" "$imap_plain" "$pop3_plain"
@@ -657,15 +696,22 @@ cmd_start() {
   make_maildirs "$dir"
   build_smtpd_tls_fix "$dir"
 
-  exec {lock_fd}>>"$SMTPD_LOCK"
-  if ! flock -w "$SMTPD_LOCK_WAIT" "$lock_fd"; then
-    die "another OpenSMTPD test instance holds $SMTPD_LOCK for more than ${SMTPD_LOCK_WAIT}s ($(cat "$SMTPD_LOCK.owner" 2>/dev/null || echo unknown))"
+  rm -f "$dir/pid/smtpd-namespace"
+  if smtpd_namespace_possible; then
+    : >"$dir/pid/smtpd-namespace"
+    # No lock to hold: a descriptor that the code below may close as well.
+    exec {lock_fd}</dev/null
+  else
+    exec {lock_fd}>>"$SMTPD_LOCK"
+    if ! flock -w "$SMTPD_LOCK_WAIT" "$lock_fd"; then
+      die "another OpenSMTPD test instance holds $SMTPD_LOCK for more than ${SMTPD_LOCK_WAIT}s ($(cat "$SMTPD_LOCK.owner" 2>/dev/null || echo unknown))"
+    fi
+    check_no_smtpd_running
   fi
-  check_no_smtpd_running
 
   local attempt status
   for attempt in 1 2 3; do
-    echo "$dir" >"$SMTPD_LOCK.owner"
+    [[ -f "$dir/pid/smtpd-namespace" ]] || echo "$dir" >"$SMTPD_LOCK.owner"
     status=0
     start_once "$dir" || status=$?
     ((status == 0)) && break
@@ -700,7 +746,7 @@ cmd_stop() {
   fi
   if pid=$(pid_of "$dir" smtpd); then
     # Leave nothing queued for the next instance.
-    smtpctl remove all >/dev/null 2>&1 || true
+    smtpctl_for "$dir" remove all >/dev/null 2>&1 || true
     roots+=("$pid")
   fi
   local name
@@ -749,12 +795,13 @@ cmd_deliver() {
 
 cmd_wait_queue() {
   local dir=$1 timeout=${2:-30} queue deadline
-  # smtpctl talks to whichever smtpd owns the machine's socket: make sure
-  # it is this DIR's.
-  pid_of "$(readlink -f "$dir")" smtpd >/dev/null || die "no smtpd running for $dir"
+  # Without a namespace smtpctl talks to whichever smtpd owns the
+  # machine's socket: make sure it is this DIR's.
+  dir=$(readlink -f "$dir")
+  pid_of "$dir" smtpd >/dev/null || die "no smtpd running for $dir"
   deadline=$((SECONDS + timeout))
   while :; do
-    queue=$(smtpctl show queue 2>&1) || die "smtpctl show queue failed: $queue"
+    queue=$(smtpctl_for "$dir" show queue 2>&1) || die "smtpctl show queue failed: $queue"
     [[ -z "$queue" ]] && return 0
     if ((SECONDS >= deadline)); then
       echo "$queue" >&2
