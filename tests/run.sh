@@ -11,12 +11,16 @@
 # their time waiting on servers, gpg and child processes). Extra arguments go
 # to ctest, e.g.
 #   tests/run.sh -L unit        CT_TEST_STAGES=plain tests/run.sh -R config
-# It ends with one line per stage, each CTest stage with ctest's own summary,
-# and the stage's time (build included; the build's share after the colon):
-#   plain: 100% tests passed, 0 tests failed out of 12 (9 min 5 s: build 4 min 2 s)
-#   (or "plain: 92% tests passed, 1 tests failed out of 12 (…); failed: x_test (Failed)")
-#   fuzz: 5 targets, 60 s each: no finding (3 min 40 s: build 40 s)
-#   sanitize: 100% tests passed, 0 tests failed out of 12 (12 min 1 s: build 5 min 9 s)
+# It ends with each stage's time (build included, the build's share in
+# brackets), then one line per stage, each CTest stage with ctest's own
+# summary, so that the very last lines are the verdicts:
+#   == time per stage (total, then the build's share): 24 min 50 s in all
+#     plain (9 min 5 s: build 4 min 2 s)
+#     ...
+#   plain: 100% tests passed, 0 tests failed out of 12
+#   (or "plain: 92% tests passed, 1 tests failed out of 12; failed: x_test (Failed)")
+#   fuzz: 5 targets, 60 s each: no finding
+#   sanitize: 100% tests passed, 0 tests failed out of 12
 # and exits non-zero when any stage failed (every stage runs regardless).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
@@ -46,9 +50,10 @@ log_dir=$(mktemp -d)
 trap 'rm -rf "$log_dir"' EXIT
 status=0
 summaries=()
+times=()
 
-# run_ctest NAME BUILD_DIR START BUILT CTEST_ARGS...: ctest's summary and
-# the stage's time (timing START BUILT) go to summaries.
+# run_ctest NAME BUILD_DIR START BUILT CTEST_ARGS...: ctest's summary to summaries,
+# the stage's time (timing START BUILT) to times.
 run_ctest() {
   local name=$1 dir=$2 start=$3 built=$4
   shift 4
@@ -65,7 +70,8 @@ run_ctest() {
     sed -nE 's/^[[:space:]]+[0-9]+ - ([^ ]+) \((.*)\).*$/\1 (\2)/p' |
     paste -sd ',' - | sed 's/,/, /g' || true)
   summary=${summary:-no test summary (did any test run?)}
-  summaries+=("$name: $summary$(timing "$start" "$built")${failed:+; failed: $failed}")
+  summaries+=("$name: $summary${failed:+; failed: $failed}")
+  times+=("$name$(timing "$start" "$built")")
   if ((code != 0 && status == 0)); then status=$code; fi
 }
 
@@ -104,8 +110,8 @@ for stage in $stages; do
       bash tests/fuzz/run.sh 2>&1 | tee "$log_dir/fuzz.log" || code=$?
       build_seconds=$(sed -nE 's/^fuzz: built in ([0-9]+) s$/\1/p' \
         "$log_dir/fuzz.log" | tail -n 1)
-      summaries+=("$(tail -n 1 "$log_dir/fuzz.log")$(timing "$start" \
-        $((start + ${build_seconds:-0})))")
+      summaries+=("$(tail -n 1 "$log_dir/fuzz.log")")
+      times+=("fuzz$(timing "$start" $((start + ${build_seconds:-0})))")
       if ((code != 0 && status == 0)); then status=$code; fi
       ;;
     *)
@@ -128,5 +134,7 @@ for log in "$log_dir"/plain.log "$log_dir"/sanitize.log; do
 done
 
 echo
+echo "== time per stage (total, then the build's share): $(duration "$SECONDS") in all"
+printf '  %s\n' "${times[@]}"
 printf '%s\n' "${summaries[@]}"
 exit "$status"
