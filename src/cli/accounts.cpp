@@ -1,6 +1,6 @@
 // accounts [list] / accounts cancel EMAIL: where parties are paid
-// (app/accounts.h).
-#include "app/accounts.h"
+// (app/accounts/accounts.h).
+#include "app/accounts/accounts.h"
 
 #include <fmt/format.h>
 

@@ -11,9 +11,10 @@
 #include <filesystem>
 #include <iostream>
 
-#include "app/attempts.h"
-#include "app/context.h"
-#include "app/run.h"
+#include "app/base/gpg_pool.h"
+#include "app/base/secret.h"
+#include "app/base/context.h"
+#include "app/run/run.h"
 #include "cli/common.h"
 #include "config/money.h"
 #include "crypto/import.h"

@@ -6,9 +6,9 @@
 #include <cctype>
 #include <iostream>
 
-#include "app/identity.h"
-#include "app/ids.h"
-#include "app/inbound.h"
+#include "verify/identity.h"
+#include "app/base/ids.h"
+#include "app/base/gpg_pool.h"
 #include "config/ini.h"
 #include "core/limits.h"
 #include "crypto/import.h"
@@ -129,34 +129,6 @@ std::string DeadlineText(const std::optional<core::Time>& deadline,
   if (!deadline) return "-";
   return core::FormatHumanTime(*deadline) + " (" +
          core::FormatRelative(*deadline, now) + ")";
-}
-
-Result<std::string> KeyCarrying(app::Context& ctx, const std::string& command,
-                                const std::string& email,
-                                const std::string& fpr_text) {
-  // A whole fingerprint, as gpg prints it (blanks allowed): never a short
-  // key id, which several keys may share, nor text with digits in it.
-  const bool only_hex_and_blanks =
-      std::all_of(fpr_text.begin(), fpr_text.end(),
-                  [](unsigned char c) { return std::isxdigit(c) || c == ' '; });
-  const std::string fpr = app::NormalizeFingerprint(fpr_text);
-  if (!only_hex_and_blanks || (fpr.size() != 40 && fpr.size() != 64))
-    return Fail(ErrorKind::kUsage,
-                fmt::format("{}: '{}' is not a key fingerprint (40 hex "
-                            "digits, as `gpg --fingerprint` prints them)",
-                            command, core::Excerpt(fpr_text, 80)));
-  auto gpg = app::OpenGpg(ctx);
-  CT_TRY(gpg);
-  auto key = crypto::LookupKey(*gpg, fpr);
-  CT_TRY(key);
-  if (!*key)
-    return Fail(ErrorKind::kUsage,
-                command + ": no key " + fpr + " (keys import it first)");
-  const auto& emails = (*key)->emails;
-  if (std::find(emails.begin(), emails.end(), email) == emails.end())
-    return Fail(ErrorKind::kUsage, fmt::format("{}: key {} does not carry {}",
-                                               command, fpr, email));
-  return (*key)->primary;
 }
 
 }  // namespace ct::cli

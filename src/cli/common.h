@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "app/context.h"
+#include "app/base/context.h"
 #include "cli/commands.h"
 #include "core/money.h"
 #include "util/json.h"
@@ -61,13 +61,6 @@ std::string Fit(std::string_view text, size_t width = 80);
 // "2027-02-07 12:00 UTC (in 7 days)" or "-".
 std::string DeadlineText(const std::optional<core::Time>& deadline,
                          core::Time now);
-
-// The primary fingerprint of the key `fpr_text` when gpg.home holds it and
-// one of its user IDs is `email`: what `keys bind` and `moderators add`
-// need before binding. kUsage, prefixed by `command`, when it does not.
-Result<std::string> KeyCarrying(app::Context& ctx, const std::string& command,
-                                const std::string& email,
-                                const std::string& fpr_text);
 
 }  // namespace ct::cli
 

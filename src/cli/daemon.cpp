@@ -8,9 +8,10 @@
 #include <csignal>
 #include <thread>
 
-#include "app/clock.h"
-#include "app/logging.h"
-#include "app/run.h"
+#include "app/run/run_lock.h"
+#include "app/base/clock.h"
+#include "app/base/logging.h"
+#include "app/run/run.h"
 #include "cli/common.h"
 
 namespace ct::cli {

@@ -1,6 +1,6 @@
 // deposit TX ROLE AMOUNT [--ref TEXT]: the operator records a received
 // deposit (as code 21).
-#include "app/deals.h"
+#include "app/deals/deals.h"
 #include "cli/common.h"
 #include "core/limits.h"
 

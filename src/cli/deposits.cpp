@@ -1,13 +1,13 @@
 // deposits import FILE [--format camt053|csv] [--dry-run]: the credits of
 // a bank statement recorded as deposits, and the debits that name a payout
-// marking it done (app/bank_files.h).
+// marking it done (app/bank/bank_import.h).
 #include <fmt/format.h>
 
 #include <iostream>
 #include <istream>
 #include <map>
 
-#include "app/bank_files.h"
+#include "app/bank/bank_import.h"
 #include "cli/common.h"
 #include "core/limits.h"
 #include "util/read_file.h"

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <system_error>
 
-#include "app/context.h"
+#include "app/base/context.h"
 #include "cli/common.h"
 
 namespace ct::cli {

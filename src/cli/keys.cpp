@@ -3,8 +3,8 @@
 
 #include <iostream>
 
-#include "app/identity.h"
-#include "app/inbound.h"
+#include "verify/identity.h"
+#include "app/base/gpg_pool.h"
 #include "cli/common.h"
 #include "core/limits.h"
 #include "crypto/import.h"
@@ -57,10 +57,9 @@ Result<void> Bind(app::Context& ctx, std::string email,
                   const std::string& fpr_text) {
   for (char& c : email)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto primary = KeyCarrying(ctx, "keys bind", email, fpr_text);
+  auto primary = verify::KeyCarrying(ctx, "keys bind", email, fpr_text);
   CT_TRY(primary);
-  store::BindingRecord b{email, *primary, ctx.now, "operator"};
-  CT_TRY(store::KeyRepo(ctx.db).Bind(b));
+  CT_TRY(verify::BindKey(ctx, email, *primary, verify::BindingKind::kOperator));
   std::cout << "bound " << email << " to " << *primary << "\n";
   return {};
 }

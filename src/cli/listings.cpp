@@ -1,12 +1,12 @@
 // listings [--state S] [--json], listing CL-… [--json], catalogue --out DIR:
 // the operator's and support's view of the marketplace (docs/operator.md).
-#include "app/listings.h"
+#include "app/market/listings.h"
 
 #include <fmt/format.h>
 
 #include <iostream>
 
-#include "app/catalogue.h"
+#include "app/market/catalogue.h"
 #include "cli/common.h"
 #include "store/listing_repo.h"
 

@@ -5,13 +5,12 @@
 #include <algorithm>
 #include <iostream>
 
-#include "app/identity.h"
-#include "app/inbound.h"
+#include "app/trust/moderators.h"
 #include "cli/common.h"
 #include "core/address.h"
 #include "core/limits.h"
-#include "store/repos.h"
 #include "store/trust_repo.h"
+#include "verify/identity.h"
 #include "util/text.h"
 
 namespace ct::cli {
@@ -53,17 +52,10 @@ Result<void> Add(app::Context& ctx, const po::variables_map& vm,
     return Fail(ErrorKind::kUsage,
                 fmt::format("moderators add: no templates in '{}' under {}",
                             lang, ctx.templates_dir));
-  auto primary = KeyCarrying(ctx, "moderators add", email, fpr_text);
-  CT_TRY(primary);
-  auto tx = store::Transaction::Begin(ctx.db);
-  CT_TRY(tx);
-  store::BindingRecord binding{email, *primary, ctx.now, "moderator"};
-  if (auto ok = store::KeyRepo(ctx.db).Bind(binding); !ok) return ok;
-  store::ModeratorRecord m{email, *primary, *fee, lang, ctx.now};
-  if (auto ok = store::ModeratorRepo(ctx.db).Put(m); !ok) return ok;
-  if (auto ok = tx->Commit(); !ok) return ok;
+  auto m = app::AddModerator(ctx, {email, fpr_text, *fee, lang});
+  CT_TRY(m);
   std::cout << fmt::format("moderator {} ({}), fee {}, mail in {}\n", email,
-                           m.fingerprint, Percent(m.fee_bp), lang);
+                           m->fingerprint, Percent(m->fee_bp), lang);
   return {};
 }
 
@@ -91,7 +83,7 @@ Result<void> List(const Globals& globals, app::Context& ctx) {
 }
 
 Result<void> Remove(app::Context& ctx, const std::string& email) {
-  auto removed = store::ModeratorRepo(ctx.db).Remove(email);
+  auto removed = app::RemoveModerator(ctx, email);
   CT_TRY(removed);
   if (!*removed)
     return Fail(ErrorKind::kUsage,
@@ -136,7 +128,7 @@ Result<void> RunModerators(const Globals& globals, const Args& args) {
     // operator (offers naming them are refused by the same rule).
     auto email = core::OutsideAddress(
         rest[0], {"moderators add", "a moderator", /*for_operator=*/true},
-        app::OwnAddressesOf(*ctx));
+        verify::OwnAddressesOf(*ctx));
     CT_TRY(email);
     return Add(*ctx, vm, *email, rest[1]);
   }

@@ -4,9 +4,10 @@
 #include <charconv>
 #include <iostream>
 
-#include "app/accounts.h"
-#include "app/bank_files.h"
-#include "app/deals.h"
+#include "app/accounts/accounts.h"
+#include "app/bank/sepa_export.h"
+#include "app/deals/views.h"
+#include "app/deals/deals.h"
 #include "cli/common.h"
 #include "core/limits.h"
 #include "money/iban.h"
@@ -18,7 +19,7 @@ std::string OptionalTime(const std::optional<core::Time>& t) {
   return t ? core::FormatIsoTime(*t) : "";
 }
 
-// Where a payout goes: the payee's registered account (app/accounts.h),
+// Where a payout goes: the payee's registered account (app/accounts/accounts.h),
 // or why there is none.
 struct Destination {
   std::optional<store::PayoutAccountRecord> account;

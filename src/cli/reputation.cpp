@@ -4,7 +4,7 @@
 
 #include <iostream>
 
-#include "app/trust.h"
+#include "app/trust/trust.h"
 #include "cli/common.h"
 #include "store/repos.h"
 

@@ -1,6 +1,6 @@
 // resolve TX ROLE=AMOUNT ...: the operator closes an expired (or disputed)
 // deal with a split of everything held.
-#include "app/deals.h"
+#include "app/deals/deals.h"
 #include "cli/common.h"
 
 namespace ct::cli {

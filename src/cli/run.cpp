@@ -1,5 +1,6 @@
 // run: one pass for cron — fetch, process, deadlines.
-#include "app/run.h"
+#include "app/run/run_lock.h"
+#include "app/run/run.h"
 
 #include <fmt/format.h>
 

@@ -8,7 +8,8 @@
 
 #include <iostream>
 
-#include "app/commit.h"
+#include "app/deals/views.h"
+#include "app/deals/commit.h"
 #include "cli/common.h"
 
 namespace ct::cli {

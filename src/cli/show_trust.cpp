@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "app/deals/views.h"
 #include "cli/common.h"
 #include "cli/show.h"
 #include "core/trust.h"

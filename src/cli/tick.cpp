@@ -3,7 +3,8 @@
 
 #include <iostream>
 
-#include "app/deals.h"
+#include "app/deals/tick.h"
+#include "app/deals/deals.h"
 #include "cli/common.h"
 
 namespace ct::cli {

@@ -3,7 +3,7 @@
 // interested (CL-… 07); the lister locks it to one of them (CL-… 08), which
 // opens a deal exactly as a code 10 offer would. Pure: the rules for reading
 // the fields, for who may do what and when, and for what happens to a
-// listing when its deal ends. The shell (app/listings.h) stores and mails.
+// listing when its deal ends. The shell (app/market/listings.h) stores and mails.
 #ifndef CYBERTROC_CORE_LISTING_H_
 #define CYBERTROC_CORE_LISTING_H_
 

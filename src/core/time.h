@@ -1,5 +1,5 @@
 // Time in the core is a plain UTC instant with second precision. The core
-// never reads a clock: the shell passes `now` in (see app/clock.h).
+// never reads a clock: the shell passes `now` in (see app/base/clock.h).
 #ifndef CYBERTROC_CORE_TIME_H_
 #define CYBERTROC_CORE_TIME_H_
 

@@ -1,6 +1,6 @@
 // The public catalogue of open listings (`cybertroc catalogue --out DIR`):
 // static files that any web server can publish, built here as strings.
-// Pure: the app layer (app/catalogue.h) loads the listings and writes.
+// Pure: the app layer (app/market/catalogue.h) loads the listings and writes.
 //
 // Every outside text (titles, tags, wants) is HTML- or XML-escaped; the
 // pages run one script of our own (kCatalogueScript) and the

@@ -343,7 +343,7 @@ std::vector<std::string> RuleBook::TemplateNames() const {
                                  "offer",
                                  "rated",
                                  "reputation"};
-  // Replies to "CT 03" and account change notices (app/accounts.cpp).
+  // Replies to "CT 03" and account change notices (app/accounts/accounts.cpp).
   names.insert(
       {"account_registered", "account_change_pending", "account_changed"});
   for (const auto& [_, rules] : cases) {

@@ -107,7 +107,7 @@ struct InboxRecord {
       "new";            // new | processed | refused | quarantined | ignored
   std::string outcome;  // what happened, for people
   std::string deal_id;
-  int attempts = 0;        // failures charged to it (app/attempts.h)
+  int attempts = 0;        // failures charged to it (app/inbound/attempts.h)
   std::string last_error;  // why the last attempt did not finish ("" if none)
 };
 

@@ -429,7 +429,7 @@ CREATE TABLE outbox_attachments (
 // Version 8: a statement line that takes a deposit back (a DBIT reversal,
 // `deposits import`) is kept with the lines that brought deposits in, each
 // once; the payouts of the party whose deposit went back are held from the
-// SEPA file (app/sepa_export.cpp reads them by deal).
+// SEPA file (app/bank/sepa_export.cpp reads them by deal).
 constexpr std::string_view kSchemaReversals = R"sql(
 ALTER TABLE bank_entries ADD COLUMN kind TEXT NOT NULL DEFAULT 'deposit'
   CHECK (kind IN ('deposit', 'reversal'));

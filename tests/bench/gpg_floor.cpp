@@ -32,9 +32,10 @@
 #include <string>
 #include <vector>
 
+#include "crypto/offline.h"
 #include "crypto/data.h"
 #include "crypto/keyring.h"
-#include "crypto/verify.h"
+#include "verify/gpg_signatures.h"
 #include "store/database.h"
 
 namespace fs = std::filesystem;

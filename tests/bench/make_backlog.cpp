@@ -19,9 +19,10 @@
 #include <map>
 #include <string>
 
+#include "crypto/offline.h"
 #include "crypto/data.h"
 #include "crypto/keyring.h"
-#include "crypto/verify.h"
+#include "verify/gpg_signatures.h"
 
 namespace fs = std::filesystem;
 

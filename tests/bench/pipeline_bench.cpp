@@ -16,12 +16,13 @@
 #include <string>
 #include <vector>
 
-#include "app/context.h"
-#include "app/deals.h"
-#include "app/inbound.h"
+#include "app/base/context.h"
+#include "app/base/gpg_pool.h"
+#include "app/deals/deals.h"
+#include "app/inbound/isolation.h"
 #include "core/engine.h"
 #include "crypto/data.h"
-#include "crypto/verify.h"
+#include "verify/gpg_signatures.h"
 #include "store/repos.h"
 
 namespace fs = std::filesystem;
@@ -138,7 +139,7 @@ int main(int argc, char** argv) {
 
   auto t0 = Clock::now();
   for (const auto& a : armored) {
-    auto v = ct::crypto::VerifyClearsigned(*gpg, a, a.size());
+    auto v = ct::verify::VerifyClearsigned(*gpg, a, a.size());
     if (!v || v->signatures.size() != 1 || !v->signatures[0].good)
       Die("bare verify");
   }

@@ -23,7 +23,7 @@
 #include "gpgme_spawns.h"
 #include "mail/mime.h"
 #include "received_mail.h"
-#include "verify/verify.h"
+#include "verify/signed_text.h"
 
 namespace {
 

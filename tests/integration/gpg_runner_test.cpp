@@ -21,7 +21,7 @@
 #include "crypto/runner.h"
 #include "crypto/runner_wire.h"
 #include "crypto/sign.h"
-#include "crypto/verify.h"
+#include "verify/gpg_signatures.h"
 #include "maildir_world.h"
 
 namespace {
@@ -126,8 +126,8 @@ class GpgRunnerTest : public cttest::KeyWorldSuite<GpgRunnerTest> {
   std::string alice_;
 };
 
-void ExpectSame(const ct::Result<crypto::Verified>& here,
-                const ct::Result<crypto::Verified>& runner) {
+void ExpectSame(const ct::Result<ct::verify::Verified>& here,
+                const ct::Result<ct::verify::Verified>& runner) {
   ASSERT_EQ(here.has_value(), runner.has_value());
   if (!here) {
     EXPECT_EQ(here.error().kind, runner.error().kind);
@@ -152,8 +152,8 @@ TEST_F(GpgRunnerTest, VerificationsAnswerAsInThisProcess) {
   crypto::GpgContext here = Open(false);
   crypto::GpgContext runner = Open(true);
   const std::string block = ClearSigned("CT 00 HELP\n");
-  auto a = crypto::VerifyClearsigned(here, block, 1 << 20);
-  auto b = crypto::VerifyClearsigned(runner, block, 1 << 20);
+  auto a = ct::verify::VerifyClearsigned(here, block, 1 << 20);
+  auto b = ct::verify::VerifyClearsigned(runner, block, 1 << 20);
   ExpectSame(a, b);
   ASSERT_TRUE(b.has_value()) << b.error().message;
   ASSERT_EQ(b->signatures.size(), 1u);
@@ -164,17 +164,17 @@ TEST_F(GpgRunnerTest, VerificationsAnswerAsInThisProcess) {
   // Changed on the way: a bad signature, judged the same.
   std::string tampered = block;
   tampered.replace(tampered.find("CT 00"), 5, "CT 01");
-  auto bad = crypto::VerifyClearsigned(runner, tampered, 1 << 20);
-  ExpectSame(crypto::VerifyClearsigned(here, tampered, 1 << 20), bad);
+  auto bad = ct::verify::VerifyClearsigned(runner, tampered, 1 << 20);
+  ExpectSame(ct::verify::VerifyClearsigned(here, tampered, 1 << 20), bad);
   ASSERT_TRUE(bad.has_value());
   ASSERT_EQ(bad->signatures.size(), 1u);
   EXPECT_FALSE(bad->signatures[0].good);
 
   // Not OpenPGP at all; and a signed text over the cap.
-  ExpectSame(crypto::VerifyClearsigned(here, "hello\r\n", 1 << 20),
-             crypto::VerifyClearsigned(runner, "hello\r\n", 1 << 20));
-  auto capped = crypto::VerifyClearsigned(runner, block, 4);
-  ExpectSame(crypto::VerifyClearsigned(here, block, 4), capped);
+  ExpectSame(ct::verify::VerifyClearsigned(here, "hello\r\n", 1 << 20),
+             ct::verify::VerifyClearsigned(runner, "hello\r\n", 1 << 20));
+  auto capped = ct::verify::VerifyClearsigned(runner, block, 4);
+  ExpectSame(ct::verify::VerifyClearsigned(here, block, 4), capped);
   ASSERT_FALSE(capped.has_value());
   EXPECT_EQ(capped.error().kind, ErrorKind::kInvalidInput);
 }
@@ -186,8 +186,8 @@ TEST_F(GpgRunnerTest, SignedAndEncryptedMailRoundTrips) {
   auto armored = crypto::SignEncrypt(runner, alice_, {alice_}, text);
   ASSERT_TRUE(armored.has_value()) << armored.error().message;
   EXPECT_NE(armored->find("-----BEGIN PGP MESSAGE-----"), std::string::npos);
-  auto b = crypto::DecryptVerify(runner, *armored, 1 << 20);
-  ExpectSame(crypto::DecryptVerify(here, *armored, 1 << 20), b);
+  auto b = ct::verify::DecryptVerify(runner, *armored, 1 << 20);
+  ExpectSame(ct::verify::DecryptVerify(here, *armored, 1 << 20), b);
   ASSERT_TRUE(b.has_value()) << b.error().message;
   EXPECT_EQ(b->plaintext, text);
   EXPECT_TRUE(b->integrity_protected);
@@ -200,7 +200,7 @@ TEST_F(GpgRunnerTest, SignedAndEncryptedMailRoundTrips) {
       crypto::SignEncrypt(runner, alice_, {alice_}, std::string(1 << 20, '\0'));
   ASSERT_TRUE(bomb.has_value()) << bomb.error().message;
   EXPECT_LT(bomb->size(), size_t{64} << 10);
-  auto stopped = crypto::DecryptVerify(runner, *bomb, 1000);
+  auto stopped = ct::verify::DecryptVerify(runner, *bomb, 1000);
   ASSERT_FALSE(stopped.has_value());
   EXPECT_EQ(stopped.error().kind, ErrorKind::kInvalidInput);
   EXPECT_NE(stopped.error().message.find("larger than 1000 bytes"),
@@ -229,12 +229,12 @@ TEST_F(GpgRunnerTest, DetachedSignaturesVerify) {
   ASSERT_TRUE(mine.has_value());
   EXPECT_EQ(sig->micalg, mine->micalg);
   EXPECT_EQ(sig->micalg.rfind("pgp-", 0), 0u) << sig->micalg;
-  auto b = crypto::VerifyDetached(runner, text, sig->armored);
-  ExpectSame(crypto::VerifyDetached(here, text, sig->armored), b);
+  auto b = ct::verify::VerifyDetached(runner, text, sig->armored);
+  ExpectSame(ct::verify::VerifyDetached(here, text, sig->armored), b);
   ASSERT_TRUE(b.has_value());
   ASSERT_EQ(b->signatures.size(), 1u);
   EXPECT_TRUE(b->signatures[0].good);
-  auto changed = crypto::VerifyDetached(runner, text + "x", sig->armored);
+  auto changed = ct::verify::VerifyDetached(runner, text + "x", sig->armored);
   ASSERT_TRUE(changed.has_value());
   EXPECT_FALSE(changed->signatures[0].good);
 }

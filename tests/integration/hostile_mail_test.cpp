@@ -11,7 +11,7 @@
 // honest mail behind it is applied.
 //
 // FailingMessage...: a fault injected while processing one message
-// (src/app/faults.h: std::bad_alloc thrown before its transaction commits)
+// (src/app/base/faults.h: std::bad_alloc thrown before its transaction commits)
 // is charged to that message (inbox attempts, last_error), which the next
 // runs try again and quarantine at the third failure; its bound sender is
 // told it was not applied and the operator is alerted; the other messages

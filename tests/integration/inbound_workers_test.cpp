@@ -1,6 +1,6 @@
 // Inbound workers: `[inbox] workers = N` verifies messages on N
 // GnuPG worker threads while their effects are committed one by one, in
-// inbox order (src/app/pipeline.cpp).
+// inbox order (src/app/inbound/pipeline.cpp).
 //
 // KeyFromAnEarlierMessage...: the parties' keys arrive by mail (Autocrypt)
 // and only in the first message; the later ones, verified in parallel,

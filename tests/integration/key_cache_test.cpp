@@ -16,12 +16,12 @@
 #include <thread>
 
 #include "crypto/import.h"
-#include "crypto/verify.h"
+#include "verify/gpg_signatures.h"
 #include "gpgme_spawns.h"
 #include "mail/compose.h"
 #include "mail/mime.h"
 #include "maildir_world.h"
-#include "verify/verify.h"
+#include "verify/signed_text.h"
 
 namespace {
 

@@ -52,7 +52,7 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
   // Mail that is not an engine step.
   void Replies();
 
-  // Listing mail (app/listing_mail.cpp, app/listings.cpp): one fixed sale
+  // Listing mail (app/inbound/listing_commands.cpp, app/market/listings.cpp): one fixed sale
   // listing and one exchange listing, each template once.
   void Listings();
 

@@ -1,5 +1,5 @@
 // The golden texts of mail that is not an engine step: replies rendered as
-// app/replies.cpp, app/sender.cpp, app/accounts.cpp and app/process.cpp do,
+// app/outbound/replies.cpp, app/outbound/sender.cpp, app/accounts/accounts.cpp and app/inbound/process.cpp do,
 // and listing mail.
 #include <string>
 
@@ -30,7 +30,7 @@ void GoldenTest::Replies() {
   unsigned_mail.to_actor = true;
   unsigned_mail.reason = "the message is not signed";  // as verify says
   one("reply-unsigned", "unsigned", unsigned_mail);
-  // app/sender.cpp TellOperator: about no deal, the reason says it all.
+  // app/outbound/sender.cpp TellOperator: about no deal, the reason says it all.
   notify::MessageInput failed;
   failed.recipient_role = core::kOperatorRole;
   failed.recipient_email = kOperator;
@@ -39,7 +39,7 @@ void GoldenTest::Replies() {
       "2027-01-31 12:00 UTC, 9 attempts; last error: smtp://127.0.0.1:25: "
       "connection refused";
   one("reply-delivery-failed", "delivery_failed", failed);
-  // app/isolation.cpp GiveUp: a message quarantined for failing, to its
+  // app/inbound/isolation.cpp GiveUp: a message quarantined for failing, to its
   // bound sender and to the operator.
   notify::MessageInput not_applied;
   not_applied.recipient_email = "bob@example.test";
@@ -54,7 +54,7 @@ void GoldenTest::Replies() {
       "12:00 UTC: processing failed 3 times: it stopped the process that "
       "handled it alone (signal 9: Killed)";
   one("reply-processing-failed", "processing_failed", quarantined);
-  // app/accounts.cpp: the answers to "CT 03" and the notice of a change.
+  // app/accounts/accounts.cpp: the answers to "CT 03" and the notice of a change.
   notify::MessageInput account;
   account.recipient_email = "bob@example.test";
   account.to_actor = true;
@@ -75,7 +75,7 @@ void GoldenTest::Replies() {
   one("reply-account-change-pending", "account_change_pending", account);
   account.to_actor = false;
   one("reply-account-changed", "account_changed", account);
-  // app/process.cpp ApplyRating and ApplyReputation.
+  // app/inbound/process.cpp ApplyRating and ApplyReputation.
   auto rules = book_.Find("sale");
   ASSERT_TRUE(rules);
   core::Offer offer = SaleOffer();

@@ -65,7 +65,7 @@ void Script::Refused(const std::string& step, core::Command cmd, int hours) {
   in.to_actor = true;
   in.command = cmd;
   in.reason = refusal->reason;
-  in.reason_key = refusal->key;  // as app/replies.cpp passes it on
+  in.reason_key = refusal->key;  // as app/outbound/replies.cpp passes it on
   in.reason_args = refusal->args;
   Append(step, cmd.actor, in, {"refusal"});
 }
@@ -95,7 +95,7 @@ void Script::Emit(const std::string& step, const core::Outcome& outcome,
   in.to_state = outcome.effects.to_state;
   for (const auto& order : outcome.effects.payouts) {
     const std::string email = Email(deal, order.payee);
-    // As app/outbox.cpp finds them: alice registered her account, bob
+    // As app/outbound/mail_queue.cpp finds them: alice registered her account, bob
     // did not.
     const bool alice = email == "alice@example.test";
     in.payouts.push_back({order.payee, email, order.amount, order.reason,
@@ -103,7 +103,7 @@ void Script::Emit(const std::string& step, const core::Outcome& outcome,
                           alice ? "COBADEFFXXX" : "",
                           alice ? "Alice Martin" : ""});
   }
-  // [money] pay_to_* and deposit_instructions as app/outbox.cpp passes
+  // [money] pay_to_* and deposit_instructions as app/outbound/mail_queue.cpp passes
   // them.
   in.pay_to = {"FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
                "CyberTroc Escrow", "Cash: at the office, 3 rue de la Paix.",
@@ -114,7 +114,7 @@ void Script::Emit(const std::string& step, const core::Outcome& outcome,
     in.recipient_role = note.to;
     in.recipient_email = Email(deal, note.to);
     in.to_actor = note.to_actor;
-    // The EPC QR code goes with what asks for money (app/outbox.cpp).
+    // The EPC QR code goes with what asks for money (app/outbound/mail_queue.cpp).
     in.pay_to.qr = false;
     for (const auto& t : note.templates)
       in.pay_to.qr |= (t == "deposit_request" || t == "deposit_received" ||

@@ -1,7 +1,7 @@
 // For the golden-text tests (golden_fixture.h): one fixed deal (fixed id,
 // addresses, amounts and times: the deal starts 2027-01-31T12:00:00Z) walked
 // through the real engine (core::Step), each notification of each step rendered
-// exactly as the outbox does (app/outbox.cpp: recipient role and address,
+// exactly as the outbox does (app/outbound/mail_queue.cpp: recipient role and address,
 // confirmation to the actor, the command, from/to state, payouts with
 // addresses), and the commands and offers the scripts use. Linked as
 // ct_test_golden (core, rules and notify stages only).
@@ -55,7 +55,7 @@ class Script {
   // The deadline or reminder due at `hours`, which must exist.
   void Timer(const std::string& step, int hours, int expected_code);
 
-  // A command the engine refuses, answered with "refusal" (app/replies.cpp).
+  // A command the engine refuses, answered with "refusal" (app/outbound/replies.cpp).
   void Refused(const std::string& step, core::Command cmd, int hours);
 
   // While quiet, steps are applied but their messages are not kept (the
@@ -64,7 +64,7 @@ class Script {
 
  private:
   std::string Address(const std::string& role) const;
-  // As app/outbox.cpp AddressOf: a role, the operator, the deal's
+  // As app/outbound/mail_queue.cpp AddressOf: a role, the operator, the deal's
   // moderator or referrer.
   std::string Email(const core::Deal& deal, const std::string& role) const;
   void Emit(const std::string& step, const core::Outcome& outcome,

@@ -1,6 +1,6 @@
 // "CT 03 IBAN" with its optional "bic:" and "name:" lines
 // (docs/protocol.md "Where you are paid (CT 03)"): the
-// grammar reads them raw; app/accounts.cpp checks the IBAN and BIC.
+// grammar reads them raw; app/accounts/accounts.cpp checks the IBAN and BIC.
 #include <gtest/gtest.h>
 
 #include "core/grammar.h"

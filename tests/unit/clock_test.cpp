@@ -1,5 +1,5 @@
 // app::Now(): the real clock to the second, or CYBERTROC_NOW when set.
-#include "app/clock.h"
+#include "app/base/clock.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -6,12 +6,12 @@
 // golden_fixture.h) drives one fixed deal (fixed id, addresses, amounts and
 // times: the deal starts 2027-01-31T12:00:00Z) through the real engine
 // (core::Step), and renders each notification of each step exactly as the
-// outbox does (app/outbox.cpp: recipient role and address, confirmation to
+// outbox does (app/outbound/mail_queue.cpp: recipient role and address, confirmation to
 // the actor, the command, from/to state, payouts with addresses). A file
 // holds every message of one step, one block per recipient, in the order the
 // engine emitted them. Replies that are not engine steps (refusal, help,
-// unsigned, delivery_failed) are rendered as app/replies.cpp and
-// app/sender.cpp do. Properties every text has whatever its wording:
+// unsigned, delivery_failed) are rendered as app/outbound/replies.cpp and
+// app/outbound/sender.cpp do. Properties every text has whatever its wording:
 // golden_wellformed_test.cpp.
 //
 // After changing a template, the rules or the context on purpose:

@@ -3,10 +3,15 @@
 
 #include <gtest/gtest.h>
 
-#include "mail/signed_root.h"
+#include "verify/signed_root.h"
 
 namespace ct::mail {
 namespace {
+
+using verify::FindKeys;
+using verify::SignedEntityText;
+using verify::FindSignedRoot;
+using verify::SignedRoot;
 
 const char kPgpMime[] =
     "From: Alice <alice@example.test>\r\n"

@@ -2,7 +2,7 @@
 // transformed on several threads, each thread always with its own state,
 // and taken back in the order they were submitted, whatever order the
 // threads finish in.
-#include "app/ordered_pool.h"
+#include "app/base/ordered_pool.h"
 
 #include <gtest/gtest.h>
 

@@ -216,8 +216,8 @@ TEST_F(ReasonLanguageTest, EveryRefusalIsFrench) {
   why(lock, "alice@example.test", true, "locked");
   why(lock, "alice@example.test", true, "closed");
   why(lock, "alice@example.test", false, "open");
-  // Built by the mail shell around the core (app/listing_mail.cpp,
-  // app/accounts.cpp): the same sentences, with sample values.
+  // Built by the mail shell around the core (app/inbound/listing_commands.cpp,
+  // app/accounts/accounts.cpp): the same sentences, with sample values.
   for (const std::string& reason :
        {std::string("lang: 'xx-yy' is not a language code"),
         std::string("you already have 20 open listings, the most one party "
