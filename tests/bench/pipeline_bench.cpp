@@ -22,7 +22,9 @@
 #include "core/engine.h"
 #include "crypto/data.h"
 #include "crypto/verify.h"
-#include "store/repos.h"
+#include "store/deal_repo.h"
+#include "store/inbox_repo.h"
+#include "store/records.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
