@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "money/statement.h"
+#include "money/statement_csv.h"
 
 namespace ct::config {
 

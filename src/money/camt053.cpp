@@ -2,6 +2,8 @@
 // streaming reader, one entry at a time. Only the elements every version
 // from 001.02 to 001.08 shares are read, by local name, so one reader
 // serves them all.
+#include "money/camt053.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,9 +11,9 @@
 #include <spanstream>
 
 #include "core/limits.h"
-#include "money/statement.h"
-#include "money/statement_internal.h"
+#include "money/bank_statement.h"
 #include "money/xml.h"
+#include "money/xml_stream_reader.h"
 
 namespace ct::money {
 namespace {

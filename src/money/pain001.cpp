@@ -6,7 +6,7 @@
 
 #include "core/limits.h"
 #include "money/transliterate.h"
-#include "money/xml.h"
+#include "money/xml_writer.h"
 
 namespace ct::money {
 namespace {

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "money/xml_stream_reader.h"
+#include "money/xml_writer.h"
 #include "util/read_file.h"
 #include "util/text.h"
 
