@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/reputation.h"
-#include "core/trust.h"
+#include "core/trust_terms.h"
 #include "notify/context.h"
 
 namespace ct::notify {

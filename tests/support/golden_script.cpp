@@ -4,7 +4,7 @@
 
 #include <variant>
 
-#include "core/trust.h"
+#include "core/trust_terms.h"
 #include "notify/context.h"
 
 namespace ct::golden {
