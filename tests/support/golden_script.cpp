@@ -5,7 +5,7 @@
 #include <variant>
 
 #include "core/trust_terms.h"
-#include "notify/context.h"
+#include "notify/message_context.h"
 
 namespace ct::golden {
 
