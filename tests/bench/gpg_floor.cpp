@@ -33,6 +33,9 @@
 #include <vector>
 
 #include "crypto/data.h"
+#include "crypto/gpg_context.h"
+#include "crypto/gpg_data.h"
+#include "crypto/gpg_key.h"
 #include "crypto/keyring.h"
 #include "crypto/verify.h"
 #include "store/database.h"

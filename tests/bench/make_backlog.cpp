@@ -19,8 +19,9 @@
 #include <map>
 #include <string>
 
-#include "crypto/data.h"
-#include "crypto/keyring.h"
+#include "crypto/gpg_context.h"
+#include "crypto/gpg_data.h"
+#include "crypto/gpg_key.h"
 #include "crypto/verify.h"
 
 namespace fs = std::filesystem;

@@ -20,7 +20,7 @@
 #include "app/deals.h"
 #include "app/inbound.h"
 #include "core/engine.h"
-#include "crypto/data.h"
+#include "crypto/gpg_data.h"
 #include "crypto/verify.h"
 #include "store/deal_repo.h"
 #include "store/inbox_repo.h"
