@@ -183,7 +183,7 @@ Result<void> ReadAccount(Reader& r, const xmlNode* acct) {
   return {};
 }
 
-bool IsCamt053Root(const xml::StreamReader& xml) {
+bool IsCamt053Root(const xml::XmlStreamReader& xml) {
   return xml.LocalName() == "Document" &&
          xml.NamespaceUri().starts_with(kCamt053);
 }
@@ -228,7 +228,7 @@ namespace internal {
 // said first (as a whole-document parser would).
 Result<std::string> ReadCamt053(std::istream& in, std::string_view currency,
                                 const LineSink& sink) {
-  xml::StreamReader xml(in, "camt.053", core::kMaxStatementEntryBytes);
+  xml::XmlStreamReader xml(in, "camt.053", core::kMaxStatementEntryBytes);
   Reader r{currency, sink, "", 0, std::nullopt};
   Place place;
   std::optional<Error> problem;

@@ -1,4 +1,4 @@
-// xml::StreamReader: libxml2's streaming reader behind RAII, for the bank
+// XmlStreamReader: libxml2's streaming reader behind RAII, for the bank
 // statements we read (camt.053; internal to money/), refusing what a bank
 // statement never needs (DTDs, entities, network, non-UTF-8). Implemented
 // in money/xml.cpp.
@@ -23,15 +23,16 @@ namespace ct::money::xml {
 // no entity substitution, no DTD loading; a document with a DOCTYPE or an
 // ENTITY declaration anywhere is refused outright (no entity tricks:
 // "billion laughs", external entities). `in` outlives the reader.
-class StreamReader {
+class XmlStreamReader {
  public:
   // `what` names the document in errors ("camt.053"). A move may read at
   // most `max_node_bytes` of input: the node it reaches (a text, a tag and
   // its attributes) is held whole.
-  StreamReader(std::istream& in, std::string_view what, size_t max_node_bytes);
-  ~StreamReader();
-  StreamReader(const StreamReader&) = delete;
-  StreamReader& operator=(const StreamReader&) = delete;
+  XmlStreamReader(std::istream& in, std::string_view what,
+                  size_t max_node_bytes);
+  ~XmlStreamReader();
+  XmlStreamReader(const XmlStreamReader&) = delete;
+  XmlStreamReader& operator=(const XmlStreamReader&) = delete;
 
   // Moves to the next node in document order (Read), or past the current
   // node and all it holds (Skip). false at the end of the document or on

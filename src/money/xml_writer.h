@@ -1,4 +1,4 @@
-// xml::Writer: libxml2's text writer behind RAII, for the ISO 20022 files
+// XmlWriter: libxml2's text writer behind RAII, for the ISO 20022 files
 // we write (pain.001; internal to money/), escaping and encoding every text.
 // Implemented in money/xml.cpp.
 #ifndef CYBERTROC_MONEY_XML_WRITER_H_
@@ -17,17 +17,17 @@ namespace ct::money::xml {
 
 // Builds an indented UTF-8 document. Calls after the first libxml2 error
 // do nothing; Finish() reports it.
-class Writer {
+class XmlWriter {
  public:
-  Writer();
-  Writer(const Writer&) = delete;
-  Writer& operator=(const Writer&) = delete;
+  XmlWriter();
+  XmlWriter(const XmlWriter&) = delete;
+  XmlWriter& operator=(const XmlWriter&) = delete;
 
-  Writer& Start(const char* name);  // <name>
-  Writer& Attribute(const char* name, std::string_view value);
-  Writer& Element(const char* name, std::string_view text);  // <n>t</n>
-  Writer& Text(std::string_view text);                       // escaped
-  Writer& End();                                             // </name>
+  XmlWriter& Start(const char* name);  // <name>
+  XmlWriter& Attribute(const char* name, std::string_view value);
+  XmlWriter& Element(const char* name, std::string_view text);  // <n>t</n>
+  XmlWriter& Text(std::string_view text);                       // escaped
+  XmlWriter& End();                                             // </name>
   // The document; kInternal when libxml2 failed anywhere.
   Result<std::string> Finish();
 
