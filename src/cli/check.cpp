@@ -16,7 +16,7 @@
 #include "app/base/context.h"
 #include "app/run/run.h"
 #include "cli/common.h"
-#include "config/money.h"
+#include "config/bank_config.h"
 #include "crypto/import.h"
 #include "crypto/keyring.h"
 #include "crypto/runner.h"

@@ -8,7 +8,7 @@
 #include "app/deals/views.h"
 #include "cli/common.h"
 #include "cli/show.h"
-#include "core/trust.h"
+#include "core/trust_terms.h"
 
 namespace ct::cli {
 namespace {

@@ -384,7 +384,7 @@ std::map<std::string, Setter> BuildKeys() {
     };
     keys.emplace("deadlines." + name, Whole(field, 1, 36500));
   }
-  for (const auto& [name, set] : BankKeys())  // config/money.cpp
+  for (const auto& [name, set] : BankKeys())  // config/bank_config.cpp
     keys.emplace(name, [set](std::string_view v, const Context&, Config& c) {
       return set(v, c.bank);
     });

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "config/money.h"
+#include "config/bank_config.h"
 #include "core/error.h"
 #include "core/policy.h"
 

@@ -1,7 +1,7 @@
 // Deadlines, reminders and the timer commands they produce.
-#include <algorithm>
+#include "core/deadlines.h"
 
-#include "core/engine_internal.h"
+#include <algorithm>
 
 namespace ct::core {
 namespace internal {

@@ -5,7 +5,7 @@ namespace ct::core {
 Money Deal::Splittable() const {
   Money excess;
   for (const auto& p : parties) excess += p.Excess();
-  // Set aside for a third person (core/trust.h): never part of a split.
+  // Set aside for a third person (core/trust_terms.h): never part of a split.
   auto reserved = amounts.find("reserved");
   if (funded && reserved != amounts.end()) excess += reserved->second;
   return Held() - excess;

@@ -55,7 +55,7 @@ struct Deal {
   Money Held() const { return paid_in - paid_out; }
   // Funds under the deal's terms: held minus every party's excess, which is
   // always returned to its payer and never split, and minus what is set
-  // aside for a moderator once funded (amount "reserved", core/trust.h).
+  // aside for a moderator once funded (amount "reserved", core/trust_terms.h).
   Money Splittable() const;
   const PartyState* Party(const std::string& role) const;
   PartyState* Party(const std::string& role);

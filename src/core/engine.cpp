@@ -7,8 +7,9 @@
 #include <algorithm>
 #include <optional>
 
-#include "core/engine_internal.h"
-#include "core/trust.h"
+#include "core/deadlines.h"
+#include "core/settle.h"
+#include "core/trust_terms.h"
 
 namespace ct::core {
 namespace {

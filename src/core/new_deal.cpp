@@ -1,10 +1,12 @@
 // Creating a deal: terms checked, every amount computed once and frozen.
+#include "core/new_deal.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "core/engine_internal.h"
+#include "core/deadlines.h"
 #include "core/limits.h"
-#include "core/trust.h"
+#include "core/trust_terms.h"
 
 namespace ct::core {
 namespace {

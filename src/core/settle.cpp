@@ -1,8 +1,9 @@
 // Money leaving a deal: payouts of the final states, and split checks.
+#include "core/settle.h"
+
 #include <fmt/format.h>
 
-#include "core/engine_internal.h"
-#include "core/trust.h"
+#include "core/trust_terms.h"
 
 namespace ct::core::internal {
 namespace {

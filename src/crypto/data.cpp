@@ -4,6 +4,9 @@
 
 #include <cerrno>
 
+#include "crypto/capped_output.h"
+#include "crypto/gpg_data.h"
+
 namespace ct::crypto {
 
 Result<GpgData> GpgData::From(std::string_view bytes) {

@@ -1,6 +1,7 @@
 #include "crypto/import.h"
 
 #include "crypto/data.h"
+#include "crypto/gpg_data.h"
 #include "crypto/key_cache.h"
 
 namespace ct::crypto {

@@ -8,8 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/gpg_context.h"
+#include "crypto/gpg_key.h"
+#include "crypto/gpg_runner.h"
 #include "crypto/key_cache.h"
-#include "crypto/runner.h"
 
 namespace ct::crypto {
 namespace {
@@ -194,8 +196,8 @@ Result<void> CheckSigningKey(const std::string& home,
   auto key = FindKey(*ctx, fingerprint, /*secret=*/true);
   CT_TRY(key);
   if (!*key) {
-    return Fail(ErrorKind::kConfig, "gpg.escrow_key: no secret key " +
-                                        fingerprint + " in " + home);
+    return Fail(ErrorKind::kConfig,
+                "gpg.escrow_key: no secret key " + fingerprint + " in " + home);
   }
   const gpgme_key_t k = key->get();
   if (k->revoked) return Fail(ErrorKind::kIo, fingerprint + " is revoked");

@@ -1,6 +1,7 @@
 #include "crypto/raw_ops.h"
 
-#include "crypto/data.h"
+#include "crypto/capped_output.h"
+#include "crypto/gpg_data.h"
 
 namespace ct::crypto {
 namespace {

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "crypto/gpg_runner.h"
 #include "crypto/runner_wire.h"
 
 extern char** environ;

@@ -11,6 +11,7 @@
 #include <vmime/security/sasl/SASLMechanism.hpp>
 #include <vmime/security/sasl/defaultSASLAuthenticator.hpp>
 
+#include "mail/start_tls_not_offered.h"
 #include "mail/starttls.h"
 #include "mail/tls.h"
 

@@ -1,6 +1,8 @@
 #include "mail/source.h"
 
-#include "mail/adapters.h"
+#include "mail/source_imap.h"
+#include "mail/source_maildir.h"
+#include "mail/source_pop3.h"
 #include "mail/url.h"
 
 namespace ct::mail {

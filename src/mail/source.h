@@ -14,7 +14,7 @@
 //   Certificates: the chain must lead to a root of tls_ca_file, or of the
 //   system bundle /etc/ssl/certs/ca-certificates.crt when it is empty, every
 //   link's signature is checked, and the leaf must name the URL host (we do
-//   not trust vmime's own verifier: see mail/tls.h).
+//   not trust vmime's own verifier: see mail/strict_certificate_verifier.h).
 //   Every connection has a progress timeout (30 s by default): a server that
 //   sends nothing for that long aborts the operation with kIo.
 //
@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
@@ -107,6 +108,12 @@ class Source {
 Result<std::unique_ptr<Source>> OpenSource(
     const config::InboxConfig& cfg, const std::string& password,
     std::chrono::milliseconds timeout = kDefaultNetTimeout);
+
+// The header of a message from its first bytes: everything up to and
+// including the blank line that ends it, or all of `prefix` when no blank
+// line is in it. What Fetch keeps of an oversized message. For the sources
+// (internal to src/mail/).
+std::string HeaderOnly(std::string_view prefix);
 
 }  // namespace ct::mail
 

@@ -1,6 +1,8 @@
 // IMAP and IMAPS sources with vmime. Raw bytes come from BODY.PEEK[] (so
 // fetching never sets \Seen); vmime 0.9.2 has no MOVE, so acknowledging is
 // COPY + \Deleted + EXPUNGE.
+#include "mail/source_imap.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -15,7 +17,7 @@
 #include <vmime/net/store.hpp>
 #include <vmime/utility/outputStreamStringAdapter.hpp>
 
-#include "mail/adapters.h"
+#include "mail/source.h"
 
 namespace ct::mail {
 namespace {

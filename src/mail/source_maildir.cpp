@@ -11,6 +11,8 @@
 // reports lies; Fetch() and Acknowledge() then open or rename that path.
 // Only a uid that List() did not report, or a file another client moved
 // since, costs a scan of cur/.
+#include "mail/source_maildir.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -25,7 +27,7 @@
 #include <optional>
 #include <string_view>
 
-#include "mail/adapters.h"
+#include "mail/source.h"
 
 namespace ct::mail {
 namespace {

@@ -2,7 +2,9 @@
 // DELE, which the server applies at QUIT (Close). Message numbers are only
 // valid for one session, so the UIDL -> number index is per connection.
 // vmime connects, authenticates, lists and deletes; RETR is ours (see
-// mail/pop3_reader.h for why).
+// mail/pop3_multiline_reader.h for why).
+#include "mail/source_pop3.h"
+
 #include <cstdint>
 #include <map>
 #include <set>
@@ -16,8 +18,8 @@
 #include <vmime/net/socket.hpp>
 #include <vmime/net/store.hpp>
 
-#include "mail/adapters.h"
-#include "mail/pop3_reader.h"
+#include "mail/pop3_multiline_reader.h"
+#include "mail/source.h"
 
 namespace ct::mail {
 namespace {

@@ -8,6 +8,7 @@
 #include <vmime/net/timeoutHandler.hpp>
 #include <vmime/net/tracer.hpp>
 
+#include "mail/start_tls_not_offered.h"
 #include "util/text.h"
 
 namespace ct::mail {

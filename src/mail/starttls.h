@@ -22,14 +22,14 @@
 // not offer is never sent, vmime gets a StartTlsNotOffered instead (that is
 // how a URL whose policy requires TLS fails, with nothing sent in
 // plaintext). After that first command, and for all of a TLS session,
-// bytes pass through untouched.
+// bytes pass through untouched. StartTlsNotOffered is in
+// mail/start_tls_not_offered.h.
 #ifndef CYBERTROC_MAIL_STARTTLS_H_
 #define CYBERTROC_MAIL_STARTTLS_H_
 
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vmime/exception.hpp>
 #include <vmime/net/service.hpp>
 
 #include "mail/url.h"
@@ -57,19 +57,6 @@ std::optional<bool> ImapLineOffersStartTls(std::string_view line);
 
 // POP3: one line of a CAPA response: true when it is "STLS".
 bool CapaLineIsStls(std::string_view line);
-
-// Thrown, through vmime, when vmime is about to send a STARTTLS (STLS) that
-// the server did not offer: only happens when the TLS policy requires it.
-class StartTlsNotOffered : public vmime::exception {
- public:
-  StartTlsNotOffered(MailProtocol protocol, const std::string& where);
-  vmime::exception* clone() const override;
-  const char* name() const throw() override;
-  MailProtocol protocol() const { return protocol_; }
-
- private:
-  MailProtocol protocol_;
-};
 
 // "STARTTLS", or "STLS" for POP3.
 const char* StartTlsCommand(MailProtocol protocol);

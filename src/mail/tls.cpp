@@ -12,6 +12,8 @@
 #include <vmime/security/cert/unsupportedCertificateTypeException.hpp>
 
 #include "core/limits.h"
+#include "mail/strict_certificate_verifier.h"
+#include "mail/trust_list.h"
 #include "util/read_file.h"
 
 namespace ct::mail {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
-#include "mail/adapters.h"
+#include "mail/transport_dir.h"
+#include "mail/transport_sendmail.h"
+#include "mail/transport_smtp.h"
 #include "mail/url.h"
 
 namespace ct::mail {

@@ -90,6 +90,13 @@ Result<std::unique_ptr<Transport>> OpenTransport(
     const std::string& tls_ca_file = "",
     std::chrono::milliseconds timeout = kDefaultNetTimeout);
 
+// kInvalidInput unless `env` has a sender and at least one recipient, each
+// a plausible bare address: not empty, no blanks or control characters, no
+// '<' '>' ',' and not starting with '-' (addresses become sendmail
+// arguments and SMTP commands), and a delivery key as Envelope describes
+// (it becomes a file name). For the transports (internal to src/mail/).
+Result<void> CheckEnvelope(const Envelope& env);
+
 }  // namespace ct::mail
 
 #endif  // CYBERTROC_MAIL_TRANSPORT_H_

@@ -23,6 +23,8 @@
 // writing to the same directory right then: its rename then fails, and the
 // message is retried later (one database has one `run` at a time, see
 // RunLock).
+#include "mail/transport_dir.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -40,7 +42,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mail/adapters.h"
+#include "mail/transport.h"
 
 namespace ct::mail {
 namespace {
@@ -149,8 +151,7 @@ class DirTransport : public Transport {
     if (auto ok = SyncDirectory(dir_, true); !ok) return Where(dir_, ok);
     for (const auto& [tmp, file] : pending_) {
       if (::rename(tmp.c_str(), file.c_str()) != 0) {
-        const Result<void> failed =
-            Fail(ErrorKind::kIo, std::strerror(errno));
+        const Result<void> failed = Fail(ErrorKind::kIo, std::strerror(errno));
         Discard();
         return Where(file, failed);
       }

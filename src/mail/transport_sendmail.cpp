@@ -1,6 +1,8 @@
 // sendmail:///usr/sbin/sendmail: `sendmail -i -f FROM -- RCPT...`, started
 // with posix_spawn (no shell, so no quoting to get wrong), the message on
 // its standard input. The whole run is bounded by the timeout.
+#include "mail/transport_sendmail.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,7 +15,7 @@
 #include <cstring>
 #include <thread>
 
-#include "mail/adapters.h"
+#include "mail/transport.h"
 
 extern char** environ;
 

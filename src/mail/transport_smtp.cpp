@@ -1,5 +1,7 @@
 // SMTP and SMTPS transports with vmime: the raw message is streamed as it is
 // (no vmime::message, so nothing is re-serialised), with the real envelope.
+#include "mail/transport_smtp.h"
+
 #include <vmime/emailAddress.hpp>
 #include <vmime/mailbox.hpp>
 #include <vmime/mailboxList.hpp>
@@ -7,7 +9,7 @@
 #include <vmime/net/transport.hpp>
 #include <vmime/utility/inputStreamStringAdapter.hpp>
 
-#include "mail/adapters.h"
+#include "mail/transport.h"
 
 namespace ct::mail {
 namespace {

@@ -2,6 +2,8 @@
 // streaming reader, one entry at a time. Only the elements every version
 // from 001.02 to 001.08 shares are read, by local name, so one reader
 // serves them all.
+#include "money/camt053.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,9 +11,9 @@
 #include <spanstream>
 
 #include "core/limits.h"
-#include "money/statement.h"
-#include "money/statement_internal.h"
+#include "money/bank_statement.h"
 #include "money/xml.h"
+#include "money/xml_stream_reader.h"
 
 namespace ct::money {
 namespace {
@@ -181,7 +183,7 @@ Result<void> ReadAccount(Reader& r, const xmlNode* acct) {
   return {};
 }
 
-bool IsCamt053Root(const xml::StreamReader& xml) {
+bool IsCamt053Root(const xml::XmlStreamReader& xml) {
   return xml.LocalName() == "Document" &&
          xml.NamespaceUri().starts_with(kCamt053);
 }
@@ -226,7 +228,7 @@ namespace internal {
 // said first (as a whole-document parser would).
 Result<std::string> ReadCamt053(std::istream& in, std::string_view currency,
                                 const LineSink& sink) {
-  xml::StreamReader xml(in, "camt.053", core::kMaxStatementEntryBytes);
+  xml::XmlStreamReader xml(in, "camt.053", core::kMaxStatementEntryBytes);
   Reader r{currency, sink, "", 0, std::nullopt};
   Place place;
   std::optional<Error> problem;

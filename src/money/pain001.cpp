@@ -6,7 +6,7 @@
 
 #include "core/limits.h"
 #include "money/transliterate.h"
-#include "money/xml.h"
+#include "money/xml_writer.h"
 
 namespace ct::money {
 namespace {
@@ -24,7 +24,7 @@ bool SepaAllowed(char c) {
          std::string_view("/-?:().,'+ ").find(c) != std::string_view::npos;
 }
 
-void WriteParty(xml::Writer& w, const char* party, const char* account,
+void WriteParty(xml::XmlWriter& w, const char* party, const char* account,
                 const char* agent, const SepaParty& p) {
   w.Start(party).Element("Nm", p.name).End();
   w.Start(account).Start("Id").Element("IBAN", p.iban.electronic()).End().End();
@@ -36,7 +36,7 @@ void WriteParty(xml::Writer& w, const char* party, const char* account,
   w.End().End();
 }
 
-void WriteTransfer(xml::Writer& w, const SepaTransfer& t) {
+void WriteTransfer(xml::XmlWriter& w, const SepaTransfer& t) {
   w.Start("CdtTrfTxInf");
   w.Start("PmtId").Element("EndToEndId", t.end_to_end_id).End();
   w.Start("Amt").Start("InstdAmt").Attribute("Ccy", "EUR");
@@ -140,7 +140,7 @@ Result<std::string> WritePain001(const SepaBatch& raw) {
   CT_TRY(payment_id);
   const std::string count = std::to_string(batch->transfers.size());
   const std::string sum = Total(*batch).ToString();
-  xml::Writer w;
+  xml::XmlWriter w;
   w.Start("Document").Attribute("xmlns", kNamespace);
   w.Start("CstmrCdtTrfInitn");
   w.Start("GrpHdr")

@@ -1,5 +1,7 @@
 // CSV statements: RFC 4180 records, columns found by the layout the
 // operator configured ([money.import_csv]).
+#include "money/statement_csv.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,8 +10,7 @@
 #include <spanstream>
 
 #include "core/limits.h"
-#include "money/statement.h"
-#include "money/statement_internal.h"
+#include "money/bank_statement.h"
 #include "util/read_file.h"
 #include "util/text.h"
 

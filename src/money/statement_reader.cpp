@@ -1,5 +1,7 @@
 // A statement read twice from a stream: checked whole, then handed over
 // line by line with the keys the whole-statement parsers would give.
+#include "money/statement_reader.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,8 +9,9 @@
 #include <unordered_map>
 
 #include "core/limits.h"
-#include "money/statement.h"
-#include "money/statement_internal.h"
+#include "money/bank_statement.h"
+#include "money/camt053.h"
+#include "money/statement_csv.h"
 
 namespace ct::money {
 namespace {

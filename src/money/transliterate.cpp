@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "money/transliterator.h"
+
 namespace ct::money {
 
 // ICU's translit.h: transliterators "are not immutable, so they must be

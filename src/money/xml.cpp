@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "money/xml_stream_reader.h"
+#include "money/xml_writer.h"
 #include "util/read_file.h"
 #include "util/text.h"
 
@@ -30,7 +32,7 @@ void InitOnce() {
 
 }  // namespace
 
-Writer::Writer()
+XmlWriter::XmlWriter()
     : buffer_((InitOnce(), xmlBufferCreate()), &xmlBufferFree),
       writer_(nullptr, &xmlFreeTextWriter) {
   if (!buffer_) {
@@ -48,17 +50,17 @@ Writer::Writer()
         "start document");
 }
 
-void Writer::Check(int rc, const char* what) {
+void XmlWriter::Check(int rc, const char* what) {
   if (rc < 0 && error_.empty()) error_ = what;
 }
 
-Writer& Writer::Start(const char* name) {
+XmlWriter& XmlWriter::Start(const char* name) {
   if (error_.empty())
     Check(xmlTextWriterStartElement(writer_.get(), X(name)), name);
   return *this;
 }
 
-Writer& Writer::Attribute(const char* name, std::string_view value) {
+XmlWriter& XmlWriter::Attribute(const char* name, std::string_view value) {
   const std::string v(value);
   if (error_.empty())
     Check(xmlTextWriterWriteAttribute(writer_.get(), X(name), X(v.c_str())),
@@ -66,7 +68,7 @@ Writer& Writer::Attribute(const char* name, std::string_view value) {
   return *this;
 }
 
-Writer& Writer::Element(const char* name, std::string_view text) {
+XmlWriter& XmlWriter::Element(const char* name, std::string_view text) {
   const std::string t(text);
   if (error_.empty())
     Check(xmlTextWriterWriteElement(writer_.get(), X(name), X(t.c_str())),
@@ -74,19 +76,19 @@ Writer& Writer::Element(const char* name, std::string_view text) {
   return *this;
 }
 
-Writer& Writer::Text(std::string_view text) {
+XmlWriter& XmlWriter::Text(std::string_view text) {
   const std::string t(text);
   if (error_.empty())
     Check(xmlTextWriterWriteString(writer_.get(), X(t.c_str())), "text");
   return *this;
 }
 
-Writer& Writer::End() {
+XmlWriter& XmlWriter::End() {
   if (error_.empty()) Check(xmlTextWriterEndElement(writer_.get()), "end");
   return *this;
 }
 
-Result<std::string> Writer::Finish() {
+Result<std::string> XmlWriter::Finish() {
   if (error_.empty())
     Check(xmlTextWriterEndDocument(writer_.get()), "end document");
   writer_.reset();  // flushes into the buffer
@@ -96,12 +98,12 @@ Result<std::string> Writer::Finish() {
 }
 
 // libxml2 reads the input through this, a chunk at a time.
-int StreamReader::ReadInput(void* self, char* buffer, int length) {
-  return static_cast<StreamReader*>(self)->Feed(buffer, length);
+int XmlStreamReader::ReadInput(void* self, char* buffer, int length) {
+  return static_cast<XmlStreamReader*>(self)->Feed(buffer, length);
 }
 
-StreamReader::StreamReader(std::istream& in, std::string_view what,
-                           size_t max_node_bytes)
+XmlStreamReader::XmlStreamReader(std::istream& in, std::string_view what,
+                                 size_t max_node_bytes)
     : in_(in), what_(what), max_node_bytes_(max_node_bytes) {
   InitOnce();
   xmlResetLastError();
@@ -111,11 +113,11 @@ StreamReader::StreamReader(std::istream& in, std::string_view what,
   failed_ = reader_ == nullptr;
 }
 
-StreamReader::~StreamReader() {
+XmlStreamReader::~XmlStreamReader() {
   if (reader_) xmlFreeTextReader(reader_);
 }
 
-int StreamReader::Feed(char* buffer, int length) {
+int XmlStreamReader::Feed(char* buffer, int length) {
   in_.read(buffer, length);
   const auto n = static_cast<size_t>(in_.gcount());
   if (in_.bad()) {
@@ -133,7 +135,7 @@ int StreamReader::Feed(char* buffer, int length) {
 
 // A DTD can declare entities that expand without bound or read files; no
 // bank statement has one, so any is refused before libxml2 reads it.
-bool StreamReader::Declares(std::string_view chunk) {
+bool XmlStreamReader::Declares(std::string_view chunk) {
   auto has = [](std::string_view text) {
     return text.find("<!DOCTYPE") != std::string_view::npos ||
            text.find("<!ENTITY") != std::string_view::npos;
@@ -148,7 +150,7 @@ bool StreamReader::Declares(std::string_view chunk) {
   return found;
 }
 
-bool StreamReader::Moved(int rc) {
+bool XmlStreamReader::Moved(int rc) {
   if (rc == 1 &&
       xmlTextReaderNodeType(reader_) == XML_READER_TYPE_DOCUMENT_TYPE) {
     declaration_ = true;  // never expected: Declares() saw it first
@@ -158,7 +160,7 @@ bool StreamReader::Moved(int rc) {
   return rc == 1;
 }
 
-bool StreamReader::Move(int (*step)(xmlTextReaderPtr)) {
+bool XmlStreamReader::Move(int (*step)(xmlTextReaderPtr)) {
   if (failed_) return false;
   // One text, tag or comment is held whole while the reader is on it.
   const int line = xmlTextReaderGetParserLineNumber(reader_);
@@ -174,25 +176,25 @@ bool StreamReader::Move(int (*step)(xmlTextReaderPtr)) {
   return Moved(over ? -1 : rc);
 }
 
-bool StreamReader::Read() { return Move(&xmlTextReaderRead); }
+bool XmlStreamReader::Read() { return Move(&xmlTextReaderRead); }
 
-bool StreamReader::Skip() { return Move(&xmlTextReaderNext); }
+bool XmlStreamReader::Skip() { return Move(&xmlTextReaderNext); }
 
-bool StreamReader::AtElementStart() const {
+bool XmlStreamReader::AtElementStart() const {
   return xmlTextReaderNodeType(reader_) == XML_READER_TYPE_ELEMENT;
 }
 
-int StreamReader::Depth() const { return xmlTextReaderDepth(reader_); }
+int XmlStreamReader::Depth() const { return xmlTextReaderDepth(reader_); }
 
-std::string_view StreamReader::LocalName() const {
+std::string_view XmlStreamReader::LocalName() const {
   return View(xmlTextReaderConstLocalName(reader_));
 }
 
-std::string_view StreamReader::NamespaceUri() const {
+std::string_view XmlStreamReader::NamespaceUri() const {
   return View(xmlTextReaderConstNamespaceUri(reader_));
 }
 
-const xmlNode* StreamReader::Expand(size_t max_bytes) {
+const xmlNode* XmlStreamReader::Expand(size_t max_bytes) {
   if (failed_) return nullptr;
   const int line = xmlTextReaderGetParserLineNumber(reader_);
   const std::string name(LocalName());
@@ -210,7 +212,7 @@ const xmlNode* StreamReader::Expand(size_t max_bytes) {
   return nullptr;
 }
 
-Result<void> StreamReader::Finish() {
+Result<void> XmlStreamReader::Finish() {
   // The rest of the input, for a declaration after the point of failure.
   char buffer[16384];
   while (!declaration_ && !read_failed_ && in_) {

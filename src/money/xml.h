@@ -1,105 +1,18 @@
-// libxml2 behind RAII, for the ISO 20022 files (internal to money/): a
-// writer that escapes and encodes (pain.001), and a streaming reader that
-// refuses what a bank statement never needs (DTDs, entities, network,
-// non-UTF-8).
+// libxml2 for the ISO 20022 files (internal to money/): helpers that read
+// the element trees of a document. The writer (pain.001) is in
+// money/xml_writer.h, the streaming reader (camt.053) in
+// money/xml_stream_reader.h.
 #ifndef CYBERTROC_MONEY_XML_H_
 #define CYBERTROC_MONEY_XML_H_
 
 #include <libxml/tree.h>
-#include <libxml/xmlreader.h>
-#include <libxml/xmlwriter.h>
 
-#include <istream>
-#include <memory>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/error.h"
-
 namespace ct::money::xml {
-
-// Builds an indented UTF-8 document. Calls after the first libxml2 error
-// do nothing; Finish() reports it.
-class Writer {
- public:
-  Writer();
-  Writer(const Writer&) = delete;
-  Writer& operator=(const Writer&) = delete;
-
-  Writer& Start(const char* name);  // <name>
-  Writer& Attribute(const char* name, std::string_view value);
-  Writer& Element(const char* name, std::string_view text);  // <n>t</n>
-  Writer& Text(std::string_view text);                       // escaped
-  Writer& End();                                             // </name>
-  // The document; kInternal when libxml2 failed anywhere.
-  Result<std::string> Finish();
-
- private:
-  void Check(int rc, const char* what);
-  std::unique_ptr<xmlBuffer, decltype(&xmlBufferFree)> buffer_;
-  std::unique_ptr<xmlTextWriter, decltype(&xmlFreeTextWriter)> writer_;
-  std::string error_;
-};
-
-// Reads a document from `in` node by node (libxml2's xmlTextReader), so
-// that only the current node, and the element the caller expands, are
-// held: memory does not grow with the document. UTF-8, no network access,
-// no entity substitution, no DTD loading; a document with a DOCTYPE or an
-// ENTITY declaration anywhere is refused outright (no entity tricks:
-// "billion laughs", external entities). `in` outlives the reader.
-class StreamReader {
- public:
-  // `what` names the document in errors ("camt.053"). A move may read at
-  // most `max_node_bytes` of input: the node it reaches (a text, a tag and
-  // its attributes) is held whole.
-  StreamReader(std::istream& in, std::string_view what, size_t max_node_bytes);
-  ~StreamReader();
-  StreamReader(const StreamReader&) = delete;
-  StreamReader& operator=(const StreamReader&) = delete;
-
-  // Moves to the next node in document order (Read), or past the current
-  // node and all it holds (Skip). false at the end of the document or on
-  // the first error; Finish() then says which.
-  bool Read();
-  bool Skip();
-
-  // The current node: an element's start, its depth (the root is 0), its
-  // local name and namespace URI.
-  bool AtElementStart() const;
-  int Depth() const;
-  std::string_view LocalName() const;
-  std::string_view NamespaceUri() const;
-
-  // The current element with all it holds, as a tree that lives until the
-  // next move; nullptr (see Finish()) on an error, or when reading it would
-  // take more than `max_bytes` of input.
-  const xmlNode* Expand(size_t max_bytes);
-
-  // After the last move: kInvalidInput with the reason when the document
-  // is refused (a DOCTYPE anywhere in the input is the reason said first,
-  // so the rest is read for it), kIo when `in` failed. OK at a well-formed
-  // end.
-  Result<void> Finish();
-
- private:
-  static int ReadInput(void* self, char* buffer, int length);
-  // The next bytes of the input, looked through for declarations.
-  int Feed(char* buffer, int length);
-  bool Declares(std::string_view chunk);
-  bool Move(int (*step)(xmlTextReaderPtr));
-  bool Moved(int rc);
-
-  std::istream& in_;
-  std::string what_;
-  size_t max_node_bytes_;
-  xmlTextReader* reader_ = nullptr;
-  std::string tail_;  // the input's last bytes, for a declaration cut in two
-  size_t consumed_ = 0;
-  size_t limit_ = 0;       // consumed_ may not pass it (0: no limit)
-  std::string too_large_;  // what Expand() gave up on
-  bool declaration_ = false, read_failed_ = false, failed_ = false;
-};
 
 // Element children of `node` whose local name is `name` (any namespace:
 // the camt versions differ only by namespace URI for what we read).

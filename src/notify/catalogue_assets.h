@@ -1,4 +1,4 @@
-// The fixed files of the public catalogue (notify/catalogue.h).
+// The fixed files of the public catalogue (notify/catalogue_site.h).
 #ifndef CYBERTROC_NOTIFY_CATALOGUE_ASSETS_H_
 #define CYBERTROC_NOTIFY_CATALOGUE_ASSETS_H_
 

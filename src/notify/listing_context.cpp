@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include "core/time.h"
-#include "notify/context.h"
+#include "notify/message_context.h"
+#include "notify/trust_context.h"
 
 namespace ct::notify {
 namespace {

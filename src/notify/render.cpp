@@ -7,6 +7,9 @@
 #include <sstream>
 
 #include "core/limits.h"
+#include "notify/message_context.h"
+#include "notify/renderer.h"
+#include "notify/sample_context.h"
 #include "util/read_file.h"
 
 namespace ct::notify {

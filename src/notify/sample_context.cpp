@@ -1,9 +1,11 @@
 // The sample context CheckTemplates renders every template with: a sale
 // or an exchange where every section and every list is filled, so that an
 // unknown key or a broken section shows before a party ever sees it.
-#include "notify/context.h"
-#include "notify/context_parts.h"
+#include "notify/sample_context.h"
+
 #include "notify/listing_context.h"
+#include "notify/message_context.h"
+#include "notify/trust_context.h"
 
 namespace ct::notify {
 

@@ -1,11 +1,13 @@
 // Template keys of moderators, referrers, digital goods and reputation
 // (templates/CONTEXT.md "Trust"): always set, so
 // that every template may test them.
+#include "notify/trust_context.h"
+
 #include <fmt/format.h>
 
 #include "core/reputation.h"
-#include "core/trust.h"
-#include "notify/context.h"
+#include "core/trust_terms.h"
+#include "notify/message_context.h"
 
 namespace ct::notify {
 namespace {

@@ -1,13 +1,15 @@
 // AccountRepo and BankEntryRepo: the tables of schema migration
 // "kSchemaAccounts" and the reversals of "kSchemaReversals".
+#include "store/account_repo.h"
+
 #include <fmt/format.h>
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "store/bank_entry_repo.h"
 #include "store/codec.h"
-#include "store/money_repos.h"
 
 namespace ct::store {
 namespace {

@@ -17,7 +17,7 @@
 #include "core/error.h"
 #include "core/money.h"
 #include "core/time.h"
-#include "store/database.h"
+#include "store/statement.h"
 #include "util/text.h"
 
 namespace ct::store::internal {

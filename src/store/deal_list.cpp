@@ -1,13 +1,15 @@
 // DealRepo::List: one page of list lines, in (created, id) order, read from
 // an index that yields them in that order so that a page costs its LIMIT
 // rows whatever the number of deals (a million must stay fast).
+#include "store/deal_list.h"
+
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "store/codec.h"
-#include "store/repos.h"
+#include "store/deal_repo.h"
 
 namespace ct::store {
 namespace {

@@ -1,6 +1,8 @@
 // DealRepo: a core::Deal is one `deals` row plus child rows (texts, amounts,
 // parties, proposal split). Writes replace the children wholesale, inside
 // the caller's transaction.
+#include "store/deal_repo.h"
+
 #include <algorithm>
 #include <functional>
 #include <set>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "store/codec.h"
-#include "store/repos.h"
 
 namespace ct::store {
 namespace {

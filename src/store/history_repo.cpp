@@ -1,11 +1,12 @@
 // HistoryRepo: the append-only events and ledger of a deal (the schema's
 // triggers refuse UPDATE and DELETE), and the exactly-once timer guard.
+#include "store/history_repo.h"
+
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "store/codec.h"
-#include "store/repos.h"
 
 namespace ct::store {
 namespace {

@@ -1,12 +1,13 @@
 // InboxRepo: every fetched message, stored byte-exact before it is
 // acknowledged on the server, and the quarantine of refused ones.
+#include "store/inbox_repo.h"
+
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "store/codec.h"
-#include "store/repos.h"
 
 namespace ct::store {
 namespace {

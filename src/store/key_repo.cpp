@@ -1,12 +1,13 @@
 // KeyRepo: address-to-key bindings (trust on first use) and the signatures
 // already seen (applied or refused), which stop replays of a signed command.
+#include "store/key_repo.h"
+
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "store/codec.h"
-#include "store/repos.h"
 
 namespace ct::store {
 namespace {

@@ -1,11 +1,12 @@
 // OutboxRepo: outgoing mail, queued in the transaction of the change that
 // caused it and updated by the sender as attempts succeed or fail.
+#include "store/outbox_repo.h"
+
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "store/codec.h"
-#include "store/repos.h"
 
 namespace ct::store {
 namespace {

@@ -1,11 +1,12 @@
 // PayoutRepo: payout instructions created when a deal ends, marked done by
 // the operator once the money has really moved.
+#include "store/payout_repo.h"
+
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "store/codec.h"
-#include "store/repos.h"
 
 namespace ct::store {
 namespace {

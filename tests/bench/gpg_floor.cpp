@@ -34,6 +34,9 @@
 
 #include "crypto/offline.h"
 #include "crypto/data.h"
+#include "crypto/gpg_context.h"
+#include "crypto/gpg_data.h"
+#include "crypto/gpg_key.h"
 #include "crypto/keyring.h"
 #include "verify/gpg_signatures.h"
 #include "store/database.h"

@@ -19,9 +19,10 @@
 #include <map>
 #include <string>
 
+#include "crypto/gpg_context.h"
+#include "crypto/gpg_data.h"
+#include "crypto/gpg_key.h"
 #include "crypto/offline.h"
-#include "crypto/data.h"
-#include "crypto/keyring.h"
 #include "verify/gpg_signatures.h"
 
 namespace fs = std::filesystem;

@@ -21,9 +21,11 @@
 #include "app/deals/deals.h"
 #include "app/inbound/isolation.h"
 #include "core/engine.h"
-#include "crypto/data.h"
+#include "crypto/gpg_data.h"
+#include "store/deal_repo.h"
+#include "store/inbox_repo.h"
+#include "store/records.h"
 #include "verify/gpg_signatures.h"
-#include "store/repos.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;

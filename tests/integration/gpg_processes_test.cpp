@@ -19,7 +19,7 @@
 
 #include <memory>
 
-#include "crypto/keyring.h"
+#include "crypto/gpg_context.h"
 #include "gpgme_spawns.h"
 #include "mail/mime.h"
 #include "received_mail.h"

@@ -8,6 +8,8 @@
 // Real GnuPG in alice's harness home (her secret key, everyone's public
 // keys) and the runner built with cybertroc (CT_RUNNER). Skips only when
 // gpg is missing (gpg.sh exits 77).
+#include "crypto/gpg_runner.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -17,8 +19,7 @@
 #include <set>
 #include <vector>
 
-#include "crypto/keyring.h"
-#include "crypto/runner.h"
+#include "crypto/gpg_context.h"
 #include "crypto/runner_wire.h"
 #include "crypto/sign.h"
 #include "verify/gpg_signatures.h"

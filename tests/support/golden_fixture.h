@@ -17,7 +17,7 @@
 #include <string>
 
 #include "golden_script.h"
-#include "notify/render.h"
+#include "notify/renderer.h"
 #include "rules/loader.h"
 
 namespace ct::golden {

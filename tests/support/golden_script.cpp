@@ -4,8 +4,8 @@
 
 #include <variant>
 
-#include "core/trust.h"
-#include "notify/context.h"
+#include "core/trust_terms.h"
+#include "notify/message_context.h"
 
 namespace ct::golden {
 

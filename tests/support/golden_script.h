@@ -16,7 +16,8 @@
 
 #include "core/engine.h"
 #include "core/time.h"
-#include "notify/render.h"
+#include "notify/message_context.h"
+#include "notify/renderer.h"
 
 namespace ct::golden {
 

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "store/repos.h"
+#include "store/deal_repo.h"
 
 namespace ct::store::fixture {
 

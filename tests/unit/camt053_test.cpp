@@ -1,8 +1,10 @@
 // Reading camt.053 bank statements (001.02 and 001.08), finding payment
 // references in remittance text, and refusing hostile or foreign files.
+#include "money/camt053.h"
+
 #include <gtest/gtest.h>
 
-#include "money/statement.h"
+#include "money/bank_statement.h"
 
 namespace ct::money {
 namespace {

@@ -1,4 +1,4 @@
-// The [money] account keys and [money.import_csv] (config/money.cpp):
+// The [money] account keys and [money.import_csv] (config/bank_config.cpp):
 // defaults, values as operators write them, and every bad value refused
 // with the file and the key named.
 #include <gtest/gtest.h>

@@ -1,6 +1,8 @@
 // DealRepo::List at scale (a million deals): keyset pages in (created, id)
 // order that skip and repeat nothing whatever the filters, and a first page
 // that reads a page of rows, not the table.
+#include "store/deal_list.h"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <strings.h>
@@ -16,8 +18,10 @@
 #include "core/engine.h"
 #include "sqlite_steps.h"
 #include "store/database.h"
-#include "store/repos.h"
+#include "store/deal_repo.h"
 #include "store/schema.h"
+#include "store/statement.h"
+#include "store/transaction.h"
 
 namespace ct::store {
 namespace {

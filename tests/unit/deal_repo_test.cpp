@@ -1,12 +1,14 @@
 // DealRepo: deals, their parties and texts, listing and timer candidates.
+#include "store/deal_repo.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "store/database.h"
+#include "store/deal_list.h"
 #include "store/records.h"
-#include "store/repos.h"
 #include "store/schema.h"
 #include "store_fixture.h"
 

@@ -3,6 +3,8 @@
 // yet they survive the process dying; Finish() syncs once and gives FULL
 // back, and so does the destructor of an unfinished deferral. Also
 // InboxRepo::KnownSender and Retried, which the inbound pipeline uses.
+#include "store/deferred_sync.h"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,8 +15,11 @@
 
 #include "core/deal.h"
 #include "store/database.h"
+#include "store/deal_repo.h"
+#include "store/inbox_repo.h"
+#include "store/key_repo.h"
 #include "store/records.h"
-#include "store/repos.h"
+#include "store/transaction.h"
 
 namespace ct::store {
 namespace {

@@ -34,7 +34,7 @@
 #include <unordered_set>
 
 #include "core/engine.h"
-#include "core/trust.h"
+#include "core/trust_terms.h"
 #include "test_rules.h"
 
 namespace ct::core {

@@ -1,5 +1,7 @@
 // HistoryRepo: the append-only events and ledger of a deal, and timers
 // that fire once.
+#include "store/history_repo.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -7,7 +9,6 @@
 
 #include "store/database.h"
 #include "store/records.h"
-#include "store/repos.h"
 #include "store/schema.h"
 #include "store_fixture.h"
 

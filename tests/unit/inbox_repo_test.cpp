@@ -1,14 +1,15 @@
 // InboxRepo: incoming mail stored byte for byte, duplicates, attempts and
 // the quarantine.
+#include "store/inbox_repo.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "store/database.h"
 #include "store/records.h"
-#include "store/repos.h"
 #include "store/schema.h"
+#include "store/statement.h"
 #include "store_fixture.h"
 
 namespace ct::store {

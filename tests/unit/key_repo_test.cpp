@@ -1,4 +1,6 @@
 // KeyRepo: key bindings (TOFU) and the signatures already seen (replay).
+#include "store/key_repo.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -6,7 +8,6 @@
 
 #include "store/database.h"
 #include "store/records.h"
-#include "store/repos.h"
 #include "store/schema.h"
 #include "store_fixture.h"
 

@@ -1,11 +1,13 @@
 // The listing mails (templates/*/listing_*, search_results, interest_*)
-// and the static catalogue (notify/catalogue.h), rendered without a mail
+// and the static catalogue (notify/catalogue_site.h), rendered without a mail
 // server or a browser.
 #include <gtest/gtest.h>
 
-#include "notify/catalogue.h"
+#include "notify/catalogue_site.h"
 #include "notify/listing_context.h"
+#include "notify/message_context.h"
 #include "notify/render.h"
+#include "notify/renderer.h"
 
 namespace ct::notify {
 namespace {

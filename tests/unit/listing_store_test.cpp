@@ -7,7 +7,6 @@
 
 #include "store/database.h"
 #include "store/listing_repo.h"
-#include "store/repos.h"
 
 namespace ct::store {
 namespace {

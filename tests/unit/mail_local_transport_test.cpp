@@ -8,7 +8,6 @@
 
 #include "config/config.h"
 #include "local_mail_fixture.h"
-#include "mail/adapters.h"
 #include "mail/source.h"
 #include "mail/transport.h"
 

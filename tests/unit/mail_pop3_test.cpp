@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "mail/pop3_reader.h"
+#include "mail/pop3_multiline_reader.h"
 
 namespace ct::mail {
 namespace {

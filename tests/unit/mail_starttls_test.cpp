@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "mail/start_tls_not_offered.h"
 #include "mail/starttls.h"
 
 namespace ct::mail {

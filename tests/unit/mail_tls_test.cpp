@@ -14,7 +14,9 @@
 #include <vmime/security/cert/certificateException.hpp>
 #include <vmime/security/cert/defaultCertificateVerifier.hpp>
 
+#include "mail/strict_certificate_verifier.h"
 #include "mail/tls.h"
+#include "mail/trust_list.h"
 
 namespace ct::mail {
 namespace {

@@ -3,9 +3,11 @@
 // entries (each once), and outgoing mail attachments (byte-exact).
 #include <gtest/gtest.h>
 
+#include "store/account_repo.h"
+#include "store/bank_entry_repo.h"
 #include "store/database.h"
-#include "store/money_repos.h"
-#include "store/repos.h"
+#include "store/outbox_repo.h"
+#include "store/records.h"
 
 namespace ct::store {
 namespace {

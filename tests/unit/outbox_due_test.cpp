@@ -11,7 +11,8 @@
 
 #include "sqlite_steps.h"
 #include "store/database.h"
-#include "store/repos.h"
+#include "store/outbox_repo.h"
+#include "store/records.h"
 
 namespace ct::store {
 namespace {

@@ -1,4 +1,6 @@
 // OutboxRepo: the queue of mail to send and the reply rate count.
+#include "store/outbox_repo.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -6,7 +8,6 @@
 
 #include "store/database.h"
 #include "store/records.h"
-#include "store/repos.h"
 #include "store/schema.h"
 #include "store_fixture.h"
 

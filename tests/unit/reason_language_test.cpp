@@ -18,7 +18,7 @@
 #include "core/listing.h"
 #include "money/iban.h"
 #include "notify/phrasebook.h"
-#include "notify/render.h"
+#include "notify/renderer.h"
 #include "test_rules.h"
 
 namespace ct {

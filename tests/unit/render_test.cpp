@@ -9,6 +9,8 @@
 #include <variant>
 
 #include "core/engine.h"
+#include "notify/message_context.h"
+#include "notify/renderer.h"
 #include "rules/loader.h"
 
 namespace ct::notify {

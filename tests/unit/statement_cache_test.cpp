@@ -9,6 +9,7 @@
 #include <string>
 
 #include "store/database.h"
+#include "store/statement.h"
 
 namespace ct::store {
 namespace {
@@ -20,18 +21,18 @@ constexpr char kSelect[] = "SELECT v FROM t WHERE k = ?1";
 class StatementCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = fs::temp_directory_path() /
-            ("ct-stmt-" + std::to_string(::testing::UnitTest::GetInstance()
-                                             ->random_seed()) +
-             "-" + ::testing::UnitTest::GetInstance()
-                       ->current_test_info()
-                       ->name() +
-             ".db");
+    path_ =
+        fs::temp_directory_path() /
+        ("ct-stmt-" +
+         std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+         ".db");
     fs::remove(path_);
     db_ = Open();
-    ASSERT_TRUE(db_->Exec("CREATE TABLE t (k INTEGER, v TEXT) STRICT;"
-                          "INSERT INTO t VALUES (1, 'one'), (1, 'uno'),"
-                          " (2, 'two');"));
+    ASSERT_TRUE(
+        db_->Exec("CREATE TABLE t (k INTEGER, v TEXT) STRICT;"
+                  "INSERT INTO t VALUES (1, 'one'), (1, 'uno'),"
+                  " (2, 'two');"));
   }
   void TearDown() override {
     db_.reset();

@@ -1,7 +1,7 @@
 // CSV bank statements with configurable columns ([money.import_csv]).
-#include <gtest/gtest.h>
+#include "money/statement_csv.h"
 
-#include "money/statement.h"
+#include <gtest/gtest.h>
 
 namespace ct::money {
 namespace {

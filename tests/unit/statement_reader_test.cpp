@@ -2,12 +2,16 @@
 // lines and keys the whole-statement parsers give, the same refusals before
 // any line is handed over, and the limits that keep its memory bounded
 // whatever the file's length.
+#include "money/statement_reader.h"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "core/limits.h"
-#include "money/statement.h"
+#include "money/bank_statement.h"
+#include "money/camt053.h"
+#include "money/statement_csv.h"
 
 namespace ct::money {
 namespace {

@@ -10,9 +10,13 @@
 #include <vector>
 
 #include "store/database.h"
+#include "store/deal_repo.h"
+#include "store/inbox_repo.h"
+#include "store/key_repo.h"
 #include "store/records.h"
-#include "store/repos.h"
 #include "store/schema.h"
+#include "store/statement.h"
+#include "store/transaction.h"
 #include "store_fixture.h"
 
 namespace ct::store {

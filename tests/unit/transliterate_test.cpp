@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "money/pain001.h"
+#include "money/transliterator.h"
 
 namespace ct::money {
 namespace {

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include "store/database.h"
-#include "store/repos.h"
-#include "store/trust_repo.h"
+#include "store/deal_repo.h"
+#include "store/history_repo.h"
+#include "store/moderator_repo.h"
+#include "store/records.h"
+#include "store/reputation_repo.h"
 
 namespace ct::store {
 namespace {

@@ -1,12 +1,11 @@
 // Trust in the pure core: moderators (two of three), digital goods, the
 // referral share, and the rules-file checks that keep the third role in its
 // place. The exhaustive test explores the same variants without scenarios.
-#include "core/trust.h"
-
 #include <gtest/gtest.h>
 
 #include "core/grammar.h"
 #include "core/reputation.h"
+#include "core/trust_terms.h"
 #include "rules/loader.h"
 #include "test_rules.h"
 #include "util/read_file.h"

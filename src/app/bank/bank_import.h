@@ -9,7 +9,8 @@
 
 #include "app/bank/bank_import.h"
 #include "app/base/context.h"
-#include "money/statement.h"
+#include "money/bank_statement.h"
+#include "money/statement_reader.h"
 
 namespace ct::app {
 

@@ -6,7 +6,7 @@
 
 #include "app/accounts/accounts.h"
 #include "app/base/logging.h"
-#include "config/money.h"
+#include "config/bank_config.h"
 #include "core/limits.h"
 #include "money/pain001.h"
 #include "store/money_repos.h"

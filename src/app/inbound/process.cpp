@@ -21,7 +21,7 @@
 #include "app/trust/trust.h"
 #include "core/grammar.h"
 #include "core/limits.h"
-#include "core/trust.h"
+#include "core/trust_terms.h"
 #include "crypto/runner.h"
 #include "verify/gpg_signatures.h"
 #include "mail/mime.h"

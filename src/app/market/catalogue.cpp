@@ -6,7 +6,7 @@
 #include <set>
 
 #include "mail/mime.h"
-#include "notify/catalogue.h"
+#include "notify/catalogue_site.h"
 #include "store/listing_repo.h"
 
 namespace ct::app {

@@ -7,7 +7,7 @@
 #include "verify/identity.h"
 #include "core/address.h"
 #include "core/limits.h"
-#include "core/trust.h"
+#include "core/trust_terms.h"
 #include "store/repos.h"
 
 namespace ct::app {

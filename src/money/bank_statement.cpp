@@ -1,6 +1,6 @@
 // What the two statement formats share: amounts, payment references, the
 // identity of a line across imports.
-#include "money/statement.h"
+#include "money/bank_statement.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,6 @@
 
 #include "core/grammar.h"
 #include "core/limits.h"
-#include "money/statement_internal.h"
 #include "util/sha256.h"
 #include "util/text.h"
 

@@ -1,4 +1,4 @@
-#include "notify/context.h"
+#include "notify/message_context.h"
 
 #include <fmt/format.h>
 
@@ -6,8 +6,8 @@
 
 #include "core/engine.h"
 #include "core/time.h"
-#include "notify/context_parts.h"
 #include "notify/phrasebook.h"
+#include "notify/trust_context.h"
 #include "util/text.h"
 
 namespace ct::notify {

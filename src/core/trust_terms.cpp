@@ -1,12 +1,12 @@
-// Trust terms of an offer and the engine's hooks for them (core/trust.h).
-#include "core/trust.h"
+// Trust terms of an offer and the engine's hooks for them (core/trust_terms.h).
+#include "core/trust_terms.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 
-#include "core/engine_internal.h"
+#include "core/deadlines.h"
 #include "util/text.h"
 
 namespace ct::core {

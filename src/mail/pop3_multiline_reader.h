@@ -3,8 +3,8 @@
 // to the terminating ".". We read RETR ourselves because vmime 0.9.2's
 // reader is not byte-exact: it loses the message's last CRLF with the
 // terminator and leaves "...x" (a stuffed "..x") as it is.
-#ifndef CYBERTROC_MAIL_POP3_READER_H_
-#define CYBERTROC_MAIL_POP3_READER_H_
+#ifndef CYBERTROC_MAIL_POP3_MULTILINE_READER_H_
+#define CYBERTROC_MAIL_POP3_MULTILINE_READER_H_
 
 #include <cstddef>
 #include <string>
@@ -45,4 +45,4 @@ class Pop3MultilineReader {
 
 }  // namespace ct::mail
 
-#endif  // CYBERTROC_MAIL_POP3_READER_H_
+#endif  // CYBERTROC_MAIL_POP3_MULTILINE_READER_H_

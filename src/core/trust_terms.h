@@ -4,8 +4,8 @@
 // in the deal, and the engine's hooks that honour them. Pure, like the rest
 // of core/. The terms live in Deal::texts and Deal::amounts under the keys
 // below, so that the store keeps them as it keeps every other offer term.
-#ifndef CYBERTROC_CORE_TRUST_H_
-#define CYBERTROC_CORE_TRUST_H_
+#ifndef CYBERTROC_CORE_TRUST_TERMS_H_
+#define CYBERTROC_CORE_TRUST_TERMS_H_
 
 #include <optional>
 #include <string>
@@ -70,4 +70,4 @@ void NotifyModerator(const CaseRules& rules, const Command& cmd,
 }  // namespace internal
 }  // namespace ct::core
 
-#endif  // CYBERTROC_CORE_TRUST_H_
+#endif  // CYBERTROC_CORE_TRUST_TERMS_H_

@@ -1,8 +1,8 @@
 // Hand-written on purpose, not vmime's POP3 client reading RETR: vmime 0.9.2
 // drops the message's last CRLF with the terminator and does not undo the
 // dot-stuffing of "..." lines, and the stored message must be byte-exact
-// for its signature to verify. See pop3_reader.h.
-#include "mail/pop3_reader.h"
+// for its signature to verify. See pop3_multiline_reader.h.
+#include "mail/pop3_multiline_reader.h"
 
 namespace ct::mail {
 namespace {

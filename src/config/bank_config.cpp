@@ -1,4 +1,4 @@
-#include "config/money.h"
+#include "config/bank_config.h"
 
 #include <charconv>
 

@@ -1,8 +1,9 @@
-// The mustache context of templates/CONTEXT.md, built from a deal, its case
-// rules, the recipient and the command that caused the message. Internal to
-// notify/ (render.h is the public face); exposed for tests.
-#ifndef CYBERTROC_NOTIFY_CONTEXT_H_
-#define CYBERTROC_NOTIFY_CONTEXT_H_
+// The mustache context of templates/CONTEXT.md: the data a template of an
+// outgoing message is rendered with, built from a deal, its case rules, the
+// recipient and the command that caused the message. Internal to notify/
+// (renderer.h is the public face); exposed for tests.
+#ifndef CYBERTROC_NOTIFY_MESSAGE_CONTEXT_H_
+#define CYBERTROC_NOTIFY_MESSAGE_CONTEXT_H_
 
 #include <kainjow/mustache.hpp>
 #include <map>
@@ -116,18 +117,16 @@ std::vector<NextStep> NextSteps(const core::CaseRules& rules,
                                 const core::Deal& deal,
                                 const std::string& role);
 
-// The trust keys (notify/trust_context.cpp): moderator, referrer,
-// digital delivery, the rating just sent, and a party's record.
-void SetTrust(Data& ctx, const MessageInput& in);
-void SetSampleTrust(Data& ctx);
-// A party's record as a template sees it (`reputation`, a search result's
-// `lister_record`): its counts, and `line` (core::FormatReputationLine).
-Data ReputationData(const core::ReputationSummary& summary);
+// The parts of the context that notify/sample_context.cpp builds its sample
+// from as well; not for other users.
 
-// A fully populated context (every list non-empty) of a sale or an exchange,
-// used by CheckTemplates to render each template once.
-Data SampleContext(bool exchange);
+// The summary of a code that has no rule of its own (00).
+std::string DefaultSummary(int code);
+// Who did the step of a state and who did not, in the reader's words.
+Data ProgressList(const MessageInput& in, const core::StateProgress& p);
+// `payouts` as `in`'s recipient sees them (accounts for the operator only).
+void SetPayouts(Data& ctx, const MessageInput& in);
 
 }  // namespace ct::notify
 
-#endif  // CYBERTROC_NOTIFY_CONTEXT_H_
+#endif  // CYBERTROC_NOTIFY_MESSAGE_CONTEXT_H_

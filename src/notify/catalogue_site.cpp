@@ -1,4 +1,4 @@
-#include "notify/catalogue.h"
+#include "notify/catalogue_site.h"
 
 #include <fmt/format.h>
 

@@ -3,8 +3,8 @@
 // where parties pay, how long an account change waits, and how to read a
 // CSV bank statement. Parsed here, apart from config.cpp's table, which
 // takes them with one loop.
-#ifndef CYBERTROC_CONFIG_MONEY_H_
-#define CYBERTROC_CONFIG_MONEY_H_
+#ifndef CYBERTROC_CONFIG_BANK_CONFIG_H_
+#define CYBERTROC_CONFIG_BANK_CONFIG_H_
 
 #include <functional>
 #include <map>
@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "money/statement.h"
+#include "money/statement_csv.h"
 
 namespace ct::config {
 
@@ -52,4 +52,4 @@ Result<std::string> SepaPayToName(const BankConfig& bank);
 
 }  // namespace ct::config
 
-#endif  // CYBERTROC_CONFIG_MONEY_H_
+#endif  // CYBERTROC_CONFIG_BANK_CONFIG_H_

@@ -6,8 +6,8 @@
 // pages run one script of our own (kCatalogueScript) and the
 // Content-Security-Policy allows nothing else. Listers' addresses appear
 // only with `show_lister`.
-#ifndef CYBERTROC_NOTIFY_CATALOGUE_H_
-#define CYBERTROC_NOTIFY_CATALOGUE_H_
+#ifndef CYBERTROC_NOTIFY_CATALOGUE_SITE_H_
+#define CYBERTROC_NOTIFY_CATALOGUE_SITE_H_
 
 #include <map>
 #include <string>
@@ -51,4 +51,4 @@ std::string EscapeMarkup(std::string_view text);
 
 }  // namespace ct::notify
 
-#endif  // CYBERTROC_NOTIFY_CATALOGUE_H_
+#endif  // CYBERTROC_NOTIFY_CATALOGUE_SITE_H_
