@@ -11,9 +11,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/base/context.h"
 #include "app/base/gpg_pool.h"
 #include "app/base/secret.h"
-#include "app/base/context.h"
 #include "app/run/run.h"
 #include "cli/common.h"
 #include "config/bank_config.h"

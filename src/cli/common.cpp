@@ -6,12 +6,12 @@
 #include <cctype>
 #include <iostream>
 
-#include "verify/identity.h"
-#include "app/base/ids.h"
 #include "app/base/gpg_pool.h"
+#include "app/base/ids.h"
 #include "config/ini.h"
 #include "core/limits.h"
 #include "crypto/import.h"
+#include "verify/identity.h"
 
 namespace ct::cli {
 

@@ -8,10 +8,10 @@
 #include <csignal>
 #include <thread>
 
-#include "app/run/run_lock.h"
 #include "app/base/clock.h"
 #include "app/base/logging.h"
 #include "app/run/run.h"
+#include "app/run/run_lock.h"
 #include "cli/common.h"
 
 namespace ct::cli {

@@ -3,13 +3,13 @@
 
 #include <iostream>
 
-#include "verify/identity.h"
 #include "app/base/gpg_pool.h"
 #include "cli/common.h"
 #include "core/limits.h"
 #include "crypto/import.h"
 #include "store/repos.h"
 #include "util/read_file.h"
+#include "verify/identity.h"
 
 namespace ct::cli {
 namespace {

@@ -5,8 +5,8 @@
 #include <charconv>
 #include <iostream>
 
-#include "app/deals/views.h"
 #include "app/deals/deals.h"
+#include "app/deals/views.h"
 #include "cli/common.h"
 
 namespace ct::cli {

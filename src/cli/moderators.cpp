@@ -1,17 +1,18 @@
 // moderators add EMAIL FPR [--fee P%] [--lang L] | list | remove EMAIL: the
 // operator's list of moderators an offer may name (docs/operator.md).
+#include "app/trust/moderators.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <iostream>
 
-#include "app/trust/moderators.h"
 #include "cli/common.h"
 #include "core/address.h"
 #include "core/limits.h"
 #include "store/trust_repo.h"
-#include "verify/identity.h"
 #include "util/text.h"
+#include "verify/identity.h"
 
 namespace ct::cli {
 namespace {

@@ -6,8 +6,8 @@
 // code of their own, and an operator can open any deal a mail offer can.
 #include <iostream>
 
-#include "app/deals/deals.h"
 #include "app/base/logging.h"
+#include "app/deals/deals.h"
 #include "cli/common.h"
 #include "core/limits.h"
 

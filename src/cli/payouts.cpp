@@ -6,8 +6,8 @@
 
 #include "app/accounts/accounts.h"
 #include "app/bank/sepa_export.h"
-#include "app/deals/views.h"
 #include "app/deals/deals.h"
+#include "app/deals/views.h"
 #include "cli/common.h"
 #include "core/limits.h"
 #include "money/iban.h"
@@ -19,8 +19,8 @@ std::string OptionalTime(const std::optional<core::Time>& t) {
   return t ? core::FormatIsoTime(*t) : "";
 }
 
-// Where a payout goes: the payee's registered account (app/accounts/accounts.h),
-// or why there is none.
+// Where a payout goes: the payee's registered account
+// (app/accounts/accounts.h), or why there is none.
 struct Destination {
   std::optional<store::PayoutAccountRecord> account;
   std::string note;  // "" when there is an account

@@ -3,8 +3,8 @@
 
 #include <iostream>
 
-#include "app/inbound/isolation.h"
 #include "app/base/gpg_pool.h"
+#include "app/inbound/isolation.h"
 #include "cli/common.h"
 #include "store/repos.h"
 

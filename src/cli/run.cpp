@@ -1,11 +1,11 @@
 // run: one pass for cron — fetch, process, deadlines.
-#include "app/run/run_lock.h"
 #include "app/run/run.h"
 
 #include <fmt/format.h>
 
 #include <iostream>
 
+#include "app/run/run_lock.h"
 #include "cli/common.h"
 
 namespace ct::cli {

@@ -8,8 +8,8 @@
 
 #include <iostream>
 
-#include "app/deals/views.h"
 #include "app/deals/commit.h"
+#include "app/deals/views.h"
 #include "cli/common.h"
 
 namespace ct::cli {

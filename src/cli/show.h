@@ -2,8 +2,8 @@
 #ifndef CYBERTROC_CLI_SHOW_H_
 #define CYBERTROC_CLI_SHOW_H_
 
-#include "app/deals/views.h"
 #include "app/deals/deals.h"
+#include "app/deals/views.h"
 #include "util/json.h"
 
 namespace ct::cli {

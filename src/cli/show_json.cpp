@@ -1,6 +1,6 @@
 // show --json: every field of the human view, machine-readable.
-#include "app/deals/views.h"
 #include "app/deals/commit.h"
+#include "app/deals/views.h"
 #include "cli/show.h"
 
 namespace ct::cli {

@@ -1,9 +1,10 @@
 // tick: fire due deadlines and reminders only.
+#include "app/deals/tick.h"
+
 #include <fmt/format.h>
 
 #include <iostream>
 
-#include "app/deals/tick.h"
 #include "app/deals/deals.h"
 #include "cli/common.h"
 

@@ -30,12 +30,14 @@ struct Verified {
 };
 
 // RFC 3156: `signed_bytes` exactly as received (CRLF), detached signature.
-Result<Verified> VerifyDetached(crypto::GpgContext& ctx, std::string_view signed_bytes,
+Result<Verified> VerifyDetached(crypto::GpgContext& ctx,
+                                std::string_view signed_bytes,
                                 std::string_view signature);
 
 // An inline clear-signed block; plaintext is the signed text only.
 // kInvalidInput when that text would exceed `max_plaintext` bytes.
-Result<Verified> VerifyClearsigned(crypto::GpgContext& ctx, std::string_view armored,
+Result<Verified> VerifyClearsigned(crypto::GpgContext& ctx,
+                                   std::string_view armored,
                                    size_t max_plaintext);
 
 // PGP/MIME encrypted payload, decrypted with our key; signatures of a
@@ -43,7 +45,8 @@ Result<Verified> VerifyClearsigned(crypto::GpgContext& ctx, std::string_view arm
 // data without integrity protection, and plaintext larger than
 // `max_plaintext` bytes: gpg is stopped as soon as it writes more, so a
 // compressed bomb costs at most that much memory here.
-Result<Verified> DecryptVerify(crypto::GpgContext& ctx, std::string_view ciphertext,
+Result<Verified> DecryptVerify(crypto::GpgContext& ctx,
+                               std::string_view ciphertext,
                                size_t max_plaintext);
 
 }  // namespace ct::verify

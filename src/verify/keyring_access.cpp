@@ -7,8 +7,8 @@ void KeyringAccess::Import(crypto::GpgContext& gpg, const mail::Entity& root) {
 }
 
 Result<SignedText> KeyringAccess::Verify(crypto::GpgContext& gpg,
-                                                 const mail::Entity& root,
-                                                 size_t max_plaintext) {
+                                         const mail::Entity& root,
+                                         size_t max_plaintext) {
   return VerifyMessage(gpg, root, max_plaintext);
 }
 

@@ -22,8 +22,8 @@ class KeyringAccess {
   virtual void Import(crypto::GpgContext& gpg, const mail::Entity& root);
   // Decrypts and verifies `root` (VerifyMessage).
   virtual Result<SignedText> Verify(crypto::GpgContext& gpg,
-                                            const mail::Entity& root,
-                                            size_t max_plaintext);
+                                    const mail::Entity& root,
+                                    size_t max_plaintext);
 };
 
 }  // namespace ct::verify

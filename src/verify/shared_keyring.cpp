@@ -1,8 +1,8 @@
 #include "verify/shared_keyring.h"
 
 #include "crypto/import.h"
-#include "verify/signed_root.h"
 #include "util/sha256.h"
+#include "verify/signed_root.h"
 
 namespace ct::verify {
 
@@ -23,8 +23,8 @@ void SharedKeyring::Import(crypto::GpgContext& gpg, const mail::Entity& root) {
 }
 
 Result<SignedText> SharedKeyring::Verify(crypto::GpgContext& gpg,
-                                          const mail::Entity& root,
-                                                 size_t max_plaintext) {
+                                         const mail::Entity& root,
+                                         size_t max_plaintext) {
   ticket_.Done();
   keyring_.order.WaitForEarlier(seq_);
   {

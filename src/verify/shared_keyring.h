@@ -63,9 +63,8 @@ class SharedKeyring final : public KeyringAccess {
   void Import(crypto::GpgContext& gpg, const mail::Entity& root) override;
   // After every earlier message's import, beside other readers; a failure
   // is tried again alone before it counts.
-  Result<SignedText> Verify(crypto::GpgContext& gpg,
-                                    const mail::Entity& root,
-                                    size_t max_plaintext) override;
+  Result<SignedText> Verify(crypto::GpgContext& gpg, const mail::Entity& root,
+                            size_t max_plaintext) override;
 
  private:
   bool Known(const std::string& digest);

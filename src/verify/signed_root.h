@@ -24,7 +24,8 @@ struct SignedRoot {
 
 // Classifies the root entity. `inside_encryption` forbids a second layer of
 // encryption. kInvalidInput with the reason when there is no signed root.
-Result<SignedRoot> FindSignedRoot(const mail::Entity& root, bool inside_encryption);
+Result<SignedRoot> FindSignedRoot(const mail::Entity& root,
+                                  bool inside_encryption);
 
 // The command text of a verified PGP/MIME signed entity: its text/plain
 // content (directly, or the first inline text/plain inside a multipart),

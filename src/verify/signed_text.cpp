@@ -4,9 +4,9 @@
 
 #include "crypto/import.h"
 #include "crypto/key_cache.h"
+#include "util/sha256.h"
 #include "verify/gpg_signatures.h"
 #include "verify/signed_root.h"
-#include "util/sha256.h"
 
 namespace ct::verify {
 namespace {
@@ -83,8 +83,7 @@ Result<SignedText> VerifyRoot(crypto::GpgContext& gpg, const mail::Entity& root,
     case SignedRoot::Kind::kEncrypted:
       return VerifyEncrypted(gpg, found->ciphertext, max_plaintext);
     case SignedRoot::Kind::kPgpMime: {
-      auto v =
-          VerifyDetached(gpg, found->signed_bytes, found->signature);
+      auto v = VerifyDetached(gpg, found->signed_bytes, found->signature);
       CT_TRY(v);
       auto sig = OneGoodSignature(*v);
       CT_TRY(sig);

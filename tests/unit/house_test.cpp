@@ -26,11 +26,10 @@ const fs::path kSrc = fs::path(CT_TEST_SOURCE_DIR) / "src";
 // The folders under src/, each on the ones before it: a file may include
 // headers of its own folder and of the folders listed before its own.
 const std::vector<std::string> kLayers = {
-    "core",         "util",          "rules",       "store",
-    "money",        "config",        "notify",      "crypto",
-    "mail",         "app/base",      "verify",      "app/trust",
-    "app/outbound", "app/accounts",  "app/market",  "app/deals",
-    "app/bank",     "app/inbound",   "app/run",     "cli"};
+    "core",      "util",      "rules",        "store",        "money",
+    "config",    "notify",    "crypto",       "mail",         "app/base",
+    "verify",    "app/trust", "app/outbound", "app/accounts", "app/market",
+    "app/deals", "app/bank",  "app/inbound",  "app/run",      "cli"};
 
 // Programs' entry points: a main() has no header.
 const std::set<std::string> kEntryPoints = {"cli/main.cpp",
@@ -185,8 +184,8 @@ TEST(HouseTest, FoldersIncludeOnlyTheFoldersBeforeThem) {
       const int theirs = layer(Folder(header));
       if (theirs < 0) continue;  // not ours (a generated or test header)
       EXPECT_LE(theirs, mine)
-          << "src/" << path << " (" << Folder(path) << ") includes "
-          << header << ", a folder after its own";
+          << "src/" << path << " (" << Folder(path) << ") includes " << header
+          << ", a folder after its own";
     }
   }
 }

@@ -7,9 +7,9 @@
 
 #include <set>
 
+#include "app/base/logging.h"
 #include "app/base/origin.h"
 #include "app/deals/commit.h"
-#include "app/base/logging.h"
 #include "core/limits.h"
 #include "store/money_repos.h"
 #include "store/repos.h"

@@ -31,7 +31,6 @@ bool HasOption(const std::string& text, std::string_view name) {
 
 }  // namespace
 
-
 Result<crypto::GpgContext> OpenGpg(const Context& ctx) {
   auto gpg = crypto::GpgContext::Open(ctx.config.gpg.home,
                                       crypto::DefaultRunnerPath());

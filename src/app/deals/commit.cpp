@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "app/base/logging.h"
 #include "app/base/origin.h"
 #include "app/deals/conservation.h"
 #include "app/deals/notifications.h"
 #include "app/market/listings.h"
-#include "app/base/logging.h"
 #include "app/outbound/mail_queue.h"
 #include "app/trust/trust.h"
 #include "store/repos.h"

@@ -6,18 +6,18 @@
 
 #include <algorithm>
 
-#include "app/base/origin.h"
-#include "app/deals/notifications.h"
-#include "app/deals/commit.h"
-#include "verify/identity.h"
 #include "app/base/ids.h"
 #include "app/base/logging.h"
+#include "app/base/origin.h"
+#include "app/deals/commit.h"
+#include "app/deals/notifications.h"
 #include "app/outbound/mail_queue.h"
 #include "app/trust/trust.h"
 #include "core/limits.h"
 #include "mail/mime.h"
 #include "store/repos.h"
 #include "util/text.h"
+#include "verify/identity.h"
 
 namespace ct::app {
 namespace {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "app/base/context.h"
 #include "app/base/origin.h"
 #include "app/deals/commit.h"
-#include "app/base/context.h"
 #include "core/engine.h"
 #include "store/records.h"
 

@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "app/base/origin.h"
 #include "app/accounts/accounts.h"
 #include "app/base/logging.h"
+#include "app/base/origin.h"
 #include "app/outbound/mail_queue.h"
 #include "app/trust/trust.h"
 #include "money/epc_qr.h"

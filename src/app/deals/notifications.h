@@ -4,9 +4,9 @@
 #ifndef CYBERTROC_APP_DEALS_NOTIFICATIONS_H_
 #define CYBERTROC_APP_DEALS_NOTIFICATIONS_H_
 
-#include "app/deals/notifications.h"
 #include "app/base/context.h"
 #include "app/base/origin.h"
+#include "app/deals/notifications.h"
 #include "core/engine.h"
 #include "core/rules.h"
 

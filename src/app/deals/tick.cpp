@@ -2,14 +2,13 @@
 // the same commit as a party's, each guarded so that it fires exactly once.
 #include "app/deals/tick.h"
 
-
-#include "app/base/origin.h"
 #include "app/accounts/accounts.h"
+#include "app/base/faults.h"
+#include "app/base/logging.h"
+#include "app/base/origin.h"
 #include "app/deals/commit.h"
 #include "app/deals/deals.h"
-#include "app/base/faults.h"
 #include "app/market/listings.h"
-#include "app/base/logging.h"
 #include "store/repos.h"
 
 namespace ct::app {

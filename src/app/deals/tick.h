@@ -2,8 +2,8 @@
 #ifndef CYBERTROC_APP_DEALS_TICK_H_
 #define CYBERTROC_APP_DEALS_TICK_H_
 
-#include "app/deals/tick.h"
 #include "app/base/context.h"
+#include "app/deals/tick.h"
 
 namespace ct::app {
 
@@ -14,7 +14,8 @@ struct TickReport {
   int reminders = 0;        // reminders that fired
   int failures = 0;         // deals skipped after an error (logged)
   int account_changes = 0;  // payout account changes that applied
-  // Listings past their date, listers reminded before it (app/market/listings.h).
+  // Listings past their date, listers reminded before it
+  // (app/market/listings.h).
   int listings_expired = 0;
   int listing_reminders = 0;
 };

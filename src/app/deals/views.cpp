@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "app/deals/deals.h"
 #include "app/base/logging.h"
+#include "app/deals/deals.h"
 #include "store/listing_repo.h"
 #include "store/repos.h"
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "app/deals/views.h"
 #include "app/base/context.h"
+#include "app/deals/views.h"
 #include "core/deal.h"
 #include "store/records.h"
 #include "store/repos.h"

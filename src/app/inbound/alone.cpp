@@ -29,9 +29,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "app/base/logging.h"
 #include "app/inbound/attempts.h"
 #include "app/inbound/process.h"
-#include "app/base/logging.h"
 #include "crypto/runner.h"
 
 namespace ct::app {

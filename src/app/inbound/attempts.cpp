@@ -7,10 +7,10 @@
 
 #include <chrono>
 
-#include "app/base/guarded.h"
-#include "app/inbound/process.h"
 #include "app/base/faults.h"
+#include "app/base/guarded.h"
 #include "app/base/logging.h"
+#include "app/inbound/process.h"
 #include "app/outbound/mail_queue.h"
 #include "app/outbound/replies.h"
 #include "mail/mime.h"

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "app/inbound/intake.h"
 #include "app/base/context.h"
+#include "app/inbound/intake.h"
 #include "mail/source.h"
 
 namespace ct::app {

@@ -15,13 +15,13 @@
 
 #include <set>
 
-#include "app/inbound/attempts.h"
 #include "app/base/gpg_pool.h"
 #include "app/base/guarded.h"
 #include "app/base/logging.h"
 #include "app/inbound/alone.h"
-#include "app/inbound/process.h"
+#include "app/inbound/attempts.h"
 #include "app/inbound/pipeline.h"
+#include "app/inbound/process.h"
 #include "store/repos.h"
 
 namespace ct::app {

@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
-#include "app/inbound/isolation.h"
 #include "app/base/context.h"
+#include "app/inbound/isolation.h"
 #include "app/inbound/process.h"
 #include "crypto/keyring.h"
 #include "store/records.h"

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "app/inbound/listing_commands.h"
 #include "app/base/context.h"
+#include "app/inbound/listing_commands.h"
 #include "core/grammar.h"
 
 namespace ct::app {

@@ -33,15 +33,15 @@
 #include <system_error>
 #include <thread>
 
+#include "app/base/faults.h"
+#include "app/base/gpg_pool.h"
+#include "app/base/guarded.h"
+#include "app/base/logging.h"
 #include "app/inbound/attempts.h"
 #include "app/inbound/process.h"
-#include "app/base/guarded.h"
-#include "app/base/gpg_pool.h"
-#include "app/base/faults.h"
-#include "app/base/logging.h"
-#include "verify/shared_keyring.h"
 #include "core/limits.h"
 #include "util/read_file.h"
+#include "verify/shared_keyring.h"
 
 namespace ct::app {
 namespace {

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "app/inbound/pipeline.h"
 #include "app/base/context.h"
+#include "app/inbound/pipeline.h"
 #include "app/inbound/process.h"
 #include "crypto/keyring.h"
 

@@ -7,26 +7,26 @@
 #include <fmt/format.h>
 
 #include "app/accounts/accounts.h"
+#include "app/base/faults.h"
+#include "app/base/logging.h"
+#include "app/base/origin.h"
 #include "app/deals/commit.h"
 #include "app/deals/deals.h"
-#include "app/base/faults.h"
-#include "verify/identity.h"
 #include "app/inbound/intake.h"
-#include "verify/keyring_access.h"
-#include "app/base/origin.h"
 #include "app/inbound/listing_commands.h"
+#include "app/inbound/screen.h"
 #include "app/market/listings.h"
-#include "app/base/logging.h"
 #include "app/outbound/replies.h"
 #include "app/trust/trust.h"
 #include "core/grammar.h"
 #include "core/limits.h"
 #include "core/trust_terms.h"
 #include "crypto/runner.h"
-#include "verify/gpg_signatures.h"
 #include "mail/mime.h"
 #include "store/repos.h"
-#include "app/inbound/screen.h"
+#include "verify/gpg_signatures.h"
+#include "verify/identity.h"
+#include "verify/keyring_access.h"
 #include "verify/signed_text.h"
 
 namespace ct::app {
@@ -129,15 +129,6 @@ Result<void> Quarantine(Context& ctx, Job& job, const std::string& reason) {
 
 // A refusal decided here rather than by the engine, with its kind and
 // values so that the reply can say it in the reader's language.
-core::Refusal Keyed(std::string reason, std::string key,
-                    std::map<std::string, std::string> args = {}) {
-  core::Refusal r;
-  r.reason = std::move(reason);
-  r.key = std::move(key);
-  r.args = std::move(args);
-  return r;
-}
-
 // The replay rules (docs/security.md): once per signature (applied or refused,
 // it is remembered), not made more than gpg.max_signature_age_days ago, not
 // from the future. Nothing else: mail is delivered out of order, so a command
@@ -150,21 +141,26 @@ Result<core::Refusal> ReplayProblem(Context& ctx, const verify::SignedText& s,
   CT_TRY(fresh);
   *seen = !*fresh;
   if (*seen)
-    return Keyed("this signed message was already processed (replay)",
-                 "replay");
+    return core::Refusal{
+        .reason = "this signed message was already processed (replay)",
+        .key = "replay"};
   int max_age = ctx.config.gpg.max_signature_age_days;
   std::string made = core::FormatHumanTime(s.made);
   if (s.made < ctx.now - std::chrono::days(max_age))
-    return Keyed(
-        fmt::format("the signature was made more than {} days ago ({}); "
-                    "send a new one",
-                    max_age, made),
-        "too_old", {{"days", std::to_string(max_age)}, {"date", made}});
+    return core::Refusal{
+        .reason =
+            fmt::format("the signature was made more than {} days ago ({}); "
+                        "send a new one",
+                        max_age, made),
+        .key = "too_old",
+        .args = {{"days", std::to_string(max_age)}, {"date", made}}};
   if (s.made > ctx.now + kFutureSkew)
-    return Keyed(fmt::format("the signature is dated in the future ({}); check "
+    return core::Refusal{.reason = fmt::format(
+                             "the signature is dated in the future ({}); check "
                              "your clock",
                              made),
-                 "future", {{"date", made}});
+                         .key = "future",
+                         .args = {{"date", made}}};
   return core::Refusal{};
 }
 
@@ -238,8 +234,10 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
   if (!deal) {
     if (deal.error().kind != ErrorKind::kNotFound)
       return std::unexpected(deal.error());
-    auto r = Keyed(fmt::format("there is no deal {}", parsed.deal_id),
-                   "no_deal", {{"id", parsed.deal_id}});
+    auto r = core::Refusal{
+        .reason = fmt::format("there is no deal {}", parsed.deal_id),
+        .key = "no_deal",
+        .args = {{"id", parsed.deal_id}}};
     return Refuse(ctx, job, r.reason, who.email, nullptr, cmd, &r);
   }
   job.deal_id = deal->id;
@@ -251,8 +249,10 @@ Result<void> ApplyCommand(Context& ctx, Job& job, const core::Parsed& parsed,
                          !core::ModeratorOf(*deal).empty() &&
                          core::ModeratorOf(*deal) == who.email;
   if (!who.is_operator && !party && !moderator) {
-    auto r = Keyed(fmt::format("{} is not a party of {}", who.email, deal->id),
-                   "not_party", {{"email", who.email}, {"id", deal->id}});
+    auto r = core::Refusal{
+        .reason = fmt::format("{} is not a party of {}", who.email, deal->id),
+        .key = "not_party",
+        .args = {{"email", who.email}, {"id", deal->id}}};
     return Refuse(ctx, job, r.reason, who.email, nullptr, cmd, &r);
   }
   cmd.actor = who.is_operator ? core::kOperatorRole
@@ -317,7 +317,8 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   CT_TRY(identity);
   if (auto* problem = std::get_if<verify::IdentityProblem>(&*identity)) {
     auto deal = DealForReply(ctx, s.text, problem->reply_to);
-    auto r = Keyed(problem->reason, problem->key, problem->args);
+    auto r = core::Refusal{
+        .reason = problem->reason, .key = problem->key, .args = problem->args};
     return Refuse(ctx, job, problem->reason, problem->reply_to,
                   deal ? &*deal : nullptr, {}, &r);
   }
@@ -336,8 +337,9 @@ Result<void> ApplySigned(Context& ctx, Job& job, const verify::SignedText& s) {
   }
   if (!replay->reason.empty())
     return Refuse(ctx, job, replay->reason, who.email, about_ptr, {}, &*replay);
-  if (who.bind_now) CT_TRY(verify::BindKey(ctx, who.email, s.fingerprint,
-                                           verify::BindingKind::kFirstUse));
+  if (who.bind_now)
+    CT_TRY(verify::BindKey(ctx, who.email, s.fingerprint,
+                           verify::BindingKind::kFirstUse));
   auto parsed =
       core::ParseCommandText(s.text, ctx.config.policy.money.currency);
   if (!parsed)
@@ -382,7 +384,8 @@ void Count(const Job& job, ProcessReport& report) {
 }  // namespace
 
 Examined ExamineMessage(const config::Config& config, crypto::GpgContext& gpg,
-                        const store::InboxRecord& row, verify::KeyringAccess& keyring) {
+                        const store::InboxRecord& row,
+                        verify::KeyringAccess& keyring) {
   Examined out;
   const mail::Entity root = mail::ParseEntity(row.raw);
   out.from = mail::AddressOf(root.Header("From"));

@@ -30,9 +30,9 @@ struct ProcessReport {
 // What GnuPG made of a stored message: the first step of processing it,
 // which needs no database.
 struct Examined {
-  std::string from;          // the From address ("" when unusable)
-  Screening screen;  // never_answer: GnuPG was not asked
-  bool oversized = false;    // stored unread: GnuPG was not asked
+  std::string from;        // the From address ("" when unusable)
+  Screening screen;        // never_answer: GnuPG was not asked
+  bool oversized = false;  // stored unread: GnuPG was not asked
   Result<verify::SignedText> signed_text =
       Fail(ErrorKind::kInvalidInput, "not checked");
 };
@@ -41,7 +41,8 @@ struct Examined {
 // through `keyring`. Reads only `config`: safe on a worker thread that owns
 // `gpg`. May throw (std::bad_alloc...).
 Examined ExamineMessage(const config::Config& config, crypto::GpgContext& gpg,
-                        const store::InboxRecord& row, verify::KeyringAccess& keyring);
+                        const store::InboxRecord& row,
+                        verify::KeyringAccess& keyring);
 
 // The second step: identify, read the command, apply it, and record the
 // outcome on the row, in one transaction (nothing when the row is no

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "app/base/faults.h"
-#include "app/market/listing_notices.h"
 #include "app/base/logging.h"
+#include "app/market/listing_notices.h"
 #include "core/limits.h"
 #include "store/repos.h"
 

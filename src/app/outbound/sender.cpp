@@ -8,18 +8,18 @@
 #include <utility>
 #include <vector>
 
-#include "app/base/gpg_pool.h"
-#include "app/base/secret.h"
 #include "app/base/faults.h"
-#include "verify/identity.h"
+#include "app/base/gpg_pool.h"
 #include "app/base/logging.h"
 #include "app/base/ordered_pool.h"
+#include "app/base/secret.h"
 #include "app/outbound/mail_queue.h"
 #include "crypto/import.h"
 #include "mail/compose.h"
 #include "mail/mime.h"
 #include "store/repos.h"
 #include "util/sha256.h"
+#include "verify/identity.h"
 
 namespace ct::app {
 namespace {

@@ -6,11 +6,11 @@
 
 #include <utility>
 
+#include "app/base/logging.h"
+#include "app/base/secret.h"
+#include "app/deals/tick.h"
 #include "app/inbound/intake.h"
 #include "app/inbound/isolation.h"
-#include "app/deals/tick.h"
-#include "app/base/secret.h"
-#include "app/base/logging.h"
 #include "core/limits.h"
 #include "crypto/runner.h"
 #include "mail/url.h"
@@ -18,8 +18,6 @@
 #include "util/read_file.h"
 
 namespace ct::app {
-
-
 
 namespace {
 

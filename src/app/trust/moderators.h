@@ -12,10 +12,10 @@
 namespace ct::app {
 
 struct ModeratorRequest {
-  std::string email;     // canonical, outside our own mailboxes
-  std::string key;       // the fingerprint as the operator typed it
-  int64_t fee_bp = 0;    // hundredths of a percent, 0..10000
-  std::string lang;      // a language with templates
+  std::string email;   // canonical, outside our own mailboxes
+  std::string key;     // the fingerprint as the operator typed it
+  int64_t fee_bp = 0;  // hundredths of a percent, 0..10000
+  std::string lang;    // a language with templates
 };
 
 // Lists the moderator, its key bound to its address as a party's is (its

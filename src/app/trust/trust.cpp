@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
-#include "verify/identity.h"
 #include "core/address.h"
 #include "core/limits.h"
 #include "core/trust_terms.h"
 #include "store/repos.h"
+#include "verify/identity.h"
 
 namespace ct::app {
 namespace {
@@ -48,15 +48,6 @@ std::vector<std::string> Defaulters(const core::CaseRules& rules,
       s->waits_mark.empty() || s->waits_mark == "paid")
     return {};
   return core::WaitingFor(rules, before);
-}
-
-core::Refusal Keyed(std::string reason, std::string key,
-                    std::map<std::string, std::string> args = {}) {
-  core::Refusal r;
-  r.reason = std::move(reason);
-  r.key = std::move(key);
-  r.args = std::move(args);
-  return r;
 }
 
 }  // namespace
@@ -120,15 +111,20 @@ Result<core::Refusal> RecordRating(Context& ctx, const core::CaseRules& rules,
                                    const core::Command& cmd,
                                    const std::string& email) {
   const core::PartyState* rater = deal.PartyByEmail(email);
-  if (!rater) return Keyed("only the parties rate a deal", "rate_not_party");
+  if (!rater)
+    return core::Refusal{.reason = "only the parties rate a deal",
+                         .key = "rate_not_party"};
   const core::StateRule* state = rules.FindState(deal.state);
   if (!state || !state->is_final)
-    return Keyed(fmt::format("you can rate the other party once the deal is "
-                             "over (it is {})",
-                             deal.state),
-                 "rate_not_over", {{"state", deal.state}});
+    return core::Refusal{
+        .reason = fmt::format("you can rate the other party once the deal is "
+                              "over (it is {})",
+                              deal.state),
+        .key = "rate_not_over",
+        .args = {{"state", deal.state}}};
   if (!deal.funded)
-    return Keyed("only funded deals are rated", "rate_not_funded");
+    return core::Refusal{.reason = "only funded deals are rated",
+                         .key = "rate_not_funded"};
   const core::PartyState* rated = nullptr;
   for (const auto& p : deal.parties)
     if (p.role != rater->role) rated = &p;
@@ -142,8 +138,9 @@ Result<core::Refusal> RecordRating(Context& ctx, const core::CaseRules& rules,
   auto added = store::ReputationRepo(ctx.db).AddRating(r);
   CT_TRY(added);
   if (!*added)
-    return Keyed("you already rated this deal", "rate_twice",
-                 {{"id", deal.id}});
+    return core::Refusal{.reason = "you already rated this deal",
+                         .key = "rate_twice",
+                         .args = {{"id", deal.id}}};
   return core::Refusal{};
 }
 
