@@ -5,7 +5,7 @@
 // engine, one SQL transaction each, rendered notification queued), and
 // prints the ratio b/a. Also times the pure engine alone.
 //
-//   build/tests/bench/pipeline_bench [N]      (default N = 200)
+//   build/tests/pipeline_bench [N]      (default N = 200)
 #include <gpgme.h>
 
 #include <chrono>

@@ -43,7 +43,7 @@
 #     page with `--limit 50` when this build has it), `tick` with nothing
 #     due and an idle `run`;
 #  7. rss (--rss): peak RSS of one run on 1,000 and on 10,000 offers.
-# Ends with one Markdown table, the README's performance table.
+# Ends with one Markdown table, the performance table of tests/bench/README.md.
 #
 # Needs: gnupg, sqlite3 (.ci/deps.sh), and for the counts `strace`; GNU
 # `time` for peak RSS; `hyperfine` is used for the queries when present
@@ -143,7 +143,7 @@ ESCROW_HOME=$("$SOURCE/tests/harness/gpg.sh" party-home "$work/keys" escrow)
 ALICE_HOME=$("$SOURCE/tests/harness/gpg.sh" party-home "$work/keys" alice)
 BOB_HOME=$("$SOURCE/tests/harness/gpg.sh" party-home "$work/keys" bob)
 readonly ESCROW_HOME ALICE_HOME BOB_HOME
-# As the README advises operators with workers > 1: without it, two gpg
+# As docs/operator.md advises operators with workers > 1: without it, two gpg
 # processes starting or exiting together wait ~250 ms on the random_seed
 # lock. The floor uses the same home, so both sides get it.
 echo no-random-seed-file >>"$ESCROW_HOME/gpg.conf"
