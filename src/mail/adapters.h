@@ -4,9 +4,12 @@
 #define CYBERTROC_MAIL_ADAPTERS_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vmime/net/folder.hpp>
+#include <vmime/net/store.hpp>
 
 #include "config/config.h"
 #include "core/error.h"
@@ -33,6 +36,27 @@ Result<std::unique_ptr<Transport>> OpenSendmailTransport(
     const MailUrl& url, std::chrono::milliseconds timeout);
 // REQUIRES: url.scheme is dir.
 Result<std::unique_ptr<Transport>> OpenDirTransport(const MailUrl& url);
+
+// Opens the folder of a connected IMAP or POP3 store and makes the Source
+// that owns them.
+using MailboxOpener = std::function<Result<std::unique_ptr<Source>>(
+    std::shared_ptr<vmime::net::session> session,
+    std::shared_ptr<vmime::net::store> store)>;
+
+// Opens an IMAP or POP3 mailbox: kConfig when the URL names no user (a
+// mailbox is always logged in to), else connects a store of a new session
+// (ConnectStore) and hands both to `open`. Whatever vmime throws on the way,
+// in `open` too, is translated as "connecting".
+Result<std::unique_ptr<Source>> OpenMailbox(const NetSettings& settings,
+                                            const MailboxOpener& open);
+
+// Closes an open mailbox as `doing` ("logging out", "quitting"): closes
+// `folder`, expunging it when `expunge`, disconnects `store`, then resets
+// both, even when that failed, so that the Source stays closed.
+Result<void> CloseMailbox(const NetSettings& settings, std::string_view doing,
+                          bool expunge,
+                          std::shared_ptr<vmime::net::folder>& folder,
+                          std::shared_ptr<vmime::net::store>& store);
 
 // The header of a message from its first bytes: everything up to and
 // including the blank line that ends it, or all of `prefix` when no blank

@@ -25,6 +25,34 @@ Result<std::unique_ptr<Source>> OpenSource(const config::InboxConfig& cfg,
                                       "imaps, pop3, pop3s or maildir)");
 }
 
+Result<std::unique_ptr<Source>> OpenMailbox(const NetSettings& settings,
+                                            const MailboxOpener& open) {
+  if (settings.url.user.empty()) {
+    return Fail(ErrorKind::kConfig,
+                settings.url.Redacted() + ": the URL needs a user");
+  }
+  return Guarded(settings, "connecting",
+                 [&]() -> Result<std::unique_ptr<Source>> {
+                   auto session = NewSession();
+                   auto connected = ConnectStore(session, settings);
+                   CT_TRY(connected);
+                   return open(std::move(session), *connected);
+                 });
+}
+
+Result<void> CloseMailbox(const NetSettings& settings, std::string_view doing,
+                          bool expunge,
+                          std::shared_ptr<vmime::net::folder>& folder,
+                          std::shared_ptr<vmime::net::store>& store) {
+  Result<void> closed = Guarded(settings, doing, [&] {
+    if (folder->isOpen()) folder->close(expunge);
+    if (store->isConnected()) store->disconnect();
+  });
+  folder.reset();
+  store.reset();
+  return closed;
+}
+
 std::string HeaderOnly(std::string_view prefix) {
   // The first empty line ends the header, whatever the line ends are.
   if (prefix.starts_with("\r\n")) return "\r\n";
