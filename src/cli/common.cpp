@@ -78,6 +78,29 @@ Result<std::string> ParseId(std::string_view text) {
 
 void PrintJson(const util::Json& json) { std::cout << json.Dump() << '\n'; }
 
+util::Json TimeOrNull(const std::optional<core::Time>& time) {
+  return time ? util::Json(core::FormatIsoTime(*time)) : util::Json::Null();
+}
+
+util::Json TextOrNull(const std::string& text) {
+  return text.empty() ? util::Json::Null() : util::Json(text);
+}
+
+util::Json PayoutJson(const store::PayoutRecord& p, bool with_deal) {
+  util::Json json = util::Json::Object().Set("id", p.id);
+  if (with_deal) {
+    json.Set("deal", p.deal_id).Set("created", core::FormatIsoTime(p.created));
+  }
+  return json.Set("payee", p.payee_role)
+      .Set("email", p.payee_email)
+      .Set("amount", p.amount.ToString())
+      .Set("currency", p.currency)
+      .Set("reason", p.reason)
+      .Set("status", p.status)
+      .Set("done_ref", p.done_ref)
+      .Set("done_at", TimeOrNull(p.done_at));
+}
+
 void PrintDealAfter(const Globals& globals, const app::Context& ctx,
                     const core::Deal& deal, const std::string& what) {
   if (globals.json) {
@@ -85,10 +108,7 @@ void PrintDealAfter(const Globals& globals, const app::Context& ctx,
                   .Set("id", deal.id)
                   .Set("state", deal.state)
                   .Set("held", deal.Held().ToString())
-                  .Set("deadline",
-                       deal.deadline
-                           ? util::Json(core::FormatIsoTime(*deal.deadline))
-                           : util::Json::Null()));
+                  .Set("deadline", TimeOrNull(deal.deadline)));
     return;
   }
   // A confirmation is never clipped: the amount and currency must show.

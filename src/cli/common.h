@@ -5,12 +5,15 @@
 #define CYBERTROC_CLI_COMMON_H_
 
 #include <boost/program_options.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "app/context.h"
 #include "cli/commands.h"
 #include "core/money.h"
+#include "core/time.h"
+#include "store/records.h"
 #include "util/json.h"
 
 namespace ct::cli {
@@ -48,6 +51,15 @@ Result<core::Money> ParseAmount(const app::Context& ctx, std::string_view text,
 Result<std::string> ParseId(std::string_view text);
 
 void PrintJson(const util::Json& json);
+
+// A time in --json output: ISO 8601, or null when there is none.
+util::Json TimeOrNull(const std::optional<core::Time>& time);
+// A text in --json output: null when it is empty.
+util::Json TextOrNull(const std::string& text);
+
+// A payout in --json output. `with_deal`: its deal and creation time too,
+// for lists of payouts of several deals (`show TX` lists one deal's).
+util::Json PayoutJson(const store::PayoutRecord& payout, bool with_deal);
 
 // After an operator command: "CT-...: WHAT; now STATE, held 90.00 EUR", or
 // with --json {id, state, held, deadline}.

@@ -18,9 +18,7 @@ util::Json DealJson(const store::DealSummary& deal) {
       .Set("id", deal.id)
       .Set("case", deal.case_name)
       .Set("state", deal.state)
-      .Set("deadline", deal.deadline
-                           ? util::Json(core::FormatIsoTime(*deal.deadline))
-                           : util::Json::Null())
+      .Set("deadline", TimeOrNull(deal.deadline))
       .Set("held", deal.held.ToString());
 }
 

@@ -29,10 +29,8 @@ util::Json ListingJson(const core::Listing& l, const std::string& currency) {
       .Set("lang", l.lang)
       .Set("created", core::FormatIsoTime(l.created))
       .Set("expires", core::FormatIsoTime(l.expires))
-      .Set("deal",
-           l.deal_id.empty() ? util::Json::Null() : util::Json(l.deal_id))
-      .Set("locked_to",
-           l.locked_to.empty() ? util::Json::Null() : util::Json(l.locked_to))
+      .Set("deal", TextOrNull(l.deal_id))
+      .Set("locked_to", TextOrNull(l.locked_to))
       .Set("interest_line", core::InterestLine(l.id));
 }
 
