@@ -32,24 +32,20 @@ util::Json AccountJson(const store::PayoutAccountRecord& a) {
 Result<void> List(const Globals& globals, app::Context& ctx) {
   auto accounts = app::ListAccounts(ctx);
   CT_TRY(accounts);
-  if (globals.json) {
-    util::Json list = util::Json::Array();
-    for (const auto& a : *accounts) list.Push(AccountJson(a));
-    PrintJson(list);
-    return {};
-  }
-  for (const auto& a : *accounts) {
-    std::cout << Fit(fmt::format("{:<30} {:<7} {}{}{}", a.email, a.status,
-                                 Grouped(a.iban),
-                                 a.bic.empty() ? "" : " BIC " + a.bic,
-                                 a.name.empty() ? "" : ", " + a.name),
-                     120)
-              << '\n';
-    if (a.status == "pending")
-      std::cout << "      applies " << core::FormatHumanTime(a.effective)
-                << " (cybertroc accounts cancel " << a.email << ")\n";
-  }
-  if (accounts->empty()) std::cout << "no payout account registered yet\n";
+  PrintRows(
+      globals.json, *accounts, AccountJson,
+      [](const store::PayoutAccountRecord& a) {
+        std::string text = Fit(
+            fmt::format("{:<30} {:<7} {}{}{}", a.email, a.status,
+                        Grouped(a.iban), a.bic.empty() ? "" : " BIC " + a.bic,
+                        a.name.empty() ? "" : ", " + a.name),
+            120);
+        if (a.status == "pending")
+          text += "\n      applies " + core::FormatHumanTime(a.effective) +
+                  " (cybertroc accounts cancel " + a.email + ")";
+        return text;
+      },
+      "no payout account registered yet");
   return {};
 }
 

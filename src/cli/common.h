@@ -5,9 +5,11 @@
 #define CYBERTROC_CLI_COMMON_H_
 
 #include <boost/program_options.hpp>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/context.h"
 #include "cli/commands.h"
@@ -51,6 +53,22 @@ Result<core::Money> ParseAmount(const app::Context& ctx, std::string_view text,
 Result<std::string> ParseId(std::string_view text);
 
 void PrintJson(const util::Json& json);
+
+// How a subcommand prints a list: with `json`, one array of to_json(row);
+// else to_text(row) and a newline for each row, and then `none` on a line
+// of its own when there is no row ("" = nothing then).
+template <typename Row, typename ToJson, typename ToText>
+void PrintRows(bool json, const std::vector<Row>& rows, ToJson to_json,
+               ToText to_text, std::string_view none = "") {
+  if (json) {
+    util::Json list = util::Json::Array();
+    for (const auto& row : rows) list.Push(to_json(row));
+    PrintJson(list);
+    return;
+  }
+  for (const auto& row : rows) std::cout << to_text(row) << '\n';
+  if (rows.empty() && !none.empty()) std::cout << none << '\n';
+}
 
 // A time in --json output: ISO 8601, or null when there is none.
 util::Json TimeOrNull(const std::optional<core::Time>& time);

@@ -32,22 +32,20 @@ Result<void> Import(app::Context& ctx, const std::string& file) {
 Result<void> List(const Globals& globals, app::Context& ctx) {
   auto bindings = store::KeyRepo(ctx.db).All();
   CT_TRY(bindings);
-  if (globals.json) {
-    util::Json list = util::Json::Array();
-    for (const auto& b : *bindings)
-      list.Push(util::Json::Object()
-                    .Set("email", b.email)
-                    .Set("fingerprint", b.fingerprint)
-                    .Set("bound_at", core::FormatIsoTime(b.bound_at))
-                    .Set("how", b.how));
-    PrintJson(list);
-    return {};
-  }
-  for (const auto& b : *bindings)
-    std::cout << Fit(fmt::format("{:<30} {} {} {}", b.email, b.fingerprint,
-                                 core::FormatHumanTime(b.bound_at), b.how))
-              << "\n";
-  if (bindings->empty()) std::cout << "no key bound yet\n";
+  PrintRows(
+      globals.json, *bindings,
+      [](const store::BindingRecord& b) {
+        return util::Json::Object()
+            .Set("email", b.email)
+            .Set("fingerprint", b.fingerprint)
+            .Set("bound_at", core::FormatIsoTime(b.bound_at))
+            .Set("how", b.how);
+      },
+      [](const store::BindingRecord& b) {
+        return Fit(fmt::format("{:<30} {} {} {}", b.email, b.fingerprint,
+                               core::FormatHumanTime(b.bound_at), b.how));
+      },
+      "no key bound yet");
   return {};
 }
 

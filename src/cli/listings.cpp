@@ -109,13 +109,10 @@ Result<void> RunListings(const Globals& globals, const Args& args) {
   auto listings = store::ListingRepo(ctx->db).List(state);
   CT_TRY(listings);
   const std::string& currency = ctx->config.policy.money.currency;
-  if (WantsJson(globals, vm)) {
-    util::Json list = util::Json::Array();
-    for (const auto& l : *listings) list.Push(ListingJson(l, currency));
-    PrintJson(list);
-  } else {
-    for (const auto& l : *listings) std::cout << ListingLine(l) << '\n';
-  }
+  PrintRows(
+      WantsJson(globals, vm), *listings,
+      [&](const core::Listing& l) { return ListingJson(l, currency); },
+      ListingLine);
   return {};
 }
 

@@ -70,23 +70,21 @@ Result<void> Add(app::Context& ctx, const po::variables_map& vm,
 Result<void> List(const Globals& globals, app::Context& ctx) {
   auto all = store::ModeratorRepo(ctx.db).All();
   CT_TRY(all);
-  if (globals.json) {
-    util::Json list = util::Json::Array();
-    for (const auto& m : *all)
-      list.Push(util::Json::Object()
-                    .Set("email", m.email)
-                    .Set("fingerprint", m.fingerprint)
-                    .Set("fee", Percent(m.fee_bp))
-                    .Set("lang", m.lang)
-                    .Set("added", core::FormatIsoTime(m.added)));
-    PrintJson(list);
-    return {};
-  }
-  for (const auto& m : *all)
-    std::cout << Fit(fmt::format("{:<30} {} {:>7} {}", m.email, m.fingerprint,
-                                 Percent(m.fee_bp), m.lang))
-              << "\n";
-  if (all->empty()) std::cout << "no moderator yet\n";
+  PrintRows(
+      globals.json, *all,
+      [](const store::ModeratorRecord& m) {
+        return util::Json::Object()
+            .Set("email", m.email)
+            .Set("fingerprint", m.fingerprint)
+            .Set("fee", Percent(m.fee_bp))
+            .Set("lang", m.lang)
+            .Set("added", core::FormatIsoTime(m.added));
+      },
+      [](const store::ModeratorRecord& m) {
+        return Fit(fmt::format("{:<30} {} {:>7} {}", m.email, m.fingerprint,
+                               Percent(m.fee_bp), m.lang));
+      },
+      "no moderator yet");
   return {};
 }
 
