@@ -41,6 +41,32 @@ Result<bool> Parse(Syntax& syntax, const Args& args, po::variables_map& vm) {
   return true;
 }
 
+std::unexpected<Error> WrongUsage(const Syntax& syntax) {
+  return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
+}
+
+void AddActionArguments(Syntax& syntax) {
+  syntax.hidden.add_options()("action", po::value<std::string>())(
+      "arg", po::value<std::vector<std::string>>());
+  syntax.positional.add("action", 1).add("arg", -1);
+}
+
+Result<Action> TakeAction(const po::variables_map& vm, const Syntax& syntax,
+                          std::initializer_list<ActionForm> forms,
+                          std::string_view fallback) {
+  auto name = vm.count("action") || fallback.empty()
+                  ? Required(vm, "action", syntax.usage)
+                  : Result<std::string>(std::string(fallback));
+  CT_TRY(name);
+  Action action{std::move(*name), {}};
+  if (vm.count("arg")) action.args = vm["arg"].as<std::vector<std::string>>();
+  const bool known = std::any_of(forms.begin(), forms.end(), [&](auto form) {
+    return form.name == action.name && form.args == action.args.size();
+  });
+  if (!known) return WrongUsage(syntax);
+  return action;
+}
+
 Result<std::string> Required(const po::variables_map& vm,
                              const std::string& name,
                              const std::string& usage) {

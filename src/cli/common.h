@@ -5,6 +5,7 @@
 #define CYBERTROC_CLI_COMMON_H_
 
 #include <boost/program_options.hpp>
+#include <initializer_list>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -35,6 +36,31 @@ struct Syntax {
 // prints the usage and options to stdout and returns false. Unknown options,
 // missing values and extra arguments are kUsage errors.
 Result<bool> Parse(Syntax& syntax, const Args& args, po::variables_map& vm);
+
+// kUsage "usage: cybertroc USAGE": the arguments fit none of the forms of
+// the subcommand.
+std::unexpected<Error> WrongUsage(const Syntax& syntax);
+
+// The "ACTION [ARG...]" form of a subcommand with several actions
+// ("keys bind EMAIL FPR").
+struct Action {
+  std::string name;
+  std::vector<std::string> args;
+};
+struct ActionForm {
+  std::string_view name;
+  size_t args;  // how many arguments the action takes
+};
+
+// Declares the ACTION and ARG... positionals in `syntax`, before Parse.
+void AddActionArguments(Syntax& syntax);
+
+// The action and arguments that Parse read. Without an action: `fallback`,
+// or kUsage "missing action" when it is "". WrongUsage unless `forms` holds
+// the action with that number of arguments.
+Result<Action> TakeAction(const po::variables_map& vm, const Syntax& syntax,
+                          std::initializer_list<ActionForm> forms,
+                          std::string_view fallback = "");
 
 // The named positional or option value; kUsage "missing NAME" when absent.
 Result<std::string> Required(const po::variables_map& vm,

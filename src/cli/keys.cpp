@@ -67,27 +67,19 @@ Result<void> Bind(app::Context& ctx, std::string email,
 
 Result<void> RunKeys(const Globals& globals, const Args& args) {
   Syntax syntax("keys import FILE | keys list | keys bind EMAIL FPR");
-  syntax.hidden.add_options()("action", po::value<std::string>())(
-      "arg", po::value<std::vector<std::string>>());
-  syntax.positional.add("action", 1).add("arg", -1);
+  AddActionArguments(syntax);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
   CT_TRY(parsed);
   if (!*parsed) return {};
-  auto action = Required(vm, "action", syntax.usage);
+  auto action =
+      TakeAction(vm, syntax, {{"import", 1}, {"bind", 2}, {"list", 0}});
   CT_TRY(action);
-  std::vector<std::string> rest;
-  if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
-  size_t want = *action == "import" ? 1
-                : *action == "bind" ? 2
-                : *action == "list" ? 0
-                                    : 99;
-  if (want == 99 || rest.size() != want)
-    return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
   auto ctx = OpenContext(globals);
   CT_TRY(ctx);
-  if (*action == "import") return Import(*ctx, rest[0]);
-  if (*action == "bind") return Bind(*ctx, rest[0], rest[1]);
+  const std::vector<std::string>& rest = action->args;
+  if (action->name == "import") return Import(*ctx, rest[0]);
+  if (action->name == "bind") return Bind(*ctx, rest[0], rest[1]);
   return List(globals, *ctx);
 }
 
