@@ -32,24 +32,20 @@ util::Json AccountJson(const store::PayoutAccountRecord& a) {
 Result<void> List(const Globals& globals, app::Context& ctx) {
   auto accounts = app::ListAccounts(ctx);
   CT_TRY(accounts);
-  if (globals.json) {
-    util::Json list = util::Json::Array();
-    for (const auto& a : *accounts) list.Push(AccountJson(a));
-    PrintJson(list);
-    return {};
-  }
-  for (const auto& a : *accounts) {
-    std::cout << Fit(fmt::format("{:<30} {:<7} {}{}{}", a.email, a.status,
-                                 Grouped(a.iban),
-                                 a.bic.empty() ? "" : " BIC " + a.bic,
-                                 a.name.empty() ? "" : ", " + a.name),
-                     120)
-              << '\n';
-    if (a.status == "pending")
-      std::cout << "      applies " << core::FormatHumanTime(a.effective)
-                << " (cybertroc accounts cancel " << a.email << ")\n";
-  }
-  if (accounts->empty()) std::cout << "no payout account registered yet\n";
+  PrintRows(
+      globals.json, *accounts, AccountJson,
+      [](const store::PayoutAccountRecord& a) {
+        std::string text = Fit(
+            fmt::format("{:<30} {:<7} {}{}{}", a.email, a.status,
+                        Grouped(a.iban), a.bic.empty() ? "" : " BIC " + a.bic,
+                        a.name.empty() ? "" : ", " + a.name),
+            120);
+        if (a.status == "pending")
+          text += "\n      applies " + core::FormatHumanTime(a.effective) +
+                  " (cybertroc accounts cancel " + a.email + ")";
+        return text;
+      },
+      "no payout account registered yet");
   return {};
 }
 
@@ -57,24 +53,18 @@ Result<void> List(const Globals& globals, app::Context& ctx) {
 
 Result<void> RunAccounts(const Globals& globals, const Args& args) {
   Syntax syntax("accounts [list] | accounts cancel EMAIL");
-  syntax.hidden.add_options()("action", po::value<std::string>())(
-      "arg", po::value<std::vector<std::string>>());
-  syntax.positional.add("action", 1).add("arg", -1);
+  AddActionArguments(syntax);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
   CT_TRY(parsed);
   if (!*parsed) return {};
-  const std::string action =
-      vm.count("action") ? Optional(vm, "action") : "list";
-  std::vector<std::string> rest;
-  if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
-  if (!((action == "list" && rest.empty()) ||
-        (action == "cancel" && rest.size() == 1)))
-    return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
+  auto action = TakeAction(vm, syntax, {{"list", 0}, {"cancel", 1}},
+                           /*fallback=*/"list");
+  CT_TRY(action);
   auto ctx = OpenContext(globals);
   CT_TRY(ctx);
-  if (action == "list") return List(globals, *ctx);
-  auto cancelled = app::CancelAccountChange(*ctx, rest[0]);
+  if (action->name == "list") return List(globals, *ctx);
+  auto cancelled = app::CancelAccountChange(*ctx, action->args[0]);
   CT_TRY(cancelled);
   if (globals.json)
     PrintJson(AccountJson(*cancelled));

@@ -41,6 +41,32 @@ Result<bool> Parse(Syntax& syntax, const Args& args, po::variables_map& vm) {
   return true;
 }
 
+std::unexpected<Error> WrongUsage(const Syntax& syntax) {
+  return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
+}
+
+void AddActionArguments(Syntax& syntax) {
+  syntax.hidden.add_options()("action", po::value<std::string>())(
+      "arg", po::value<std::vector<std::string>>());
+  syntax.positional.add("action", 1).add("arg", -1);
+}
+
+Result<Action> TakeAction(const po::variables_map& vm, const Syntax& syntax,
+                          std::initializer_list<ActionForm> forms,
+                          std::string_view fallback) {
+  auto name = vm.count("action") || fallback.empty()
+                  ? Required(vm, "action", syntax.usage)
+                  : Result<std::string>(std::string(fallback));
+  CT_TRY(name);
+  Action action{std::move(*name), {}};
+  if (vm.count("arg")) action.args = vm["arg"].as<std::vector<std::string>>();
+  const bool known = std::any_of(forms.begin(), forms.end(), [&](auto form) {
+    return form.name == action.name && form.args == action.args.size();
+  });
+  if (!known) return WrongUsage(syntax);
+  return action;
+}
+
 Result<std::string> Required(const po::variables_map& vm,
                              const std::string& name,
                              const std::string& usage) {
@@ -78,6 +104,29 @@ Result<std::string> ParseId(std::string_view text) {
 
 void PrintJson(const util::Json& json) { std::cout << json.Dump() << '\n'; }
 
+util::Json TimeOrNull(const std::optional<core::Time>& time) {
+  return time ? util::Json(core::FormatIsoTime(*time)) : util::Json::Null();
+}
+
+util::Json TextOrNull(const std::string& text) {
+  return text.empty() ? util::Json::Null() : util::Json(text);
+}
+
+util::Json PayoutJson(const store::PayoutRecord& p, bool with_deal) {
+  util::Json json = util::Json::Object().Set("id", p.id);
+  if (with_deal) {
+    json.Set("deal", p.deal_id).Set("created", core::FormatIsoTime(p.created));
+  }
+  return json.Set("payee", p.payee_role)
+      .Set("email", p.payee_email)
+      .Set("amount", p.amount.ToString())
+      .Set("currency", p.currency)
+      .Set("reason", p.reason)
+      .Set("status", p.status)
+      .Set("done_ref", p.done_ref)
+      .Set("done_at", TimeOrNull(p.done_at));
+}
+
 void PrintDealAfter(const Globals& globals, const app::Context& ctx,
                     const core::Deal& deal, const std::string& what) {
   if (globals.json) {
@@ -85,10 +134,7 @@ void PrintDealAfter(const Globals& globals, const app::Context& ctx,
                   .Set("id", deal.id)
                   .Set("state", deal.state)
                   .Set("held", deal.Held().ToString())
-                  .Set("deadline",
-                       deal.deadline
-                           ? util::Json(core::FormatIsoTime(*deal.deadline))
-                           : util::Json::Null()));
+                  .Set("deadline", TimeOrNull(deal.deadline)));
     return;
   }
   // A confirmation is never clipped: the amount and currency must show.

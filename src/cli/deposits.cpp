@@ -164,8 +164,7 @@ Result<void> RunDeposits(const Globals& globals, const Args& args) {
   if (!*parsed) return {};  // --help
   auto action = Required(vm, "action", syntax.usage);
   CT_TRY(action);
-  if (*action != "import")
-    return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
+  if (*action != "import") return WrongUsage(syntax);
   auto file = Required(vm, "file", syntax.usage);
   CT_TRY(file);
   auto ctx = OpenContext(globals);

@@ -32,22 +32,20 @@ Result<void> Import(app::Context& ctx, const std::string& file) {
 Result<void> List(const Globals& globals, app::Context& ctx) {
   auto bindings = store::KeyRepo(ctx.db).All();
   CT_TRY(bindings);
-  if (globals.json) {
-    util::Json list = util::Json::Array();
-    for (const auto& b : *bindings)
-      list.Push(util::Json::Object()
-                    .Set("email", b.email)
-                    .Set("fingerprint", b.fingerprint)
-                    .Set("bound_at", core::FormatIsoTime(b.bound_at))
-                    .Set("how", b.how));
-    PrintJson(list);
-    return {};
-  }
-  for (const auto& b : *bindings)
-    std::cout << Fit(fmt::format("{:<30} {} {} {}", b.email, b.fingerprint,
-                                 core::FormatHumanTime(b.bound_at), b.how))
-              << "\n";
-  if (bindings->empty()) std::cout << "no key bound yet\n";
+  PrintRows(
+      globals.json, *bindings,
+      [](const store::BindingRecord& b) {
+        return util::Json::Object()
+            .Set("email", b.email)
+            .Set("fingerprint", b.fingerprint)
+            .Set("bound_at", core::FormatIsoTime(b.bound_at))
+            .Set("how", b.how);
+      },
+      [](const store::BindingRecord& b) {
+        return Fit(fmt::format("{:<30} {} {} {}", b.email, b.fingerprint,
+                               core::FormatHumanTime(b.bound_at), b.how));
+      },
+      "no key bound yet");
   return {};
 }
 
@@ -68,27 +66,19 @@ Result<void> Bind(app::Context& ctx, std::string email,
 
 Result<void> RunKeys(const Globals& globals, const Args& args) {
   Syntax syntax("keys import FILE | keys list | keys bind EMAIL FPR");
-  syntax.hidden.add_options()("action", po::value<std::string>())(
-      "arg", po::value<std::vector<std::string>>());
-  syntax.positional.add("action", 1).add("arg", -1);
+  AddActionArguments(syntax);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
   CT_TRY(parsed);
   if (!*parsed) return {};
-  auto action = Required(vm, "action", syntax.usage);
+  auto action =
+      TakeAction(vm, syntax, {{"import", 1}, {"bind", 2}, {"list", 0}});
   CT_TRY(action);
-  std::vector<std::string> rest;
-  if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
-  size_t want = *action == "import" ? 1
-                : *action == "bind" ? 2
-                : *action == "list" ? 0
-                                    : 99;
-  if (want == 99 || rest.size() != want)
-    return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
   auto ctx = OpenContext(globals);
   CT_TRY(ctx);
-  if (*action == "import") return Import(*ctx, rest[0]);
-  if (*action == "bind") return Bind(*ctx, rest[0], rest[1]);
+  const std::vector<std::string>& rest = action->args;
+  if (action->name == "import") return Import(*ctx, rest[0]);
+  if (action->name == "bind") return Bind(*ctx, rest[0], rest[1]);
   return List(globals, *ctx);
 }
 

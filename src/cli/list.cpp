@@ -19,9 +19,7 @@ util::Json DealJson(const store::DealSummary& deal) {
       .Set("id", deal.id)
       .Set("case", deal.case_name)
       .Set("state", deal.state)
-      .Set("deadline", deal.deadline
-                           ? util::Json(core::FormatIsoTime(*deal.deadline))
-                           : util::Json::Null())
+      .Set("deadline", TimeOrNull(deal.deadline))
       .Set("held", deal.held.ToString());
 }
 
@@ -101,14 +99,9 @@ Result<void> RunList(const Globals& globals, const Args& args) {
   CT_TRY(deals);
   const bool more = limit != 0 && deals->size() > limit;
   if (more) deals->resize(limit);
-  if (globals.json) {
-    util::Json list = util::Json::Array();
-    for (const auto& deal : *deals) list.Push(DealJson(deal));
-    PrintJson(list);
-  } else {
-    for (const auto& deal : *deals)
-      std::cout << DealLine(deal, ctx->now) << '\n';
-  }
+  PrintRows(
+      globals.json, *deals, DealJson,
+      [&](const store::DealSummary& deal) { return DealLine(deal, ctx->now); });
   // On stderr: stdout stays one line (or one array element) per deal.
   if (more) {
     std::cerr << fmt::format("list: {} shown, more follow: --after {}\n", limit,

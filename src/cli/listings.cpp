@@ -29,10 +29,8 @@ util::Json ListingJson(const core::Listing& l, const std::string& currency) {
       .Set("lang", l.lang)
       .Set("created", core::FormatIsoTime(l.created))
       .Set("expires", core::FormatIsoTime(l.expires))
-      .Set("deal",
-           l.deal_id.empty() ? util::Json::Null() : util::Json(l.deal_id))
-      .Set("locked_to",
-           l.locked_to.empty() ? util::Json::Null() : util::Json(l.locked_to))
+      .Set("deal", TextOrNull(l.deal_id))
+      .Set("locked_to", TextOrNull(l.locked_to))
       .Set("interest_line", core::InterestLine(l.id));
 }
 
@@ -111,13 +109,10 @@ Result<void> RunListings(const Globals& globals, const Args& args) {
   auto listings = store::ListingRepo(ctx->db).List(state);
   CT_TRY(listings);
   const std::string& currency = ctx->config.policy.money.currency;
-  if (WantsJson(globals, vm)) {
-    util::Json list = util::Json::Array();
-    for (const auto& l : *listings) list.Push(ListingJson(l, currency));
-    PrintJson(list);
-  } else {
-    for (const auto& l : *listings) std::cout << ListingLine(l) << '\n';
-  }
+  PrintRows(
+      WantsJson(globals, vm), *listings,
+      [&](const core::Listing& l) { return ListingJson(l, currency); },
+      ListingLine);
   return {};
 }
 

@@ -63,23 +63,21 @@ Result<void> Add(app::Context& ctx, const po::variables_map& vm,
 Result<void> List(const Globals& globals, app::Context& ctx) {
   auto all = store::ModeratorRepo(ctx.db).All();
   CT_TRY(all);
-  if (globals.json) {
-    util::Json list = util::Json::Array();
-    for (const auto& m : *all)
-      list.Push(util::Json::Object()
-                    .Set("email", m.email)
-                    .Set("fingerprint", m.fingerprint)
-                    .Set("fee", Percent(m.fee_bp))
-                    .Set("lang", m.lang)
-                    .Set("added", core::FormatIsoTime(m.added)));
-    PrintJson(list);
-    return {};
-  }
-  for (const auto& m : *all)
-    std::cout << Fit(fmt::format("{:<30} {} {:>7} {}", m.email, m.fingerprint,
-                                 Percent(m.fee_bp), m.lang))
-              << "\n";
-  if (all->empty()) std::cout << "no moderator yet\n";
+  PrintRows(
+      globals.json, *all,
+      [](const store::ModeratorRecord& m) {
+        return util::Json::Object()
+            .Set("email", m.email)
+            .Set("fingerprint", m.fingerprint)
+            .Set("fee", Percent(m.fee_bp))
+            .Set("lang", m.lang)
+            .Set("added", core::FormatIsoTime(m.added));
+      },
+      [](const store::ModeratorRecord& m) {
+        return Fit(fmt::format("{:<30} {} {:>7} {}", m.email, m.fingerprint,
+                               Percent(m.fee_bp), m.lang));
+      },
+      "no moderator yet");
   return {};
 }
 
@@ -105,26 +103,18 @@ Result<void> RunModerators(const Globals& globals, const Args& args) {
       "its fee: a percentage of the price or value (default 0%)")(
       "lang", po::value<std::string>()->value_name("L"),
       "the language of its mail (default templates.default_language)");
-  syntax.hidden.add_options()("action", po::value<std::string>())(
-      "arg", po::value<std::vector<std::string>>());
-  syntax.positional.add("action", 1).add("arg", -1);
+  AddActionArguments(syntax);
   po::variables_map vm;
   auto parsed = Parse(syntax, args, vm);
   CT_TRY(parsed);
   if (!*parsed) return {};
-  auto action = Required(vm, "action", syntax.usage);
+  auto action =
+      TakeAction(vm, syntax, {{"add", 2}, {"remove", 1}, {"list", 0}});
   CT_TRY(action);
-  std::vector<std::string> rest;
-  if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
-  const size_t want = *action == "add"      ? 2
-                      : *action == "remove" ? 1
-                      : *action == "list"   ? 0
-                                            : 99;
-  if (want == 99 || rest.size() != want)
-    return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
   auto ctx = OpenContext(globals);
   CT_TRY(ctx);
-  if (*action == "add") {
+  const std::vector<std::string>& rest = action->args;
+  if (action->name == "add") {
     // A moderator judges disputes between parties: never the escrow or the
     // operator (offers naming them are refused by the same rule).
     auto email = core::OutsideAddress(
@@ -133,7 +123,7 @@ Result<void> RunModerators(const Globals& globals, const Args& args) {
     CT_TRY(email);
     return Add(*ctx, vm, *email, rest[1]);
   }
-  if (*action == "remove") {
+  if (action->name == "remove") {
     // Any spelling finds the entry; one written before addresses were
     // canonical is found as it was typed.
     auto email = core::NormalizeAddress(rest[0]);

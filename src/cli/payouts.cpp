@@ -56,24 +56,9 @@ util::Json AccountJson(const Destination& d) {
       .Set("name", d.account->name);
 }
 
-util::Json PayoutJson(const store::PayoutRecord& p) {
-  return util::Json::Object()
-      .Set("id", p.id)
-      .Set("deal", p.deal_id)
-      .Set("created", core::FormatIsoTime(p.created))
-      .Set("payee", p.payee_role)
-      .Set("email", p.payee_email)
-      .Set("amount", p.amount.ToString())
-      .Set("currency", p.currency)
-      .Set("reason", p.reason)
-      .Set("status", p.status)
-      .Set("done_ref", p.done_ref)
-      .Set("done_at", p.done_at ? util::Json(OptionalTime(p.done_at))
-                                : util::Json::Null());
-}
-
-util::Json PayoutJson(const store::PayoutRecord& p, const Destination& d) {
-  return PayoutJson(p)
+util::Json PayoutAndAccountJson(const store::PayoutRecord& p,
+                                const Destination& d) {
+  return PayoutJson(p, /*with_deal=*/true)
       .Set("account", AccountJson(d))
       .Set("account_note", d.note)
       .Set("held", d.hold);
@@ -189,7 +174,7 @@ Result<void> RunPayouts(const Globals& globals, const Args& args) {
     auto d = DestinationOf(*ctx, p);
     CT_TRY(d);
     if (globals.json)
-      list.Push(PayoutJson(p, *d));
+      list.Push(PayoutAndAccountJson(p, *d));
     else
       std::cout << PayoutLines(p, *d) << '\n';
   }
@@ -230,7 +215,7 @@ Result<void> RunPayoutDone(const Globals& globals, const Args& args) {
   auto done = app::PayoutDone(*ctx, id, *ref);
   CT_TRY(done);
   if (globals.json) {
-    PrintJson(PayoutJson(*done));
+    PrintJson(PayoutJson(*done, /*with_deal=*/true));
   } else {
     std::cout << Fit(fmt::format("payout {} ({} {} to {} of {}) done, ref {}",
                                  done->id, done->amount.ToString(),

@@ -20,25 +20,22 @@ Result<void> RunQuarantine(const Globals& globals, const Args& args) {
   CT_TRY(ctx);
   auto rows = store::InboxRepo(ctx->db).Quarantined();
   CT_TRY(rows);
-  if (globals.json) {
-    util::Json list = util::Json::Array();
-    for (const auto& q : *rows)
-      list.Push(util::Json::Object()
-                    .Set("id", q.id)
-                    .Set("message_id", q.message_id)
-                    .Set("from", q.from_addr)
-                    .Set("reason", q.reason)
-                    .Set("at", core::FormatIsoTime(q.at)));
-    PrintJson(list);
-    return {};
-  }
-  for (const auto& q : *rows) {
-    std::cout << Fit(fmt::format("{}  {}  {}", core::FormatHumanTime(q.at),
-                                 q.from_addr, q.message_id))
-              << "\n"
-              << Fit("    " + q.reason) << "\n";
-  }
-  if (rows->empty()) std::cout << "quarantine is empty\n";
+  PrintRows(
+      globals.json, *rows,
+      [](const store::QuarantineRecord& q) {
+        return util::Json::Object()
+            .Set("id", q.id)
+            .Set("message_id", q.message_id)
+            .Set("from", q.from_addr)
+            .Set("reason", q.reason)
+            .Set("at", core::FormatIsoTime(q.at));
+      },
+      [](const store::QuarantineRecord& q) {
+        return Fit(fmt::format("{}  {}  {}", core::FormatHumanTime(q.at),
+                               q.from_addr, q.message_id)) +
+               "\n" + Fit("    " + q.reason);
+      },
+      "quarantine is empty");
   return {};
 }
 

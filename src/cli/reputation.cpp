@@ -85,8 +85,7 @@ Result<void> RunReputation(const Globals& globals, const Args& args) {
   std::vector<std::string> rest;
   if (vm.count("arg")) rest = vm["arg"].as<std::vector<std::string>>();
   const bool link = rest.size() == 3 && rest[0] == "link";
-  if (rest.size() != 1 && !link)
-    return Fail(ErrorKind::kUsage, "usage: cybertroc " + syntax.usage);
+  if (rest.size() != 1 && !link) return WrongUsage(syntax);
   auto ctx = OpenContext(globals);
   CT_TRY(ctx);
   if (link) {

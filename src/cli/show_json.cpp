@@ -1,16 +1,13 @@
 // show --json: every field of the human view, machine-readable.
 #include "app/deals/commit.h"
 #include "app/deals/views.h"
+#include "cli/common.h"
 #include "cli/show.h"
 
 namespace ct::cli {
 namespace {
 
 using util::Json;
-
-Json TimeOrNull(const std::optional<core::Time>& t) {
-  return t ? Json(core::FormatIsoTime(*t)) : Json::Null();
-}
 
 Json StringList(const auto& items) {
   Json list = Json::Array();
@@ -99,16 +96,7 @@ Json MessagesJson(const app::DealView& view) {
 Json PayoutsJson(const app::DealView& view) {
   Json payouts = Json::Array();
   for (const auto& p : view.payouts) {
-    payouts.Push(Json::Object()
-                     .Set("id", p.id)
-                     .Set("payee", p.payee_role)
-                     .Set("email", p.payee_email)
-                     .Set("amount", p.amount.ToString())
-                     .Set("currency", p.currency)
-                     .Set("reason", p.reason)
-                     .Set("status", p.status)
-                     .Set("done_ref", p.done_ref)
-                     .Set("done_at", TimeOrNull(p.done_at)));
+    payouts.Push(PayoutJson(p, /*with_deal=*/false));
   }
   return payouts;
 }
@@ -153,16 +141,13 @@ Json DealViewJson(const app::DealView& view, const app::Context& ctx) {
       .Set("state", d.state)
       .Set("lang", d.lang)
       .Set("delivery", d.delivery)
-      .Set("listing",
-           view.listing_id.empty() ? Json::Null() : Json(view.listing_id))
+      .Set("listing", TextOrNull(view.listing_id))
       .Set("created", core::FormatIsoTime(d.created))
       .Set("state_entered", core::FormatIsoTime(d.state_entered))
       .Set("deadline", TimeOrNull(d.deadline))
       .Set("waiting_for", StringList(view.waiting_for))
       .Set("progress", ProgressJson(view))
-      .Set("deadline_outcome", view.deadline_outcome.empty()
-                                   ? Json::Null()
-                                   : Json(view.deadline_outcome))
+      .Set("deadline_outcome", TextOrNull(view.deadline_outcome))
       .Set("currency", ctx.config.policy.money.currency)
       .Set("held", d.Held().ToString())
       .Set("paid_in", d.paid_in.ToString())

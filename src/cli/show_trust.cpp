@@ -25,8 +25,6 @@ std::string Text(const core::Deal& d, const char* key) {
   return it == d.texts.end() ? "" : it->second;
 }
 
-Json OrNull(const std::string& s) { return s.empty() ? Json::Null() : Json(s); }
-
 }  // namespace
 
 Json TrustJson(const app::DealView& view) {
@@ -54,7 +52,7 @@ Json TrustJson(const app::DealView& view) {
   return Json::Object()
       .Set("moderator", std::move(moderator))
       .Set("referrer", std::move(referrer))
-      .Set("sha256", OrNull(Text(d, k::kSha256)))
+      .Set("sha256", TextOrNull(Text(d, k::kSha256)))
       .Set("ratings", std::move(ratings));
 }
 

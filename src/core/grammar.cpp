@@ -8,6 +8,7 @@
 
 #include "core/crockford.h"
 #include "core/limits.h"
+#include "core/words.h"
 #include "util/text.h"
 
 namespace ct::core {
@@ -85,18 +86,6 @@ std::vector<std::string_view> LiveLines(std::string_view text) {
     lines.push_back(t);
   }
   return lines;
-}
-
-std::vector<std::string_view> Words(std::string_view s) {
-  std::vector<std::string_view> words;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    size_t start = i;
-    while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    if (i > start) words.push_back(s.substr(start, i - start));
-  }
-  return words;
 }
 
 bool IsCodeWord(std::string_view w) {
@@ -280,7 +269,7 @@ std::optional<std::string> NormalizeDealId(std::string_view text) {
 std::optional<std::string> MentionedDealId(std::string_view raw) {
   std::string text = FoldToAscii(raw);
   for (auto line : LiveLines(text)) {
-    auto w = Words(line);
+    auto w = SplitWords(line);
     if (!w.empty())
       if (auto id = NormalizeDealId(w[0])) return id;
   }
@@ -294,7 +283,7 @@ Result<Parsed> ParseCommandText(std::string_view raw,
   Parsed parsed;
   int found = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
-    auto w = Words(lines[i]);
+    auto w = SplitWords(lines[i]);
     if (w.empty()) continue;
     std::string head = util::AsciiLower(w[0]);
     if (head == "ct" && w.size() >= 2) {

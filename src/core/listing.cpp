@@ -10,24 +10,13 @@
 #include "core/address.h"
 #include "core/crockford.h"
 #include "core/limits.h"
+#include "core/words.h"
 #include "util/text.h"
 
 namespace ct::core {
 namespace {
 
 constexpr size_t kLongestAmount = 32;
-
-std::vector<std::string_view> Words(std::string_view s) {
-  std::vector<std::string_view> words;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    size_t start = i;
-    while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    if (i > start) words.push_back(s.substr(start, i - start));
-  }
-  return words;
-}
 
 std::unexpected<Error> Bad(std::string message) {
   return Fail(ErrorKind::kInvalidInput, std::move(message));
@@ -181,7 +170,7 @@ Offer OfferFromListing(const Listing& listing, const CaseRules& rules,
 Result<ListingCommand> ParseListingCommand(int code, std::string_view rest) {
   ListingCommand cmd;
   cmd.code = code;
-  const auto words = Words(rest);
+  const auto words = SplitWords(rest);
   switch (code) {
     case listing_code::kInterest:
       cmd.text = std::string(rest);
@@ -216,7 +205,7 @@ Result<SearchQuery> ParseSearch(std::string_view rest,
                                 std::string_view currency) {
   CT_TRY(CheckFreeText("search", rest, kMaxSearchChars));
   SearchQuery query;
-  const auto words = Words(rest);
+  const auto words = SplitWords(rest);
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string lower = util::AsciiLower(words[i]);
     const bool max = lower.starts_with("max:");

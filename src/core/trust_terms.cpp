@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "core/deadlines.h"
+#include "core/words.h"
 #include "util/text.h"
 
 namespace ct::core {
@@ -97,15 +98,8 @@ Result<void> CheckDeliveryTexts(const CaseRules& rules, Deal& deal) {
 
 // The first word of `text` that is a digest, with or without "sha256:".
 std::string QuotedDigest(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
-      ++i;
-    size_t start = i;
-    while (i < text.size() &&
-           !std::isspace(static_cast<unsigned char>(text[i])))
-      ++i;
-    std::string lower = util::AsciiLower(text.substr(start, i - start));
+  for (std::string_view word : SplitWords(text)) {
+    std::string lower = util::AsciiLower(word);
     if (lower.starts_with("sha256:")) lower = lower.substr(7);
     if (IsSha256(lower)) return lower;
   }

@@ -17,6 +17,7 @@
 #include <vmime/net/store.hpp>
 #include <vmime/utility/outputStreamStringAdapter.hpp>
 
+#include "mail/mailbox.h"
 #include "mail/source.h"
 
 namespace ct::mail {
@@ -95,13 +96,8 @@ class ImapSource : public Source {
 
   Result<void> Close() override {
     if (store_ == nullptr) return {};
-    Result<void> closed = Guarded(settings_, "logging out", [&] {
-      if (folder_->isOpen()) folder_->close(/*expunge=*/false);
-      if (store_->isConnected()) store_->disconnect();
-    });
-    folder_.reset();
-    store_.reset();
-    return closed;
+    return CloseMailbox(settings_, "logging out", /*expunge=*/false, folder_,
+                        store_);
   }
 
  private:
@@ -221,27 +217,21 @@ class ImapSource : public Source {
 
 Result<std::unique_ptr<Source>> OpenImapSource(
     const NetSettings& settings, const std::string& processed_folder) {
-  if (settings.url.user.empty()) {
-    return Fail(ErrorKind::kConfig,
-                settings.url.Redacted() + ": the URL needs a user");
-  }
-  return Guarded(
-      settings, "connecting", [&]() -> Result<std::unique_ptr<Source>> {
-        auto session = NewSession();
-        auto connected = ConnectStore(session, settings);
-        CT_TRY(connected);
-        auto store = *connected;
-        auto folder = store->getFolder(FolderPath(settings.url.path));
-        if (!folder->exists()) {
-          return Fail(ErrorKind::kConfig,
-                      settings.url.Redacted() + ": no folder '" +
-                          settings.url.path + "' on the server");
-        }
-        folder->open(vnet::folder::MODE_READ_WRITE,
-                     /*failIfModeIsNotAvailable=*/true);
-        return std::make_unique<ImapSource>(settings, processed_folder, session,
-                                            store, folder);
-      });
+  auto open = [&](std::shared_ptr<vnet::session> session,
+                  std::shared_ptr<vnet::store> store)
+      -> Result<std::unique_ptr<Source>> {
+    auto folder = store->getFolder(FolderPath(settings.url.path));
+    if (!folder->exists()) {
+      return Fail(ErrorKind::kConfig, settings.url.Redacted() +
+                                          ": no folder '" + settings.url.path +
+                                          "' on the server");
+    }
+    folder->open(vnet::folder::MODE_READ_WRITE,
+                 /*failIfModeIsNotAvailable=*/true);
+    return std::make_unique<ImapSource>(settings, processed_folder, session,
+                                        store, folder);
+  };
+  return OpenMailbox(settings, open);
 }
 
 }  // namespace ct::mail

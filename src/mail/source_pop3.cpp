@@ -19,6 +19,7 @@
 #include <vmime/net/store.hpp>
 
 #include "mail/pop3_multiline_reader.h"
+#include "mail/mailbox.h"
 #include "mail/source.h"
 
 namespace ct::mail {
@@ -107,14 +108,9 @@ class Pop3Source : public Source {
 
   Result<void> Close() override {
     if (store_ == nullptr) return {};
-    Result<void> closed = Guarded(settings_, "quitting", [&] {
-      // expunge=true: without it vmime sends RSET, undoing our DELEs.
-      if (folder_->isOpen()) folder_->close(/*expunge=*/true);
-      if (store_->isConnected()) store_->disconnect();  // QUIT
-    });
-    folder_.reset();
-    store_.reset();
-    return closed;
+    // Expunging: without it vmime sends RSET before QUIT, undoing our DELEs.
+    return CloseMailbox(settings_, "quitting", /*expunge=*/true, folder_,
+                        store_);
   }
 
  private:
@@ -176,20 +172,14 @@ class Pop3Source : public Source {
 }  // namespace
 
 Result<std::unique_ptr<Source>> OpenPop3Source(const NetSettings& settings) {
-  if (settings.url.user.empty()) {
-    return Fail(ErrorKind::kConfig,
-                settings.url.Redacted() + ": the URL needs a user");
-  }
-  return Guarded(
-      settings, "connecting", [&]() -> Result<std::unique_ptr<Source>> {
-        auto session = NewSession();
-        auto connected = ConnectStore(session, settings);
-        CT_TRY(connected);
-        auto store = *connected;
-        auto folder = store->getDefaultFolder();
-        folder->open(vnet::folder::MODE_READ_WRITE);
-        return std::make_unique<Pop3Source>(settings, session, store, folder);
-      });
+  auto open = [&](std::shared_ptr<vnet::session> session,
+                  std::shared_ptr<vnet::store> store)
+      -> Result<std::unique_ptr<Source>> {
+    auto folder = store->getDefaultFolder();
+    folder->open(vnet::folder::MODE_READ_WRITE);
+    return std::make_unique<Pop3Source>(settings, session, store, folder);
+  };
+  return OpenMailbox(settings, open);
 }
 
 }  // namespace ct::mail

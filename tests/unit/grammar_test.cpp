@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/limits.h"
+#include "core/words.h"
 #include "test_rules.h"
 
 namespace ct::core {
@@ -16,6 +17,16 @@ TEST(GrammarTest, DealIdsAreCrockford) {
   EXPECT_EQ(NormalizeDealId("CT-7K3QX9AU"), std::nullopt);  // U excluded
   EXPECT_EQ(NormalizeDealId("CT-7K3QX9A"), std::nullopt);
   EXPECT_EQ(NormalizeDealId("CX-7K3QX9A2"), std::nullopt);
+}
+
+TEST(GrammarTest, SplitWordsDropsEveryBlank) {
+  using Words = std::vector<std::string_view>;
+  EXPECT_EQ(SplitWords(""), Words{});
+  EXPECT_EQ(SplitWords(" \t\r\n"), Words{});
+  EXPECT_EQ(SplitWords("CT-7K3QX9A2 61"), (Words{"CT-7K3QX9A2", "61"}));
+  EXPECT_EQ(SplitWords("  a\tb \r\n c  "), (Words{"a", "b", "c"}));
+  // Not blanks: the views keep every other byte, UTF-8 included.
+  EXPECT_EQ(SplitWords("caf\xC3\xA9,x"), Words{"caf\xC3\xA9,x"});
 }
 
 struct LineCase {
