@@ -20,8 +20,8 @@
 #include "crypto/import.h"
 #include "crypto/keyring.h"
 #include "crypto/runner.h"
-#include "mail/source.h"
-#include "mail/transport.h"
+#include "mail/open_source.h"
+#include "mail/open_transport.h"
 #include "money/iban.h"
 #include "notify/render.h"
 

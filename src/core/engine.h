@@ -3,14 +3,12 @@
 // deadline or a reminder. It is pure: it returns the new deal plus the
 // effects the shell must carry out in one database transaction, or a refusal
 // that changes nothing. The rest of the core's face comes with it: the
-// command (core/command.h), creating a deal (core/new_deal.h) and its
-// deadlines (core/deadlines.h).
+// command (core/command.h), creating a deal (core/new_deal.h), its
+// deadlines (core/deadlines.h) and Step()'s result (core/step_result.h).
 #ifndef CYBERTROC_CORE_ENGINE_H_
 #define CYBERTROC_CORE_ENGINE_H_
 
-#include <map>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "core/command.h"
@@ -19,58 +17,9 @@
 #include "core/new_deal.h"
 #include "core/policy.h"
 #include "core/rules.h"
+#include "core/step_result.h"
 
 namespace ct::core {
-
-// kShare: part of the commission already taken, passed on to a third person
-// (a referrer, a moderator); it leaves no held money (docs/money.md).
-enum class LedgerKind { kDeposit, kCommission, kPayout, kShare };
-
-struct LedgerMove {
-  LedgerKind kind;
-  std::string role;  // depositor / payee role ("operator" for fees)
-  Money amount;      // always positive; kind gives the direction
-  std::string reason;
-  std::string reference;
-};
-
-struct PayoutOrder {
-  std::string payee;  // role or "operator"
-  Money amount;
-  std::string reason;  // payment, bond_refund, franchise, refund, settlement,
-                       // excess
-};
-
-struct Notification {
-  std::string to;  // role or "operator"
-  std::vector<std::string> templates;
-  bool to_actor = false;  // confirmation to the sender of the command
-};
-
-struct Effects {
-  std::string from_state;
-  std::string to_state;  // == from_state when it did not move
-  std::vector<LedgerMove> ledger;
-  std::vector<PayoutOrder> payouts;
-  std::vector<Notification> notifications;
-  bool deadline_extended = false;
-};
-
-struct Outcome {
-  Deal deal;
-  Effects effects;
-};
-
-struct Refusal {
-  std::string reason;        // in English, for logs and the history
-  std::vector<int> allowed;  // codes this sender may send now
-  // For a translated reply: the kind of refusal ("not_now", ...) and its
-  // values ("code", "state", "roles"); empty when only `reason` exists.
-  std::string key;
-  std::map<std::string, std::string> args;
-};
-
-using StepResult = std::variant<Outcome, Refusal>;
 
 // Applies `cmd` at `now`. Refusals leave `deal` as it was.
 StepResult Step(const CaseRules& rules, const Policy& policy, const Deal& deal,

@@ -7,9 +7,9 @@
 #include <string>
 
 #include "core/deal.h"
-#include "core/engine.h"
 #include "core/money.h"
 #include "core/rules.h"
+#include "core/step_result.h"
 
 namespace ct::core::internal {
 

@@ -11,7 +11,12 @@
 #include <string>
 #include <string_view>
 
-#include "core/engine.h"
+#include "core/command.h"
+#include "core/deal.h"
+#include "core/offer.h"
+#include "core/policy.h"
+#include "core/rules.h"
+#include "core/step_result.h"
 
 namespace ct::core {
 

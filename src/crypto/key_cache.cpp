@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdlib>
 
-#include "crypto/data.h"
 #include "util/text.h"
 
 namespace ct::crypto {
@@ -24,11 +23,6 @@ std::string HomeDir(const std::string& home) {
   if (const char* env = std::getenv("GNUPGHOME"); env && *env) return env;
   const char* user = std::getenv("HOME");
   return std::string(user ? user : "") + "/.gnupg";
-}
-
-bool IsHex(const std::string& s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](unsigned char c) { return std::isxdigit(c) != 0; });
 }
 
 SubkeyFacts SubkeyFactsOf(gpgme_subkey_t sub) {
@@ -56,6 +50,15 @@ void AddFileState(const std::string& path, std::vector<int64_t>& out) {
 }
 
 }  // namespace
+
+std::string CanonicalFingerprint(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
 
 KeyTime KeyClockNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -156,51 +159,6 @@ bool KeyCache::KnowsKeyBlock(const std::string& digest) {
 void KeyCache::RememberKeyBlock(const std::string& digest) {
   Revalidate();
   key_blocks_.insert(digest);
-}
-
-Result<std::shared_ptr<const CachedKey>> PublicKey(GpgContext& ctx,
-                                                   const std::string& id) {
-  const std::string wanted = CanonicalFingerprint(id);
-  if (wanted.size() < 16 || !IsHex(wanted)) return nullptr;
-  if (auto hit = ctx.keys().Find(wanted)) return hit;
-  auto handle = ctx.Handle();
-  CT_TRY(handle);
-  if (gpgme_error_t err = gpgme_op_keylist_start(*handle, wanted.c_str(), 0))
-    return Fail(ErrorKind::kIo, GpgErrorText("key listing", err));
-  std::vector<std::shared_ptr<CachedKey>> holders;
-  for (;;) {
-    gpgme_key_t raw = nullptr;
-    gpgme_error_t err = gpgme_op_keylist_next(*handle, &raw);
-    if (gpgme_err_code(err) == GPG_ERR_EOF) break;
-    if (err) {
-      gpgme_op_keylist_end(*handle);
-      return Fail(ErrorKind::kIo, GpgErrorText("key listing", err));
-    }
-    auto key = std::make_shared<CachedKey>(GpgKey(raw), FactsOf(raw));
-    if (key->facts.Holds(wanted)) holders.push_back(std::move(key));
-  }
-  gpgme_op_keylist_end(*handle);
-  if (holders.size() != 1) return nullptr;  // absent, or ambiguous
-  ctx.keys().Put(wanted, holders.front());
-  return holders.front();
-}
-
-Result<void> UseSigner(GpgContext& ctx, const std::string& fingerprint) {
-  const std::string fpr = CanonicalFingerprint(fingerprint);
-  if (fpr.empty()) return Fail(ErrorKind::kConfig, "no signing key is set");
-  if (ctx.keys().Signer() == fpr) return {};
-  auto handle = ctx.Handle();
-  CT_TRY(handle);
-  auto key = FindKey(ctx, fpr, /*secret=*/true);
-  CT_TRY(key);
-  if (!*key)
-    return Fail(ErrorKind::kConfig,
-                "signing key " + fingerprint + " has no secret part here");
-  gpgme_signers_clear(*handle);
-  if (gpgme_error_t err = gpgme_signers_add(*handle, key->get()))
-    return Fail(ErrorKind::kIo, GpgErrorText("signer", err));
-  ctx.keys().SetSigner(fpr);
-  return {};
 }
 
 }  // namespace ct::crypto

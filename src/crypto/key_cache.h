@@ -13,6 +13,8 @@
 #ifndef CYBERTROC_CRYPTO_KEY_CACHE_H_
 #define CYBERTROC_CRYPTO_KEY_CACHE_H_
 
+#include <gpgme.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -21,9 +23,12 @@
 #include <string>
 #include <vector>
 
-#include "crypto/keyring.h"
+#include "crypto/gpg_key.h"
 
 namespace ct::crypto {
+
+// Upper-case hex without blanks ("ab12 CD34" -> "AB12CD34").
+std::string CanonicalFingerprint(const std::string& text);
 
 // Seconds since the epoch on the system clock: the clock gpg itself judges
 // keys and signatures by, so that we never disagree with it.
@@ -111,18 +116,6 @@ class KeyCache {
   std::string signer_;
   std::set<std::string> key_blocks_;
 };
-
-// The public key holding the (sub)key `id` (fingerprint or key ID, any
-// case, blanks ignored): from the cache, or one key listing on `ctx` at a
-// miss. Null when absent, ambiguous (several keys hold it) or when `id` is
-// not hexadecimal.
-Result<std::shared_ptr<const CachedKey>> PublicKey(GpgContext& ctx,
-                                                   const std::string& id);
-
-// Makes the secret key `fingerprint` (primary) the one signer of `ctx`;
-// listed and set once while the keyring does not change. kConfig when its
-// secret part is not in the home.
-Result<void> UseSigner(GpgContext& ctx, const std::string& fingerprint);
 
 }  // namespace ct::crypto
 

@@ -7,16 +7,15 @@
 
 #include <gpgme.h>
 
+#include <memory>
 #include <string>
 
 #include "core/error.h"
 #include "crypto/gpg_context.h"
 #include "crypto/gpg_key.h"
+#include "crypto/key_cache.h"
 
 namespace ct::crypto {
-
-// Upper-case hex without blanks ("ab12 CD34" -> "AB12CD34").
-std::string CanonicalFingerprint(const std::string& text);
 
 // Finds the key whose primary fingerprint is `fingerprint` (case-insensitive
 // hex, spaces ignored) with one key listing, bypassing the cache; with
@@ -30,6 +29,21 @@ Result<GpgKey> FindKey(GpgContext& ctx, const std::string& fingerprint,
 // empty, kIo otherwise, with the reason.
 Result<void> CheckSigningKey(const std::string& home,
                              const std::string& fingerprint);
+
+// Look-ups through the context's key cache. Here, with the contexts that
+// own a cache, so that crypto/key_cache.h knows no context.
+
+// The public key holding the (sub)key `id` (fingerprint or key ID, any
+// case, blanks ignored): from the cache, or one key listing on `ctx` at a
+// miss. Null when absent, ambiguous (several keys hold it) or when `id` is
+// not hexadecimal.
+Result<std::shared_ptr<const CachedKey>> PublicKey(GpgContext& ctx,
+                                                   const std::string& id);
+
+// Makes the secret key `fingerprint` (primary) the one signer of `ctx`;
+// listed and set once while the keyring does not change. kConfig when its
+// secret part is not in the home.
+Result<void> UseSigner(GpgContext& ctx, const std::string& fingerprint);
 
 }  // namespace ct::crypto
 

@@ -33,7 +33,6 @@
 #include <string_view>
 #include <vector>
 
-#include "config/config.h"
 #include "core/error.h"
 
 namespace ct::mail {
@@ -100,14 +99,6 @@ class Source {
   // closes too, but silently.
   virtual Result<void> Close() = 0;
 };
-
-// Connects (and logs in) to cfg.url. `password` is the content of
-// inbox.password_file as read by the caller, without a trailing newline;
-// it may be empty. `timeout` bounds each wait for the server (tests make it
-// short).
-Result<std::unique_ptr<Source>> OpenSource(
-    const config::InboxConfig& cfg, const std::string& password,
-    std::chrono::milliseconds timeout = kDefaultNetTimeout);
 
 // The header of a message from its first bytes: everything up to and
 // including the blank line that ends it, or all of `prefix` when no blank

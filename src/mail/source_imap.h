@@ -1,4 +1,4 @@
-// IMAP and IMAPS sources with vmime, behind OpenSource (mail/source.h).
+// IMAP and IMAPS sources with vmime, behind OpenSource (mail/open_source.h).
 // Internal to src/mail/.
 #ifndef CYBERTROC_MAIL_SOURCE_IMAP_H_
 #define CYBERTROC_MAIL_SOURCE_IMAP_H_

@@ -1,4 +1,4 @@
-// A local maildir source, behind OpenSource (mail/source.h). Internal to
+// A local maildir source, behind OpenSource (mail/open_source.h). Internal to
 // src/mail/.
 #ifndef CYBERTROC_MAIL_SOURCE_MAILDIR_H_
 #define CYBERTROC_MAIL_SOURCE_MAILDIR_H_

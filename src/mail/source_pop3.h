@@ -1,4 +1,4 @@
-// POP3 and POP3S sources with vmime, behind OpenSource (mail/source.h).
+// POP3 and POP3S sources with vmime, behind OpenSource (mail/open_source.h).
 // Internal to src/mail/.
 #ifndef CYBERTROC_MAIL_SOURCE_POP3_H_
 #define CYBERTROC_MAIL_SOURCE_POP3_H_

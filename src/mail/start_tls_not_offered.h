@@ -7,7 +7,7 @@
 #include <string>
 #include <vmime/exception.hpp>
 
-#include "mail/starttls.h"
+#include "mail/url.h"
 
 namespace ct::mail {
 

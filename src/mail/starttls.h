@@ -36,8 +36,6 @@
 
 namespace ct::mail {
 
-enum class MailProtocol { kSmtp, kImap, kPop3 };
-
 // The longest greeting plus capability exchange read before deciding.
 inline constexpr size_t kMaxCapabilityBytes = 64 * 1024;
 

@@ -22,15 +22,12 @@
 #ifndef CYBERTROC_MAIL_TRANSPORT_H_
 #define CYBERTROC_MAIL_TRANSPORT_H_
 
-#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "config/config.h"
 #include "core/error.h"
-#include "mail/source.h"  // kDefaultNetTimeout
 
 namespace ct::mail {
 
@@ -79,16 +76,6 @@ class Transport {
   // too, but silently.
   virtual Result<void> Close() = 0;
 };
-
-// Opens cfg.url (SMTP connects and authenticates now, so that a wrong
-// setting shows before the first message). `password` is the content of
-// outbox.password_file, may be empty. `tls_ca_file`: PEM roots to trust
-// instead of the system bundle (empty: system CAs). `timeout` bounds each
-// wait for the server, and the whole run of sendmail.
-Result<std::unique_ptr<Transport>> OpenTransport(
-    const config::OutboxConfig& cfg, const std::string& password,
-    const std::string& tls_ca_file = "",
-    std::chrono::milliseconds timeout = kDefaultNetTimeout);
 
 // kInvalidInput unless `env` has a sender and at least one recipient, each
 // a plausible bare address: not empty, no blanks or control characters, no

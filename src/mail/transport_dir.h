@@ -1,4 +1,4 @@
-// The dir:// transport, behind OpenTransport (mail/transport.h). Internal
+// The dir:// transport, behind OpenTransport (mail/open_transport.h). Internal
 // to src/mail/.
 #ifndef CYBERTROC_MAIL_TRANSPORT_DIR_H_
 #define CYBERTROC_MAIL_TRANSPORT_DIR_H_

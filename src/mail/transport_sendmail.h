@@ -1,4 +1,4 @@
-// The sendmail:// transport, behind OpenTransport (mail/transport.h).
+// The sendmail:// transport, behind OpenTransport (mail/open_transport.h).
 // Internal to src/mail/.
 #ifndef CYBERTROC_MAIL_TRANSPORT_SENDMAIL_H_
 #define CYBERTROC_MAIL_TRANSPORT_SENDMAIL_H_

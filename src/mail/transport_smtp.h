@@ -1,5 +1,5 @@
 // SMTP and SMTPS transports with vmime, behind OpenTransport
-// (mail/transport.h). Internal to src/mail/.
+// (mail/open_transport.h). Internal to src/mail/.
 #ifndef CYBERTROC_MAIL_TRANSPORT_SMTP_H_
 #define CYBERTROC_MAIL_TRANSPORT_SMTP_H_
 

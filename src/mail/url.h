@@ -66,6 +66,10 @@ bool IsLoopbackHost(const std::string& host);
 enum class TlsMode { kNone, kImplicit, kStartTlsRequired, kStartTlsIfOffered };
 TlsMode TlsModeFor(const MailUrl& url);  // kNone for local schemes
 
+// The protocol of a network URL, for STARTTLS (mail/starttls.h) and its
+// error (mail/start_tls_not_offered.h), which both include this header.
+enum class MailProtocol { kSmtp, kImap, kPop3 };
+
 }  // namespace ct::mail
 
 #endif  // CYBERTROC_MAIL_URL_H_

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/time.h"
-#include "notify/message_context.h"
+#include "notify/message_input.h"
 #include "notify/trust_context.h"
 
 namespace ct::notify {

@@ -22,12 +22,13 @@ std::string Lookup(const std::map<std::string, std::string>& m,
   return it == m.end() ? std::string() : it->second;
 }
 
-// An amount as the reader writes it.
+// Short names for notify/message_input.h's, used all through this file.
 std::string Fmt(const MessageInput& in, core::Money m) {
-  std::string text = m.ToString();
-  if (in.decimal_mark != '.')
-    std::replace(text.begin(), text.end(), '.', in.decimal_mark);
-  return text;
+  return FormatAmount(in, m);
+}
+std::string Label(const MessageInput& in, const std::string& kind,
+                  const std::string& name) {
+  return LabelOf(in, kind, name);
 }
 
 std::string AmountOf(const MessageInput& in, const core::Deal& deal,
@@ -77,14 +78,6 @@ std::vector<std::string> LinesFor(const core::CaseRules& rules,
     default:
       return {head};
   }
-}
-
-// The word for a machine name in the message's language, or the name.
-std::string Label(const MessageInput& in, const std::string& kind,
-                  const std::string& name) {
-  if (!in.labels) return name;
-  auto it = in.labels->find(kind + "." + name);
-  return it == in.labels->end() ? name : it->second;
 }
 
 std::string Reason(const MessageInput& in) {
@@ -384,15 +377,6 @@ std::vector<NextStep> NextSteps(const core::CaseRules& rules,
     }
   }
   return steps;
-}
-
-std::string FormatAmount(const MessageInput& in, core::Money m) {
-  return Fmt(in, m);
-}
-
-std::string LabelOf(const MessageInput& in, const std::string& kind,
-                    const std::string& name) {
-  return Label(in, kind, name);
 }
 
 Data BuildContext(const MessageInput& in) {

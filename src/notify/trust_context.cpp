@@ -7,7 +7,7 @@
 
 #include "core/reputation.h"
 #include "core/trust_terms.h"
-#include "notify/message_context.h"
+#include "notify/message_input.h"
 
 namespace ct::notify {
 namespace {

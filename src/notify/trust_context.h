@@ -5,7 +5,7 @@
 #define CYBERTROC_NOTIFY_TRUST_CONTEXT_H_
 
 #include "core/reputation.h"
-#include "notify/message_context.h"
+#include "notify/message_input.h"
 
 namespace ct::notify {
 

@@ -204,7 +204,7 @@ Result<void> Database::SyncWal() {
 
 // ---- Database::Open ---------------------------------------------------------
 // File creation with private permissions, connection settings, then schema
-// migrations (store/schema.cpp).
+// migrations (store/schema.h).
 
 namespace {
 
@@ -286,6 +286,49 @@ Result<void> Configure(Database& db, bool in_memory) {
   return db.Exec("PRAGMA synchronous = FULL");
 }
 
+Error FutureSchema(int version) {
+  return Error{ErrorKind::kConfig,
+               "database: schema version " + std::to_string(version) +
+                   " is newer than this cybertroc knows (" +
+                   std::to_string(internal::LatestSchemaVersion()) +
+                   "); upgrade cybertroc"};
+}
+
+// Applies the next migration if one is missing; false when up to date.
+Result<bool> ApplyNext(Database& db) {
+  Result<Transaction> tx = Transaction::Begin(db);
+  CT_TRY(tx);
+  // Read again under the write lock: another process may have migrated
+  // between our first look and BEGIN IMMEDIATE.
+  Result<int> version = db.UserVersion();
+  CT_TRY(version);
+  if (*version > internal::LatestSchemaVersion())
+    return std::unexpected(FutureSchema(*version));
+  if (*version == internal::LatestSchemaVersion()) return false;
+  CT_TRY(db.Exec(internal::MigrationScript(*version)));
+  CT_TRY(db.Exec("PRAGMA user_version = " + std::to_string(*version + 1)));
+  CT_TRY(tx->Commit());
+  return true;
+}
+
+// Applies the missing migrations, each in its own transaction together with
+// its user_version bump, so a crash leaves a consistent version. kConfig when
+// the database was made by a newer cybertroc (user_version > latest).
+Result<void> Migrate(Database& db) {
+  // A first look without a write lock, so that opening an up-to-date
+  // database never waits behind a running daemon.
+  Result<int> version = db.UserVersion();
+  CT_TRY(version);
+  if (*version > internal::LatestSchemaVersion())
+    return std::unexpected(FutureSchema(*version));
+  if (*version == internal::LatestSchemaVersion()) return {};
+  for (;;) {
+    Result<bool> applied = ApplyNext(db);
+    CT_TRY(applied);
+    if (!*applied) return {};
+  }
+}
+
 }  // namespace
 
 Result<Database> Database::Open(const std::string& path, Missing missing) {
@@ -311,7 +354,7 @@ Result<Database> Database::Open(const std::string& path, Missing missing) {
   }
   sqlite3_extended_result_codes(handle, 1);
   CT_TRY(Configure(db, in_memory));
-  CT_TRY(internal::Migrate(db));
+  CT_TRY(Migrate(db));
   return db;
 }
 

@@ -1,5 +1,5 @@
-// DealRepo::List: one page of list lines, in (created, id) order, read from
-// an index that yields them in that order so that a page costs its LIMIT
+// DealRepo::List's query: one page of list lines, in (created, id) order, read
+// from an index that yields them in that order so that a page costs its LIMIT
 // rows whatever the number of deals (a million must stay fast).
 #include "store/deal_list.h"
 
@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "store/codec.h"
-#include "store/deal_repo.h"
 
 namespace ct::store {
 namespace {
@@ -94,14 +93,17 @@ DealSummary ReadSummary(const Statement& row) {
 
 }  // namespace
 
-Result<std::vector<DealSummary>> DealRepo::List(const DealFilter& filter) {
+namespace internal {
+
+Result<std::vector<DealSummary>> ListDeals(Database& db,
+                                           const DealFilter& filter) {
   core::Time after_created{};
   if (!filter.after.empty()) {
-    Result<core::Time> cursor = CursorOf(db_, filter.after);
+    Result<core::Time> cursor = CursorOf(db, filter.after);
     CT_TRY(cursor);
     after_created = *cursor;
   }
-  Result<Statement> st = db_.Prepare(ListSql(filter));
+  Result<Statement> st = db.Prepare(ListSql(filter));
   CT_TRY(st);
   // parties.email is COLLATE NOCASE, so the party match ignores case.
   st->Bind(1, filter.state).Bind(2, filter.party);
@@ -111,7 +113,8 @@ Result<std::vector<DealSummary>> DealRepo::List(const DealFilter& filter) {
   const bool unlimited =
       filter.limit == 0 || filter.limit > static_cast<size_t>(INT64_MAX);
   st->Bind(6, unlimited ? int64_t{-1} : static_cast<int64_t>(filter.limit));
-  return internal::CollectRows<DealSummary>(*st, ReadSummary);
+  return CollectRows<DealSummary>(*st, ReadSummary);
 }
 
+}  // namespace internal
 }  // namespace ct::store

@@ -6,9 +6,12 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/error.h"
 #include "core/money.h"
 #include "core/time.h"
+#include "store/database.h"
 
 namespace ct::store {
 
@@ -36,6 +39,14 @@ struct DealSummary {
   core::Money held;  // paid_in - paid_out
 };
 
+namespace internal {
+
+// DealRepo::List's query, here so that this unit does not include the
+// repository that calls it. Use DealRepo::List.
+Result<std::vector<DealSummary>> ListDeals(Database& db,
+                                           const DealFilter& filter);
+
+}  // namespace internal
 }  // namespace ct::store
 
 #endif  // CYBERTROC_STORE_DEAL_LIST_H_

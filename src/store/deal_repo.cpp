@@ -292,6 +292,10 @@ Result<bool> DealRepo::Exists(const std::string& id) {
   return st->Bind(1, id).Step();
 }
 
+Result<std::vector<DealSummary>> DealRepo::List(const DealFilter& filter) {
+  return internal::ListDeals(db_, filter);
+}
+
 Result<std::vector<std::string>> DealRepo::TimerCandidates(
     core::Time now, const std::vector<int>& reminder_days) {
   Result<Statement> st = db_.Prepare(TimerSql(reminder_days));

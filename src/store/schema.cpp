@@ -4,8 +4,6 @@
 #include <string>
 #include <string_view>
 
-#include "store/codec.h"
-
 namespace ct::store::internal {
 namespace {
 
@@ -443,48 +441,12 @@ constexpr std::array<std::string_view, 8> kMigrations = {
     kSchemaV1,       kSchemaV2,    kSchemaV3,       kSchemaV4,
     kSchemaListings, kSchemaTrust, kSchemaAccounts, kSchemaReversals};
 
-Error FutureSchema(int version) {
-  return Error{ErrorKind::kConfig, "database: schema version " +
-                                       std::to_string(version) +
-                                       " is newer than this cybertroc knows (" +
-                                       std::to_string(LatestSchemaVersion()) +
-                                       "); upgrade cybertroc"};
-}
-
-// Applies the next migration if one is missing; false when up to date.
-Result<bool> ApplyNext(Database& db) {
-  Result<Transaction> tx = Transaction::Begin(db);
-  CT_TRY(tx);
-  // Read again under the write lock: another process may have migrated
-  // between our first look and BEGIN IMMEDIATE.
-  Result<int> version = db.UserVersion();
-  CT_TRY(version);
-  if (*version > LatestSchemaVersion())
-    return std::unexpected(FutureSchema(*version));
-  if (*version == LatestSchemaVersion()) return false;
-  CT_TRY(db.Exec(kMigrations[static_cast<size_t>(*version)]));
-  CT_TRY(db.Exec("PRAGMA user_version = " + std::to_string(*version + 1)));
-  CT_TRY(tx->Commit());
-  return true;
-}
-
 }  // namespace
 
 int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-Result<void> Migrate(Database& db) {
-  // A first look without a write lock, so that opening an up-to-date
-  // database never waits behind a running daemon.
-  Result<int> version = db.UserVersion();
-  CT_TRY(version);
-  if (*version > LatestSchemaVersion())
-    return std::unexpected(FutureSchema(*version));
-  if (*version == LatestSchemaVersion()) return {};
-  for (;;) {
-    Result<bool> applied = ApplyNext(db);
-    CT_TRY(applied);
-    if (!*applied) return {};
-  }
+std::string_view MigrationScript(int version) {
+  return kMigrations[static_cast<size_t>(version)];
 }
 
 }  // namespace ct::store::internal

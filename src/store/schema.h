@@ -3,18 +3,16 @@
 #ifndef CYBERTROC_STORE_SCHEMA_H_
 #define CYBERTROC_STORE_SCHEMA_H_
 
-#include "core/error.h"
-#include "store/database.h"
+#include <string_view>
 
 namespace ct::store::internal {
 
 // The user_version a fully migrated database has.
 int LatestSchemaVersion();
 
-// Applies the missing migrations, each in its own transaction together with
-// its user_version bump, so a crash leaves a consistent version. kConfig when
-// the database was made by a newer cybertroc (user_version > latest).
-Result<void> Migrate(Database& db);
+// The script of migration `version` (0 <= version < LatestSchemaVersion()).
+// Database::Open applies them: the schema itself needs no Database.
+std::string_view MigrationScript(int version);
 
 }  // namespace ct::store::internal
 

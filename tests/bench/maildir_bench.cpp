@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "mail/source.h"
+#include "mail/open_source.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;

@@ -20,8 +20,8 @@
 
 #include "config/config.h"
 #include "fake_servers.h"
-#include "mail/source.h"
-#include "mail/transport.h"
+#include "mail/open_source.h"
+#include "mail/open_transport.h"
 
 extern char** environ;
 

@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "config/config.h"
-#include "mail/source.h"
-#include "mail/transport.h"
+#include "mail/open_source.h"
+#include "mail/open_transport.h"
 #include "mail_fixture.h"
 #include "received_mail.h"
 #include "recording_proxy.h"

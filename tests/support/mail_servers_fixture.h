@@ -23,8 +23,8 @@
 
 #include "config/config.h"
 #include "mail/mime.h"
-#include "mail/source.h"
-#include "mail/transport.h"
+#include "mail/open_source.h"
+#include "mail/open_transport.h"
 #include "text_files.h"
 
 namespace ct::mail {

@@ -8,8 +8,8 @@
 
 #include "config/config.h"
 #include "local_mail_fixture.h"
+#include "mail/open_transport.h"
 #include "mail/source.h"
-#include "mail/transport.h"
 
 namespace ct::mail {
 namespace {

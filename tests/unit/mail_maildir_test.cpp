@@ -7,7 +7,7 @@
 
 #include "config/config.h"
 #include "local_mail_fixture.h"
-#include "mail/source.h"
+#include "mail/open_source.h"
 #include "mail/transport.h"
 
 namespace ct::mail {

@@ -17,6 +17,7 @@
 #include "crypto/import.h"
 #include "mail/compose.h"
 #include "mail/mime.h"
+#include "mail/open_transport.h"
 #include "store/repos.h"
 #include "util/sha256.h"
 #include "verify/identity.h"

@@ -13,6 +13,7 @@
 #include "app/inbound/isolation.h"
 #include "core/limits.h"
 #include "crypto/runner.h"
+#include "mail/open_source.h"
 #include "mail/url.h"
 #include "store/repos.h"
 #include "util/read_file.h"
