@@ -1,5 +1,5 @@
 // `cybertroc catalogue --out DIR`: the open listings as static files
-// (notify/catalogue.h) written into DIR for any web server to publish.
+// (notify/catalogue_site.h) written into DIR for any web server to publish.
 #ifndef CYBERTROC_APP_MARKET_CATALOGUE_H_
 #define CYBERTROC_APP_MARKET_CATALOGUE_H_
 
