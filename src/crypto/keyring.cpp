@@ -13,6 +13,7 @@
 #include "crypto/gpg_key.h"
 #include "crypto/gpg_runner.h"
 #include "crypto/key_cache.h"
+#include "crypto/keybox_repair.h"
 
 namespace ct::crypto {
 namespace {
@@ -79,6 +80,8 @@ GpgContext::GpgContext(std::string home, const std::string& runner)
 
 Result<GpgContext> GpgContext::Open(const std::string& home,
                                     const std::string& runner) {
+  // Before any gpg of ours reads the keyring (crypto/keybox_repair.h).
+  CT_TRY(FinishInterruptedKeyboxWrite(home));
   return GpgContext(home, runner);
 }
 
